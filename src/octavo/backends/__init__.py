@@ -1,0 +1,40 @@
+"""The output formats: one `render(book, theme, target, options)` per format, in one table."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from octavo.diagnostics import Diagnostics
+from octavo.model import Book
+from octavo.themes import Theme
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a backend needs besides the book and theme."""
+
+    book_root: Path  # nothing outside it (and the theme folders) may be read
+    source_epoch: int  # seconds since 1970, the book's fixed "modified" time
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    print: dict[str, Any] = field(default_factory=dict)  # [print] settings from book.toml
+
+
+Renderer = Callable[[Book, Theme, Path, RenderOptions], None]
+
+# format name -> (module, file suffix). Modules are imported only when used, so that
+# `octavo --help` does not pay for EbookLib or WeasyPrint.
+BACKENDS: dict[str, tuple[str, str]] = {
+    "epub": ("octavo.backends.epub", ".epub"),
+    "pdf": ("octavo.backends.pdf", ".pdf"),
+}
+
+
+def renderer(name: str) -> Renderer:
+    """The `render` function of backend `name`."""
+    module = importlib.import_module(BACKENDS[name][0])
+    render: Renderer = module.render
+    return render

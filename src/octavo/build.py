@@ -1,0 +1,131 @@
+"""The build: config and manuscript into a Book, then each backend into dist/, atomically."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from octavo.backends import BACKENDS, RenderOptions, renderer
+from octavo.config import Config, load_config, stable_identifier
+from octavo.diagnostics import Diagnostics
+from octavo.errors import BuildError, ManuscriptError, OctavoError
+from octavo.model import Book, Image, Metadata
+from octavo.readers import read_manuscript
+from octavo.readers.base import IMAGE_TYPES, ImageRegistry, ReadContext
+from octavo.text import slugify, xml_safe
+from octavo.themes import load_theme
+from octavo.transforms import apply_transforms
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file the build wrote."""
+
+    format: str
+    path: Path
+    seconds: float
+
+
+def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
+    """Read book.toml and the manuscript into a Book, transforms applied."""
+    config = load_config(root, diagnostics)
+    context = ReadContext(root=root, diagnostics=diagnostics, images=ImageRegistry(root))
+    manuscript = read_manuscript(config.build.manuscript, context)
+    diagnostics.note(f"read {manuscript.summary}")
+    title = config.title
+    if title is None:
+        if manuscript.first_heading:
+            title = manuscript.first_heading
+            diagnostics.note(f"no book.toml: title {title!r} taken from the first heading")
+        else:
+            title = root.resolve().name
+            diagnostics.note(f"no book.toml: title {title!r} taken from the folder name")
+    metadata = _metadata(config, xml_safe(title))
+    book = Book(
+        metadata=metadata,
+        front=manuscript.front,
+        body=manuscript.body,
+        back=manuscript.back,
+        images=manuscript.images,
+        cover=_cover(config),
+    )
+    return config, apply_transforms(book)
+
+
+def build(
+    root: Path,
+    diagnostics: Diagnostics,
+    formats: tuple[str, ...] | None = None,
+    theme_name: str | None = None,
+    out_dir: Path | None = None,
+) -> list[Output]:
+    """Build the book in `root`; each file replaces the old one only once it is complete."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise OctavoError("book folder not found", root)
+    config, book = load_book(root, diagnostics)
+    theme = load_theme(theme_name or config.build.theme, root)
+    out = (out_dir or config.build.output).resolve()
+    if out == config.build.manuscript or out.is_relative_to(config.build.manuscript):
+        raise BuildError("the output folder must not be inside the manuscript folder", out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"cannot create output folder: {exc.strerror}", out) from None
+    options = RenderOptions(book_root=root, source_epoch=source_epoch(config),
+                            diagnostics=diagnostics, print=config.print)
+    slug = slugify(book.metadata.title)
+    outputs = []
+    for name in formats or config.build.formats:
+        started = time.perf_counter()
+        target = out / f"{slug}{BACKENDS[name][1]}"
+        partial = out / f".{target.name}.{os.getpid()}.partial"
+        try:
+            renderer(name)(book, theme, partial, options)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        outputs.append(Output(name, target, time.perf_counter() - started))
+    return outputs
+
+
+def source_epoch(config: Config) -> int:
+    """SOURCE_DATE_EPOCH if set, else the newest modification time of the book's inputs."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return max(0, int(value))
+        except ValueError:
+            raise OctavoError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
+    inputs = [config.root / "book.toml", *config.build.manuscript.rglob("*")]
+    times = [int(p.stat().st_mtime) for p in inputs if p.is_file()]
+    return max(times, default=315532800)  # 1980-01-01, the earliest ZIP time
+
+
+def _metadata(config: Config, title: str) -> Metadata:
+    book = config.book
+    authors = tuple(xml_safe(a) for a in book.get("authors", ()))
+    text = {k: xml_safe(str(book.get(k, ""))) for k in
+            ("subtitle", "publisher", "date", "description", "rights", "series")}
+    return Metadata(
+        title=title,
+        authors=authors,
+        language=book.get("language", "en"),
+        identifier=book.get("identifier") or stable_identifier(title, authors),
+        subjects=tuple(xml_safe(s) for s in book.get("subjects", ())),
+        series_index=book.get("series_index"),
+        **text,
+    )
+
+
+def _cover(config: Config) -> Image | None:
+    path = config.book.get("cover")
+    if path is None:
+        return None
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_TYPES:
+        raise ManuscriptError("cover must be a PNG, JPEG or GIF image", path)
+    suffix = ".jpg" if suffix == ".jpeg" else suffix
+    return Image(source=path, href=f"images/cover{suffix}", media_type=IMAGE_TYPES[path.suffix.lower()])

@@ -1,0 +1,114 @@
+"""The `octavo` command line: parse arguments, run a command, turn errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from octavo import __version__
+from octavo.diagnostics import Diagnostics
+from octavo.errors import OctavoError, StrictError
+
+INTERNAL_ERROR = 70
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    top = argparse.ArgumentParser(
+        prog="octavo",
+        description="Turn a manuscript of plain files into an EPUB 3 and a print-ready PDF.",
+    )
+    top.add_argument("--version", action="version", version=f"octavo {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+    build = commands.add_parser("build", parents=[common], help="build the EPUB and PDF",
+                                description="Build the book in BOOK_DIR into its output folder.")
+    build.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                       help="the book folder (default: the current folder)")
+    build.add_argument("--format", choices=("epub", "pdf", "all"), default=None,
+                       help="which file to build (default: [build] formats, or both)")
+    build.add_argument("--theme", metavar="NAME", help="use this theme instead of book.toml's")
+    build.add_argument("--out", type=Path, metavar="DIR",
+                       help="write here instead of BOOK_DIR/dist")
+    build.set_defaults(run=run_build)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = parser().parse_args(argv)
+    if not getattr(args, "command", None):
+        parser().print_help()
+        return 0
+    diagnostics = Diagnostics()
+    try:
+        code: int = args.run(args, diagnostics)
+    except OctavoError as exc:
+        _print_warnings(diagnostics)
+        for line in exc.render().splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: say so in one line unless --debug
+        _print_warnings(diagnostics)
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"error: internal error: {type(exc).__name__}: {exc} "
+                  "(run with --debug for details)", file=sys.stderr)
+        return INTERNAL_ERROR
+    return code
+
+
+def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo build`: write the book's files and say what was written."""
+    from octavo.build import build
+
+    started = time.perf_counter()
+    formats = None if args.format in (None, "all") else (args.format,)
+    if args.format == "all":
+        formats = ("epub", "pdf")
+    outputs = build(args.book_dir, diagnostics, formats=formats, theme_name=args.theme,
+                    out_dir=args.out)
+    _print_warnings(diagnostics)
+    if not args.quiet:
+        for note in diagnostics.notes:
+            print(note)
+        for output in outputs:
+            size = output.path.stat().st_size
+            print(f"wrote {_shown(output.path)} ({_size(size)}, {output.seconds:.2f} s)")
+        print(f"done in {time.perf_counter() - started:.2f} s"
+              + (f", {len(diagnostics.warnings)} warning(s)" if diagnostics.warnings else ""))
+    if args.strict and diagnostics.warnings:
+        raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict is on")
+    return 0
+
+
+def _print_warnings(diagnostics: Diagnostics) -> None:
+    for warning in diagnostics.warnings[diagnostics.shown :]:
+        print(f"warning: {warning}", file=sys.stderr)
+    diagnostics.shown = len(diagnostics.warnings)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"

@@ -1,0 +1,69 @@
+"""Octavo's error hierarchy: each class carries its exit code, each message says where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OctavoError(Exception):
+    """A problem the user can fix; printed as one line per problem, without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.path = path
+        self.line = line
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The message as `file:line: message`."""
+        if self.path is None:
+            return self.message
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
+
+
+class UsageError(OctavoError):
+    """The command line asked for something that does not exist."""
+
+    exit_code = 2
+
+
+class ConfigError(OctavoError):
+    """book.toml is invalid; may hold several problems, reported together."""
+
+    exit_code = 3
+
+    def __init__(self, problems: list[OctavoError]):
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+    def render(self) -> str:
+        return "\n".join(p.render() for p in self.problems)
+
+
+class ManuscriptError(OctavoError):
+    """The manuscript is missing, empty, unreadable or refers to something that is not there."""
+
+    exit_code = 4
+
+
+class ThemeError(OctavoError):
+    """The theme cannot be found or is incomplete."""
+
+    exit_code = 5
+
+
+class BuildError(OctavoError):
+    """A backend failed to write its file."""
+
+    exit_code = 6
+
+
+class StrictError(OctavoError):
+    """Warnings were reported and --strict makes them fatal."""
+
+    exit_code = 7

@@ -1,0 +1,203 @@
+"""What every reader shares: decoded text, sections of a source file, images, fragment finishing."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+from lxml import etree
+
+from octavo import xhtml
+from octavo.diagnostics import Diagnostics
+from octavo.errors import ManuscriptError
+from octavo.model import Image
+from octavo.text import has_xml_invalid, xml_safe
+
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A piece of a source file that starts at a heading (level None: before any heading)."""
+
+    level: int | None
+    title: str
+    html: str
+    line: int
+    has_text: bool
+
+
+@dataclass
+class SourceDoc:
+    """A read source file: its front matter, its headings, and how to render its sections."""
+
+    path: Path
+    shown: str
+    meta: dict[str, Any]
+    headings: list[tuple[int, str, int]]  # (level, plain title, line)
+    render: Callable[[int], list[Section]]  # split at headings of this level or above
+
+
+@dataclass
+class ImageRegistry:
+    """The images the book uses, each file once, named img-0001.png and so on."""
+
+    root: Path
+    images: dict[Path, Image] = field(default_factory=dict)
+
+    def add(self, src: str, base_dir: Path, shown: str, line: int | None) -> str:
+        """Check an image reference and return its name inside the book."""
+        decoded = urllib.parse.unquote(src.strip())
+        scheme = urllib.parse.urlsplit(decoded).scheme
+        if scheme and len(scheme) > 1:
+            raise ManuscriptError(
+                f"image {src} refused: images must be files inside the book folder", shown, line
+            )
+        if not decoded or decoded.startswith(("/", "\\")):
+            raise ManuscriptError(
+                f"image {src or '(empty)'} refused: use a path relative to the chapter file",
+                shown, line,
+            )
+        path = (base_dir / decoded.split("#")[0].split("?")[0]).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ManuscriptError(f"image {src} is outside the book folder", shown, line)
+        if not path.is_file():
+            raise ManuscriptError(f"image {src} not found", shown, line)
+        media_type = IMAGE_TYPES.get(path.suffix.lower())
+        if media_type is None:
+            raise ManuscriptError(
+                f"image {src}: {path.suffix or 'this'} files are not supported; "
+                "use PNG, JPEG, GIF, SVG or WebP", shown, line,
+            )
+        if path not in self.images:
+            number = len(self.images) + 1
+            href = f"images/img-{number:04d}{'.jpg' if path.suffix.lower() == '.jpeg' else path.suffix.lower()}"
+            self.images[path] = Image(source=path, href=href, media_type=media_type)
+        return self.images[path].href
+
+
+@dataclass
+class ReadContext:
+    """What a reader needs besides the file: the book folder, warnings and the images."""
+
+    root: Path
+    diagnostics: Diagnostics
+    images: ImageRegistry
+
+
+def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
+    """Decode a manuscript file (UTF-8 with or without BOM, else detected) with LF line ends."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read: {exc.strerror or exc}", shown) from None
+    if b"\x00" in data[:8192]:
+        raise ManuscriptError("not a text file (it holds NUL bytes)", shown)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise ManuscriptError("cannot tell this file's text encoding; save it as UTF-8",
+                                  shown) from None
+        encoding = _encoding_name(best.encoding)
+        text = str(best)
+        diagnostics.warn(f"not UTF-8; read as {encoding}", shown)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if has_xml_invalid(text):
+        diagnostics.warn("control characters removed (XML cannot hold them)", shown)
+        text = xml_safe(text)
+    return text
+
+
+def _encoding_name(name: str) -> str:
+    # charset_normalizer reports ISO-8859-1 as cp1252 or latin_1; name it as people know it.
+    return {"latin_1": "ISO-8859-1", "cp1252": "Windows-1252", "utf_16": "UTF-16"}.get(
+        name, name.replace("_", "-").upper()
+    )
+
+
+def finish_fragment(html: str, path: Path, shown: str, context: ReadContext,
+                    anchors: set[str] | None = None) -> str:
+    """Sanitise rendered HTML, check its images and links, return a well-formed XHTML fragment."""
+    root = xhtml.parse_fragment(xhtml.sanitize(html))
+    ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    known = ids | (anchors or set())
+    for img in list(root.iter("img")):
+        line_text = img.attrib.pop("data-line", None)
+        line = int(line_text) if line_text and line_text.isdigit() else None
+        src = img.get("src")
+        if not src:
+            context.diagnostics.warn("image without a usable source removed", shown, line)
+            _unwrap(img)
+            continue
+        img.set("src", context.images.add(src, path.parent, shown, line))
+        if img.get("alt") is None:
+            img.set("alt", "")
+    for link in list(root.iter("a")):
+        href = link.get("href")
+        if href is None:
+            continue
+        scheme = urllib.parse.urlsplit(href).scheme.lower()
+        if scheme in ("http", "https", "mailto"):
+            continue
+        if href.startswith("#") and href[1:] in known:
+            continue
+        context.diagnostics.warn(f"link target {href} is not in the book; kept as plain text",
+                                 shown)
+        _unwrap(link)
+    _mark_epub_types(root)
+    fragment = xhtml.serialize_fragment(root)
+    try:
+        xhtml.check_well_formed(fragment)
+    except etree.XMLSyntaxError as exc:  # pragma: no cover - a bug of ours, not the user's
+        raise ManuscriptError(f"internal error: not well-formed XHTML ({exc})", shown) from None
+    return fragment
+
+
+def _mark_epub_types(root: etree._Element) -> None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        classes = (el.get("class") or "").split()
+        if "noteref" in classes:
+            el.set("epub:type", "noteref")
+        elif "footnote" in classes and el.tag == "aside":
+            el.set("epub:type", "footnote")
+
+
+def _unwrap(el: etree._Element) -> None:
+    """Replace an element by its contents (text and children), keeping its tail."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    children = list(el)
+    _append_text(parent, index, el.text)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    tail = el.tail
+    parent.remove(el)
+    _append_text(parent, index + len(children), tail)
+
+
+def _append_text(parent: etree._Element, position: int, text: str | None) -> None:
+    """Put `text` just before the child at `position` of `parent`."""
+    if not text:
+        return
+    if position == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        prev = parent[position - 1]
+        prev.tail = (prev.tail or "") + text

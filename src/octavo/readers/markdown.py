@@ -1,0 +1,291 @@
+"""Reads Markdown chapters (CommonMark, footnotes, tables, attributes, front matter)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from octavo import xhtml
+from octavo.errors import ManuscriptError
+from octavo.readers.base import ReadContext, Section, SourceDoc, finish_fragment, read_text_file
+from octavo.typography import typography_plugin
+
+SCENE_BREAK = (
+    '<div class="scene-break" role="separator" aria-label="scene break">'
+    '<p class="scene-break-mark">*\u2002*\u2002*</p></div>\n'
+)
+
+
+@functools.cache
+def parser() -> MarkdownIt:
+    """The one configured Markdown parser."""
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "xhtmlOut": True})
+    md.enable(["table", "strikethrough", "smartquotes"])
+    md.use(front_matter_plugin).use(footnote_plugin)
+    md.use(attrs_plugin).use(attrs_block_plugin)
+    md.use(typography_plugin)
+    md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
+    md.add_render_rule("hr", _render_scene_break)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("footnote_ref", _render_footnote_ref)
+    return md
+
+
+def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
+    """Parse one Markdown file into a SourceDoc whose sections render on demand."""
+    text = read_text_file(path, shown, context.diagnostics)
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    meta = _front_matter(tokens, shown)
+    _warn_unsafe_html(tokens, shown, context)
+    body, notes = _split_footnotes(tokens)
+    headings = [
+        (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
+        for i, tok in enumerate(body)
+        if tok.type == "heading_open"
+    ]
+
+    def render(split_level: int) -> list[Section]:
+        return _render_sections(body, notes, split_level, path, shown, context)
+
+    return SourceDoc(path=path, shown=shown, meta=meta, headings=headings, render=render)
+
+
+def _render_sections(
+    body: list[Token], notes: dict[int, list[Token]], split_level: int, path: Path,
+    shown: str, context: ReadContext,
+) -> list[Section]:
+    md = parser()
+    starts = [
+        i for i, tok in enumerate(body)
+        if tok.type == "heading_open" and int(tok.tag[1]) <= split_level
+    ]
+    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(body)]
+    sections: list[Section] = []
+    for begin, end in zip(bounds, bounds[1:], strict=False):
+        chunk = body[begin:end]
+        level: int | None = None
+        title = ""
+        line = _line(chunk[0]) if chunk else 1
+        heading_id = ""
+        if chunk and chunk[0].type == "heading_open" and int(chunk[0].tag[1]) <= split_level:
+            level = int(chunk[0].tag[1])
+            title = _plain(chunk[1])
+            heading_id = str(chunk[0].attrs.get("id", ""))
+            chunk = chunk[3:]
+        if level is None and not _has_content(chunk):
+            continue
+        _shift_headings(chunk, split_level)
+        html = md.renderer.render(chunk, md.options, {})
+        html += _render_notes(chunk, notes)
+        anchors = {heading_id} if heading_id else set()
+        fragment = finish_fragment(html, path, shown, context, anchors)
+        sections.append(Section(level, title, fragment, line, _has_text(fragment)))
+    return sections
+
+
+def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
+    for token in tokens:
+        if token.type == "front_matter":
+            try:
+                data = yaml.safe_load(token.content) if token.content.strip() else {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                line = mark.line + 2 if mark is not None else 1
+                problem = getattr(exc, "problem", None) or "invalid YAML"
+                raise ManuscriptError(f"front matter: {problem}", shown, line) from None
+            if not isinstance(data, dict):
+                raise ManuscriptError("front matter must be key: value lines", shown, 2)
+            return {str(k): v for k, v in data.items()}
+    return {}
+
+
+def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext) -> None:
+    for token in tokens:
+        line = _line(token)
+        pieces = [token] if token.type == "html_block" else []
+        pieces += [c for c in token.children or [] if c.type == "html_inline"]
+        for piece in pieces:
+            found = xhtml.unsafe_parts(piece.content)
+            if found:
+                context.diagnostics.warn(f"raw HTML removed: {', '.join(found)}", shown, line)
+
+
+def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """The body tokens, and each footnote's own tokens by footnote id."""
+    body: list[Token] = []
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    inside_block = False
+    for token in tokens:
+        if token.type == "front_matter":
+            continue
+        if token.type == "footnote_block_open":
+            inside_block = True
+        elif token.type == "footnote_block_close":
+            inside_block = False
+        elif token.type == "footnote_open":
+            current = notes.setdefault(int(token.meta["id"]), [])
+        elif token.type == "footnote_close":
+            current = None
+        elif token.type == "footnote_anchor":
+            continue
+        elif inside_block and current is not None:
+            current.append(token)
+        elif not inside_block:
+            body.append(token)
+    return body, notes
+
+
+def _render_notes(chunk: list[Token], notes: dict[int, list[Token]]) -> str:
+    """Number the footnotes called in `chunk` from 1 and render them as asides."""
+    md = parser()
+    order: dict[int, int] = {}
+    for token in chunk:
+        for child in token.children or []:
+            if child.type == "footnote_ref":
+                note_id = int(child.meta["id"])
+                number = order.setdefault(note_id, len(order) + 1)
+                child.meta["number"] = number
+    html = []
+    for note_id, number in order.items():
+        body = md.renderer.render(notes.get(note_id, []), md.options, {})
+        html.append(
+            f'<aside class="footnote" id="fn-{number}" role="doc-footnote">'
+            f'<p class="footnote-number"><a href="#fnref-{number}">{number}</a></p>'
+            f"{body}</aside>\n"
+        )
+    return "".join(html)
+
+
+def _render_footnote_ref(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    number = token.meta.get("number", int(token.meta["id"]) + 1)
+    sub = int(token.meta.get("subId", 0))
+    ref_id = f"fnref-{number}" + (f"-{sub + 1}" if sub else "")
+    return (
+        f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="{ref_id}" '
+        f'href="#fn-{number}">{number}</a></sup>'
+    )
+
+
+def _render_scene_break(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return SCENE_BREAK
+
+
+def _render_image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = str(token.attrs.get("src", ""))
+    title = str(token.attrs.get("title", "") or "")
+    line = token.meta.get("line", "")
+    attrs = "".join(
+        f' {escape(str(k))}="{escape(str(v))}"'
+        for k, v in token.attrs.items()
+        if k in ("width", "height", "class", "id")
+    )
+    img = f'<img src="{escape(src)}" alt="{escape(alt)}" data-line="{line}"{attrs} />'
+    if token.meta.get("figure"):
+        caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
+        return f'<figure class="figure">{img}{caption}</figure>'
+    return img
+
+
+def _heading_attrs(state: StateCore) -> None:
+    """`## Title {#id .class}`: attributes at the end of a heading, as pandoc writes them."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open":
+            _mark_figure(tokens, i)
+        if token.type != "heading_open" or i + 1 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        content = inline.content.rstrip()
+        start = content.rfind("{")
+        if not content.endswith("}") or start <= 0 or not content[start - 1].isspace():
+            continue
+        try:
+            end, attrs = parse_attrs(content[start:])
+        except ParseError:
+            continue
+        if start + end + 1 != len(content):
+            continue
+        inline.content = content[:start].rstrip()
+        for key, value in attrs.items():
+            token.attrSet(key, value)
+
+
+def _mark_figure(tokens: list[Token], i: int) -> None:
+    """A paragraph that holds only an image becomes a figure (its title the caption)."""
+    if i + 2 >= len(tokens) or tokens[i + 2].type != "paragraph_close":
+        return
+    inline = tokens[i + 1]
+    content = inline.content.strip()
+    if content.startswith("![") and content.endswith(")") and content.count("![") == 1:
+        inline.meta["figure"] = True
+
+
+def _shift_headings(chunk: list[Token], split_level: int) -> None:
+    """Headings below the chapter level become h2, h3, ... inside the chapter; images learn
+    their line and whether they stand alone as a figure."""
+    for i, token in enumerate(chunk):
+        if token.type in ("heading_open", "heading_close") and not token.meta.get("shifted"):
+            level = int(token.tag[1])
+            token.tag = f"h{min(6, max(2, level - split_level + 1))}"
+            token.meta["shifted"] = True
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "image":
+                    child.meta["line"] = _line(token)
+                    if token.meta.get("figure"):
+                        child.meta["figure"] = True
+        if token.type == "paragraph_open" and i + 1 < len(chunk):
+            if chunk[i + 1].meta.get("figure"):
+                token.hidden = True
+                chunk[i + 2].hidden = True
+
+
+def _has_content(chunk: list[Token]) -> bool:
+    return any(t.type not in ("paragraph_open", "paragraph_close") and (t.content.strip() or
+               t.type in ("hr", "fence")) for t in chunk)
+
+
+def _has_text(fragment: str) -> bool:
+    return bool(xhtml.text_content(fragment).strip()) or "<img" in fragment
+
+
+def _plain(inline: Token) -> str:
+    """The text of a heading's inline token, markup dropped."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "text_special"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip() or inline.content.strip()
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 1
