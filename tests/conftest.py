@@ -111,3 +111,60 @@ def body_text(doc: etree._Element) -> str:
     """All text inside <body>."""
     body = doc.find(f"{XHTML}body")
     return " ".join(body.itertext()) if body is not None else ""
+
+
+def tiny_png(width: int = 60, height: int = 90) -> bytes:
+    """A valid RGB PNG of one colour, made without any imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\x80\x30\x30" * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+def first_divergence(expected: list[str], actual: list[str]) -> str | None:
+    """None when `expected` appears in `actual` in order (extra words allowed in `actual`);
+    otherwise a message with the first word that could not be found and its context."""
+    position = 0
+    for index, word in enumerate(expected):
+        try:
+            position = actual.index(word, position) + 1
+        except ValueError:
+            context = " ".join(expected[max(0, index - 5): index + 5])
+            return f"word {index} {word!r} not found in order; near: {context}"
+    return None
+
+
+def epub_words(path: Path) -> list[str]:
+    """The words of an EPUB's spine documents, in reading order."""
+    from octavo.text import words
+
+    return [w for _, doc in spine_documents(path) for w in words(body_text(doc))]
+
+
+def markdown_words(text: str) -> list[str]:
+    """The words a reader sees in a Markdown source: markup, front matter, URLs and image alt
+    text (an attribute, not text on the page) left out; image captions kept."""
+    from octavo.readers.markdown import parser
+    from octavo.text import words
+
+    md = parser()
+    found: list[str] = []
+
+    def walk(tokens: list) -> None:  # type: ignore[type-arg]
+        for token in tokens:
+            if token.type in ("text", "code_inline", "code_block", "fence"):
+                found.extend(words(token.content))
+            elif token.type == "image":
+                found.extend(words(token.attrs.get("title") or ""))
+            if token.children and token.type != "image":
+                walk(token.children)
+
+    walk(md.parse(text))
+    return found

@@ -62,8 +62,9 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     """Read `root/book.toml` if there is one; raise ConfigError listing every problem."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        return Config(root=root, source=None, book={}, build=_build_settings(root, {}, path, []))
-    shown = _shown(path, root)
+        return Config(root=root, source=None, book={},
+                      build=_build_settings(root, {}, CONFIG_NAME, []))
+    shown = CONFIG_NAME  # messages name files relative to the book folder
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -71,7 +72,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([_syntax_error(exc, shown)]) from None
+        raise ConfigError([_syntax_error(exc, shown, text)]) from None
 
     problems: list[OctavoError] = []
     for section, value in data.items():
@@ -244,13 +245,16 @@ def _isbn_ok(digits: str) -> bool:
     return total % 11 == 0
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError, shown: str) -> OctavoError:
+def _syntax_error(exc: tomllib.TOMLDecodeError, shown: str, text: str) -> OctavoError:
     message = str(exc)
     line = getattr(exc, "lineno", None)
     match = re.search(r"\(at line (\d+), column \d+\)", message)
     if match:
         line = line or int(match.group(1))
         message = message[: match.start()].strip()
+    elif "(at end of document)" in message:
+        line = line or max(1, len(text.splitlines()))
+        message = message.replace("(at end of document)", "at the end of the file").strip()
     if message == "Invalid statement":
         message = "invalid TOML syntax"
     return OctavoError(f"{message} (TOML)", shown, line)
@@ -260,13 +264,6 @@ def _unknown(key: str, known: Any, prefix: str, shown: str, diagnostics: Diagnos
     close = difflib.get_close_matches(key, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     diagnostics.warn(f"{prefix}unknown key {key!r} ignored{hint}", shown)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _type(value: Any) -> str:

@@ -168,7 +168,7 @@ def _add_images(out: epub.EpubBook, book: Book) -> None:
         cover = epub.EpubImage(uid="cover-image", file_name=book.cover.href,
                                media_type=book.cover.media_type,
                                content=book.cover.source.read_bytes())
-        cover.properties.append("cover-image")
+        cover.properties = ["cover-image"]
         out.add_item(cover)
         out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 

@@ -194,7 +194,8 @@ def stem_title(source: Path) -> str:
 
 
 def _shown(path: Path, context: ReadContext) -> str:
+    """A path as messages show it: relative to the book folder."""
     try:
-        return str(path.relative_to(context.root))
+        return str(path.relative_to(context.root.resolve()))
     except ValueError:
         return str(path)

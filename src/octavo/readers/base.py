@@ -82,7 +82,8 @@ class ImageRegistry:
             )
         if path not in self.images:
             number = len(self.images) + 1
-            href = f"images/img-{number:04d}{'.jpg' if path.suffix.lower() == '.jpeg' else path.suffix.lower()}"
+            suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
+            href = f"images/img-{number:04d}{suffix}"
             self.images[path] = Image(source=path, href=href, media_type=media_type)
         return self.images[path].href
 
@@ -107,7 +108,7 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(data).best()
+        best = _detect(data)
         if best is None:
             raise ManuscriptError("cannot tell this file's text encoding; save it as UTF-8",
                                   shown) from None
@@ -119,6 +120,22 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
         diagnostics.warn("control characters removed (XML cannot hold them)", shown)
         text = xml_safe(text)
     return text
+
+
+# Old Western manuscripts are nearly always in one of these; short texts are ambiguous
+# between code pages, so among near-equal guesses these win.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _detect(data: bytes) -> charset_normalizer.CharsetMatch | None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos + 0.15:
+            return match
+    return best
 
 
 def _encoding_name(name: str) -> str:

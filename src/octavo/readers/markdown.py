@@ -261,10 +261,9 @@ def _shift_headings(chunk: list[Token], split_level: int) -> None:
                     child.meta["line"] = _line(token)
                     if token.meta.get("figure"):
                         child.meta["figure"] = True
-        if token.type == "paragraph_open" and i + 1 < len(chunk):
-            if chunk[i + 1].meta.get("figure"):
-                token.hidden = True
-                chunk[i + 2].hidden = True
+        if token.type == "paragraph_open" and chunk[i + 1].meta.get("figure"):
+            token.hidden = True
+            chunk[i + 2].hidden = True
 
 
 def _has_content(chunk: list[Token]) -> bool:

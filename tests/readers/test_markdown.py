@@ -1,0 +1,109 @@
+"""The Markdown reader: each case in cases/ is a .md input beside its expected XHTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from octavo import xhtml
+from octavo.diagnostics import Diagnostics
+from octavo.errors import ManuscriptError
+from octavo.readers.base import ImageRegistry, ReadContext
+from octavo.readers.markdown import read_markdown
+
+CASES = Path(__file__).parent / "cases"
+
+
+def render(path: Path, root: Path | None = None) -> tuple[str, Diagnostics]:
+    diagnostics = Diagnostics()
+    root = root or path.parent
+    context = ReadContext(root, diagnostics, ImageRegistry(root))
+    doc = read_markdown(path, path.name, context)
+    sections = doc.render(1)
+    return "\n".join(s.html for s in sections), diagnostics
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.md")), ids=lambda p: p.stem)
+def test_case(case: Path, update_golden: bool) -> None:
+    html, _ = render(case)
+    xhtml.check_well_formed(html)
+    expected = case.with_suffix(".xhtml")
+    if update_golden or not expected.exists():
+        expected.write_text(html + "\n", encoding="utf-8")
+    assert html + "\n" == expected.read_text(encoding="utf-8")
+
+
+def test_smart_typography_and_untouched_typography() -> None:
+    html, _ = render(CASES / "typography.md")
+    assert "“hello”" in html and "didn’t" in html and "…" in html
+    assert "\u2013" in html and "\u2014" in html
+    assert "Already typographic: “quoted” — and ‘single’ … done." in html
+
+
+def test_code_is_not_smartened() -> None:
+    html, _ = render(CASES / "code.md")
+    assert '-- "stays"...' in html.replace("&quot;", '"')
+    assert "octavo build -- " in html
+
+
+def test_raw_html_is_sanitised_with_warnings() -> None:
+    html, diagnostics = render(CASES / "raw-html.md")
+    for bad in ("<script", "onclick", "<iframe", "javascript:", "alert"):
+        assert bad not in html
+    assert "<em>kept</em>" in html and "a span" in html
+    joined = " ".join(diagnostics.warnings)
+    assert "<script>" in joined and "onclick" in joined and "<iframe>" in joined
+    assert "javascript: URL" in joined
+
+
+def test_scene_breaks_are_visible_without_css() -> None:
+    html, _ = render(CASES / "scene-breaks.md")
+    assert html.count('class="scene-break"') == 2
+    assert html.count("*\u2002*\u2002*") == 2  # the mark is text, not only styling
+
+
+def test_footnotes_are_epub_notes_numbered_in_the_chapter() -> None:
+    html, _ = render(CASES / "footnotes.md")
+    assert 'epub:type="noteref"' in html and 'href="#fn-1"' in html and 'href="#fn-2"' in html
+    assert html.count('epub:type="footnote"') == 2
+    assert "<em>source</em>" in html
+
+
+def test_heading_attributes() -> None:
+    html, _ = render(CASES / "heading-attrs.md")
+    assert '<h2 id="sec" class="special">A Section</h2>' in html
+
+
+def test_missing_image_names_file_and_line(tmp_path: Path) -> None:
+    chapter = tmp_path / "ch.md"
+    chapter.write_text("# One\n\nText.\n\n![A map](map.png)\n", encoding="utf-8")
+    with pytest.raises(ManuscriptError) as info:
+        render(chapter)
+    assert info.value.render() == "ch.md:5: image map.png not found"
+
+
+@pytest.mark.parametrize("src", ["../outside.png", "/etc/hostname", "http://example.org/a.png",
+                                 "file:///etc/hostname"])
+def test_images_outside_the_book_are_refused(tmp_path: Path, src: str) -> None:
+    root = tmp_path / "book"
+    (root / "manuscript").mkdir(parents=True)
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    chapter = root / "manuscript" / "ch.md"
+    chapter.write_text(f"Text.\n\n![x]({src})\n", encoding="utf-8")
+    try:
+        html, _ = render(chapter, root)
+    except ManuscriptError as exc:
+        assert src in exc.render() or "outside" in exc.render()
+    else:
+        assert "<img" not in html  # markdown-it itself refuses file: links
+
+
+def test_image_becomes_a_figure_with_caption(tmp_path: Path, make_book: Callable[..., Path]) -> None:
+    root = make_book({"manuscript/pics/dot.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>'})
+    chapter = root / "manuscript" / "ch.md"
+    chapter.write_text('Text.\n\n![A dot](pics/dot.svg "The dot")\n', encoding="utf-8")
+    html, _ = render(chapter, root)
+    assert '<figure class="figure"><img src="images/img-0001.svg" alt="A dot"' in html
+    assert "<figcaption>The dot</figcaption>" in html

@@ -1,0 +1,52 @@
+"""The plain-text reader: paragraphs, wrapped lines, encodings, line ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from octavo.diagnostics import Diagnostics
+from octavo.readers.base import ImageRegistry, ReadContext
+from octavo.readers.plaintext import read_plaintext, split_paragraphs
+
+
+def read(path: Path) -> tuple[str, Diagnostics]:
+    diagnostics = Diagnostics()
+    context = ReadContext(path.parent, diagnostics, ImageRegistry(path.parent))
+    sections = read_plaintext(path, path.name, context).render(1)
+    return sections[0].html, diagnostics
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    text = "It was a dark\nand stormy night.\n\nThe rain fell\nin torrents.\n"
+    assert split_paragraphs(text) == ["It was a dark and stormy night.",
+                                      "The rain fell in torrents."]
+
+
+def test_long_lines_stay_one_paragraph_each() -> None:
+    long = "word " * 30
+    text = f"{long}\nShort line.\n{long}\n"
+    assert len(split_paragraphs(text)) == 3
+
+
+def test_latin1_crlf_is_decoded_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    text = "Caf\u00e9 au lait, d\u00e9j\u00e0 vu, na\u00efve gar\u00e7on \u00e0 la cr\u00e8me.\r\n"
+    path.write_bytes((text * 3).encode("latin-1"))
+    html, diagnostics = read(path)
+    assert "Café au lait, déjà vu" in html
+    assert any("not UTF-8" in w for w in diagnostics.warnings)
+
+
+def test_bom_and_control_characters(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffHello\x0c world & <friends>.\n".encode())
+    html, diagnostics = read(path)
+    assert html == "<p>Hello world &amp; &lt;friends&gt;.</p>"
+    assert any("control characters" in w for w in diagnostics.warnings)
+
+
+def test_markdown_syntax_is_literal_but_quotes_curl(tmp_path: Path) -> None:
+    path = tmp_path / "lit.txt"
+    path.write_text('# not a heading, "quoted" -- and [not](a link) <b>\n', encoding="utf-8")
+    html, _ = read(path)
+    assert html == "<p># not a heading, “quoted” — and [not](a link) &lt;b&gt;</p>"

@@ -1,0 +1,139 @@
+"""The command line: exit codes and one-line messages for bad input; no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML, Result
+
+CHAPTER = "# One\n\nSome text.\n"
+
+
+def assert_one_line_error(result: Result, code: int, expected: str) -> None:
+    assert result.code == code, result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {expected}"], result.err
+    assert "Traceback" not in result.err
+
+
+def test_help_and_version(octavo: Callable[..., Result]) -> None:
+    with pytest.raises(SystemExit) as info:
+        octavo("--version")
+    assert info.value.code == 0
+
+
+def test_missing_manuscript_folder(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML})
+    (root / "manuscript").rmdir()
+    result = octavo("build", root)
+    assert_one_line_error(result, 4,
+                          "manuscript: manuscript folder not found; put your chapters there")
+
+
+def test_empty_manuscript(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML})
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, "manuscript: no chapters found: add .md or .txt files")
+
+
+def test_empty_chapter_names_file_and_line(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER,
+                      "manuscript/02.md": "\n\n# Two\n"})
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, "manuscript/02.md:3: empty chapter 'Two': a heading with no "
+                          "text under it")
+
+
+def test_empty_file(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.txt": "  \n"})
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, "manuscript/01.txt: empty chapter: the file has no text")
+
+
+def test_invalid_toml_names_the_line(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": '[book]\ntitle = "A"\nauthors = [\n', "manuscript/1.md": CHAPTER})
+    result = octavo("build", root)
+    assert result.code == 3 and "Traceback" not in result.err
+    assert "book.toml:3: " in result.err and "(TOML)" in result.err
+
+
+def test_missing_cover(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML.replace('language = "en"',
+                                                       'language = "en"\ncover = "cover.jpg"'),
+                      "manuscript/1.md": CHAPTER})
+    result = octavo("build", root)
+    assert result.code == 3
+    assert "book.toml: [book] cover: cover.jpg does not exist" in result.err
+
+
+def test_missing_image(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML,
+                      "manuscript/1.md": "# One\n\nText.\n\n![Map](map.png)\n"})
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, "manuscript/1.md:5: image map.png not found")
+
+
+def test_unreadable_files(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    (root / "manuscript" / "2.md").symlink_to(root / "nowhere.md")
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, "manuscript/2.md: cannot read: No such file or directory")
+    (root / "manuscript" / "2.md").unlink()
+    (root / "manuscript" / "2.md").write_bytes(b"\x00\x01binary")
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, "manuscript/2.md: not a text file (it holds NUL bytes)")
+
+
+def test_debug_shows_the_traceback(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML})
+    result = octavo("build", root, "--debug")
+    assert result.code == 4 and "Traceback" in result.err
+
+
+def test_failed_build_keeps_the_last_good_file(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    assert octavo("build", root).code == 0
+    epub = root / "dist" / "a-test-book.epub"
+    before = epub.read_bytes()
+    manuscript_before = sorted(p.name for p in (root / "manuscript").iterdir())
+    (root / "manuscript" / "2.md").write_text("# Two\n", encoding="utf-8")
+    assert octavo("build", root).code == 4
+    assert epub.read_bytes() == before
+    assert sorted(p.name for p in (root / "dist").iterdir()) == ["a-test-book.epub"]
+    assert sorted(p.name for p in (root / "manuscript").iterdir()) == manuscript_before + ["2.md"]
+
+
+def test_failed_write_leaves_no_partial_file(make_book, octavo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    from ebooklib import epub
+
+    def explode(*args: object, **kwargs: object) -> None:
+        Path(str(args[0])).write_bytes(b"PK half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(epub, "write_epub", explode)
+    result = octavo("build", root)
+    assert result.code == 6 and "disk full" in result.err
+    assert list((root / "dist").iterdir()) == []
+
+
+def test_no_book_toml_builds_and_says_so(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# The Long Night\n\nText.\n"})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    assert "no book.toml: title 'The Long Night' taken from the first heading" in result.out
+    assert (root / "dist" / "the-long-night.epub").is_file()
+
+
+def test_python_dash_m_runs(make_book) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    done = subprocess.run([sys.executable, "-m", "octavo", "build", str(root), "--out",
+                           str(root / "out")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "wrote " in done.stdout and (root / "out" / "a-test-book.epub").is_file()

@@ -1,0 +1,109 @@
+"""book.toml: validation collects every problem, names key, file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from octavo.config import load_config, normalise_identifier, stable_identifier
+from octavo.diagnostics import Diagnostics
+from octavo.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "book.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_full_book_table_is_read(tmp_path: Path) -> None:
+    root = write(tmp_path, """
+[book]
+title = "Night Train"
+subtitle = "A Novel"
+authors = ["A. Writer", "B. Writer"]
+language = "en-GB"
+identifier = "978-0-306-40615-7"
+publisher = "Small Press"
+date = 2024-05-01
+description = "A journey."
+subjects = ["Fiction"]
+rights = "All rights reserved."
+series = "Journeys"
+series_index = 2
+
+[build]
+theme = "classic"
+formats = ["epub"]
+""")
+    config = load_config(root, Diagnostics())
+    assert config.book["identifier"] == "urn:isbn:9780306406157"
+    assert config.book["authors"] == ("A. Writer", "B. Writer")
+    assert config.book["date"] == "2024-05-01"
+    assert config.book["series_index"] == 2
+    assert config.build.formats == ("epub",)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    root = write(tmp_path, """
+[book]
+title = 42
+authors = "fine as one name"
+language = "not a language!"
+identifier = "isbn:978-0-306-40615-8"
+series_index = "two"
+cover = "missing.jpg"
+
+[build]
+formats = ["mobi"]
+""")
+    with pytest.raises(ConfigError) as info:
+        load_config(root, Diagnostics())
+    text = str(info.value)
+    for key in ("title", "language", "identifier", "series_index", "cover", "formats"):
+        assert key in text
+    assert len(info.value.problems) == 6
+    assert all(line.startswith(str(root / "book.toml")) or line.startswith("book.toml")
+               for line in text.splitlines())
+
+
+def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    root = write(tmp_path, '[book]\ntitle = "ok"\nauthors = ["x"\nlanguage = "en"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(root, Diagnostics())
+    assert "book.toml:4:" in str(info.value) or "book.toml:3:" in str(info.value)
+
+
+def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
+    root = write(tmp_path, '[book]\ntitle = "x"\nauthor = ["y"]\nlanguage = "en"\n')
+    diagnostics = Diagnostics()
+    load_config(root, diagnostics)
+    assert any("'author'" in w and "did you mean 'authors'" in w for w in diagnostics.warnings)
+
+
+def test_no_book_toml_gives_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path, Diagnostics())
+    assert config.source is None and config.title is None
+    assert config.build.manuscript == (tmp_path / "manuscript").resolve()
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("0-306-40615-2", "urn:isbn:0306406152"),
+    ("ISBN:978 0 306 40615 7", "urn:isbn:9780306406157"),
+    ("urn:uuid:1234", "urn:uuid:1234"),
+    ("https://example.org/book", "https://example.org/book"),
+])
+def test_identifiers(given: str, expected: str) -> None:
+    assert normalise_identifier(given) == expected
+
+
+def test_bad_isbn_checksum_is_refused() -> None:
+    with pytest.raises(ValueError, match="check digit"):
+        normalise_identifier("978-0-306-40615-8")
+
+
+def test_stable_identifier_is_stable_and_distinct() -> None:
+    one = stable_identifier("Title", ("A",))
+    assert one == stable_identifier("Title", ("A",))
+    assert one != stable_identifier("Title", ("B",))
+    assert one.startswith("urn:uuid:")
