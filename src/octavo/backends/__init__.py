@@ -6,8 +6,8 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from octavo.config import PrintSettings
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book
 from octavo.themes import Theme
@@ -20,7 +20,7 @@ class RenderOptions:
     book_root: Path  # nothing outside it (and the theme folders) may be read
     source_epoch: int  # seconds since 1970, the book's fixed "modified" time
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    print: dict[str, Any] = field(default_factory=dict)  # [print] settings from book.toml
+    print: PrintSettings = field(default_factory=PrintSettings)  # [print] in book.toml
 
 
 Renderer = Callable[[Book, Theme, Path, RenderOptions], None]

@@ -1,0 +1,317 @@
+"""The print PDF backend: the book through a Jinja2 template to HTML, laid out by WeasyPrint."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import mimetypes
+import re
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from lxml import etree
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from octavo import xhtml
+from octavo.backends import RenderOptions
+from octavo.config import PrintSettings
+from octavo.errors import BuildError
+from octavo.model import Book, Chapter, Part
+from octavo.themes import Theme
+
+XHTML = "{" + xhtml.XHTML_NS + "}"
+BLEED = 0.125  # inches, what KDP asks for
+MAX_LAYOUTS = 4  # a gutter change can move the page count across one more threshold
+LEADING_MATTER = ("dedication", "epigraph")  # before the table of contents
+
+
+def minimum_gutter(pages: int) -> float:
+    """The print-on-demand minimum inside margin, in inches, for a book of `pages` pages."""
+    for limit, inches in ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75)):
+        if pages <= limit:
+            return inches
+    return 0.875
+
+
+def gutter_for(pages: int, settings: PrintSettings) -> float:
+    """The inside margin: as configured, else the POD minimum, always wider than the outside."""
+    if settings.gutter is not None:
+        return settings.gutter
+    return max(minimum_gutter(pages), settings.outside + 0.125)
+
+
+class RefusedURL(FatalURLFetchingError):
+    """WeasyPrint asked for something outside the book and theme folders."""
+
+
+class BookFetcher(URLFetcher):
+    """Fetches only `file:` URLs inside the allowed folders, and `data:` URLs."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.allowed = [p.resolve() for p in allowed]
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise RefusedURL(f"refused {url}: only files inside the book folder are used")
+        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed):
+            raise RefusedURL(f"refused {path}: it is outside the book and theme folders")
+        if not path.is_file():
+            raise RefusedURL(f"{path} not found")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  {"Content-Type": media_type})
+
+
+def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> None:
+    """Write `book` as a print PDF at `target`."""
+    settings = options.print
+    fetcher = BookFetcher([options.book_root, *theme.folders])
+    html = compose_html(book, theme, options)
+    theme_css = _theme_css(theme)
+    document_html = HTML(string=html, base_url=options.book_root.as_uri() + "/",
+                         url_fetcher=fetcher)
+    pages = 0
+    gutter = gutter_for(pages, settings)
+    try:
+        with _failures_raised():
+            for _ in range(MAX_LAYOUTS):
+                fonts = FontConfiguration()
+                stylesheets = [
+                    CSS(string=geometry_css(book, settings, gutter), url_fetcher=fetcher,
+                        font_config=fonts),
+                    CSS(string=theme_css, url_fetcher=fetcher, font_config=fonts),
+                ]
+                document = document_html.render(stylesheets=stylesheets, font_config=fonts)
+                pages = len(document.pages)
+                needed = gutter_for(pages, settings)
+                if needed == gutter:
+                    break
+                gutter = needed
+            variant = settings.pdf_variant if settings.profile == "print" else ""
+            document.write_pdf(target, pdf_variant=variant or None,
+                               pdf_identifier=book.metadata.identifier.encode("utf-8"),
+                               pdf_version="1.7" if not variant else None)
+    except FatalURLFetchingError as exc:
+        raise BuildError(str(exc)) from None
+    options.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
+
+
+def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
+    """The whole book as one HTML document, ids made unique per chapter."""
+    settings = options.print
+    links = settings.profile == "reading"
+    images = {image.href: image.source.as_uri() for image in book.images}
+
+    def prepare(chapter: Chapter) -> Chapter:
+        html = prepare_fragment(chapter.html, chapter.id, images, links,
+                                opening=chapter.kind == "chapter")
+        return dataclasses.replace(chapter, html=html)
+
+    leading = [prepare(c) for c in book.front if c.kind in LEADING_MATTER]
+    other_front = [prepare(c) for c in book.front if c.kind not in LEADING_MATTER]
+    body: list[tuple[str, Chapter | Part]] = []
+    toc: list[dict[str, str]] = []
+    for chapter in other_front:
+        toc.append({"id": chapter.id, "title": chapter.title, "kind": "front"})
+    for item in book.body:
+        if isinstance(item, Part):
+            chapters = tuple(prepare(c) for c in item.chapters)
+            html = prepare_fragment(item.html, item.id, images, links) if item.html else ""
+            body.append(("part", dataclasses.replace(item, chapters=chapters, html=html)))
+            toc.append({"id": item.id, "title": item.title, "kind": "part"})
+            toc.extend({"id": c.id, "title": c.title, "kind": "chapter"} for c in chapters)
+        else:
+            body.append(("chapter", prepare(item)))
+            toc.append({"id": item.id, "title": item.title, "kind": "chapter"})
+    back = [prepare(c) for c in book.back]
+    toc.extend({"id": c.id, "title": c.title, "kind": "back"} for c in back)
+    meta = book.metadata
+    classes = " ".join(
+        name for name, on in (("drop-caps", settings.drop_caps),
+                              ("small-caps", settings.small_caps),
+                              ("print-profile", not links)) if on
+    )
+    template = theme.templates().get_template("pdf/book.html")
+    return template.render(
+        meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
+        body=body, back=back, toc=toc, year=meta.date[:4] if meta.date else "",
+        isbn=meta.identifier[9:] if meta.identifier.startswith("urn:isbn:") else "",
+        series_label="" if meta.series_index is None else f"book {meta.series_index:g}",
+        show_numbers=False, chapter_label="Chapter",
+    )
+
+
+def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: bool,
+                     opening: bool = False) -> str:
+    """A chapter's XHTML made ready for one shared HTML document.
+
+    Ids get the chapter's prefix, images point at their files, footnotes move to where they
+    are called (WeasyPrint floats them to the foot of that page), in the print profile links
+    become plain text, and an opening paragraph gets its initial and lead-in marked up.
+    """
+    root = xhtml.fragment_root(fragment)
+    if opening:
+        _mark_opening(root)
+    notes = {el.get("id"): el for el in root.iter(f"{XHTML}aside")
+             if "footnote" in (el.get("class") or "").split()}
+    for ref in list(root.iter(f"{XHTML}a")):
+        if "noteref" not in (ref.get("class") or "").split():
+            continue
+        note = notes.get((ref.get("href") or "#")[1:])
+        mark = ref.getparent()
+        if note is None or mark is None:
+            continue
+        mark.addprevious(_inline_note(note))
+        _drop(mark)
+    for note in notes.values():
+        _drop(note)
+    for el in root.iter():
+        if el.get("id"):
+            el.set("id", f"{prefix}-{el.get('id')}")
+        el.attrib.pop("{" + xhtml.EPUB_NS + "}type", None)
+    for img in root.iter(f"{XHTML}img"):
+        img.set("src", images.get(img.get("src", ""), img.get("src", "")))
+    for link in list(root.iter(f"{XHTML}a")):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            link.set("href", f"#{prefix}-{href[1:]}")
+        if not links:
+            link.tag = f"{XHTML}span"
+            link.attrib.pop("href", None)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.tag = etree.QName(el).localname
+    etree.cleanup_namespaces(root)
+    return "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
+
+
+_OPENING = re.compile(r"^(\s*[^\w\s]*\w)(\w*(?:[\s\u00a0]+[\w’'-]+){0,3})")
+
+
+def _mark_opening(root: etree._Element) -> None:
+    """Wrap the first paragraph's initial (with any opening quote) and its first few words.
+
+    WeasyPrint lays out the first line before a floated ::first-letter, so drop caps and the
+    small-caps lead-in are real spans, styled by the theme (.drop-cap, .lead-in).
+    """
+    first = root[0] if len(root) else None
+    if first is None or etree.QName(first).localname != "p" or not first.text:
+        return
+    match = _OPENING.match(first.text)
+    if match is None:
+        return
+    initial = etree.Element(f"{XHTML}span", {"class": "drop-cap"})
+    initial.text = match.group(1).lstrip()
+    lead = etree.Element(f"{XHTML}span", {"class": "lead-in"})
+    lead.text = match.group(2)
+    lead.tail = first.text[match.end():]
+    first.text = None
+    first.insert(0, initial)
+    initial.addnext(lead)
+    first.set("class", ((first.get("class") or "") + " opening").strip())
+
+
+def _inline_note(note: etree._Element) -> etree._Element:
+    """An aside's paragraphs as one inline span, which can sit inside the calling paragraph."""
+    span = etree.Element(f"{XHTML}span", {"class": "footnote"})
+    paragraphs = [p for p in note if "footnote-number" not in (p.get("class") or "").split()]
+    for index, para in enumerate(paragraphs):
+        para.tag = f"{XHTML}span"
+        para.set("class", "footnote-para")
+        para.tail = " " if index < len(paragraphs) - 1 else None
+        span.append(para)
+    return span
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
+    """The page size, mirrored margins and the left running head, from the settings."""
+    meta = book.metadata
+    left = meta.title if settings.running_head == "title" or not meta.authors else ", ".join(
+        meta.authors)
+    bleed = BLEED if settings.profile == "print" and settings.bleed else 0
+    lines = [
+        "@page {",
+        f"  size: {settings.width:g}in {settings.height:g}in;",
+        f"  margin-top: {settings.top:g}in; margin-bottom: {settings.bottom:g}in;",
+        f"  bleed: {bleed:g}in; marks: none;",
+        "}",
+        f"@page :left {{ margin-left: {settings.outside:g}in; margin-right: {gutter:g}in; }}",
+        f"@page :right {{ margin-left: {gutter:g}in; margin-right: {settings.outside:g}in; }}",
+        f":root {{ --running-left: {_css_string(left)}; }}",
+        f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
+    ]
+    if settings.chapter_start == "any":
+        lines.append(".chapter, .part { break-before: page; }")
+    if settings.folio_position == "top":
+        lines += [
+            "@page :left { @top-left { content: counter(page) '\\2003' "
+            f"{_css_string(left)}; }} @bottom-center {{ content: none; }} }}",
+            "@page :right { @top-right { content: string(chapter-title) '\\2003' counter(page); }"
+            " @bottom-center { content: none; } }",
+        ]
+    if settings.profile == "print":
+        lines.append("h1, h2, h3, h4, h5, h6 { bookmark-level: none !important; }")
+    return "\n".join(lines) + "\n"
+
+
+def _theme_css(theme: Theme) -> str:
+    """The theme's print.css with url()s pointing at the files found on its search path."""
+    css = theme.read_css("print.css")
+    for url, path in theme.css_resources(css).items():
+        css = css.replace(f"url({url})", f"url({path.as_uri()})")
+        css = css.replace(f'url("{url}")', f"url({path.as_uri()})")
+        css = css.replace(f"url('{url}')", f"url({path.as_uri()})")
+    return css
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+class _failures_raised:  # noqa: N801 - used as a context manager
+    """Turn WeasyPrint's logged errors (a missing font or image) into a failed build."""
+
+    def __enter__(self) -> _failures_raised:
+        self.records: list[logging.LogRecord] = []
+        self.handler = _Collect(self.records)
+        self.logger = logging.getLogger("weasyprint")
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.handler)
+        errors = [r for r in self.records if r.levelno >= logging.ERROR]
+        if errors and exc[0] is None:
+            raise BuildError(f"WeasyPrint: {errors[0].getMessage()}")
+
+
+class _Collect(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]):
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
