@@ -148,17 +148,24 @@ def epub_words(path: Path) -> list[str]:
     return [w for _, doc in spine_documents(path) for w in words(body_text(doc))]
 
 
-def markdown_words(text: str) -> list[str]:
+def markdown_words(text: str, part: str = "all") -> list[str]:
     """The words a reader sees in a Markdown source: markup, front matter, URLs and image alt
-    text (an attribute, not text on the page) left out; image captions kept."""
+    text (an attribute, not text on the page) left out; image captions kept. `part` is "all",
+    "body" (footnotes left out) or "notes" (only the footnotes)."""
     from octavo.readers.markdown import parser
     from octavo.text import words
 
     md = parser()
     found: list[str] = []
+    in_notes = False
 
     def walk(tokens: list) -> None:  # type: ignore[type-arg]
+        nonlocal in_notes
         for token in tokens:
+            if token.type in ("footnote_block_open", "footnote_block_close"):
+                in_notes = token.type == "footnote_block_open"
+            if part != "all" and in_notes != (part == "notes"):
+                continue
             if token.type in ("text", "code_inline", "code_block", "fence"):
                 found.extend(words(token.content))
             elif token.type == "image":
@@ -168,3 +175,86 @@ def markdown_words(text: str) -> list[str]:
 
     walk(md.parse(text))
     return found
+
+
+def pdf_fragments(path: Path, top: float = 0.75, bottom: float = 0.75) -> list[list[str]]:
+    """Per page, the text a reader reads in the live area (running heads and folios left out).
+
+    A drop cap is drawn before the page's other text; it is moved to just before the next
+    body-size text, where a reader reads it.
+    """
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(str(path)).pages:
+        height = float(page.mediabox.height)
+        found: list[tuple[float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            y = cm[3] * tm[5] + cm[5]  # baseline, PDF points from the bottom
+            if text.strip() and bottom * 72 < y < height - top * 72:
+                found.append((size * abs(tm[0]), text))
+
+        page.extract_text(visitor_text=visit)
+        sizes = [s for s, t in found if len(t) > 20]
+        body = max(set(sizes), key=sizes.count) if sizes else 0
+        texts: list[str] = []
+        held: list[str] = []
+        for size, text in found:
+            if body and size > 2.5 * body and len(text.strip()) <= 2:
+                held.append(text.strip())
+                continue
+            if held and abs(size - body) < 0.5:
+                text = "".join(held) + text
+                held = []
+            texts.append(text)
+        pages.append(texts + held)
+    return pages
+
+
+def pdf_text(path: Path) -> str:
+    """The live-area text of a whole PDF, pages joined."""
+    return "\n".join("".join(page) for page in pdf_fragments(path))
+
+
+def pdf_margin_texts(path: Path, top: float = 0.75, bottom: float = 0.75) -> list[str]:
+    """Per page, the text outside the live area: running heads and folios."""
+    from pypdf import PdfReader
+
+    result = []
+    for page in PdfReader(str(path)).pages:
+        height = float(page.mediabox.height)
+        found: list[str] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            y = cm[3] * tm[5] + cm[5]
+            if text.strip() and not bottom * 72 < y < height - top * 72:
+                found.append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        result.append(" ".join(found))
+    return result
+
+
+def letters_in_order(expected: list[str], text: str) -> str | None:
+    """None when each word of `expected` is in `text` in order, comparing letters and digits
+    only (so hyphenated line ends and typography do not matter); else the first missing word."""
+    import re
+    import unicodedata
+
+    def squash(s: str) -> str:
+        s = unicodedata.normalize("NFKC", s).casefold()
+        return re.sub(r"[\W_]+", "", s)
+
+    stream = squash(text)
+    position = 0
+    for index, word in enumerate(expected):
+        token = squash(word)
+        if not token:
+            continue
+        found = stream.find(token, position)
+        if found < 0:
+            context = " ".join(expected[max(0, index - 5): index + 5])
+            return f"word {index} {word!r} not found in order; near: {context}"
+        position = found + len(token)
+    return None
