@@ -84,10 +84,11 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
         with _failures_raised():
             for _ in range(MAX_LAYOUTS):
                 fonts = FontConfiguration()
+                # The theme first; then book.toml's page geometry and choices, which win.
                 stylesheets = [
+                    CSS(string=theme_css, url_fetcher=fetcher, font_config=fonts),
                     CSS(string=geometry_css(book, settings, gutter), url_fetcher=fetcher,
                         font_config=fonts),
-                    CSS(string=theme_css, url_fetcher=fetcher, font_config=fonts),
                 ]
                 document = document_html.render(stylesheets=stylesheets, font_config=fonts)
                 pages = len(document.pages)
@@ -263,7 +264,7 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
         f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
     ]
     if settings.chapter_start == "any":
-        lines.append(".chapter, .part { break-before: page; }")
+        lines.append("html .chapter, html .part { break-before: page !important; }")
     if settings.folio_position == "top":
         lines += [
             "@page :left { @top-left { content: counter(page) '\\2003' "
