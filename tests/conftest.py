@@ -190,7 +190,8 @@ def pdf_fragments(path: Path, top: float = 0.75, bottom: float = 0.75) -> list[l
         height = float(page.mediabox.height)
         found: list[tuple[float, str]] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                  found: list[tuple[float, str]] = found, height: float = height) -> None:
             y = cm[3] * tm[5] + cm[5]  # baseline, PDF points from the bottom
             if text.strip() and bottom * 72 < y < height - top * 72:
                 found.append((size * abs(tm[0]), text))
@@ -226,7 +227,8 @@ def pdf_margin_texts(path: Path, top: float = 0.75, bottom: float = 0.75) -> lis
         height = float(page.mediabox.height)
         found: list[str] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                  found: list[str] = found, height: float = height) -> None:
             y = cm[3] * tm[5] + cm[5]
             if text.strip() and not bottom * 72 < y < height - top * 72:
                 found.append(text.strip())
