@@ -126,7 +126,7 @@ def test_no_book_toml_builds_and_says_so(make_book, octavo) -> None:  # type: ig
     root = make_book({"manuscript/1.md": "# The Long Night\n\nText.\n"})
     result = octavo("build", root, "--format", "epub")
     assert result.code == 0, result.err
-    assert "no book.toml: title 'The Long Night' taken from the first heading" in result.out
+    assert "no book.toml: title 'The Long Night' taken from the manuscript" in result.out
     assert (root / "dist" / "the-long-night.epub").is_file()
 
 

@@ -16,7 +16,7 @@ def test_finale_alone_builds_one_chapter_with_every_word_untouched(make_book, oc
     shutil.copy(FINALE, root / "manuscript" / "finale.txt")
     result = octavo("build", root, "--format", "epub")
     assert result.code == 0, result.err
-    assert "read 1 chapter from 1 file" in result.out
+    assert "read 1 chapter from finale.txt" in result.out
     epub = root / "dist" / "finale-book.epub"
     assert epubcheck(epub) == []
     chapters = [doc for name, doc in spine_documents(epub) if name.endswith("ch001.xhtml")]
@@ -32,3 +32,93 @@ def body_text_of(element) -> str:  # type: ignore[no-untyped-def]
     return "".join(element.itertext())
 
 
+
+
+NOVELS = {
+    # file: (what octavo build reports, the line where the story resumes after the contents)
+    "jack-sheppard.txt": ("58 chapters in 3 parts", "EPOCH THE FIRST."),
+    "katrine.txt": ("28 chapters", "PREFACE"),
+}
+
+
+def story_words(name: str, resume: str) -> list[str]:
+    """The words a reader expects: the text between Gutenberg's markers, without the
+    'Produced by' credit and the printed contents list."""
+    lines = (CORPUS / name).read_bytes().decode("latin-1").replace("\r\n", "\n").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("*** START OF"))
+    end = next(i for i, line in enumerate(lines) if line.upper().startswith(
+        ("*** END OF", "END OF THE PROJECT GUTENBERG", "END OF PROJECT GUTENBERG")))
+    body = lines[start + 1 : end]
+    contents = next(i for i, line in enumerate(body) if line.strip().rstrip(".") == "CONTENTS")
+    story = next(i for i in range(contents, len(body)) if body[i].strip() == resume)
+    produced = next(i for i, line in enumerate(body) if line.startswith("Produced by"))
+    kept = body[:produced] + body[produced + 3 : contents] + body[story:]
+    return " ".join(kept).split()
+
+
+@pytest.fixture(scope="module", params=sorted(NOVELS))
+def novel(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    import contextlib
+    import io
+
+    from octavo.cli import main
+
+    name = request.param
+    if not (CORPUS / name).exists():
+        pytest.skip("needs ../shared/corpus")
+    root = tmp_path_factory.mktemp(name.split(".")[0])
+    (root / "manuscript").mkdir()
+    shutil.copy(CORPUS / name, root / "manuscript" / name)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", str(root)])
+    assert code == 0, err.getvalue()
+    return name, root, out.getvalue() + err.getvalue()
+
+
+def test_novel_structure_is_found_and_reported(novel) -> None:  # type: ignore[no-untyped-def]
+    name, root, output = novel
+    expected, _ = NOVELS[name]
+    assert f"read {expected}" in output and f"from {name}" in output
+    assert "left out the Project Gutenberg header and licence and the printed contents list" \
+        in output
+    assert "not UTF-8; read as ISO-8859-1" in output
+
+
+def test_novel_epub_is_valid_and_keeps_every_word(novel) -> None:  # type: ignore[no-untyped-def]
+    from conftest import body_text, letters_in_order
+
+    name, root, _ = novel
+    epub = next((root / "dist").glob("*.epub"))
+    assert epubcheck(epub) == []
+    text = " ".join(body_text(doc) for _, doc in spine_documents(epub))
+    assert letters_in_order(story_words(name, NOVELS[name][1]), text) is None
+    assert "PROJECT GUTENBERG" not in text.upper()
+    assert "\u2014" in text and "--" not in text
+
+
+def test_novel_pdf_keeps_every_word(novel) -> None:  # type: ignore[no-untyped-def]
+    from conftest import letters_in_order, pdf_text
+
+    name, root, _ = novel
+    pdf = next((root / "dist").glob("*.pdf"))
+    assert letters_in_order(story_words(name, NOVELS[name][1]), pdf_text(pdf)) is None
+
+
+def test_katrine_front_matter_scene_breaks_and_italics(novel) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    name, root, _ = novel
+    if name != "katrine.txt":
+        pytest.skip("katrine only")
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as zf:
+        xhtml = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith(".xhtml")}
+    everything = "".join(xhtml.values())
+    assert 'epub:type="preface"' in everything and 'epub:type="titlepage"' in xhtml[
+        "EPUB/ch001.xhtml"]
+    assert "Dear and great Friend" in xhtml["EPUB/ch001.xhtml"]
+    assert everything.count('class="scene-break"') >= 3
+    assert "<em>All rights reserved.</em>" in everything
+    assert "UNDER THE SOUTHERN PINES" not in everything  # the printed contents are gone
+    assert "I. Under the Southern Pines" in everything

@@ -31,14 +31,16 @@ class Output:
 def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
     """Read book.toml and the manuscript into a Book, transforms applied."""
     config = load_config(root, diagnostics)
-    context = ReadContext(root=root, diagnostics=diagnostics, images=ImageRegistry(root))
+    context = ReadContext(root=root, diagnostics=diagnostics, images=ImageRegistry(root),
+                          detect_headings=config.build.detect_headings,
+                          chapter_pattern=config.build.chapter_pattern)
     manuscript = read_manuscript(config.build.manuscript, context)
     diagnostics.note(f"read {manuscript.summary}")
     title = config.title
     if title is None:
         if manuscript.first_heading:
             title = manuscript.first_heading
-            diagnostics.note(f"no book.toml: title {title!r} taken from the first heading")
+            diagnostics.note(f"no book.toml: title {title!r} taken from the manuscript")
         else:
             title = root.resolve().name
             diagnostics.note(f"no book.toml: title {title!r} taken from the folder name")

@@ -22,7 +22,7 @@ BOOK_KEYS = (
     "title", "subtitle", "authors", "language", "identifier", "publisher", "date",
     "description", "subjects", "rights", "series", "series_index", "cover",
 )
-BUILD_KEYS = ("manuscript", "output", "theme", "formats")
+BUILD_KEYS = ("manuscript", "output", "theme", "formats", "detect_headings", "chapter_pattern")
 PRINT_KEYS = (
     "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
     "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head",
@@ -46,6 +46,8 @@ class BuildSettings:
     output: Path
     theme: str = DEFAULT_THEME
     formats: tuple[str, ...] = FORMATS
+    detect_headings: bool = True  # plain text: find chapter and part headings
+    chapter_pattern: str | None = None  # plain text: a regular expression for chapter headings
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,20 @@ def _build_settings(
             OctavoError(f"[build] formats: must be a list drawn from {list(FORMATS)}", shown)
         )
         formats = list(FORMATS)
-    return BuildSettings(manuscript, output, theme, tuple(dict.fromkeys(formats)))
+    detect = data.get("detect_headings", True)
+    if not isinstance(detect, bool):
+        problems.append(OctavoError("[build] detect_headings: must be true or false", shown))
+        detect = True
+    pattern = data.get("chapter_pattern")
+    if pattern is not None:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            problems.append(OctavoError(
+                f"[build] chapter_pattern: not a regular expression ({exc})", shown))
+            pattern = None
+    return BuildSettings(manuscript, output, theme, tuple(dict.fromkeys(formats)),
+                         detect, str(pattern) if pattern is not None else None)
 
 
 def _print_settings(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Kinds of front and back matter, in the order books place them.
-FRONT_MATTER = ("dedication", "epigraph", "foreword", "preface", "prologue")
+FRONT_MATTER = ("titlepage", "dedication", "epigraph", "foreword", "preface", "prologue")
 BACK_MATTER = ("epilogue", "afterword", "acknowledgements", "about-the-author", "also-by")
 
 

@@ -29,6 +29,7 @@ MIME_BY_SUFFIX = {
 # epub:type for each kind of chapter (EPUB 3 Structural Semantics Vocabulary).
 EPUB_TYPES = {
     "chapter": "chapter",
+    "titlepage": "titlepage",
     "dedication": "dedication",
     "epigraph": "epigraph",
     "foreword": "foreword",
@@ -76,7 +77,7 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
                     epub_type=EPUB_TYPES.get(chapter.kind, "chapter"))
 
     toc: list[object] = []
-    leading = [c for c in book.front if c.kind in ("dedication", "epigraph")]
+    leading = [c for c in book.front if c.kind in ("titlepage", "dedication", "epigraph")]
     for chapter in leading:
         spine.append(chapter_page(chapter))
     spine.append("nav")

@@ -25,7 +25,7 @@ from octavo.themes import Theme
 XHTML = "{" + xhtml.XHTML_NS + "}"
 BLEED = 0.125  # inches, what KDP asks for
 MAX_LAYOUTS = 4  # a gutter change can move the page count across one more threshold
-LEADING_MATTER = ("dedication", "epigraph")  # before the table of contents
+LEADING_MATTER = ("titlepage", "dedication", "epigraph")  # before the table of contents
 
 
 def minimum_gutter(pages: int) -> float:

@@ -74,7 +74,9 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
     body: list[Chapter | Part] = []
     back: list[Chapter] = []
     part: Part | None = None
-    first_heading = next((d.headings[0][1] for d in docs if d.headings), None)
+    # A book title the source states (a Gutenberg header) beats the first heading.
+    first_heading = next((str(d.meta["book_title"]) for d in docs if "book_title" in d.meta),
+                         None) or next((d.headings[0][1] for d in docs if d.headings), None)
 
     def close_part() -> None:
         nonlocal part
@@ -93,7 +95,7 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
                 part = Part(title=section.title or str(doc.meta.get("title") or stem_title(doc.path)),
                             html=section.html if section.has_text else "", source=doc.shown)
                 continue
-            chapter = _chapter(doc, kind if index == 0 else "chapter", section)
+            chapter = _chapter(doc, section.kind or (kind if index == 0 else "chapter"), section)
             if chapter.kind in FRONT_MATTER and not body and part is None:
                 front.append(chapter)
             elif chapter.kind in BACK_MATTER:
@@ -115,7 +117,7 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
     extra = len(front) + len(back)
     if extra:
         summary += f", {extra} front/back matter section{'s' * (extra != 1)}"
-    summary += f" from {len(files)} file{'s' * (len(files) != 1)}"
+    summary += f" from {files[0].name}" if len(files) == 1 else f" from {len(files)} files"
     return Manuscript(tuple(front), tuple(body), tuple(back),
                       tuple(context.images.images.values()), first_heading, summary)
 
@@ -160,8 +162,8 @@ def _chapter(doc: SourceDoc, kind: str, section: Section) -> Chapter:
         if isinstance(meta_title, str) and meta_title.strip():
             title = meta_title.strip()
         elif kind != "chapter":
-            title = kind.replace("-", " ").title().replace("The ", "the ")
-            show_title = kind not in ("dedication", "epigraph")
+            title = {"titlepage": "Title Page"}.get(kind) or kind.replace("-", " ").title()
+            show_title = kind not in ("dedication", "epigraph", "titlepage")
         else:
             title = ""  # filled in later: the book title, or the file name
     if not section.has_text:

@@ -36,6 +36,7 @@ class Section:
     html: str
     line: int
     has_text: bool
+    kind: str | None = None  # front matter a reader recognised ("preface", "titlepage")
 
 
 @dataclass
@@ -95,6 +96,8 @@ class ReadContext:
     root: Path
     diagnostics: Diagnostics
     images: ImageRegistry
+    detect_headings: bool = True  # plain text: look for chapter and part headings
+    chapter_pattern: str | None = None  # plain text: a regular expression for chapter headings
 
 
 def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:

@@ -1,4 +1,4 @@
-"""Reads plain-text chapters: paragraphs from blank lines, wrapped lines joined, typography."""
+"""Reads plain-text chapters: paragraphs from blank lines, wrapped lines joined, headings found."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from octavo.readers.base import ReadContext, Section, SourceDoc, finish_fragment, read_text_file
+from octavo.readers.markdown import SCENE_BREAK
+from octavo.readers.textstructure import Block, blocks_of, detect, is_scene_break, is_verse
 from octavo.typography import typography_plugin
 
 # A file where this share of lines is longer than LONG_LINE keeps one paragraph per line.
@@ -17,43 +19,77 @@ LONG_SHARE = 0.1
 
 @functools.cache
 def inline_parser() -> MarkdownIt:
-    """A markdown-it that reads text literally (no Markdown syntax) but sets it nicely."""
-    md = MarkdownIt("zero", {"typographer": True})
-    md.enable(["smartquotes"])
+    """A markdown-it that reads text literally, but for `_italics_`, and sets it nicely."""
+    md = MarkdownIt("zero", {"typographer": True, "breaks": True, "xhtmlOut": True})
+    md.enable(["smartquotes", "emphasis", "newline"])
     md.use(typography_plugin, double_hyphen="\u2014")
     return md
 
 
 def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
-    """Read a .txt file as one section of paragraphs."""
+    """Read a .txt file; unless told not to, split it at the chapter and part headings it has."""
     text = read_text_file(path, shown, context.diagnostics)
-    paragraphs = split_paragraphs(text)
+    lines = text.split("\n")
+    per_line = _one_paragraph_per_line(lines)
+    if not context.detect_headings:
+        blocks = blocks_of(lines)
+
+        def render_plain(split_level: int) -> list[Section]:
+            html = _render_blocks(blocks, per_line)
+            if not html:
+                return []
+            return [Section(None, "", finish_fragment(html, path, shown, context), 1, True)]
+
+        return SourceDoc(path=path, shown=shown, meta={}, headings=[], render=render_plain)
+
+    layout = detect(lines, context.chapter_pattern)
+    if layout.dropped:
+        context.diagnostics.note(f"{shown}: left out {' and '.join(layout.dropped)}")
+    headings = [(s.level, s.title, s.line) for s in layout.sections if s.level is not None]
 
     def render(split_level: int) -> list[Section]:
-        if not paragraphs:
-            return []
-        md = inline_parser()
-        html = "".join(f"<p>{md.renderInline(p)}</p>\n" for p in paragraphs)
-        fragment = finish_fragment(html, path, shown, context)
-        return [Section(None, "", fragment, 1, True)]
+        sections = []
+        for part in layout.sections:
+            html = _render_blocks(part.blocks, per_line)
+            fragment = finish_fragment(html, path, shown, context) if html else ""
+            kind = None if part.kind in ("chapter", "part") else part.kind
+            sections.append(Section(part.level, part.title, fragment, part.line,
+                                    bool(fragment), kind=kind))
+        return sections
 
-    return SourceDoc(path=path, shown=shown, meta={}, headings=[], render=render)
+    meta = {f"book_{k}": v for k, v in layout.meta.items()}
+    return SourceDoc(path=path, shown=shown, meta=meta, headings=headings, render=render)
+
+
+def _render_blocks(blocks: list[Block], per_line: bool) -> str:
+    md = inline_parser()
+    html = []
+    for block in blocks:
+        if is_scene_break(block):
+            html.append(SCENE_BREAK)
+        elif is_verse(block):
+            verse = md.renderInline("\n".join(line.strip() for line in block.lines))
+            html.append(f'<p class="verse">{verse}</p>\n')
+        elif per_line:
+            html.extend(f"<p>{md.renderInline(line.strip())}</p>\n" for line in block.lines)
+        else:
+            html.append(f"<p>{md.renderInline(block.text)}</p>\n")
+    return "".join(html)
+
+
+def _one_paragraph_per_line(lines: list[str]) -> bool:
+    filled = [line for line in lines if line.strip()]
+    long_lines = sum(1 for line in filled if len(line) > LONG_LINE)
+    return bool(filled) and long_lines / len(filled) >= LONG_SHARE
 
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a plain text: blank lines separate them; hard-wrapped lines are joined,
     unless the file writes a whole paragraph per line."""
-    lines = [line.rstrip() for line in text.split("\n")]
-    filled = [line for line in lines if line.strip()]
-    long_lines = sum(1 for line in filled if len(line) > LONG_LINE)
-    per_line = bool(filled) and long_lines / len(filled) >= LONG_SHARE
+    lines = text.split("\n")
+    per_line = _one_paragraph_per_line(lines)
     paragraphs: list[str] = []
-    block: list[str] = []
-    for line in lines + [""]:
-        if line.strip():
-            block.append(line.strip())
-            continue
-        if block:
-            paragraphs.extend(block if per_line else [" ".join(block)])
-            block = []
+    for block in blocks_of(lines):
+        paragraphs.extend([line.strip() for line in block.lines] if per_line else [block.text])
     return paragraphs
+

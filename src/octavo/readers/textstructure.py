@@ -1,0 +1,278 @@
+"""Finds the structure of a plain-text book: Gutenberg boilerplate, contents, parts, chapters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
+_GUTENBERG_END = re.compile(r"^(\*{3}\s*)?END OF (THE |THIS )?PROJECT GUTENBERG", re.I)
+_PRODUCED_BY = re.compile(r"^(Produced by|This e-?text was produced|E-text prepared by)", re.I)
+
+ROMAN = r"[IVXLC]+"
+_VALID_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_NUMBER = rf"(?:{ROMAN}|\d+|[A-Z][A-Za-z-]+(?:[- ][A-Z][a-z]+)?)"
+_CHAPTER = re.compile(rf"^CHAPTER\s+({_NUMBER})\s*[.:]?\s*(?:[.:\-\u2014]\s*)?(.*)$", re.I)
+_ROMAN_TITLE = re.compile(rf"^({ROMAN})\.\s+([A-Z][^a-z]*)$")  # I. UNDER THE PINES
+_ROMAN_ALONE = re.compile(rf"^({ROMAN})\.?$")  # I (then a title line)
+_PART = re.compile(r"^(BOOK|PART|VOLUME|EPOCH)\b[\s.]+\S.*$", re.I)
+_MATTER = {
+    "PREFACE": "preface", "FOREWORD": "foreword", "INTRODUCTION": "foreword",
+    "PROLOGUE": "prologue", "EPILOGUE": "epilogue", "AFTERWORD": "afterword",
+    "DEDICATION": "dedication", "ACKNOWLEDGMENTS": "acknowledgements",
+    "ACKNOWLEDGEMENTS": "acknowledgements",
+}
+_SCENE_BREAK = re.compile(r"^[\s*#~\-=·•]+$")
+_TOC_LINE = re.compile(rf"(\s|\.)({ROMAN.lower()}|\d+)\s*$")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of",
+                "on", "or", "the", "to", "with", "nor", "upon", "over"}
+
+
+@dataclass
+class Block:
+    """Lines between blank lines, with the line number of the first."""
+
+    lines: list[str]
+    line: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.strip() for line in self.lines)
+
+    @property
+    def single(self) -> str | None:
+        """The block's text when it is one short line, else None."""
+        return self.lines[0].strip() if len(self.lines) == 1 else None
+
+
+@dataclass
+class TextSection:
+    """A piece of a plain-text book: its kind, level, title, and its blocks of text."""
+
+    kind: str  # "part", "chapter", "titlepage" or a kind of front matter
+    level: int | None
+    title: str
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """What detection found, what it dropped, and what a Gutenberg header said."""
+
+    sections: list[TextSection]
+    dropped: list[str]
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def blocks_of(lines: list[str], first_line: int = 1) -> list[Block]:
+    """Split lines into blocks at blank lines."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    start = first_line
+    for number, line in enumerate(lines + [""], start=first_line):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line.rstrip())
+        elif current:
+            blocks.append(Block(current, start))
+            current = []
+    return blocks
+
+
+def strip_gutenberg(lines: list[str]) -> tuple[list[str], int, bool]:
+    """The lines between Project Gutenberg's START and END markers; offset of the first."""
+    start = next((i for i, line in enumerate(lines) if _GUTENBERG_START.match(line.strip())), None)
+    if start is None:
+        return lines, 1, False
+    end = next((i for i in range(start + 1, len(lines))
+                if _GUTENBERG_END.match(lines[i].strip())), len(lines))
+    body = lines[start + 1 : end]
+    return body, start + 2, True
+
+
+def detect(lines: list[str], pattern: str | None = None) -> Layout:
+    """Find parts, chapters, front matter and the printed contents of a plain-text book."""
+    dropped: list[str] = []
+    body, offset, gutenberg = strip_gutenberg(lines)
+    meta = gutenberg_meta(lines[: max(0, offset - 2)]) if gutenberg else {}
+    if gutenberg:
+        dropped.append("the Project Gutenberg header and licence")
+    blocks = blocks_of(body, offset)
+    if gutenberg and blocks and _PRODUCED_BY.match(blocks[0].text):
+        blocks = blocks[1:]
+    blocks, contents = _drop_contents(blocks)
+    if contents:
+        dropped.append("the printed contents list")
+    custom = re.compile(pattern, re.I) if pattern else None
+    sections: list[TextSection] = []
+    current = TextSection("titlepage", None, "", blocks[0].line if blocks else 1)
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        found = _heading(blocks, index, custom)
+        if found is None:
+            current.blocks.append(block)
+            index += 1
+            continue
+        kind, title, used = found
+        sections.append(current)
+        current = TextSection(kind, None, title, block.line)
+        index += used
+        if kind == "part":  # subtitle lines under a part heading ("1703.", "JONATHAN WILD.")
+            while index < len(blocks) and _is_subtitle(blocks[index]) and \
+                    _heading(blocks, index, custom) is None:
+                current.blocks.append(blocks[index])
+                index += 1
+    sections.append(current)
+    if len(sections) == 1:  # no headings at all: the whole text is one chapter
+        current.kind = "chapter"
+    sections = [s for s in sections if s.blocks or s.kind in ("part", "chapter")]
+    has_parts = any(s.kind == "part" for s in sections)
+    for section in sections:
+        if section.kind == "part":
+            section.level = 1
+        elif section.kind == "chapter":
+            section.level = 2 if has_parts else 1
+        if section.title and _shouts(section.title):
+            section.title = title_case(section.title)
+    return Layout(sections, dropped, meta)
+
+
+def gutenberg_meta(header: list[str]) -> dict[str, str]:
+    """Title, author and language from a Project Gutenberg header."""
+    meta = {}
+    for line in header:
+        key, _, value = line.partition(":")
+        key = key.strip().lower()
+        if key in ("title", "author", "language") and value.strip() and key not in meta:
+            meta[key] = value.strip()
+    return meta
+
+
+def _heading(blocks: list[Block], index: int,
+             custom: re.Pattern[str] | None) -> tuple[str, str, int] | None:
+    """(kind, title, blocks used) when blocks[index] starts a heading."""
+    block = blocks[index]
+    first = block.lines[0].strip()
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if custom is not None:
+        match = custom.match(first)
+        if not match:
+            return None
+        title = first
+        if len(block.lines) == 1 and following is not None and _is_title(following):
+            return "chapter", f"{first} {following.text}".strip(), 2
+        return "chapter", title, 1
+    if len(block.lines) > 3 or len(first) > 80:
+        return None
+    if (match := _CHAPTER.match(first)) is not None:
+        rest = " ".join([match.group(2).strip(), *[line.strip() for line in block.lines[1:]]])
+        rest = rest.strip()
+        rest = title_case(rest) if _shouts(rest) else rest
+        number = match.group(1)
+        label = f"Chapter {number.upper() if re.fullmatch(ROMAN, number, re.I) else number}"
+        if not rest and following is not None and _is_title(following):
+            return "chapter", f"{label}: {following.text.rstrip('.')}", 2
+        return "chapter", f"{label}: {rest.rstrip('.')}" if rest else label, 1
+    if (match := _PART.match(first)) is not None:
+        return "part", first.rstrip(".,"), 1
+    if first.upper().rstrip(".") in _MATTER and len(block.lines) == 1:
+        return _MATTER[first.upper().rstrip(".")], first.rstrip(".").title(), 1
+    if len(block.lines) == 1 and (match := _ROMAN_TITLE.match(first)) is not None:
+        return "chapter", f"{match.group(1)}. {match.group(2).rstrip('.')}", 1
+    if (match := _ROMAN_ALONE.match(first)) is not None:
+        rest = [line.strip() for line in block.lines[1:]]
+        if rest:
+            return "chapter", f"{match.group(1)}. {' '.join(rest).rstrip('.')}", 1
+        if following is not None and _is_title(following):
+            return "chapter", f"{match.group(1)}. {following.text.rstrip('.')}", 2
+    return None
+
+
+def _is_title(block: Block) -> bool:
+    """A short block that reads as a title, not a sentence of the story."""
+    text = block.text
+    if len(block.lines) > 2 or len(text) > 80 or _SCENE_BREAK.match(text):
+        return False
+    if _shouts(text):  # a title in capitals, even a quoted one: "I WILL TAKE CARE OF YOU"
+        return not text.endswith((",", ";"))
+    if text.endswith((",", ";", ":", '"', "\u201d")) or text.startswith(('"', "\u201c")):
+        return False
+    # Title case, more or less ("The Widow and her Child"), not a sentence ("It rained.").
+    words = [w for w in re.findall(r"[^\W\d_]+", text)[1:] if w.lower() not in _SMALL_WORDS]
+    return not words or sum(w[0].isupper() for w in words) / len(words) >= 1 / 3
+
+
+def _is_subtitle(block: Block) -> bool:
+    return len(block.lines) <= 2 and len(block.text) <= 60
+
+
+def _drop_contents(blocks: list[Block]) -> tuple[list[Block], bool]:
+    """Remove a printed CONTENTS list (Octavo builds its own)."""
+    for index, block in enumerate(blocks):
+        if re.fullmatch(r"(TABLE OF )?CONTENTS\.?", block.lines[0].strip(), re.I):
+            end = index + 1
+            last_toc = None
+            while end < len(blocks):
+                candidate = blocks[end]
+                if _is_toc(candidate):
+                    last_toc = end
+                elif not (len(candidate.lines) <= 3 and all(len(x) < 70 for x in candidate.lines)):
+                    break
+                end += 1
+            if last_toc is None:
+                return blocks, False
+            return blocks[:index] + blocks[last_toc + 1 :], True
+    return blocks, False
+
+
+def _is_toc(block: Block) -> bool:
+    lines = [line for line in block.lines if line.strip()]
+    numbered = sum(1 for line in lines if _TOC_LINE.search(line.rstrip()) and
+                   re.search(r"\s{2,}|\.{3,}", line.strip()))
+    return bool(lines) and numbered / len(lines) >= 0.5
+
+
+def is_scene_break(block: Block) -> bool:
+    """`*       *       *`, `* * *`, `#`, `~` and the like on a line of their own."""
+    return len(block.lines) == 1 and bool(_SCENE_BREAK.match(block.lines[0])) and \
+        len(block.lines[0].strip()) <= 40
+
+
+def is_verse(block: Block) -> bool:
+    """Indented lines kept as they are (verse, letters, a dedication)."""
+    return len(block.lines) > 1 and all(line.startswith(("  ", "\t")) for line in block.lines)
+
+
+def _shouts(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def title_case(text: str) -> str:
+    """ "UNDER THE SOUTHERN PINES" -> "Under the Southern Pines"; Roman numerals stay."""
+    words = text.split(" ")
+    result = []
+    for index, word in enumerate(words):
+        core = word.strip(".,:;!?\"'()\u201c\u201d")
+        if core and _VALID_ROMAN.fullmatch(core) and (index == 0 or len(core) >= 2):
+            result.append(word)
+            continue
+        lower = word.lower()
+        if index > 0 and core.lower() in _SMALL_WORDS and not words[index - 1].endswith((":", ".")):
+            result.append(lower)
+            continue
+        result.append(_capitalise(lower))
+    return " ".join(result)
+
+
+def _capitalise(word: str) -> str:
+    for i, char in enumerate(word):
+        if char.isalpha():
+            word = word[:i] + char.upper() + word[i + 1 :]
+            if word[i : i + 2] == "Mc" and len(word) > i + 2:
+                word = word[: i + 2] + word[i + 2].upper() + word[i + 3 :]
+            return word
+    return word

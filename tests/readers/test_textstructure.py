@@ -1,0 +1,98 @@
+"""Plain-text structure: Gutenberg boilerplate, contents, headings in the forms books use."""
+
+from __future__ import annotations
+
+from octavo.readers.textstructure import detect, title_case
+
+
+def layout(text: str):  # type: ignore[no-untyped-def]
+    return detect(text.split("\n"))
+
+
+GUTENBERG = """The Project Gutenberg EBook of Test, by Someone
+
+Title: The Test Book
+
+Author: Some One
+
+*** START OF THIS PROJECT GUTENBERG EBOOK TEST ***
+
+Produced by volunteers.
+
+THE TEST BOOK
+
+CONTENTS
+
+    I. THE BEGINNING        1
+   II. THE END             10
+
+I
+
+THE BEGINNING
+
+It was a start.
+
+       *       *       *       *       *
+
+Later.
+
+II
+
+THE END
+
+Done.
+
+*** END OF THIS PROJECT GUTENBERG EBOOK TEST ***
+
+Licence text that must not appear.
+"""
+
+
+def test_gutenberg_boilerplate_and_contents_are_left_out() -> None:
+    found = layout(GUTENBERG)
+    assert found.meta == {"title": "The Test Book", "author": "Some One"}
+    assert found.dropped == ["the Project Gutenberg header and licence",
+                             "the printed contents list"]
+    kinds = [(s.kind, s.title) for s in found.sections]
+    assert kinds == [("titlepage", ""), ("chapter", "I. The Beginning"), ("chapter", "II. The End")]
+    text = " ".join(b.text for s in found.sections for b in s.blocks)
+    assert "Licence" not in text and "Produced" not in text and "10" not in text
+
+
+def test_heading_forms() -> None:
+    text = "\n\n".join([
+        "CHAPTER I.", "The Widow and her Child.", "Text one.",
+        "Chapter 2", "It rained.",
+        "CHAPTER IV: A MARKET BY THE WAY", "Text four.",
+        "V. THE FIFTH", "Text five.",
+        "PART TWO", "Text of part.",
+        "CHAPTER VI.", "Text six, which is a sentence and not a title, as it goes on and on.",
+    ])
+    titles = [(s.kind, s.title) for s in layout(text).sections]
+    assert titles == [
+        ("chapter", "Chapter I: The Widow and her Child"),
+        ("chapter", "Chapter 2"),
+        ("chapter", "Chapter IV: A Market by the Way"),
+        ("chapter", "V. The Fifth"),
+        ("part", "Part Two"),
+        ("chapter", "Chapter VI"),
+    ]
+
+
+def test_parts_make_chapters_one_level_down() -> None:
+    text = "EPOCH THE FIRST.\n\n1703.\n\nCHAPTER I.\n\nText.\n\nEND OF THE FIRST EPOCH.\n"
+    sections = layout(text).sections
+    assert [(s.kind, s.level) for s in sections] == [("part", 1), ("chapter", 2)]
+    assert sections[0].blocks[0].text == "1703."
+    assert sections[1].blocks[-1].text == "END OF THE FIRST EPOCH."
+
+
+def test_no_headings_is_one_chapter() -> None:
+    sections = layout("Just a story.\n\nWith two paragraphs.\n").sections
+    assert [s.kind for s in sections] == ["chapter"]
+
+
+def test_title_case() -> None:
+    assert title_case("UNDER THE SOUTHERN PINES") == "Under the Southern Pines"
+    assert title_case("XIV. DERMOTT MCDERMOTT'S CHARACTER") == "XIV. Dermott McDermott's Character"
+    assert title_case('"I WILL TAKE CARE OF YOU"') == '"I Will Take Care of You"'
