@@ -128,7 +128,7 @@ def detect(lines: list[str], pattern: str | None = None) -> Layout:
     sections.append(current)
     if len(sections) == 1:  # no headings at all: the whole text is one chapter
         current.kind = "chapter"
-    sections = [s for s in sections if s.blocks or s.kind in ("part", "chapter")]
+    sections = [s for s in sections if s.blocks or (s.kind in ("part", "chapter") and s.title)]
     has_parts = any(s.kind == "part" for s in sections)
     for section in sections:
         if section.kind == "part":
