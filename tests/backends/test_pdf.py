@@ -255,3 +255,19 @@ def test_theme_stylesheet_cannot_reach_outside(make_book, octavo) -> None:  # ty
     assert result.code != 0
     assert "refused" in result.err and "Traceback" not in result.err
     assert not (root / "dist" / "one.pdf").exists()
+
+
+def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    chapter = ("# {t}\n\nA first claim.[^a] A second claim.[^b]\n\n"
+               "[^a]: Note {t} one.\n[^b]: Note {t} two.\n")
+    root = make_book({"manuscript/1.md": chapter.format(t="Alpha"),
+                      "manuscript/2.md": chapter.format(t="Beta")})
+    assert octavo("build", root, "--format", "pdf").code == 0
+    pdf = root / "dist" / "alpha.pdf"
+    first = pdf.read_bytes()
+    text = " ".join(pdf_text(pdf).split())
+    for name in ("Alpha", "Beta"):
+        assert f"1. Note {name} one." in text and f"2. Note {name} two." in text
+    pdf.unlink()
+    assert octavo("build", root, "--format", "pdf").code == 0
+    assert pdf.read_bytes() == first
