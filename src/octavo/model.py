@@ -8,6 +8,8 @@ from pathlib import Path
 # Kinds of front and back matter, in the order books place them.
 FRONT_MATTER = ("titlepage", "dedication", "epigraph", "foreword", "preface", "prologue")
 BACK_MATTER = ("epilogue", "afterword", "acknowledgements", "about-the-author", "also-by")
+# Front matter that comes before the table of contents.
+LEADING_MATTER = ("titlepage", "dedication", "epigraph")
 
 
 @dataclass(frozen=True)

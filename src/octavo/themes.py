@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,16 @@ class Theme:
         if extra is not None:
             css += "\n/* " + extra.name + " */\n" + extra.read_text(encoding="utf-8")
         return css
+
+    def rewrite_urls(self, css: str, new_url: Callable[[str, Path], str]) -> str:
+        """`css` with each url(...) to a theme file replaced by `new_url(url, path)`."""
+        resources = self.css_resources(css)
+
+        def replace(match: re.Match[str]) -> str:
+            url = match.group(2)
+            return f"url({new_url(url, resources[url])})" if url in resources else match.group(0)
+
+        return _URL.sub(replace, css)
 
     def css_resources(self, css: str) -> dict[str, Path]:
         """Files a stylesheet refers to with url(...), found on the search path."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from octavo.config import PrintSettings
 from octavo.diagnostics import Diagnostics
-from octavo.model import Book
+from octavo.model import Book, Metadata
 from octavo.themes import Theme
 
 
@@ -21,6 +22,21 @@ class RenderOptions:
     source_epoch: int  # seconds since 1970, the book's fixed "modified" time
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     print: PrintSettings = field(default_factory=PrintSettings)  # [print] in book.toml
+
+
+def page_facts(meta: Metadata, source_epoch: int) -> dict[str, str]:
+    """What the title and copyright pages print besides the metadata itself."""
+    year = meta.date[:4] if meta.date else str(dt.datetime.fromtimestamp(source_epoch, dt.UTC).year)
+    return {
+        "year": year,
+        "isbn": meta.identifier[9:] if meta.identifier.startswith("urn:isbn:") else "",
+        "series_label": "" if meta.series_index is None else f"book {number(meta.series_index)}",
+    }
+
+
+def number(value: float) -> str:
+    """2.0 -> "2", 2.5 -> "2.5"."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 Renderer = Callable[[Book, Theme, Path, RenderOptions], None]

@@ -11,9 +11,9 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from octavo.backends import RenderOptions
+from octavo.backends import RenderOptions, number, page_facts
 from octavo.errors import BuildError
-from octavo.model import Book, Chapter, Metadata, Part
+from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
 from octavo.themes import FONT_TYPES, Theme
 
 STYLESHEET = "style.css"
@@ -51,7 +51,7 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
     templates = theme.templates()
     out = epub.EpubBook()
 
-    _set_metadata(out, meta, modified)
+    _set_metadata(out, meta)
     style = _add_stylesheet(out, theme)
     _add_images(out, book)
 
@@ -67,9 +67,9 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
     if book.cover is not None:
         spine.append(page("cover", "Cover", "cover", cover=book.cover))
         out.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
-    spine.append(page("titlepage", meta.title, "titlepage", series_label=_series_label(meta)))
-    spine.append(page("copyright", "Copyright", "copyright", year=_year(meta, modified),
-                      isbn=_isbn(meta)))
+    facts = page_facts(meta, options.source_epoch)
+    spine.append(page("titlepage", meta.title, "titlepage", **facts))
+    spine.append(page("copyright", "Copyright", "copyright", **facts))
 
     def chapter_page(chapter: Chapter) -> epub.EpubHtml:
         classes = " ".join(dict.fromkeys(["chapter", chapter.kind]))
@@ -77,7 +77,7 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
                     epub_type=EPUB_TYPES.get(chapter.kind, "chapter"))
 
     toc: list[object] = []
-    leading = [c for c in book.front if c.kind in ("titlepage", "dedication", "epigraph")]
+    leading = [c for c in book.front if c.kind in LEADING_MATTER]
     for chapter in leading:
         spine.append(chapter_page(chapter))
     spine.append("nav")
@@ -118,7 +118,7 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
     _write(out, target, modified, meta.language)
 
 
-def _set_metadata(out: epub.EpubBook, meta: Metadata, modified: dt.datetime) -> None:
+def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
     out.set_identifier(meta.identifier)
     out.set_title(meta.title)
     out.set_language(meta.language)
@@ -140,7 +140,7 @@ def _set_metadata(out: epub.EpubBook, meta: Metadata, modified: dt.datetime) -> 
         out.add_metadata(None, "meta", "series",
                          {"refines": "#series", "property": "collection-type"})
         if meta.series_index is not None:
-            out.add_metadata(None, "meta", _number(meta.series_index),
+            out.add_metadata(None, "meta", number(meta.series_index),
                              {"refines": "#series", "property": "group-position"})
 
 
@@ -150,14 +150,18 @@ def _add_stylesheet(out: epub.EpubBook, theme: Theme) -> epub.EpubItem:
         media_type = MIME_BY_SUFFIX.get(path.suffix.lower())
         if media_type is None:
             raise BuildError(f"theme {theme.name!r}: {url} is not a font or image type EPUB allows")
-        safe = re.sub(r"[^A-Za-z0-9._/-]", "-", url)
-        css = css.replace(url, safe)
-        out.add_item(epub.EpubItem(uid=f"res-{index:03d}", file_name=safe,
+        out.add_item(epub.EpubItem(uid=f"res-{index:03d}", file_name=_member_name(url),
                                    media_type=media_type, content=path.read_bytes()))
+    css = theme.rewrite_urls(css, lambda url, path: _member_name(url))
     style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                           content=css.encode("utf-8"))
     out.add_item(style)
     return style
+
+
+def _member_name(url: str) -> str:
+    """A theme file's name inside the EPUB: its relative URL with only safe characters."""
+    return re.sub(r"[^A-Za-z0-9._/-]", "-", url)
 
 
 def _add_images(out: epub.EpubBook, book: Book) -> None:
@@ -207,19 +211,3 @@ def _patch_opf(data: bytes, language: str) -> bytes:
     root = etree.fromstring(data)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
-
-
-def _year(meta: Metadata, modified: dt.datetime) -> str:
-    return meta.date[:4] if meta.date else str(modified.year)
-
-
-def _isbn(meta: Metadata) -> str:
-    return meta.identifier[9:] if meta.identifier.startswith("urn:isbn:") else ""
-
-
-def _series_label(meta: Metadata) -> str:
-    return "" if meta.series_index is None else f"book {_number(meta.series_index)}"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)

@@ -16,16 +16,15 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from octavo import xhtml
-from octavo.backends import RenderOptions
+from octavo.backends import RenderOptions, page_facts
 from octavo.config import PrintSettings
 from octavo.errors import BuildError
-from octavo.model import Book, Chapter, Part
+from octavo.model import LEADING_MATTER, Book, Chapter, Part
 from octavo.themes import Theme
 
 XHTML = "{" + xhtml.XHTML_NS + "}"
 BLEED = 0.125  # inches, what KDP asks for
 MAX_LAYOUTS = 4  # a gutter change can move the page count across one more threshold
-LEADING_MATTER = ("titlepage", "dedication", "epigraph")  # before the table of contents
 
 
 def minimum_gutter(pages: int) -> float:
@@ -143,10 +142,8 @@ def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
     template = theme.templates().get_template("pdf/book.html")
     return template.render(
         meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
-        body=body, back=back, toc=toc, year=meta.date[:4] if meta.date else "",
-        isbn=meta.identifier[9:] if meta.identifier.startswith("urn:isbn:") else "",
-        series_label="" if meta.series_index is None else f"book {meta.series_index:g}",
-        show_numbers=False, chapter_label="Chapter",
+        body=body, back=back, toc=toc, show_numbers=False, chapter_label="Chapter",
+        **page_facts(meta, options.source_epoch),
     )
 
 
@@ -260,7 +257,6 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
         "}",
         f"@page :left {{ margin-left: {settings.outside:g}in; margin-right: {gutter:g}in; }}",
         f"@page :right {{ margin-left: {gutter:g}in; margin-right: {settings.outside:g}in; }}",
-        f":root {{ --running-left: {_css_string(left)}; }}",
         f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
     ]
     if settings.chapter_start == "any":
@@ -279,12 +275,7 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
 
 def _theme_css(theme: Theme) -> str:
     """The theme's print.css with url()s pointing at the files found on its search path."""
-    css = theme.read_css("print.css")
-    for url, path in theme.css_resources(css).items():
-        css = css.replace(f"url({url})", f"url({path.as_uri()})")
-        css = css.replace(f'url("{url}")', f"url({path.as_uri()})")
-        css = css.replace(f"url('{url}')", f"url({path.as_uri()})")
-    return css
+    return theme.rewrite_urls(theme.read_css("print.css"), lambda url, path: path.as_uri())
 
 
 def _css_string(text: str) -> str:

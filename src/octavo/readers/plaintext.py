@@ -9,7 +9,15 @@ from markdown_it import MarkdownIt
 
 from octavo.readers.base import ReadContext, Section, SourceDoc, finish_fragment, read_text_file
 from octavo.readers.markdown import SCENE_BREAK
-from octavo.readers.textstructure import Block, blocks_of, detect, is_scene_break, is_verse
+from octavo.readers.textstructure import (
+    Block,
+    Layout,
+    TextSection,
+    blocks_of,
+    detect,
+    is_scene_break,
+    is_verse,
+)
 from octavo.typography import typography_plugin
 
 # A file where this share of lines is longer than LONG_LINE keeps one paragraph per line.
@@ -31,23 +39,17 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     text = read_text_file(path, shown, context.diagnostics)
     lines = text.split("\n")
     per_line = _one_paragraph_per_line(lines)
-    if not context.detect_headings:
-        blocks = blocks_of(lines)
-
-        def render_plain(split_level: int) -> list[Section]:
-            html = _render_blocks(blocks, per_line)
-            if not html:
-                return []
-            return [Section(None, "", finish_fragment(html, path, shown, context), 1, True)]
-
-        return SourceDoc(path=path, shown=shown, meta={}, headings=[], render=render_plain)
-
-    layout = detect(lines, context.chapter_pattern)
+    if context.detect_headings:
+        layout = detect(lines, context.chapter_pattern)
+    else:  # the whole file is one chapter, as written
+        layout = Layout([TextSection("chapter", None, "", 1, blocks_of(lines))], [])
     if layout.dropped:
         context.diagnostics.note(f"{shown}: left out {' and '.join(layout.dropped)}")
     headings = [(s.level, s.title, s.line) for s in layout.sections if s.level is not None]
 
     def render(split_level: int) -> list[Section]:
+        if not any(part.blocks for part in layout.sections):
+            return []  # an empty file
         sections = []
         for part in layout.sections:
             html = _render_blocks(part.blocks, per_line)

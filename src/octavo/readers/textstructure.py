@@ -39,11 +39,6 @@ class Block:
     def text(self) -> str:
         return " ".join(line.strip() for line in self.lines)
 
-    @property
-    def single(self) -> str | None:
-        """The block's text when it is one short line, else None."""
-        return self.lines[0].strip() if len(self.lines) == 1 else None
-
 
 @dataclass
 class TextSection:
@@ -161,10 +156,9 @@ def _heading(blocks: list[Block], index: int,
         match = custom.match(first)
         if not match:
             return None
-        title = first
         if len(block.lines) == 1 and following is not None and _is_title(following):
             return "chapter", f"{first} {following.text}".strip(), 2
-        return "chapter", title, 1
+        return "chapter", first, 1
     if len(block.lines) > 3 or len(first) > 80:
         return None
     if (match := _CHAPTER.match(first)) is not None:
