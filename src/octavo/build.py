@@ -11,6 +11,7 @@ from octavo.backends import BACKENDS, RenderOptions, renderer
 from octavo.config import Config, load_config, stable_identifier
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, ManuscriptError, OctavoError
+from octavo.links import resolve_links
 from octavo.model import Book, Image, Metadata
 from octavo.readers import read_manuscript
 from octavo.readers.base import IMAGE_TYPES, ImageRegistry, ReadContext
@@ -53,7 +54,7 @@ def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
         images=manuscript.images,
         cover=_cover(config),
     )
-    return config, apply_transforms(book)
+    return config, resolve_links(apply_transforms(book), diagnostics)
 
 
 def build(

@@ -50,6 +50,7 @@ class Chapter:
     id: str = ""  # stable, XML-name-safe id such as "ch001"; set by transforms
     number: int | None = None  # chapter number among numbered chapters
     show_title: bool = True  # False for matter printed without a heading (a dedication)
+    anchor: str = ""  # the id its heading had in the manuscript, for links to the chapter
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Part:
     html: str = ""
     source: str = ""
     id: str = ""
+    anchor: str = ""  # the id its heading had in the manuscript, for links to the part
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,10 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
         href = link.get("href") or ""
         if href.startswith("#"):
             link.set("href", f"#{prefix}-{href[1:]}")
+        elif _CHAPTER_LINK.match(href):
+            page, _, anchor = href.partition("#")
+            chapter_id = page.removesuffix(".xhtml")
+            link.set("href", f"#{chapter_id}-{anchor}" if anchor else f"#{chapter_id}")
         if not links:
             link.tag = f"{XHTML}span"
             link.attrib.pop("href", None)
@@ -191,6 +195,7 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
     return "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
 
 
+_CHAPTER_LINK = re.compile(r"^[a-z]+\d+\.xhtml(#|$)")  # links.resolve_links writes these
 _OPENING = re.compile(r"^(\s*[^\w\s]*\w)(\w*(?:[\s\u00a0]+[\w’'-]+){0,3})")
 
 

@@ -14,6 +14,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
@@ -40,8 +41,10 @@ def parser() -> MarkdownIt:
     md.use(attrs_plugin).use(attrs_block_plugin)
     md.use(typography_plugin)
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
+    md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     return md
 
@@ -94,9 +97,9 @@ def _render_sections(
         _shift_headings(chunk, split_level)
         html = md.renderer.render(chunk, md.options, {})
         html += _render_notes(chunk, notes)
-        anchors = {heading_id} if heading_id else set()
-        fragment = finish_fragment(html, path, shown, context, anchors)
-        sections.append(Section(level, title, fragment, line, _has_text(fragment)))
+        fragment = finish_fragment(html, path, shown, context)
+        sections.append(Section(level, title, fragment, line, _has_text(fragment),
+                                anchor=heading_id))
     return sections
 
 
@@ -187,6 +190,15 @@ def _render_footnote_ref(
     )
 
 
+def _render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    if "line" in token.meta:
+        token.attrSet("data-line", str(token.meta["line"]))
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _render_scene_break(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -257,7 +269,7 @@ def _shift_headings(chunk: list[Token], split_level: int) -> None:
             token.meta["shifted"] = True
         if token.type == "inline":
             for child in token.children or []:
-                if child.type == "image":
+                if child.type in ("image", "link_open"):
                     child.meta["line"] = _line(token)
                     if token.meta.get("figure"):
                         child.meta["figure"] = True
