@@ -77,7 +77,7 @@ def unsafe_parts(raw_html: str) -> list[str]:
                     found.append(f"{lname}= on <{tag}>")
                 elif lname in ("href", "src") and ":" in value.split("/")[0]:
                     scheme = value.split(":", 1)[0].strip().lower()
-                    if scheme not in URL_SCHEMES:
+                    if scheme not in URL_SCHEMES | _REPORTED_SCHEMES:
                         found.append(f"{scheme}: URL on <{tag}>")
     return list(dict.fromkeys(found))
 
