@@ -37,6 +37,7 @@ class Image:
     source: Path
     href: str  # e.g. "images/img-0001.png", as the chapter XHTML refers to it
     media_type: str
+    data: bytes | None = None  # the converted image, when the file was not used as it is
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from octavo import xhtml
-from octavo.backends import RenderOptions, page_facts
+from octavo.backends import RenderOptions, image_url, page_facts
 from octavo.config import PrintSettings
 from octavo.errors import BuildError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
@@ -108,7 +108,7 @@ def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
     """The whole book as one HTML document, ids made unique per chapter."""
     settings = options.print
     links = settings.profile == "reading"
-    images = {image.href: image.source.as_uri() for image in book.images}
+    images = {image.href: image_url(image) for image in book.images}
 
     def prepare(chapter: Chapter) -> Chapter:
         html = prepare_fragment(chapter.html, chapter.id, images, links,

@@ -14,17 +14,9 @@ from lxml import etree
 from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
+from octavo.images import load_image
 from octavo.model import Image
 from octavo.text import has_xml_invalid, xml_safe
-
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
 
 
 @dataclass(frozen=True)
@@ -57,6 +49,7 @@ class ImageRegistry:
 
     root: Path
     images: dict[Path, Image] = field(default_factory=dict)
+    diagnostics: Diagnostics | None = None  # told when an image is converted
 
     def add(self, src: str, base_dir: Path, shown: str, line: int | None) -> str:
         """Check an image reference and return its name inside the book."""
@@ -73,20 +66,14 @@ class ImageRegistry:
             )
         path = (base_dir / decoded.split("#")[0].split("?")[0]).resolve()
         if not path.is_relative_to(self.root.resolve()):
-            raise ManuscriptError(f"image {src} is outside the book folder", shown, line)
+            raise ManuscriptError(f"image {src} refused: it is outside the book folder", shown, line)
         if not path.is_file():
             raise ManuscriptError(f"image {src} not found", shown, line)
-        media_type = IMAGE_TYPES.get(path.suffix.lower())
-        if media_type is None:
-            raise ManuscriptError(
-                f"image {src}: {path.suffix or 'this'} files are not supported; "
-                "use PNG, JPEG, GIF, SVG or WebP", shown, line,
-            )
         if path not in self.images:
-            number = len(self.images) + 1
-            suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
-            href = f"images/img-{number:04d}{suffix}"
-            self.images[path] = Image(source=path, href=href, media_type=media_type)
+            image, note = load_image(path, f"img-{len(self.images) + 1:04d}", shown, line, src)
+            if note and self.diagnostics is not None:
+                self.diagnostics.note(f"{shown}: {src}: {note}")
+            self.images[path] = image
         return self.images[path].href
 
 
