@@ -57,6 +57,7 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     tokens = md.parse(text, env)
     meta = _front_matter(tokens, shown)
     _warn_unsafe_html(tokens, shown, context)
+    _warn_unused_notes(env, text, shown, context)
     body, notes = _split_footnotes(tokens)
     headings = [
         (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
@@ -130,6 +131,18 @@ def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext)
                 context.diagnostics.warn(f"raw HTML removed: {', '.join(found)}", shown, line)
 
 
+def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: ReadContext) -> None:
+    """A footnote nothing refers to would vanish from the book: say so, with its line."""
+    for key, note_id in env.get("footnotes", {}).get("refs", {}).items():
+        if note_id != -1:
+            continue
+        label = key[1:]
+        line = next((n for n, row in enumerate(text.splitlines(), start=1)
+                     if row.lstrip().startswith(f"[^{label}]:")), None)
+        context.diagnostics.warn(f"footnote [^{label}] is never referred to, so it is left out",
+                                 shown, line)
+
+
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
     """The body tokens, and each footnote's own tokens by footnote id."""
     body: list[Token] = []
@@ -157,23 +170,31 @@ def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[T
 
 
 def _render_notes(chunk: list[Token], notes: dict[int, list[Token]]) -> str:
-    """Number the footnotes called in `chunk` from 1 and render them as asides."""
+    """Number the footnotes called in `chunk` (and in those notes) from 1; render them as asides."""
     md = parser()
     order: dict[int, int] = {}
-    for token in chunk:
-        for child in token.children or []:
-            if child.type == "footnote_ref":
-                note_id = int(child.meta["id"])
-                number = order.setdefault(note_id, len(order) + 1)
-                child.meta["number"] = number
+
+    def number_refs(tokens: list[Token]) -> None:
+        for token in tokens:
+            for child in token.children or []:
+                if child.type == "footnote_ref":
+                    note_id = int(child.meta["id"])
+                    child.meta["number"] = order.setdefault(note_id, len(order) + 1)
+
+    number_refs(chunk)
     html = []
-    for note_id, number in order.items():
-        body = md.renderer.render(notes.get(note_id, []), md.options, {})
+    done = 0
+    while done < len(order):
+        note_id, number = list(order.items())[done]
+        tokens = notes.get(note_id, [])
+        number_refs(tokens)
+        body = md.renderer.render(tokens, md.options, {})
         html.append(
             f'<aside class="footnote" id="fn-{number}" role="doc-footnote">'
-            f'<p class="footnote-number"><a href="#fnref-{number}">{number}</a></p>'
+            f'<p class="footnote-number"><a role="doc-backlink" href="#fnref-{number}">{number}</a></p>'
             f"{body}</aside>\n"
         )
+        done += 1
     return "".join(html)
 
 
