@@ -283,8 +283,8 @@ def test_notes_called_twice_nested_or_holding_lists_print_once_each(make_book, o
     assert octavo("build", root).code == 0
     text = re.sub(r"\s+", " ", pdf_text(root / "dist" / "a-test-book.pdf"))
     assert "Three.3 Again one.1" in text  # the second call of note 1 prints its number only
-    for note in ("1.\u2002A note of two paragraphs. Its second paragraph, with code.",
-                 "2.\u2002A note with a list: \u2022\u00a0first \u2022\u00a0second",
-                 "3.\u2002The last note.4", "4.\u2002A note inside a note."):
+    for note in ("1. A note of two paragraphs. Its second paragraph, with code.",
+                 "2. A note with a list: \u2022 first \u2022 second",
+                 "3. The last note.4", "4. A note inside a note."):
         assert note in text
     assert "5." not in text
