@@ -82,9 +82,53 @@ def unsafe_parts(raw_html: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Elements that may hold only phrasing content (text and inline elements).
+_PHRASING_ONLY = _HEADINGS | {
+    "p", "pre", "span", "em", "strong", "a", "code", "b", "i", "u", "s", "small", "sub", "sup",
+    "q", "cite", "abbr", "mark", "kbd", "samp", "var", "dfn", "bdi", "bdo", "time", "rt", "rp",
+}
+# Elements that are flow content only: never inside the above.
+_FLOW_ONLY = _HEADINGS | {
+    "p", "div", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "caption",
+    "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "figcaption",
+    "section", "article", "aside", "hr", "details", "summary",
+}
+# Elements that belong inside a particular parent.
+_PARENTS = {
+    "li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "figcaption": {"figure"},
+    "summary": {"details"}, "caption": {"table"}, "rt": {"ruby"}, "rp": {"ruby"},
+}
+
+
 def parse_fragment(html: str) -> etree._Element:
-    """Parse an HTML fragment into a `<div>` holding it (HTML parser, no namespaces)."""
-    return lxml.html.fragment_fromstring(html or "", create_parent="div")
+    """Parse an HTML fragment into a `<div>` holding it (HTML parser, no namespaces).
+
+    The HTML parser does not enforce content models, so what raw HTML can break is mended
+    here: blocks inside paragraphs (or any inline element) are unwrapped, list items and the
+    like outside their parent become divisions, and links inside links lose their inner link.
+    """
+    root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el is root:
+            continue
+        parent = el.getparent()
+        needed = _PARENTS.get(el.tag)
+        if needed is not None and (parent is None or parent.tag not in needed):
+            el.tag = "div"
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el is root or el.getparent() is None:
+            continue
+        inline_ancestor = any(a.tag in _PHRASING_ONLY for a in el.iterancestors()
+                              if isinstance(a.tag, str))
+        nested_link = el.tag == "a" and any(a.tag == "a" for a in el.iterancestors())
+        if inline_ancestor and el.tag in _FLOW_ONLY or nested_link:
+            if el.tag == "hr":
+                el.tag = "br"
+                continue
+            el.tail = "\n" + (el.tail or "")
+            unwrap(el)
+    return root
 
 
 def serialize_fragment(root: etree._Element) -> str:

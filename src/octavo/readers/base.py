@@ -173,7 +173,7 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
         _pop_line(link)
         return
     scheme = urllib.parse.urlsplit(href).scheme.lower()
-    if scheme in ("http", "https", "mailto"):
+    if scheme in ("http", "https", "mailto") and _valid_external(href, scheme):
         _pop_line(link)
         return
     if href.startswith("#") and len(href) > 1:
@@ -189,6 +189,24 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     context.diagnostics.warn(f"link target {href or '(empty)'} is not in the book; kept as plain text",
                              shown, line)
     xhtml.unwrap(link)
+
+
+def _valid_external(href: str, scheme: str) -> bool:
+    """A web address with a real host name, or a mailto: with an address; EPUBCheck checks."""
+    try:
+        parts = urllib.parse.urlsplit(href)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    if scheme == "mailto":
+        return "@" in parts.path
+    host = parts.hostname or ""
+    if host.startswith("[") or ":" in host:
+        return True  # an IPv6 address, checked by the URL parser
+    labels = host.rstrip(".").split(".")
+    return bool(host) and all(label and not label.startswith("-") and not label.endswith("-")
+                              and not any(c in label for c in " <>\\^`{|}%")
+                              for label in labels)
 
 
 def _pop_line(el: etree._Element) -> int | None:

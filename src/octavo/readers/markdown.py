@@ -62,7 +62,7 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     headings = [
         (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
         for i, tok in enumerate(body)
-        if tok.type == "heading_open"
+        if tok.type == "heading_open" and tok.level == 0
     ]
 
     def render(split_level: int) -> list[Section]:
@@ -78,7 +78,7 @@ def _render_sections(
     md = parser()
     starts = [
         i for i, tok in enumerate(body)
-        if tok.type == "heading_open" and int(tok.tag[1]) <= split_level
+        if tok.type == "heading_open" and tok.level == 0 and int(tok.tag[1]) <= split_level
     ]
     bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(body)]
     sections: list[Section] = []
