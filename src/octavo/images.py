@@ -54,8 +54,6 @@ def load_image(path: Path, stem: str, shown: str, line: int | None, src: str) ->
     from PIL import Image as Pillow
     from PIL import UnidentifiedImageError
 
-    Pillow.init()  # every format plugin, so a file is judged the same in every process
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Pillow.DecompressionBombWarning)
