@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.parser
 from collections.abc import Iterator
 
 import lxml.html
@@ -39,8 +40,66 @@ _REPORTED_SCHEMES = {"ftp", "ftps", "tel", "sms", "news", "irc", "ircs", "ssh", 
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 
+MAX_DEPTH = 100  # elements nested deeper than this keep their text but lose their tags
+_VOID = {"br", "hr", "img", "wbr", "col", "area", "base", "embed", "input", "link", "meta",
+         "source", "track"}
+
+
+class _Flattener(html.parser.HTMLParser):
+    """Re-emits balanced HTML, dropping the tags (never the text) nested below MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            self.out.append(self.get_starttag_text() or "")
+            return
+        self.depth += 1
+        if self.depth <= MAX_DEPTH:
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if self.depth <= MAX_DEPTH:
+            self.out.append(f"</{tag}>")
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+
+def limit_depth(html_text: str) -> str:
+    """Balanced HTML with at most MAX_DEPTH levels of elements; deeper ones keep only text.
+
+    The HTML parser behind lxml gives up on very deep trees and drops what is inside.
+    """
+    if html_text.count("<") <= MAX_DEPTH:
+        return html_text
+    flattener = _Flattener()
+    flattener.feed(html_text)
+    flattener.close()
+    return "".join(flattener.out)
+
+
 def sanitize(html: str) -> str:
-    """Keep only allow-listed tags, attributes and URL schemes."""
+    """Keep only allow-listed tags, attributes and URL schemes; flatten absurd nesting."""
+    return limit_depth(_clean(html))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
