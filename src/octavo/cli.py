@@ -11,7 +11,7 @@ from pathlib import Path
 
 from octavo import __version__
 from octavo.diagnostics import Diagnostics
-from octavo.errors import OctavoError, StrictError
+from octavo.errors import CheckError, OctavoError, StrictError
 
 INTERNAL_ERROR = 70
 
@@ -40,6 +40,25 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="write here instead of BOOK_DIR/dist")
     build.set_defaults(run=run_build)
+
+    check = commands.add_parser(
+        "check", parents=[common], help="check the EPUB, the PDF and the manuscript",
+        description="Build BOOK_DIR if needed, then check its EPUB (EPUBCheck), its PDF (fonts, "
+                    "page size, contents), every word in both, and the manuscript's typography.")
+    check.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                       help="the book folder (default: the current folder)")
+    check.add_argument("--out", type=Path, metavar="DIR", help="the output folder to check")
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    check.set_defaults(run=run_check)
+
+    proof = commands.add_parser(
+        "proof", parents=[common], help="render the opening spreads of every chapter to PNG",
+        description="Build BOOK_DIR's PDF if needed and put a contact sheet of each chapter's "
+                    "first spread in dist/proof/.")
+    proof.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                       help="the book folder (default: the current folder)")
+    proof.add_argument("--out", type=Path, metavar="DIR", help="the output folder")
+    proof.set_defaults(run=run_proof)
     return top
 
 
@@ -96,6 +115,32 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
               + (f", {len(diagnostics.warnings)} warning(s)" if diagnostics.warnings else ""))
     if args.strict and diagnostics.warnings:
         raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict is on")
+    return 0
+
+
+def run_check(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo check`: print the report; fail on errors (and, with --strict, on warnings)."""
+    from octavo.checks import check
+
+    report = check(args.book_dir, diagnostics, out_dir=args.out)
+    diagnostics.shown = len(diagnostics.warnings)  # the report lists them
+    print(report.to_json() if args.json else report.to_text())
+    if report.errors():
+        raise CheckError(f"{len(report.errors())} error(s) found")
+    if args.strict and report.warnings():
+        raise StrictError(f"{len(report.warnings())} warning(s) and --strict is on")
+    return 0
+
+
+def run_proof(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo proof`: the opening spread of each chapter, as PNG contact sheets."""
+    from octavo.proof import proof
+
+    sheets = proof(args.book_dir, diagnostics, out_dir=args.out)
+    _print_warnings(diagnostics)
+    if not args.quiet:
+        for sheet in sheets:
+            print(f"wrote {_shown(sheet)}")
     return 0
 
 

@@ -71,3 +71,9 @@ class StrictError(OctavoError):
     """Warnings were reported and --strict makes them fatal."""
 
     exit_code = 7
+
+
+class CheckError(OctavoError):
+    """`octavo check` found errors in the built files."""
+
+    exit_code = 8

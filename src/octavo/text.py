@@ -36,3 +36,9 @@ def words(text: str) -> list[str]:
     """The words of `text`, folded so that typography does not matter (’ vs ')."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
     return [w.casefold() for w in _WORD.findall(text)]
+
+
+def letters(text: str) -> str:
+    """Only the letters and digits of `text`, case-folded: for comparing text across layouts
+    (hyphenated line ends, drop caps, small capitals, typography)."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
