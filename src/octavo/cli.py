@@ -29,11 +29,11 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    common.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                        help="the book folder (default: the current folder)")
 
     build = commands.add_parser("build", parents=[common], help="build the EPUB and PDF",
                                 description="Build the book in BOOK_DIR into its output folder.")
-    build.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
-                       help="the book folder (default: the current folder)")
     build.add_argument("--format", choices=("epub", "pdf", "all"), default=None,
                        help="which file to build (default: [build] formats, or both)")
     build.add_argument("--theme", metavar="NAME", help="use this theme instead of book.toml's")
@@ -45,8 +45,6 @@ def parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="check the EPUB, the PDF and the manuscript",
         description="Build BOOK_DIR if needed, then check its EPUB (EPUBCheck), its PDF (fonts, "
                     "page size, contents), every word in both, and the manuscript's typography.")
-    check.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
-                       help="the book folder (default: the current folder)")
     check.add_argument("--out", type=Path, metavar="DIR", help="the output folder to check")
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
     check.set_defaults(run=run_check)
@@ -55,8 +53,6 @@ def parser() -> argparse.ArgumentParser:
         "proof", parents=[common], help="render the opening spreads of every chapter to PNG",
         description="Build BOOK_DIR's PDF if needed and put a contact sheet of each chapter's "
                     "first spread in dist/proof/.")
-    proof.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
-                       help="the book folder (default: the current folder)")
     proof.add_argument("--out", type=Path, metavar="DIR", help="the output folder")
     proof.set_defaults(run=run_proof)
     return top

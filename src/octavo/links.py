@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -80,7 +79,7 @@ def _resolve(href: str, item: Chapter | Part, own: set[str], targets: _Targets) 
 
 def _targets(book: Book) -> _Targets:
     targets = _Targets()
-    for item in _items(book):
+    for item in book.items():
         page = f"{item.id}.xhtml"
         targets.files.setdefault(item.source, page)
         if item.anchor:
@@ -89,15 +88,6 @@ def _targets(book: Book) -> _Targets:
             for anchor in sorted(_ids(xhtml.fragment_root(item.html))):
                 targets.add(item.source, anchor, f"{page}#{anchor}")
     return targets
-
-
-def _items(book: Book) -> Iterator[Chapter | Part]:
-    yield from book.front
-    for item in book.body:
-        yield item
-        if isinstance(item, Part):
-            yield from item.chapters
-    yield from book.back
 
 
 def _ids(root: etree._Element) -> set[str]:

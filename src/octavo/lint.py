@@ -43,12 +43,12 @@ def _paragraphs(path: Path, shown: str) -> Iterator[tuple[int, str, str]]:
     if path.suffix.lower() == ".md":
         yield from _markdown_paragraphs(text)
         return
-    line = 1
-    for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.strip() and not block.startswith("\n"):
-            joined = " ".join(row.strip() for row in block.splitlines())
-            yield line + len(block) - len(block.lstrip("\n")), joined.replace("--", "\u2014"), ""
-        line += block.count("\n")
+    from octavo.readers.textstructure import detect, is_scene_break
+
+    for section in detect(text.split("\n")).sections:  # the text the book keeps, no boilerplate
+        for block in section.blocks:
+            if not is_scene_break(block):
+                yield block.line, block.text.replace("--", "\u2014"), ""
 
 
 def _markdown_paragraphs(text: str) -> Iterator[tuple[int, str, str]]:

@@ -89,6 +89,16 @@ class Book:
         result.extend(self.back)
         return result
 
+    def items(self) -> list[Chapter | Part]:
+        """Every part and chapter in reading order, each part just before its chapters."""
+        result: list[Chapter | Part] = list(self.front)
+        for item in self.body:
+            result.append(item)
+            if isinstance(item, Part):
+                result.extend(item.chapters)
+        result.extend(self.back)
+        return result
+
     def parts(self) -> list[Part]:
         """The parts of the body, in order."""
         return [item for item in self.body if isinstance(item, Part)]

@@ -32,9 +32,7 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
                                 for p in inputs):
         build(root, diagnostics, formats=("pdf",), out_dir=out_dir)
     pages = read_pages(pdf, config.print.top, config.print.bottom)
-    items = [item for item in book.front if item.show_title] + [
-        c for item in book.body for c in ([item, *item.chapters] if isinstance(item, Part) else [item])
-    ] + list(book.back)
+    items = [item for item in book.items() if isinstance(item, Part) or item.show_title]
     openings = find_openings(pages, [item.title for item in items], start=contents_end(pages))
     spreads = [(item.title, index) for item, index in zip(items, openings, strict=True)
                if index is not None]
