@@ -71,10 +71,15 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
     spine.append(page("titlepage", meta.title, "titlepage", **facts))
     spine.append(page("copyright", "Copyright", "copyright", **facts))
 
+    switches = theme.classes()  # drop-caps and small-caps open body chapters only
+
     def chapter_page(chapter: Chapter) -> epub.EpubHtml:
-        classes = " ".join(dict.fromkeys(["chapter", chapter.kind]))
+        names = ["chapter", chapter.kind] + [c for c in switches if chapter.kind == "chapter"
+                                             or c not in ("drop-caps", "small-caps")]
+        classes = " ".join(dict.fromkeys(names))
         return page(chapter.id, chapter.title, "chapter", chapter=chapter, classes=classes,
-                    epub_type=EPUB_TYPES.get(chapter.kind, "chapter"))
+                    epub_type=EPUB_TYPES.get(chapter.kind, "chapter"), chapter_label="Chapter",
+                    show_numbers=theme.variables.get("chapter-numbers") is True)
 
     toc: list[object] = []
     leading = [c for c in book.front if c.kind in LEADING_MATTER]

@@ -134,17 +134,24 @@ def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
     back = [prepare(c) for c in book.back]
     toc.extend({"id": c.id, "title": c.title, "kind": "back"} for c in back)
     meta = book.metadata
-    classes = " ".join(
-        name for name, on in (("drop-caps", settings.drop_caps),
-                              ("small-caps", settings.small_caps),
-                              ("print-profile", not links)) if on
-    )
+    classes = " ".join(page_classes(theme, settings) + ([] if links else ["print-profile"]))
     template = theme.templates().get_template("pdf/book.html")
     return template.render(
         meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
-        body=body, back=back, toc=toc, show_numbers=False, chapter_label="Chapter",
+        body=body, back=back, toc=toc, chapter_label="Chapter",
+        show_numbers=theme.variables.get("chapter-numbers") is True,
         **page_facts(meta, options.source_epoch),
     )
+
+
+def page_classes(theme: Theme, settings: PrintSettings) -> list[str]:
+    """The theme's switches (drop-caps, opening-...), with [print] drop_caps/small_caps winning."""
+    classes = [c for c in theme.classes() if c not in ("drop-caps", "small-caps")]
+    themed = theme.classes()
+    for name, setting in (("drop-caps", settings.drop_caps), ("small-caps", settings.small_caps)):
+        if setting or (setting is None and name in themed):
+            classes.append(name)
+    return classes
 
 
 def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: bool,
