@@ -30,6 +30,17 @@ FONT_TYPES = {
     ".woff": "font/woff",
     ".woff2": "font/woff2",
 }
+# What blanks or crashes e-readers: flex/grid layout, @page, fixed positioning, the prefixed
+# hyphenation property and viewport units (each: a pattern, and what to say).
+EPUB_UNSAFE = (
+    (re.compile(r"display\s*:\s*(inline-)?(flex|grid)\b", re.I), "flex or grid layout"),
+    (re.compile(r"\b(grid-template|flex-flow|flex-direction)\b", re.I), "flex or grid layout"),
+    (re.compile(r"@page\b", re.I), "@page"),
+    (re.compile(r"position\s*:\s*fixed\b", re.I), "position: fixed"),
+    (re.compile(r"-webkit-hyphens\b", re.I), "-webkit-hyphens"),
+    (re.compile(r"(?<![\w-])\d*\.?\d+(vw|vh|vmin|vmax)\b", re.I), "viewport units"),
+    (re.compile(r"var\(", re.I), "var(), which many e-readers ignore"),
+)
 # Manifest variables that switch a feature on or pick a style: they become classes on the
 # book's pages (drop-caps, small-caps, opening-<style>), not CSS values.
 CLASS_VARIABLES = ("drop-caps", "small-caps", "chapter-opening")
@@ -170,13 +181,34 @@ class Theme:
         )
 
 
+def epub_css_problems(css: str) -> list[str]:
+    """What in an EPUB stylesheet is known to blank or crash e-readers, one line each."""
+    text = _COMMENT.sub("", css)
+    problems = []
+    for pattern, what in EPUB_UNSAFE:
+        for match in pattern.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(f"line {line}: {what} ({match.group(0).strip()})")
+    return problems
+
+
+def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render template `name`; a template's mistake (or a sandbox refusal) is a ThemeError."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ThemeError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except (jinja2.TemplateError, jinja2.sandbox.SecurityError) as exc:
+        raise ThemeError(f"template error: {exc}", name) from None
+
+
 @dataclass(frozen=True)
 class ThemeInfo:
     """A theme as `octavo themes` lists it."""
 
     name: str
     description: str
-    origin: str  # "built-in", "book", or "book, over built-in"
+    origin: str  # "built-in", "styles/" (the book's own), or "styles/ + built-in"
     extends: str = ""
 
 
@@ -224,10 +256,10 @@ def list_themes(book_root: Path) -> list[ThemeInfo]:
             if origin == "book" and name in found:
                 old = found[name]
                 found[name] = ThemeInfo(name, str(manifest.get("description") or old.description),
-                                        "book styles/, over built-in", old.extends)
+                                        "styles/ + built-in", old.extends)
                 continue
             found[name] = ThemeInfo(name, str(manifest.get("description", "")),
-                                    origin if origin == "built-in" else "book styles/",
+                                    origin if origin == "built-in" else "styles/",
                                     str(manifest.get("extends", "")))
     return sorted(found.values(), key=lambda t: t.name)
 

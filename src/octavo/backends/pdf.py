@@ -20,7 +20,7 @@ from octavo.backends import RenderOptions, page_facts
 from octavo.config import PrintSettings
 from octavo.errors import BuildError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
-from octavo.themes import Theme
+from octavo.themes import Theme, render_template
 
 XHTML = "{" + xhtml.XHTML_NS + "}"
 BLEED = 0.125  # inches, what KDP asks for
@@ -135,8 +135,8 @@ def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
     toc.extend({"id": c.id, "title": c.title, "kind": "back"} for c in back)
     meta = book.metadata
     classes = " ".join(page_classes(theme, settings) + ([] if links else ["print-profile"]))
-    template = theme.templates().get_template("pdf/book.html")
-    return template.render(
+    return render_template(
+        theme.templates(), "pdf/book.html",
         meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
         body=body, back=back, toc=toc, chapter_label="Chapter",
         show_numbers=theme.variables.get("chapter-numbers") is True,
