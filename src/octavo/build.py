@@ -10,10 +10,12 @@ from pathlib import Path
 from octavo.backends import BACKENDS, RenderOptions, renderer
 from octavo.config import Config, load_config, stable_identifier
 from octavo.diagnostics import Diagnostics
-from octavo.errors import BuildError, ManuscriptError, OctavoError
+from octavo.errors import BuildError, OctavoError
+from octavo.images import load_image
+from octavo.links import resolve_links
 from octavo.model import Book, Image, Metadata
 from octavo.readers import read_manuscript
-from octavo.readers.base import IMAGE_TYPES, ImageRegistry, ReadContext
+from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.text import slugify, xml_safe
 from octavo.themes import load_theme
 from octavo.transforms import apply_transforms
@@ -31,7 +33,8 @@ class Output:
 def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
     """Read book.toml and the manuscript into a Book, transforms applied."""
     config = load_config(root, diagnostics)
-    context = ReadContext(root=root, diagnostics=diagnostics, images=ImageRegistry(root),
+    images = ImageRegistry(root, diagnostics=diagnostics)
+    context = ReadContext(root=root, diagnostics=diagnostics, images=images,
                           detect_headings=config.build.detect_headings,
                           chapter_pattern=config.build.chapter_pattern)
     manuscript = read_manuscript(config.build.manuscript, context)
@@ -51,9 +54,9 @@ def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
         body=manuscript.body,
         back=manuscript.back,
         images=manuscript.images,
-        cover=_cover(config),
+        cover=_cover(config, diagnostics),
     )
-    return config, apply_transforms(book)
+    return config, resolve_links(apply_transforms(book), diagnostics)
 
 
 def build(
@@ -122,12 +125,11 @@ def _metadata(config: Config, title: str) -> Metadata:
     )
 
 
-def _cover(config: Config) -> Image | None:
+def _cover(config: Config, diagnostics: Diagnostics) -> Image | None:
     path = config.book.get("cover")
     if path is None:
         return None
-    suffix = path.suffix.lower()
-    if suffix not in IMAGE_TYPES:
-        raise ManuscriptError("cover must be a PNG, JPEG or GIF image", path)
-    suffix = ".jpg" if suffix == ".jpeg" else suffix
-    return Image(source=path, href=f"images/cover{suffix}", media_type=IMAGE_TYPES[path.suffix.lower()])
+    image, note = load_image(path, "cover", "book.toml", None, path.name)
+    if note:
+        diagnostics.note(f"book.toml: cover: {note}")
+    return image

@@ -85,6 +85,9 @@ class Config:
         return self.book.get("title")
 
 
+COVER_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp")
+
+
 def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     """Read `root/book.toml` if there is one; raise ConfigError listing every problem."""
     path = root / CONFIG_NAME
@@ -210,8 +213,8 @@ def _book(
                 problem("cover", f"{cover} is outside the book folder")
             elif not resolved.is_file():
                 problem("cover", f"{cover} does not exist")
-            elif resolved.suffix.lower() not in (".jpg", ".jpeg", ".png", ".gif"):
-                problem("cover", f"{cover} must be a JPEG, PNG or GIF image")
+            elif resolved.suffix.lower() not in COVER_SUFFIXES:
+                problem("cover", f"{cover} must be a JPEG or PNG image")
             else:
                 book["cover"] = resolved
     return book

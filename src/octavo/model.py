@@ -37,6 +37,7 @@ class Image:
     source: Path
     href: str  # e.g. "images/img-0001.png", as the chapter XHTML refers to it
     media_type: str
+    data: bytes | None = None  # the converted image, when the file was not used as it is
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Chapter:
     id: str = ""  # stable, XML-name-safe id such as "ch001"; set by transforms
     number: int | None = None  # chapter number among numbered chapters
     show_title: bool = True  # False for matter printed without a heading (a dedication)
+    anchor: str = ""  # the id its heading had in the manuscript, for links to the chapter
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Part:
     html: str = ""
     source: str = ""
     id: str = ""
+    anchor: str = ""  # the id its heading had in the manuscript, for links to the part
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ ALLOWED_TAGS = {
 _COMMON = {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden"}
 ALLOWED_ATTRIBUTES = {
     "*": _COMMON,
-    "a": _COMMON | {"href"},
+    "a": _COMMON | {"href", "data-line"},
     "img": _COMMON | {"src", "alt", "width", "height", "data-line"},
     "ol": _COMMON | {"start", "reversed"},
     "td": _COMMON | {"colspan", "rowspan", "style"},
@@ -34,6 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "colgroup": _COMMON | {"span"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Harmless schemes that survive sanitising so that the link check can report them by name.
+_REPORTED_SCHEMES = {"ftp", "ftps", "tel", "sms", "news", "irc", "ircs", "ssh", "sftp", "gopher"}
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 
@@ -43,7 +45,7 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
+        url_schemes=URL_SCHEMES | _REPORTED_SCHEMES,
         clean_content_tags=_DROPPED_WITH_CONTENT,
         link_rel=None,
         strip_comments=True,
@@ -75,7 +77,7 @@ def unsafe_parts(raw_html: str) -> list[str]:
                     found.append(f"{lname}= on <{tag}>")
                 elif lname in ("href", "src") and ":" in value.split("/")[0]:
                     scheme = value.split(":", 1)[0].strip().lower()
-                    if scheme not in URL_SCHEMES:
+                    if scheme not in URL_SCHEMES | _REPORTED_SCHEMES:
                         found.append(f"{scheme}: URL on <{tag}>")
     return list(dict.fromkeys(found))
 
@@ -97,6 +99,14 @@ def check_well_formed(fragment: str) -> None:
     """Raise etree.XMLSyntaxError unless `fragment` is well-formed XHTML content."""
     wrapped = f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{fragment}</div>'
     etree.fromstring(wrapped.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+
+
+def inner_xml(root: etree._Element) -> str:
+    """The content of a `fragment_root` element as a fragment string, namespaces left out."""
+    text = etree.tostring(root, encoding="unicode")
+    if text.endswith("/>"):
+        return ""
+    return text[text.index(">") + 1:text.rindex("</")].strip()
 
 
 def fragment_root(fragment: str) -> etree._Element:
@@ -122,3 +132,29 @@ def _texts(el: etree._Element) -> Iterator[str]:
 
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace an element by its contents (text and children), keeping its tail."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    children = list(el)
+    _append_text(parent, index, el.text)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    tail = el.tail
+    parent.remove(el)
+    _append_text(parent, index + len(children), tail)
+
+
+def _append_text(parent: etree._Element, position: int, text: str | None) -> None:
+    """Put `text` just before the child at `position` of `parent`."""
+    if not text:
+        return
+    if position == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        prev = parent[position - 1]
+        prev.tail = (prev.tail or "") + text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    BASIC_TOML,
     CORPUS,
     REPO,
     letters_in_order,
@@ -271,3 +272,19 @@ def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, o
     pdf.unlink()
     assert octavo("build", root, "--format", "pdf").code == 0
     assert pdf.read_bytes() == first
+
+
+def test_notes_called_twice_nested_or_holding_lists_print_once_each(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    cases = Path(__file__).parent.parent / "readers" / "cases"
+    root = make_book({
+        "book.toml": BASIC_TOML.replace('["epub"]', '["pdf"]'),
+        "manuscript/01-notes.md": "# Notes\n\n" + (cases / "footnotes-rich.md").read_text(),
+    })
+    assert octavo("build", root).code == 0
+    text = re.sub(r"\s+", " ", pdf_text(root / "dist" / "a-test-book.pdf"))
+    assert "Three.3 Again one.1" in text  # the second call of note 1 prints its number only
+    for note in ("1. A note of two paragraphs. Its second paragraph, with code.",
+                 "2. A note with a list: \u2022 first \u2022 second",
+                 "3. The last note.4", "4. A note inside a note."):
+        assert note in text
+    assert "5." not in text

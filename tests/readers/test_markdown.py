@@ -107,3 +107,19 @@ def test_image_becomes_a_figure_with_caption(tmp_path: Path, make_book: Callable
     html, _ = render(chapter, root)
     assert '<figure class="figure"><img src="images/img-0001.svg" alt="A dot"' in html
     assert "<figcaption>The dot</figcaption>" in html
+
+
+def test_a_footnote_nothing_refers_to_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_text("Text.[^used]\n\n[^used]: Kept.\n\n[^lost]: Never called.\n", encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "Kept." in html
+    assert diagnostics.warnings == [
+        "ch.md:5: footnote [^lost] is never referred to, so it is left out"]
+
+
+def test_notes_inside_notes_are_rendered_too() -> None:
+    html, _ = render(CASES / "footnotes-rich.md")
+    assert html.count('<aside class="footnote"') == 4
+    assert "A note inside a note." in html
+    assert 'id="fnref-1-2" href="#fn-1"' in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import importlib
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from octavo.config import PrintSettings
 from octavo.diagnostics import Diagnostics
-from octavo.model import Book, Metadata
+from octavo.model import Book, Image, Metadata
 from octavo.themes import Theme
 
 
@@ -32,6 +33,18 @@ def page_facts(meta: Metadata, source_epoch: int) -> dict[str, str]:
         "isbn": meta.identifier[9:] if meta.identifier.startswith("urn:isbn:") else "",
         "series_label": "" if meta.series_index is None else f"book {number(meta.series_index)}",
     }
+
+
+def image_bytes(image: Image) -> bytes:
+    """The bytes of an image as the book holds it: converted, or the file as it is."""
+    return image.data if image.data is not None else image.source.read_bytes()
+
+
+def image_url(image: Image) -> str:
+    """A URL WeasyPrint can fetch the image from: its file, or a data: URL when converted."""
+    if image.data is None:
+        return image.source.as_uri()
+    return f"data:{image.media_type};base64,{base64.b64encode(image.data).decode('ascii')}"
 
 
 def number(value: float) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from octavo.backends import RenderOptions, number, page_facts
+from octavo.backends import RenderOptions, image_bytes, number, page_facts
 from octavo.errors import BuildError
 from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
 from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
@@ -176,11 +176,11 @@ def _add_images(out: epub.EpubBook, book: Book) -> None:
     for image in book.images:
         uid = Path(image.href).stem
         out.add_item(epub.EpubImage(uid=uid, file_name=image.href, media_type=image.media_type,
-                                    content=image.source.read_bytes()))
+                                    content=image_bytes(image)))
     if book.cover is not None:
         cover = epub.EpubImage(uid="cover-image", file_name=book.cover.href,
                                media_type=book.cover.media_type,
-                               content=book.cover.source.read_bytes())
+                               content=image_bytes(book.cover))
         cover.properties = ["cover-image"]
         out.add_item(cover)
         out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})

@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from octavo import xhtml
-from octavo.backends import RenderOptions, page_facts
+from octavo.backends import RenderOptions, image_url, page_facts
 from octavo.config import PrintSettings
 from octavo.errors import BuildError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
@@ -108,7 +108,7 @@ def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
     """The whole book as one HTML document, ids made unique per chapter."""
     settings = options.print
     links = settings.profile == "reading"
-    images = {image.href: image.source.as_uri() for image in book.images}
+    images = {image.href: image_url(image) for image in book.images}
 
     def prepare(chapter: Chapter) -> Chapter:
         html = prepare_fragment(chapter.html, chapter.id, images, links,
@@ -167,15 +167,27 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
         _mark_opening(root)
     notes = {el.get("id"): el for el in root.iter(f"{XHTML}aside")
              if "footnote" in (el.get("class") or "").split()}
+    placed: set[str] = set()
     for ref in list(root.iter(f"{XHTML}a")):
         if "noteref" not in (ref.get("class") or "").split():
             continue
-        note = notes.get((ref.get("href") or "#")[1:])
+        note_id = (ref.get("href") or "#")[1:]
+        note = notes.get(note_id)
         mark = ref.getparent()
         if note is None or mark is None:
             continue
-        mark.addprevious(_inline_note(note))
-        _drop(mark)
+        if note_id in placed:  # a second call of a note: its number, no second footnote
+            mark.set("class", "noteref-mark repeat")
+            continue
+        placed.add(note_id)
+        outer = next((a for a in mark.iterancestors()
+                      if "footnote" in (a.get("class") or "").split()), None)
+        if outer is None:
+            mark.addprevious(_inline_note(note))
+            _drop(mark)
+        else:  # a note called inside a note floats after it; the call keeps its number
+            outer.addnext(_inline_note(note, nested=True))
+            mark.set("class", "noteref-mark repeat")
     for note in notes.values():
         _drop(note)
     for el in root.iter():
@@ -188,6 +200,10 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
         href = link.get("href") or ""
         if href.startswith("#"):
             link.set("href", f"#{prefix}-{href[1:]}")
+        elif _CHAPTER_LINK.match(href):
+            page, _, anchor = href.partition("#")
+            chapter_id = page.removesuffix(".xhtml")
+            link.set("href", f"#{chapter_id}-{anchor}" if anchor else f"#{chapter_id}")
         if not links:
             link.tag = f"{XHTML}span"
             link.attrib.pop("href", None)
@@ -198,6 +214,10 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
     return "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
 
 
+_NOTE_BLOCKS = {"p", "ul", "ol", "li", "blockquote", "pre", "div", "dl", "dt", "dd", "figure",
+                "figcaption", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody",
+                "thead", "section"}
+_CHAPTER_LINK = re.compile(r"^[a-z]+\d+\.xhtml(#|$)")  # links.resolve_links writes these
 _OPENING = re.compile(r"^(\s*[^\w\s]*\w)(\w*(?:[\s\u00a0]+[\w’'-]+){0,3})")
 
 
@@ -224,15 +244,31 @@ def _mark_opening(root: etree._Element) -> None:
     first.set("class", ((first.get("class") or "") + " opening").strip())
 
 
-def _inline_note(note: etree._Element) -> etree._Element:
-    """An aside's paragraphs as one inline span, which can sit inside the calling paragraph."""
-    span = etree.Element(f"{XHTML}span", {"class": "footnote"})
-    paragraphs = [p for p in note if "footnote-number" not in (p.get("class") or "").split()]
-    for index, para in enumerate(paragraphs):
-        para.tag = f"{XHTML}span"
-        para.set("class", "footnote-para")
-        para.tail = " " if index < len(paragraphs) - 1 else None
-        span.append(para)
+def _inline_note(note: etree._Element, nested: bool = False) -> etree._Element:
+    """An aside's content as one inline span, which can sit inside the calling paragraph.
+
+    Blocks become spans (a paragraph, a list item), since a block would end the paragraph
+    the note is called from; list items keep a bullet or their number.
+    """
+    span = etree.Element(f"{XHTML}span", {"class": "footnote nested" if nested else "footnote"})
+    span.set("id", note.attrib.pop("id", ""))  # a second call of the note links here
+    parts = [p for p in note if "footnote-number" not in (p.get("class") or "").split()]
+    for index, part in enumerate(parts):
+        for el in part.iter():
+            if not isinstance(el.tag, str):
+                continue
+            tag = etree.QName(el).localname
+            if tag == "li":
+                parent = el.getparent()
+                ordered = parent is not None and etree.QName(parent).localname == "ol"
+                number = (parent.index(el) + 1) if ordered and parent is not None else 0
+                el.text = (f"{number}. " if number else "\u2022\u00a0") + (el.text or "")
+                el.tail = " " + (el.tail or "").strip()
+            if tag in _NOTE_BLOCKS:
+                el.tag = f"{XHTML}span"
+                el.set("class", f"footnote-{tag}")
+        part.tail = " " if index < len(parts) - 1 else None
+        span.append(part)
     return span
 
 
@@ -265,6 +301,9 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
         f"@page :left {{ margin-left: {settings.outside:g}in; margin-right: {gutter:g}in; }}",
         f"@page :right {{ margin-left: {gutter:g}in; margin-right: {settings.outside:g}in; }}",
         f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
+        # A note called again, or from inside another note, shows its number without a new call.
+        ".footnote.nested::footnote-call { content: none; }",
+        "sup.noteref-mark.repeat { font-size: 0.65em; vertical-align: super; line-height: 0; }",
     ]
     if settings.chapter_start == "any":
         lines.append("html .chapter, html .part { break-before: page !important; }")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -57,6 +58,9 @@ def manuscript_files(folder: Path, shown: str, context: ReadContext) -> list[Pat
         if path.name.startswith(".") or path.is_dir():
             continue
         if path.suffix.lower() in READERS:
+            if not path.resolve().is_relative_to(context.root.resolve()):
+                raise ManuscriptError("refused: a link to a file outside the book folder",
+                                      _shown(path, context))
             files.append(path)
         else:
             context.diagnostics.warn("ignored: not a .md or .txt file", _shown(path, context))
@@ -68,6 +72,7 @@ def manuscript_files(folder: Path, shown: str, context: ReadContext) -> list[Pat
 def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
     """Read every manuscript file and arrange the sections into matter, parts and chapters."""
     files = manuscript_files(folder, _shown(folder, context), context)
+    context.sources.update({p.resolve(): _shown(p, context) for p in files})
     docs = [READERS[p.suffix.lower()](p, _shown(p, context), context) for p in files]
     level = chapter_level(docs)
     front: list[Chapter] = []
@@ -93,7 +98,8 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
             if _is_part(doc, kind, section, index, level, len(sections)):
                 close_part()
                 part = Part(title=section.title or str(doc.meta.get("title") or stem_title(doc.path)),
-                            html=section.html if section.has_text else "", source=doc.shown)
+                            html=section.html if section.has_text else "", source=doc.shown,
+                            anchor=section.anchor)
                 continue
             chapter = _chapter(doc, section.kind or (kind if index == 0 else "chapter"), section)
             if chapter.kind in FRONT_MATTER and not body and part is None:
@@ -102,7 +108,7 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
                 close_part()
                 back.append(chapter)
             elif part is not None:
-                part = Part(part.title, part.chapters + (chapter,), part.html, part.source)
+                part = dataclasses.replace(part, chapters=part.chapters + (chapter,))
             else:
                 body.append(chapter)
     close_part()
@@ -171,7 +177,7 @@ def _chapter(doc: SourceDoc, kind: str, section: Section) -> Chapter:
         raise ManuscriptError(f"empty {what}: a heading with no text under it", doc.shown,
                               section.line)
     return Chapter(title=title, html=section.html, source=doc.shown, kind=kind,
-                   show_title=show_title)
+                   show_title=show_title, anchor=section.anchor)
 
 
 def _kind(doc: SourceDoc) -> str:

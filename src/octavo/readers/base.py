@@ -14,17 +14,9 @@ from lxml import etree
 from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
+from octavo.images import load_image
 from octavo.model import Image
 from octavo.text import has_xml_invalid, xml_safe
-
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
 
 
 @dataclass(frozen=True)
@@ -37,6 +29,7 @@ class Section:
     line: int
     has_text: bool
     kind: str | None = None  # front matter a reader recognised ("preface", "titlepage")
+    anchor: str = ""  # the id of the heading that starts it, for links
 
 
 @dataclass
@@ -56,6 +49,7 @@ class ImageRegistry:
 
     root: Path
     images: dict[Path, Image] = field(default_factory=dict)
+    diagnostics: Diagnostics | None = None  # told when an image is converted
 
     def add(self, src: str, base_dir: Path, shown: str, line: int | None) -> str:
         """Check an image reference and return its name inside the book."""
@@ -72,20 +66,14 @@ class ImageRegistry:
             )
         path = (base_dir / decoded.split("#")[0].split("?")[0]).resolve()
         if not path.is_relative_to(self.root.resolve()):
-            raise ManuscriptError(f"image {src} is outside the book folder", shown, line)
+            raise ManuscriptError(f"image {src} refused: it is outside the book folder", shown, line)
         if not path.is_file():
             raise ManuscriptError(f"image {src} not found", shown, line)
-        media_type = IMAGE_TYPES.get(path.suffix.lower())
-        if media_type is None:
-            raise ManuscriptError(
-                f"image {src}: {path.suffix or 'this'} files are not supported; "
-                "use PNG, JPEG, GIF, SVG or WebP", shown, line,
-            )
         if path not in self.images:
-            number = len(self.images) + 1
-            suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
-            href = f"images/img-{number:04d}{suffix}"
-            self.images[path] = Image(source=path, href=href, media_type=media_type)
+            image, note = load_image(path, f"img-{len(self.images) + 1:04d}", shown, line, src)
+            if note and self.diagnostics is not None:
+                self.diagnostics.note(f"{shown}: {src}: {note}")
+            self.images[path] = image
         return self.images[path].href
 
 
@@ -98,6 +86,7 @@ class ReadContext:
     images: ImageRegistry
     detect_headings: bool = True  # plain text: look for chapter and part headings
     chapter_pattern: str | None = None  # plain text: a regular expression for chapter headings
+    sources: dict[Path, str] = field(default_factory=dict)  # manuscript files, as messages show them
 
 
 def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
@@ -148,35 +137,21 @@ def _encoding_name(name: str) -> str:
     )
 
 
-def finish_fragment(html: str, path: Path, shown: str, context: ReadContext,
-                    anchors: set[str] | None = None) -> str:
+def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> str:
     """Sanitise rendered HTML, check its images and links, return a well-formed XHTML fragment."""
     root = xhtml.parse_fragment(xhtml.sanitize(html))
-    ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    known = ids | (anchors or set())
     for img in list(root.iter("img")):
-        line_text = img.attrib.pop("data-line", None)
-        line = int(line_text) if line_text and line_text.isdigit() else None
+        line = _pop_line(img)
         src = img.get("src")
         if not src:
             context.diagnostics.warn("image without a usable source removed", shown, line)
-            _unwrap(img)
+            xhtml.unwrap(img)
             continue
         img.set("src", context.images.add(src, path.parent, shown, line))
         if img.get("alt") is None:
             img.set("alt", "")
     for link in list(root.iter("a")):
-        href = link.get("href")
-        if href is None:
-            continue
-        scheme = urllib.parse.urlsplit(href).scheme.lower()
-        if scheme in ("http", "https", "mailto"):
-            continue
-        if href.startswith("#") and href[1:] in known:
-            continue
-        context.diagnostics.warn(f"link target {href} is not in the book; kept as plain text",
-                                 shown)
-        _unwrap(link)
+        _check_link(link, path, shown, context)
     _mark_epub_types(root)
     fragment = xhtml.serialize_fragment(root)
     try:
@@ -184,6 +159,42 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext,
     except etree.XMLSyntaxError as exc:  # pragma: no cover - a bug of ours, not the user's
         raise ManuscriptError(f"internal error: not well-formed XHTML ({exc})", shown) from None
     return fragment
+
+
+def _check_link(link: etree._Element, path: Path, shown: str, context: ReadContext) -> None:
+    """Keep external links; point links to manuscript files at their book-relative name.
+
+    A link into the book stays in the fragment as `#anchor` or `manuscript/file.md#anchor`
+    (with its line in data-line) until the whole book is read and `links.resolve_links`
+    turns it into a link between chapters. Anything else becomes plain text, with a warning.
+    """
+    href = link.get("href")
+    if href is None:
+        _pop_line(link)
+        return
+    scheme = urllib.parse.urlsplit(href).scheme.lower()
+    if scheme in ("http", "https", "mailto"):
+        _pop_line(link)
+        return
+    if href.startswith("#") and len(href) > 1:
+        return
+    target, _, anchor = href.partition("#")
+    file = urllib.parse.unquote(target)
+    if not scheme and file and not file.startswith(("/", "\\")) and "?" not in file:
+        resolved = (path.parent / file).resolve()
+        if resolved in context.sources:
+            link.set("href", context.sources[resolved] + (f"#{anchor}" if anchor else ""))
+            return
+    line = _pop_line(link)
+    context.diagnostics.warn(f"link target {href or '(empty)'} is not in the book; kept as plain text",
+                             shown, line)
+    xhtml.unwrap(link)
+
+
+def _pop_line(el: etree._Element) -> int | None:
+    """Remove the data-line a renderer put on an element; the line it held, if any."""
+    text = el.attrib.pop("data-line", None)
+    return int(text) if text and text.isdigit() else None
 
 
 def _mark_epub_types(root: etree._Element) -> None:
@@ -195,29 +206,3 @@ def _mark_epub_types(root: etree._Element) -> None:
             el.set("epub:type", "noteref")
         elif "footnote" in classes and el.tag == "aside":
             el.set("epub:type", "footnote")
-
-
-def _unwrap(el: etree._Element) -> None:
-    """Replace an element by its contents (text and children), keeping its tail."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    index = parent.index(el)
-    children = list(el)
-    _append_text(parent, index, el.text)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    tail = el.tail
-    parent.remove(el)
-    _append_text(parent, index + len(children), tail)
-
-
-def _append_text(parent: etree._Element, position: int, text: str | None) -> None:
-    """Put `text` just before the child at `position` of `parent`."""
-    if not text:
-        return
-    if position == 0:
-        parent.text = (parent.text or "") + text
-    else:
-        prev = parent[position - 1]
-        prev.tail = (prev.tail or "") + text

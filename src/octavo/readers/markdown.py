@@ -14,6 +14,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
@@ -40,8 +41,10 @@ def parser() -> MarkdownIt:
     md.use(attrs_plugin).use(attrs_block_plugin)
     md.use(typography_plugin)
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
+    md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     return md
 
@@ -54,6 +57,7 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     tokens = md.parse(text, env)
     meta = _front_matter(tokens, shown)
     _warn_unsafe_html(tokens, shown, context)
+    _warn_unused_notes(env, text, shown, context)
     body, notes = _split_footnotes(tokens)
     headings = [
         (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
@@ -94,9 +98,9 @@ def _render_sections(
         _shift_headings(chunk, split_level)
         html = md.renderer.render(chunk, md.options, {})
         html += _render_notes(chunk, notes)
-        anchors = {heading_id} if heading_id else set()
-        fragment = finish_fragment(html, path, shown, context, anchors)
-        sections.append(Section(level, title, fragment, line, _has_text(fragment)))
+        fragment = finish_fragment(html, path, shown, context)
+        sections.append(Section(level, title, fragment, line, _has_text(fragment),
+                                anchor=heading_id))
     return sections
 
 
@@ -127,6 +131,18 @@ def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext)
                 context.diagnostics.warn(f"raw HTML removed: {', '.join(found)}", shown, line)
 
 
+def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: ReadContext) -> None:
+    """A footnote nothing refers to would vanish from the book: say so, with its line."""
+    for key, note_id in env.get("footnotes", {}).get("refs", {}).items():
+        if note_id != -1:
+            continue
+        label = key[1:]
+        line = next((n for n, row in enumerate(text.splitlines(), start=1)
+                     if row.lstrip().startswith(f"[^{label}]:")), None)
+        context.diagnostics.warn(f"footnote [^{label}] is never referred to, so it is left out",
+                                 shown, line)
+
+
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
     """The body tokens, and each footnote's own tokens by footnote id."""
     body: list[Token] = []
@@ -154,23 +170,31 @@ def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[T
 
 
 def _render_notes(chunk: list[Token], notes: dict[int, list[Token]]) -> str:
-    """Number the footnotes called in `chunk` from 1 and render them as asides."""
+    """Number the footnotes called in `chunk` (and in those notes) from 1; render them as asides."""
     md = parser()
     order: dict[int, int] = {}
-    for token in chunk:
-        for child in token.children or []:
-            if child.type == "footnote_ref":
-                note_id = int(child.meta["id"])
-                number = order.setdefault(note_id, len(order) + 1)
-                child.meta["number"] = number
+
+    def number_refs(tokens: list[Token]) -> None:
+        for token in tokens:
+            for child in token.children or []:
+                if child.type == "footnote_ref":
+                    note_id = int(child.meta["id"])
+                    child.meta["number"] = order.setdefault(note_id, len(order) + 1)
+
+    number_refs(chunk)
     html = []
-    for note_id, number in order.items():
-        body = md.renderer.render(notes.get(note_id, []), md.options, {})
+    done = 0
+    while done < len(order):
+        note_id, number = list(order.items())[done]
+        tokens = notes.get(note_id, [])
+        number_refs(tokens)
+        body = md.renderer.render(tokens, md.options, {})
         html.append(
             f'<aside class="footnote" id="fn-{number}" role="doc-footnote">'
-            f'<p class="footnote-number"><a href="#fnref-{number}">{number}</a></p>'
+            f'<p class="footnote-number"><a role="doc-backlink" href="#fnref-{number}">{number}</a></p>'
             f"{body}</aside>\n"
         )
+        done += 1
     return "".join(html)
 
 
@@ -185,6 +209,15 @@ def _render_footnote_ref(
         f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="{ref_id}" '
         f'href="#fn-{number}">{number}</a></sup>'
     )
+
+
+def _render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    if "line" in token.meta:
+        token.attrSet("data-line", str(token.meta["line"]))
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _render_scene_break(
@@ -257,7 +290,7 @@ def _shift_headings(chunk: list[Token], split_level: int) -> None:
             token.meta["shifted"] = True
         if token.type == "inline":
             for child in token.children or []:
-                if child.type == "image":
+                if child.type in ("image", "link_open"):
                     child.meta["line"] = _line(token)
                     if token.meta.get("figure"):
                         child.meta["figure"] = True

@@ -1,0 +1,119 @@
+"""Image files checked by their content: PNG, JPEG, GIF and SVG kept; WebP, TIFF, BMP converted."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from octavo.errors import ManuscriptError
+from octavo.model import Image
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as Picture
+
+Refusal = Callable[[str], ManuscriptError]
+
+# Formats every EPUB reader shows, by Pillow's name, with their media type and file suffix.
+KEPT = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg"), "GIF": ("image/gif", ".gif")}
+# Formats readers cannot count on (WebP is new in EPUB 3.3): converted to PNG or JPEG.
+CONVERTED = {"WEBP", "TIFF", "BMP", "PPM", "TGA", "ICO"}
+SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".tif", ".tiff", ".bmp"}
+MAX_PIXELS = 40_000_000  # a 300 dpi photo across a 6×9 in page is under 5 million
+MAX_BYTES = 30 * 1024 * 1024
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def load_image(path: Path, stem: str, shown: str, line: int | None, src: str) -> tuple[Image, str]:
+    """Check the image at `path` and name it `images/<stem>.<suffix>` in the book.
+
+    Returns the Image and a note for the user when it was converted (else ""). A file that
+    is not what it claims, too large, or an SVG that runs scripts or fetches other files
+    is refused with a ManuscriptError naming `shown` and `line`.
+    """
+
+    def refuse(reason: str) -> ManuscriptError:
+        return ManuscriptError(f"image {src} {reason}", shown, line)
+
+    if path.suffix.lower() not in SUFFIXES:
+        raise refuse(f"refused: {path.suffix or 'files without a suffix'} is not an image type; "
+                     "use PNG, JPEG, GIF or SVG")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise refuse(f"is too large ({size / 2**20:.0f} MB); keep images under "
+                     f"{MAX_BYTES // 2**20} MB")
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svg":
+        _check_svg(data, refuse)
+        return Image(source=path, href=f"images/{stem}.svg", media_type="image/svg+xml"), ""
+    from PIL import Image as Pillow
+    from PIL import UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Pillow.DecompressionBombWarning)
+            with Pillow.open(io.BytesIO(data)) as probe:
+                kind, (width, height) = probe.format or "", probe.size
+                if width * height > MAX_PIXELS:
+                    raise refuse(f"is too large ({width}×{height} pixels); scale it below "
+                                 f"{MAX_PIXELS // 1_000_000} million pixels")
+                probe.verify()
+            if kind in KEPT:
+                media_type, suffix = KEPT[kind]
+                return Image(source=path, href=f"images/{stem}{suffix}", media_type=media_type), ""
+            if kind not in CONVERTED:
+                raise refuse(f"is a {kind} image, which books cannot use; save it as PNG or JPEG")
+            with Pillow.open(io.BytesIO(data)) as picture:
+                picture.load()
+                return _converted(path, stem, kind, picture)
+    except ManuscriptError:
+        raise
+    except (UnidentifiedImageError, Pillow.DecompressionBombWarning,
+            Pillow.DecompressionBombError) as exc:
+        if isinstance(exc, UnidentifiedImageError):
+            raise refuse("is not an image (or it is damaged)") from None
+        raise refuse(f"is too large; scale it below {MAX_PIXELS // 1_000_000} million pixels") \
+            from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise refuse(f"is damaged: {exc}") from None
+
+
+def _converted(path: Path, stem: str, kind: str, picture: Picture) -> tuple[Image, str]:
+    out = io.BytesIO()
+    if picture.mode in ("RGBA", "LA", "P", "PA") or "transparency" in picture.info:
+        picture.convert("RGBA").save(out, "PNG", optimize=True)
+        media_type, suffix = "image/png", ".png"
+    else:
+        picture.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+        media_type, suffix = "image/jpeg", ".jpg"
+    image = Image(source=path, href=f"images/{stem}{suffix}", media_type=media_type,
+                  data=out.getvalue())
+    return image, f"{kind} image converted to {suffix[1:].upper()} for e-readers that cannot show it"
+
+
+def _check_svg(data: bytes, refuse: Refusal) -> None:
+    """An SVG must parse as XML, be an <svg>, and neither run scripts nor fetch other files."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise refuse(f"is not a valid SVG file ({exc.msg})") from None
+    if root.tag != f"{{{_SVG_NS}}}svg":
+        raise refuse("is not an SVG image (its root is not <svg> in the SVG namespace)")
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if etree.QName(el).localname in ("script", "foreignObject"):
+            raise refuse(f"refused: the SVG holds <{etree.QName(el).localname}>")
+        for name, value in el.attrib.items():
+            local = etree.QName(name).localname
+            if local.startswith("on"):
+                raise refuse(f"refused: the SVG runs a script ({local}=)")
+            if (name == _XLINK_HREF or local == "href") and not value.startswith("#") \
+                    and not value.startswith("data:image/"):
+                raise refuse(f"refused: the SVG refers to another file ({value})")
