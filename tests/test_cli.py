@@ -86,7 +86,7 @@ def test_unreadable_files(make_book, octavo) -> None:  # type: ignore[no-untyped
     (root / "manuscript" / "2.md").unlink()
     (root / "manuscript" / "2.md").write_bytes(b"\x00\x01binary")
     result = octavo("build", root)
-    assert_one_line_error(result, 4, "manuscript/2.md: not a text file (it holds NUL bytes)")
+    assert_one_line_error(result, 4, "manuscript/2.md: not a text file (it holds binary data)")
 
 
 def test_debug_shows_the_traceback(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

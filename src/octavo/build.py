@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -90,8 +91,11 @@ def build(
         try:
             renderer(name)(book, theme, partial, options)
             os.replace(partial, target)
+        except OSError as exc:
+            raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}", out) from None
         finally:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
         outputs.append(Output(name, target, time.perf_counter() - started))
     return outputs
 

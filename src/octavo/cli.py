@@ -78,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args, diagnostics)
     except OctavoError as exc:
         _print_warnings(diagnostics)
-        for line in exc.render().splitlines():
+        book_dir = getattr(args, "book_dir", None)
+        base = Path(book_dir).resolve() if book_dir is not None else None
+        for line in exc.render(base).splitlines():
             print(f"error: {line}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()

@@ -16,11 +16,15 @@ class OctavoError(Exception):
         self.line = line
         super().__init__(self.render())
 
-    def render(self) -> str:
-        """The message as `file:line: message`."""
+    def render(self, base: Path | None = None) -> str:
+        """The message as `file:line: message`, the file shown relative to `base` if inside it."""
         if self.path is None:
             return self.message
         where = str(self.path)
+        if base is not None and isinstance(self.path, Path) and self.path.is_absolute():
+            resolved = self.path.resolve()
+            if resolved.is_relative_to(base) and resolved != base:
+                where = str(resolved.relative_to(base))
         if self.line is not None:
             where += f":{self.line}"
         return f"{where}: {self.message}"
@@ -41,8 +45,8 @@ class ConfigError(OctavoError):
         self.problems = problems
         super().__init__("\n".join(p.render() for p in problems))
 
-    def render(self) -> str:
-        return "\n".join(p.render() for p in self.problems)
+    def render(self, base: Path | None = None) -> str:
+        return "\n".join(p.render(base) for p in self.problems)
 
 
 class ManuscriptError(OctavoError):

@@ -80,8 +80,8 @@ class Theme:
     def find(self, relative: str) -> Path | None:
         """The first file named `relative` on the search path."""
         for folder in self.folders:
-            candidate = folder / relative
-            if candidate.is_file():
+            candidate = (folder / relative).resolve()
+            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
                 return candidate
         return None
 

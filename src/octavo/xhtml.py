@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.parser
 from collections.abc import Iterator
 
 import lxml.html
@@ -39,8 +40,66 @@ _REPORTED_SCHEMES = {"ftp", "ftps", "tel", "sms", "news", "irc", "ircs", "ssh", 
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 
+MAX_DEPTH = 100  # elements nested deeper than this keep their text but lose their tags
+_VOID = {"br", "hr", "img", "wbr", "col", "area", "base", "embed", "input", "link", "meta",
+         "source", "track"}
+
+
+class _Flattener(html.parser.HTMLParser):
+    """Re-emits balanced HTML, dropping the tags (never the text) nested below MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            self.out.append(self.get_starttag_text() or "")
+            return
+        self.depth += 1
+        if self.depth <= MAX_DEPTH:
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if self.depth <= MAX_DEPTH:
+            self.out.append(f"</{tag}>")
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+
+def limit_depth(html_text: str) -> str:
+    """Balanced HTML with at most MAX_DEPTH levels of elements; deeper ones keep only text.
+
+    The HTML parser behind lxml gives up on very deep trees and drops what is inside.
+    """
+    if html_text.count("<") <= MAX_DEPTH:
+        return html_text
+    flattener = _Flattener()
+    flattener.feed(html_text)
+    flattener.close()
+    return "".join(flattener.out)
+
+
 def sanitize(html: str) -> str:
-    """Keep only allow-listed tags, attributes and URL schemes."""
+    """Keep only allow-listed tags, attributes and URL schemes; flatten absurd nesting."""
+    return limit_depth(_clean(html))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -82,9 +141,53 @@ def unsafe_parts(raw_html: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Elements that may hold only phrasing content (text and inline elements).
+_PHRASING_ONLY = _HEADINGS | {
+    "p", "pre", "span", "em", "strong", "a", "code", "b", "i", "u", "s", "small", "sub", "sup",
+    "q", "cite", "abbr", "mark", "kbd", "samp", "var", "dfn", "bdi", "bdo", "time", "rt", "rp",
+}
+# Elements that are flow content only: never inside the above.
+_FLOW_ONLY = _HEADINGS | {
+    "p", "div", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "caption",
+    "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "figcaption",
+    "section", "article", "aside", "hr", "details", "summary",
+}
+# Elements that belong inside a particular parent.
+_PARENTS = {
+    "li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "figcaption": {"figure"},
+    "summary": {"details"}, "caption": {"table"}, "rt": {"ruby"}, "rp": {"ruby"},
+}
+
+
 def parse_fragment(html: str) -> etree._Element:
-    """Parse an HTML fragment into a `<div>` holding it (HTML parser, no namespaces)."""
-    return lxml.html.fragment_fromstring(html or "", create_parent="div")
+    """Parse an HTML fragment into a `<div>` holding it (HTML parser, no namespaces).
+
+    The HTML parser does not enforce content models, so what raw HTML can break is mended
+    here: blocks inside paragraphs (or any inline element) are unwrapped, list items and the
+    like outside their parent become divisions, and links inside links lose their inner link.
+    """
+    root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el is root:
+            continue
+        parent = el.getparent()
+        needed = _PARENTS.get(el.tag)
+        if needed is not None and (parent is None or parent.tag not in needed):
+            el.tag = "div"
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el is root or el.getparent() is None:
+            continue
+        inline_ancestor = any(a.tag in _PHRASING_ONLY for a in el.iterancestors()
+                              if isinstance(a.tag, str))
+        nested_link = el.tag == "a" and any(a.tag == "a" for a in el.iterancestors())
+        if inline_ancestor and el.tag in _FLOW_ONLY or nested_link:
+            if el.tag == "hr":
+                el.tag = "br"
+                continue
+            el.tail = "\n" + (el.tail or "")
+            unwrap(el)
+    return root
 
 
 def serialize_fragment(root: etree._Element) -> str:

@@ -95,10 +95,14 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ManuscriptError(f"cannot read: {exc.strerror or exc}", shown) from None
-    if b"\x00" in data[:8192]:
-        raise ManuscriptError("not a text file (it holds NUL bytes)", shown)
+    bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+    if bom is None and _looks_binary(data[:8192]):
+        raise ManuscriptError("not a text file (it holds binary data)", shown)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(bom or "utf-8-sig")
+        if bom:
+            diagnostics.warn(f"not UTF-8; read as {bom.upper()} (its byte order mark says so)",
+                             shown)
     except UnicodeDecodeError:
         best = _detect(data)
         if best is None:
@@ -114,6 +118,17 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
     return text
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many NUL bytes (a stray one is a control character in text), or a known file signature."""
+    signatures = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x7fELF",
+                  b"\xd0\xcf\x11\xe0")
+    return head.startswith(signatures) or head.count(b"\x00") > len(head) // 100
+
+
 # Old Western manuscripts are nearly always in one of these; short texts are ambiguous
 # between code pages, so among near-equal guesses these win.
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
@@ -127,6 +142,10 @@ def _detect(data: bytes) -> charset_normalizer.CharsetMatch | None:
     for match in matches:
         if match.encoding in _WESTERN and match.chaos <= best.chaos + 0.15:
             return match
+    for western in _WESTERN:  # the same text in a Western code page: call it that
+        western_match = charset_normalizer.from_bytes(data, cp_isolation=[western]).best()
+        if western_match is not None and str(western_match) == str(best):
+            return western_match
     return best
 
 
@@ -173,7 +192,7 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
         _pop_line(link)
         return
     scheme = urllib.parse.urlsplit(href).scheme.lower()
-    if scheme in ("http", "https", "mailto"):
+    if scheme in ("http", "https", "mailto") and _valid_external(href, scheme):
         _pop_line(link)
         return
     if href.startswith("#") and len(href) > 1:
@@ -189,6 +208,24 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     context.diagnostics.warn(f"link target {href or '(empty)'} is not in the book; kept as plain text",
                              shown, line)
     xhtml.unwrap(link)
+
+
+def _valid_external(href: str, scheme: str) -> bool:
+    """A web address with a real host name, or a mailto: with an address; EPUBCheck checks."""
+    try:
+        parts = urllib.parse.urlsplit(href)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    if scheme == "mailto":
+        return "@" in parts.path
+    host = parts.hostname or ""
+    if host.startswith("[") or ":" in host:
+        return True  # an IPv6 address, checked by the URL parser
+    labels = host.rstrip(".").split(".")
+    return bool(host) and all(label and not label.startswith("-") and not label.endswith("-")
+                              and not any(c in label for c in " <>\\^`{|}%")
+                              for label in labels)
 
 
 def _pop_line(el: etree._Element) -> int | None:

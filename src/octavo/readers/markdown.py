@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -32,10 +33,14 @@ SCENE_BREAK = (
 )
 
 
+MAX_NESTING = 50  # quotes and lists deeper than this are refused: markdown-it drops them
+
+
 @functools.cache
 def parser() -> MarkdownIt:
     """The one configured Markdown parser."""
-    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "xhtmlOut": True})
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "xhtmlOut": True,
+                                   "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough", "smartquotes"])
     md.use(front_matter_plugin).use(footnote_plugin)
     md.use(attrs_plugin).use(attrs_block_plugin)
@@ -45,6 +50,8 @@ def parser() -> MarkdownIt:
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("html_inline", _render_raw_html)
+    md.add_render_rule("html_block", _render_raw_html)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     return md
 
@@ -56,13 +63,17 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     meta = _front_matter(tokens, shown)
+    too_deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+    if too_deep is not None:
+        raise ManuscriptError(f"quotes or lists nested about {MAX_NESTING} deep; Octavo would "
+                              "lose what is inside them", shown, _line(too_deep))
     _warn_unsafe_html(tokens, shown, context)
     _warn_unused_notes(env, text, shown, context)
     body, notes = _split_footnotes(tokens)
     headings = [
         (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
         for i, tok in enumerate(body)
-        if tok.type == "heading_open"
+        if tok.type == "heading_open" and tok.level == 0
     ]
 
     def render(split_level: int) -> list[Section]:
@@ -78,7 +89,7 @@ def _render_sections(
     md = parser()
     starts = [
         i for i, tok in enumerate(body)
-        if tok.type == "heading_open" and int(tok.tag[1]) <= split_level
+        if tok.type == "heading_open" and tok.level == 0 and int(tok.tag[1]) <= split_level
     ]
     bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(body)]
     sections: list[Section] = []
@@ -125,6 +136,10 @@ def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext)
         line = _line(token)
         pieces = [token] if token.type == "html_block" else []
         pieces += [c for c in token.children or [] if c.type == "html_inline"]
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--") \
+                and "-->" not in token.content:
+            context.diagnostics.warn("an HTML comment opens here and never closes; "
+                                     "the rest of the file is left out", shown, line)
         for piece in pieces:
             found = xhtml.unsafe_parts(piece.content)
             if found:
@@ -220,6 +235,20 @@ def _render_link_open(
     return self.renderToken(tokens, idx, options, env)
 
 
+_RAW_IMG = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
+
+
+def _render_raw_html(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Raw HTML as written; its images learn their line, for messages about them."""
+    token = tokens[idx]
+    line = token.meta.get("line") or (token.map[0] + 1 if token.map else None)
+    if line is None:
+        return token.content
+    return _RAW_IMG.sub(f'<img data-line="{line}"', token.content)
+
+
 def _render_scene_break(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -290,7 +319,7 @@ def _shift_headings(chunk: list[Token], split_level: int) -> None:
             token.meta["shifted"] = True
         if token.type == "inline":
             for child in token.children or []:
-                if child.type in ("image", "link_open"):
+                if child.type in ("image", "link_open", "html_inline"):
                     child.meta["line"] = _line(token)
                     if token.meta.get("figure"):
                         child.meta["figure"] = True
