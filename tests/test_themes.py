@@ -190,12 +190,14 @@ def test_missing_theme_and_loops(tmp_path: Path) -> None:
         load_theme("a", tmp_path)
 
 
-def test_themes_command_lists_each_with_origin(octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = octavo("themes", tmp_path)
+@pytest.mark.parametrize("where", ["empty", "repo"])
+def test_themes_command_lists_each_with_origin(octavo, tmp_path: Path, where: str) -> None:  # type: ignore[no-untyped-def]
+    result = octavo("themes", tmp_path if where == "empty" else REPO)
     assert result.code == 0
     for name in THEMES:
         line = next(x for x in result.out.splitlines() if x[2:].startswith(name + " "))
-        assert "built-in" in line and load_theme(name, REPO).description in line
+        assert load_theme(name, REPO).description in line
+        assert f"{name} " in line and "built-in" in line and "styles/" not in line
 
 
 def test_theme_copy_then_edit_wins(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

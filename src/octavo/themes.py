@@ -246,8 +246,8 @@ def list_themes(book_root: Path) -> list[ThemeInfo]:
     """Every theme a book can use: its own styles/ folders and the built-in ones."""
     found: dict[str, ThemeInfo] = {}
     for origin, base in (("built-in", builtin_styles_dir()), ("book", book_root / "styles")):
-        if not base.is_dir():
-            continue
+        if not base.is_dir() or (origin == "book" and base.resolve() == builtin_styles_dir().resolve()):
+            continue  # Octavo's own repository: its styles/ are the built-in themes
         for folder in sorted(base.iterdir()):
             if not folder.is_dir() or not _is_theme(folder):
                 continue
