@@ -195,10 +195,12 @@ CASES: dict[str, Case] = {
         "book.toml: [book] cover: ../../secret/secret.png is outside the book folder"),
     "an unknown theme in book.toml": Case(
         {"book.toml": BASIC_TOML + "theme = \"nope\"\n", "manuscript/01-one.md": GOOD}, 5,
-        "theme 'nope' not found (looked in styles/nope and the built-in themes)"),
+        "theme 'nope' not found (looked in styles/nope and the built-in themes; "
+        "available: base, classic, modern, nonfiction)"),
     "an unknown theme on the command line": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD}, 5,
-        "theme 'nope' not found (looked in styles/nope and the built-in themes)",
+        "theme 'nope' not found (looked in styles/nope and the built-in themes; "
+        "available: base, classic, modern, nonfiction)",
         args=("--theme", "nope")),
     "a theme stylesheet pointing outside": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD,

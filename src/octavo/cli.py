@@ -29,10 +29,11 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    common.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
-                        help="the book folder (default: the current folder)")
+    book = argparse.ArgumentParser(add_help=False)
+    book.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                      help="the book folder (default: the current folder)")
 
-    build = commands.add_parser("build", parents=[common], help="build the EPUB and PDF",
+    build = commands.add_parser("build", parents=[common, book], help="build the EPUB and PDF",
                                 description="Build the book in BOOK_DIR into its output folder.")
     build.add_argument("--format", choices=("epub", "pdf", "all"), default=None,
                        help="which file to build (default: [build] formats, or both)")
@@ -42,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=run_build)
 
     check = commands.add_parser(
-        "check", parents=[common], help="check the EPUB, the PDF and the manuscript",
+        "check", parents=[common, book], help="check the EPUB, the PDF and the manuscript",
         description="Build BOOK_DIR if needed, then check its EPUB (EPUBCheck), its PDF (fonts, "
                     "page size, contents), every word in both, and the manuscript's typography.")
     check.add_argument("--out", type=Path, metavar="DIR", help="the output folder to check")
@@ -50,11 +51,33 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=run_check)
 
     proof = commands.add_parser(
-        "proof", parents=[common], help="render the opening spreads of every chapter to PNG",
+        "proof", parents=[common, book], help="render the opening spreads of every chapter to PNG",
         description="Build BOOK_DIR's PDF if needed and put a contact sheet of each chapter's "
                     "first spread in dist/proof/.")
     proof.add_argument("--out", type=Path, metavar="DIR", help="the output folder")
     proof.set_defaults(run=run_proof)
+
+    init = commands.add_parser("init", parents=[common], help="make a new book folder",
+                               description="Make a new book folder in DIR, ready to build.")
+    init.add_argument("book_dir", type=Path, metavar="DIR", help="the new book's folder")
+    init.add_argument("--title", help="the book's title (default: from the folder's name)")
+    init.add_argument("--author", help="the author's name")
+    init.set_defaults(run=run_init)
+
+    themes = commands.add_parser("themes", parents=[common, book], help="list the themes",
+                                 description="List the themes a book can use.")
+    themes.set_defaults(run=run_themes)
+
+    theme = commands.add_parser("theme", help="work with a theme",
+                                description="Work with a theme.")
+    actions = theme.add_subparsers(dest="action", metavar="ACTION", required=True)
+    copy = actions.add_parser("copy", parents=[common], help="copy a built-in theme to edit",
+                              description="Put an editable copy of a built-in theme into "
+                                          "BOOK_DIR/styles/NAME.")
+    copy.add_argument("name", metavar="NAME", help="the built-in theme (see octavo themes)")
+    copy.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                      help="the book folder (default: the current folder)")
+    copy.set_defaults(run=run_theme_copy)
     return top
 
 
@@ -138,6 +161,57 @@ def run_proof(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
         for sheet in sheets:
             print(f"wrote {_shown(sheet)}")
     return 0
+
+
+def run_init(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo init DIR`: a new book folder with a first chapter."""
+    from octavo.scaffold import init_book
+
+    written = init_book(args.book_dir, args.title, args.author)
+    if not args.quiet:
+        for path in written:
+            print(f"wrote {_shown(path)}")
+        print(f"ready: cd {_shown(args.book_dir)} && octavo build")
+    return 0
+
+
+def run_themes(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo themes`: each theme, where it comes from, and what it looks like in a line."""
+    from octavo.themes import list_themes
+
+    current = _book_theme(args.book_dir)
+    themes = list_themes(args.book_dir)
+    rows = [(t.name, t.origin + (f", extends {t.extends}" if t.extends else ""), t.description)
+            for t in themes]
+    name_width = max(len(r[0]) for r in rows) + 2
+    origin_width = max(len(r[1]) for r in rows) + 2
+    for name, origin, description in rows:
+        mark = "*" if name == current else " "
+        print(f"{mark} {name:<{name_width}}{origin:<{origin_width}}{description}".rstrip())
+    if current and not args.quiet:
+        print("* the theme book.toml chooses; octavo build --theme NAME tries another")
+    return 0
+
+
+def run_theme_copy(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo theme copy NAME`: an editable copy of a built-in theme in the book's styles/."""
+    from octavo.themes import copy_theme
+
+    target = copy_theme(args.name, args.book_dir)
+    if not args.quiet:
+        print(f"copied theme {args.name!r} to {_shown(target)}; its files now win over the "
+              "built-in ones, file by file")
+    return 0
+
+
+def _book_theme(root: Path) -> str | None:
+    """The theme book.toml chooses, or None when it cannot be read."""
+    from octavo.config import load_config
+
+    try:
+        return load_config(root, Diagnostics()).build.theme
+    except OctavoError:
+        return None
 
 
 def _print_warnings(diagnostics: Diagnostics) -> None:

@@ -64,8 +64,8 @@ class PrintSettings:
     profile: str = "reading"  # or "print" (no bookmarks or links; for the print shop)
     bleed: bool = False
     pdf_variant: str = ""  # "" or "pdf/x-4"
-    drop_caps: bool = True
-    small_caps: bool = True
+    drop_caps: bool | None = None  # None: as the theme says
+    small_caps: bool | None = None  # None: as the theme says
     folio_position: str = "bottom"  # or "top" (the outside top corner)
     running_head: str = "author"  # left-hand pages: "author" or "title"
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -15,13 +16,35 @@ from octavo.errors import ThemeError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+MANIFEST = "theme.toml"
+STYLESHEETS = ("epub.css", "print.css")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_VAR = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
+_ROOT = re.compile(r":root\s*\{([^}]*)\}")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CUSTOM = re.compile(r"--([A-Za-z0-9_-]+)\s*:\s*([^;]+)")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FONT_TYPES = {
     ".otf": "font/otf",
     ".ttf": "font/ttf",
     ".woff": "font/woff",
     ".woff2": "font/woff2",
 }
+# What blanks or crashes e-readers: flex/grid layout, @page, fixed positioning, the prefixed
+# hyphenation property and viewport units (each: a pattern, and what to say).
+EPUB_UNSAFE = (
+    (re.compile(r"display\s*:\s*(inline-)?(flex|grid)\b", re.I), "flex or grid layout"),
+    (re.compile(r"\b(grid-template|flex-flow|flex-direction)\b", re.I), "flex or grid layout"),
+    (re.compile(r"@page\b", re.I), "@page"),
+    (re.compile(r"position\s*:\s*fixed\b", re.I), "position: fixed"),
+    (re.compile(r"-webkit-hyphens\b", re.I), "-webkit-hyphens"),
+    (re.compile(r"(?<![\w-])\d*\.?\d+(vw|vh|vmin|vmax)\b", re.I), "viewport units"),
+    (re.compile(r"var\(", re.I), "var(), which many e-readers ignore"),
+)
+# Manifest variables that switch a feature on or pick a style: they become classes on the
+# book's pages (drop-caps, small-caps, opening-<style>), not CSS values.
+CLASS_VARIABLES = ("drop-caps", "small-caps", "chapter-opening")
+Variable = str | bool
 
 
 def builtin_styles_dir() -> Path:
@@ -33,12 +56,26 @@ def builtin_styles_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class Theme:
-    """A theme: its name and the folders searched for its files, first match wins."""
+class Layer:
+    """One theme of an `extends` chain: the book's styles/<name>, then the built-in folder."""
 
     name: str
     folders: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme: its layers (itself first, then what it extends) and its merged manifest."""
+
+    name: str
+    layers: tuple[Layer, ...]
     description: str = ""
+    variables: dict[str, Variable] = field(default_factory=dict)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder searched, first match wins: the theme's, then its parents'."""
+        return tuple(folder for layer in self.layers for folder in layer.folders)
 
     def find(self, relative: str) -> Path | None:
         """The first file named `relative` on the search path."""
@@ -48,16 +85,61 @@ class Theme:
                 return candidate
         return None
 
-    def read_css(self, name: str) -> str:
-        """A stylesheet of the theme, followed by any `extra-<name>` the user added."""
-        path = self.find(name)
-        if path is None:
-            raise ThemeError(f"theme {self.name!r} has no {name}", self.folders[0])
-        css = path.read_text(encoding="utf-8")
+    def sources(self, name: str) -> list[Path]:
+        """The sheets that make stylesheet `name`, applied in this order.
+
+        Each layer contributes its first match (the book's copy beats the built-in one), the
+        theme it extends before it; then any `extra-<name>` on the search path.
+        """
+        found = []
+        for layer in reversed(self.layers):
+            path = next((f / name for f in layer.folders if (f / name).is_file()), None)
+            if path is not None:
+                found.append(path)
         extra = self.find(f"extra-{name}")
         if extra is not None:
-            css += "\n/* " + extra.name + " */\n" + extra.read_text(encoding="utf-8")
-        return css
+            found.append(extra)
+        return found
+
+    def read_css(self, name: str) -> str:
+        """Stylesheet `name` with the theme's variables filled in (e-readers lack var())."""
+        sources = self.sources(name)
+        if not any(not p.name.startswith("extra-") for p in sources):
+            raise ThemeError(f"theme {self.name!r} has no {name}", self.folders[0])
+        css = "\n".join(f"/* {_shown(p)} */\n" + p.read_text(encoding="utf-8") for p in sources)
+        return self.fill_variables(css, sources[-1])
+
+    def fill_variables(self, css: str, where: Path | None = None) -> str:
+        """`css` with each var(--name) replaced by its value: the manifest's, then `:root`."""
+        values = {k: v for k, v in self.variables.items() if isinstance(v, str)}
+        for block in _ROOT.findall(_COMMENT.sub("", css)):
+            values.update((k, v.strip()) for k, v in _CUSTOM.findall(block))
+
+        def replace(match: re.Match[str], depth: int = 0) -> str:
+            name, fallback = match.group(1), match.group(2)
+            value = values.get(name, fallback)
+            if value is None:
+                raise ThemeError(f"theme {self.name!r}: var(--{name}) has no value; set it in "
+                                 f"{MANIFEST} [variables]", where)
+            if depth > 8:
+                raise ThemeError(f"theme {self.name!r}: var(--{name}) refers to itself", where)
+            return _VAR.sub(lambda m: replace(m, depth + 1), value.strip())
+
+        # Comments are kept as they are: they may mention var(--name) to explain it.
+        pieces = _COMMENT.split(css)
+        comments = _COMMENT.findall(css) + [""]
+        return "".join(_VAR.sub(replace, p) + c for p, c in zip(pieces, comments, strict=True))
+
+    def classes(self) -> list[str]:
+        """The classes the manifest's switches put on the pages: drop-caps, opening-centred..."""
+        found = []
+        for name in CLASS_VARIABLES:
+            value = self.variables.get(name)
+            if value is True:
+                found.append(name)
+            elif isinstance(value, str) and value:
+                found.append(f"opening-{value}" if name == "chapter-opening" else f"{name}-{value}")
+        return found
 
     def rewrite_urls(self, css: str, new_url: Callable[[str, Path], str]) -> str:
         """`css` with each url(...) to a theme file replaced by `new_url(url, path)`."""
@@ -99,44 +181,153 @@ class Theme:
         )
 
 
+def epub_css_problems(css: str) -> list[str]:
+    """What in an EPUB stylesheet is known to blank or crash e-readers, one line each."""
+    text = _COMMENT.sub("", css)
+    problems = []
+    for pattern, what in EPUB_UNSAFE:
+        for match in pattern.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(f"line {line}: {what} ({match.group(0).strip()})")
+    return problems
+
+
+def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render template `name`; a template's mistake (or a sandbox refusal) is a ThemeError."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ThemeError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except (jinja2.TemplateError, jinja2.sandbox.SecurityError) as exc:
+        raise ThemeError(f"template error: {exc}", name) from None
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    """A theme as `octavo themes` lists it."""
+
+    name: str
+    description: str
+    origin: str  # "built-in", "styles/" (the book's own), or "styles/ + built-in"
+    extends: str = ""
+
+
 def load_theme(name: str, book_root: Path) -> Theme:
     """Build the search path for theme `name`: book styles/, built-in, then what it extends."""
-    folders: list[Path] = []
-    description = ""
+    layers: list[Layer] = []
     seen: set[str] = set()
+    manifests: list[dict[str, object]] = []
     current: str | None = name
     while current:
         if current in seen:
             raise ThemeError(f"theme {current!r} extends itself")
         seen.add(current)
-        candidates = [book_root / "styles" / current, builtin_styles_dir() / current]
-        present = []
-        for folder in candidates:
-            resolved = folder.resolve()
-            if folder.is_dir() and resolved not in folders:
-                present.append(resolved)
+        present = _theme_folders(current, book_root)
         if not present:
             if current == name:
-                raise ThemeError(
-                    f"theme {name!r} not found (looked in styles/{name} and the built-in themes)"
-                )
-            raise ThemeError(f"theme {name!r} extends {current!r}, which is not found")
-        folders.extend(present)
-        manifest = _manifest(present)
-        description = description or str(manifest.get("description", ""))
-        extends = manifest.get("extends")
+                available = ", ".join(t.name for t in list_themes(book_root))
+                raise ThemeError(f"theme {name!r} not found (looked in styles/{name} and the "
+                                 f"built-in themes; available: {available})")
+            raise ThemeError(f"theme {layers[-1].name!r} extends {current!r}, which is not found")
+        layers.append(Layer(current, tuple(present)))
+        # The built-in manifest first, the book's copy over it, key by key.
+        merged = _merge([read_manifest(folder) for folder in reversed(present)])
+        manifests.append(merged)
+        extends = merged.get("extends")
         current = extends if isinstance(extends, str) and extends else None
-    return Theme(name=name, folders=tuple(folders), description=description)
+    variables: dict[str, Variable] = {}
+    for manifest in reversed(manifests):  # the theme's own values win over its parents'
+        variables.update(_variables(manifest, layers[0].folders[0]))
+    description = next((str(m["description"]) for m in manifests if m.get("description")), "")
+    return Theme(name=name, layers=tuple(layers), description=description, variables=variables)
 
 
-def _manifest(folders: list[Path]) -> dict[str, object]:
-    for folder in folders:
-        path = folder / "theme.toml"
-        if path.is_file():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
-                raise ThemeError(f"invalid TOML: {exc}", path) from None
-            theme = data.get("theme", data)
-            return theme if isinstance(theme, dict) else {}
-    return {}
+def list_themes(book_root: Path) -> list[ThemeInfo]:
+    """Every theme a book can use: its own styles/ folders and the built-in ones."""
+    found: dict[str, ThemeInfo] = {}
+    for origin, base in (("built-in", builtin_styles_dir()), ("book", book_root / "styles")):
+        if not base.is_dir() or (origin == "book" and base.resolve() == builtin_styles_dir().resolve()):
+            continue  # Octavo's own repository: its styles/ are the built-in themes
+        for folder in sorted(base.iterdir()):
+            if not folder.is_dir() or not _is_theme(folder):
+                continue
+            manifest = read_manifest(folder)
+            name = folder.name
+            if origin == "book" and name in found:
+                old = found[name]
+                found[name] = ThemeInfo(name, str(manifest.get("description") or old.description),
+                                        "styles/ + built-in", old.extends)
+                continue
+            found[name] = ThemeInfo(name, str(manifest.get("description", "")),
+                                    origin if origin == "built-in" else "styles/",
+                                    str(manifest.get("extends", "")))
+    return sorted(found.values(), key=lambda t: t.name)
+
+
+def copy_theme(name: str, book_root: Path) -> Path:
+    """Copy built-in theme `name` into the book's styles/, to edit; never over an existing one."""
+    source = builtin_styles_dir() / name
+    if not _NAME.match(name) or not source.is_dir():
+        available = ", ".join(p.name for p in sorted(builtin_styles_dir().iterdir()) if p.is_dir())
+        raise ThemeError(f"no built-in theme {name!r} (available: {available})")
+    target = book_root / "styles" / name
+    if target.exists():
+        raise ThemeError("already exists; remove it or rename it first to copy afresh", target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+def read_manifest(folder: Path) -> dict[str, object]:
+    """The `[theme]` table of folder/theme.toml (with `[variables]` inside), or {}."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(f"invalid TOML: {exc}", path) from None
+    theme = data.get("theme", {})
+    if not isinstance(theme, dict):
+        raise ThemeError("[theme] must be a table", path)
+    result = dict(theme)
+    if "variables" in data:
+        result["variables"] = data["variables"]
+    return result
+
+
+def _theme_folders(name: str, book_root: Path) -> list[Path]:
+    folders: list[Path] = []
+    for folder in (book_root / "styles" / name, builtin_styles_dir() / name):
+        if folder.is_dir() and folder.resolve() not in folders:
+            folders.append(folder.resolve())
+    return folders
+
+
+def _is_theme(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in (MANIFEST, *STYLESHEETS))
+
+
+def _merge(manifests: list[dict[str, object]]) -> dict[str, object]:
+    merged: dict[str, object] = {}
+    variables: dict[str, object] = {}
+    for manifest in manifests:
+        merged.update({k: v for k, v in manifest.items() if k != "variables"})
+        if isinstance(manifest.get("variables"), dict):
+            variables.update(manifest["variables"])  # type: ignore[arg-type]
+    merged["variables"] = variables
+    return merged
+
+
+def _variables(manifest: dict[str, object], where: Path) -> dict[str, Variable]:
+    raw = manifest.get("variables", {})
+    result: dict[str, Variable] = {}
+    for key, value in (raw.items() if isinstance(raw, dict) else ()):
+        if not isinstance(value, str | bool):
+            raise ThemeError(f"[variables] {key}: must be a string or true/false", where / MANIFEST)
+        result[str(key)] = value
+    return result
+
+
+def _shown(path: Path) -> str:
+    """A sheet's name for the comment above it: theme folder and file, no full path."""
+    return f"{path.parent.name}/{path.name}".replace("*/", "*_/")

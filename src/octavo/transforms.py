@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+from octavo.highlight import highlight_fragment
 from octavo.model import Book, Chapter, Part
 from octavo.readers import stem_title
 
@@ -57,7 +58,12 @@ def assign_ids(book: Book) -> Book:
     return dataclasses.replace(book, body=body)
 
 
-TRANSFORMS: tuple[Transform, ...] = (fill_titles, number_chapters, assign_ids)
+def highlight_code(book: Book) -> Book:
+    """Fenced code with a language (```python) gets Pygments token spans; themes colour them."""
+    return _map_chapters(book, lambda c: dataclasses.replace(c, html=highlight_fragment(c.html)))
+
+
+TRANSFORMS: tuple[Transform, ...] = (fill_titles, number_chapters, assign_ids, highlight_code)
 
 
 def apply_transforms(book: Book, transforms: tuple[Transform, ...] = TRANSFORMS) -> Book:

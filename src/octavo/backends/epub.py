@@ -14,7 +14,7 @@ from lxml import etree
 from octavo.backends import RenderOptions, image_bytes, number, page_facts
 from octavo.errors import BuildError
 from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
-from octavo.themes import FONT_TYPES, Theme
+from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
 
 STYLESHEET = "style.css"
 MIME_BY_SUFFIX = {
@@ -52,11 +52,11 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
     out = epub.EpubBook()
 
     _set_metadata(out, meta)
-    style = _add_stylesheet(out, theme)
+    style = _add_stylesheet(out, theme, options)
     _add_images(out, book)
 
     def page(uid: str, title: str, template: str, **context: object) -> epub.EpubHtml:
-        html = templates.get_template(f"epub/{template}.html").render(meta=meta, **context)
+        html = render_template(templates, f"epub/{template}.html", meta=meta, **context)
         item = epub.EpubHtml(uid=uid, file_name=f"{uid}.xhtml", title=title,
                              lang=meta.language, content=html)
         item.add_item(style)
@@ -71,10 +71,15 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
     spine.append(page("titlepage", meta.title, "titlepage", **facts))
     spine.append(page("copyright", "Copyright", "copyright", **facts))
 
+    switches = theme.classes()  # drop-caps and small-caps open body chapters only
+
     def chapter_page(chapter: Chapter) -> epub.EpubHtml:
-        classes = " ".join(dict.fromkeys(["chapter", chapter.kind]))
+        names = ["chapter", chapter.kind] + [c for c in switches if chapter.kind == "chapter"
+                                             or c not in ("drop-caps", "small-caps")]
+        classes = " ".join(dict.fromkeys(names))
         return page(chapter.id, chapter.title, "chapter", chapter=chapter, classes=classes,
-                    epub_type=EPUB_TYPES.get(chapter.kind, "chapter"))
+                    epub_type=EPUB_TYPES.get(chapter.kind, "chapter"), chapter_label="Chapter",
+                    show_numbers=theme.variables.get("chapter-numbers") is True)
 
     toc: list[object] = []
     leading = [c for c in book.front if c.kind in LEADING_MATTER]
@@ -144,8 +149,11 @@ def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
                              {"refines": "#series", "property": "group-position"})
 
 
-def _add_stylesheet(out: epub.EpubBook, theme: Theme) -> epub.EpubItem:
+def _add_stylesheet(out: epub.EpubBook, theme: Theme, options: RenderOptions) -> epub.EpubItem:
     css = theme.read_css("epub.css")
+    for problem in epub_css_problems(css):
+        options.diagnostics.warn(f"theme {theme.name!r} epub.css, {problem}: e-readers may "
+                                 "show blank pages or fail")
     for index, (url, path) in enumerate(sorted(theme.css_resources(css).items()), start=1):
         media_type = MIME_BY_SUFFIX.get(path.suffix.lower())
         if media_type is None:

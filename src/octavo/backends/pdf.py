@@ -20,7 +20,7 @@ from octavo.backends import RenderOptions, image_url, page_facts
 from octavo.config import PrintSettings
 from octavo.errors import BuildError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
-from octavo.themes import Theme
+from octavo.themes import Theme, render_template
 
 XHTML = "{" + xhtml.XHTML_NS + "}"
 BLEED = 0.125  # inches, what KDP asks for
@@ -134,17 +134,24 @@ def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
     back = [prepare(c) for c in book.back]
     toc.extend({"id": c.id, "title": c.title, "kind": "back"} for c in back)
     meta = book.metadata
-    classes = " ".join(
-        name for name, on in (("drop-caps", settings.drop_caps),
-                              ("small-caps", settings.small_caps),
-                              ("print-profile", not links)) if on
-    )
-    template = theme.templates().get_template("pdf/book.html")
-    return template.render(
+    classes = " ".join(page_classes(theme, settings) + ([] if links else ["print-profile"]))
+    return render_template(
+        theme.templates(), "pdf/book.html",
         meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
-        body=body, back=back, toc=toc, show_numbers=False, chapter_label="Chapter",
+        body=body, back=back, toc=toc, chapter_label="Chapter",
+        show_numbers=theme.variables.get("chapter-numbers") is True,
         **page_facts(meta, options.source_epoch),
     )
+
+
+def page_classes(theme: Theme, settings: PrintSettings) -> list[str]:
+    """The theme's switches (drop-caps, opening-...), with [print] drop_caps/small_caps winning."""
+    classes = [c for c in theme.classes() if c not in ("drop-caps", "small-caps")]
+    themed = theme.classes()
+    for name, setting in (("drop-caps", settings.drop_caps), ("small-caps", settings.small_caps)):
+        if setting or (setting is None and name in themed):
+            classes.append(name)
+    return classes
 
 
 def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: bool,

@@ -1,0 +1,54 @@
+"""`octavo init`: a new book folder, ready to write in and to build."""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+from octavo.config import CONFIG_NAME
+from octavo.errors import BuildError
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+# skeleton file -> where it goes in the new book (a wheel may drop dot-files, so renamed)
+RENAMED = {"gitignore.txt": ".gitignore"}
+
+
+def init_book(root: Path, title: str | None = None, author: str | None = None) -> list[Path]:
+    """Write a new book into `root` (created if missing); never over an existing book."""
+    if (root / CONFIG_NAME).exists():
+        raise BuildError("already holds a book; octavo init never overwrites one", root / CONFIG_NAME)
+    manuscript = root / "manuscript"
+    if manuscript.is_dir() and any(manuscript.iterdir()):
+        raise BuildError("already holds chapters; octavo init never overwrites a book", manuscript)
+    title = title or _title_from(root)
+    values = {"title": _toml_string(title), "author": _toml_string(author or "Your Name")}
+    sources = sorted(p for p in SKELETON.rglob("*") if p.is_file())
+    targets = [root / RENAMED.get(p.name, str(p.relative_to(SKELETON))) for p in sources]
+    clashes = [t for t in targets if t.exists()]
+    if clashes:
+        raise BuildError("already exists; octavo init never overwrites a file", clashes[0])
+    written = []
+    try:
+        for source, target in zip(sources, targets, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = source.read_text(encoding="utf-8")
+            if source.name == CONFIG_NAME:
+                text = string.Template(text).substitute(values)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+        (root / "dist").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"cannot write the new book: {exc.strerror}", root) from None
+    return written
+
+
+def _title_from(root: Path) -> str:
+    """my-first-novel -> My First Novel."""
+    words = root.resolve().name.replace("_", " ").replace("-", " ").split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escaping is a subset of TOML's."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,251 @@
+"""Themes: every built-in one builds clean with its fonts; overrides, variables, extends, wheel."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO, epubcheck
+from pypdf import PdfReader
+
+from octavo.errors import ThemeError
+from octavo.themes import builtin_styles_dir, epub_css_problems, list_themes, load_theme
+
+THEMES = [t.name for t in list_themes(REPO)]
+GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit"}
+
+
+def build(octavo, root: Path, *args: str) -> Path:  # type: ignore[no-untyped-def]
+    result = octavo("build", root, "-q", *args)
+    assert result.code == 0, result.err
+    return root / "dist"
+
+
+def epub_css(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as zf:
+        return zf.read("EPUB/style.css").decode("utf-8")
+
+
+def test_three_characterful_themes_at_least() -> None:
+    assert {"classic", "modern", "nonfiction"} <= set(THEMES)
+    for name in THEMES:
+        theme = load_theme(name, REPO)
+        assert theme.description, name
+        if name != "base":
+            assert theme.layers[-1].name == "base" and list((theme.folders[0] / "fonts").glob("*.*tf"))
+            assert any(p.name.startswith(("OFL", "LICENSE")) for p in (theme.folders[0] / "fonts").iterdir())
+
+
+@pytest.fixture(scope="module")
+def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from octavo.cli import main
+
+    found = {}
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    try:
+        for name in THEMES:
+            out = tmp_path_factory.mktemp(name)
+            assert main(["build", str(REPO), "--theme", name, "--out", str(out), "-q"]) == 0
+            found[name] = out
+    finally:
+        mp.undo()
+    return found
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_sample_builds_clean_in_every_theme(sample_builds: dict[str, Path], name: str) -> None:
+    epub = sample_builds[name] / "the-quiet-press.epub"
+    assert epubcheck(epub) == []
+    css = epub_css(epub)
+    assert epub_css_problems(css) == []
+    with zipfile.ZipFile(epub) as zf:
+        members = set(zf.namelist())
+    declared = set()
+    for face in re.findall(r"@font-face\s*\{([^}]*)\}", css):
+        family = re.search(r"font-family:\s*\"([^\"]+)\"", face)
+        assert family is not None
+        declared.add(family.group(1))
+        for url in re.findall(r"url\(([^)]+)\)", face):
+            assert f"EPUB/{url.strip(chr(39) + chr(34))}" in members, url
+    # Every font the stylesheet asks for first is embedded, or the reader's own generic one.
+    for families in re.findall(r"font-family:\s*([^;}]+)", css):
+        first = families.split(",")[0].strip().strip('"')
+        assert first in declared or first in GENERIC or name == "base", (name, families)
+    if name != "base":
+        assert declared and any(n.endswith((".otf", ".ttf")) for n in members)
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_sample_pdf_embeds_the_themes_fonts(sample_builds: dict[str, Path], name: str) -> None:
+    fonts = {}
+    for page in PdfReader(str(sample_builds[name] / "the-quiet-press.pdf")).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for base_font, font in fonts.items():
+        if name != "base":  # base uses the machine's fonts; the others only their own
+            assert "+Octavo-" in base_font, f"{base_font} is not one of the {name} theme's fonts"
+        descriptors = [font.get("/FontDescriptor")] + [
+            d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts") or []]
+        assert any(d is not None and any(k in d.get_object() for k in
+                   ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors), base_font
+
+
+def test_themes_look_different(sample_builds: dict[str, Path]) -> None:
+    sheets = {name: epub_css(out / "the-quiet-press.epub") for name, out in sample_builds.items()}
+    assert "\\2767" in sheets["classic"] and "#7a2418" in sheets["classic"]
+    assert "Inter" in " ".join(p.name for p in (builtin_styles_dir() / "modern" / "fonts").iterdir())
+    assert ".hl-k" in sheets["nonfiction"]
+    with zipfile.ZipFile(sample_builds["modern"] / "the-quiet-press.epub") as zf:
+        chapter = zf.read("EPUB/ch003.xhtml").decode()
+    assert "chapter-number" in chapter and "opening-left" in chapter
+    with zipfile.ZipFile(sample_builds["classic"] / "the-quiet-press.epub") as zf:
+        chapter = zf.read("EPUB/ch003.xhtml").decode()
+    assert "drop-caps" in chapter and "chapter-number" not in chapter
+    assert '<span class="hl-' in chapter  # the toml block is highlighted in every theme
+
+
+def test_unsafe_epub_css_is_caught() -> None:
+    for css in ("p { display: flex }", "div { display:inline-grid; }", "@page { margin: 0 }",
+                "p { position: fixed; }", "p { -webkit-hyphens: auto }", "img { height: 50vh }",
+                "p { width: 10vmin }", "p { color: var(--x) }"):
+        assert epub_css_problems(css), css
+    assert epub_css_problems("/* display: flex */ p { hyphens: auto; margin: 1.5em }") == []
+
+
+def test_unsafe_user_css_is_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/extra-epub.css": "p { display: flex; }\n"})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0 and "flex or grid" in result.err
+
+
+def test_book_styles_win_file_by_file(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    builtin = (builtin_styles_dir() / "classic" / "epub.css").read_text()
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/epub.css": builtin + "\n.from-the-book { color: red; }\n",
+                      "styles/classic/extra-epub.css": ".extra-last { color: blue; }\n",
+                      "styles/classic/theme.toml": '[variables]\naccent = "#123456"\n'})
+    css = epub_css(build(octavo, root, "--format", "epub") / "one.epub")
+    assert css.count(".from-the-book") == 1  # the book's copy won; the built-in one is not there
+    assert css.count("@font-face") == builtin.count("@font-face")
+    assert css.index("/* base/epub.css */") < css.index(".from-the-book") < css.index(".extra-last")
+    assert "#123456" in css and "#7a2418" not in css  # one variable changed, the rest kept
+    assert "\\2767" in css
+
+
+def test_book_template_override_and_sandbox(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/templates/epub/chapter.html":
+                      '<section id="{{ chapter.id }}"><p class="mine">{{ chapter.title }}'
+                      '&amp; {{ "<b>" }}</p>{{ chapter.html | safe }}</section>\n'})
+    with zipfile.ZipFile(build(octavo, root, "--format", "epub") / "one.epub") as zf:
+        chapter = zf.read("EPUB/ch001.xhtml").decode()
+    assert 'class="mine"' in chapter and "&lt;b&gt;" in chapter  # autoescaped
+    (root / "styles/classic/templates/epub/chapter.html").write_text(
+        "{{ chapter.__class__.__init__.__globals__ }}")
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == ThemeError.exit_code and "template error" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_book_theme_extends_a_builtin_one(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "book.toml": '[book]\ntitle = "One"\n[build]\ntheme = "mine"\n',
+                      "styles/mine/theme.toml": '[theme]\ndescription = "Mine"\nextends = "classic"\n'
+                                                '[variables]\naccent = "#00aa00"\n',
+                      "styles/mine/epub.css": ".mine { color: var(--accent); }\n"})
+    css = epub_css(build(octavo, root, "--format", "epub") / "one.epub")
+    assert css.index("classic/epub.css") < css.index(".mine { color: #00aa00; }")
+    assert "LinuxLibertine-Regular.otf" in css
+    result = octavo("themes", root)
+    line = next(x for x in result.out.splitlines() if " mine " in x)
+    assert line.startswith("*") and "styles/, extends classic" in line and "Mine" in line
+
+
+def test_variables_fallbacks_and_errors(tmp_path: Path) -> None:
+    theme = load_theme("classic", tmp_path)
+    assert theme.fill_variables("a { b: var(--accent); c: var(--nope, 2px) }") == \
+        "a { b: #7a2418; c: 2px }"
+    assert theme.fill_variables(":root { --accent: red } a { b: var(--accent) }").endswith("b: red }")
+    with pytest.raises(ThemeError, match="--nope"):
+        theme.fill_variables("a { b: var(--nope) }")
+    assert theme.classes() == ["drop-caps", "small-caps", "opening-centred"]
+
+
+def test_missing_theme_and_loops(tmp_path: Path) -> None:
+    with pytest.raises(ThemeError, match="available: base, classic"):
+        load_theme("nope", tmp_path)
+    (tmp_path / "styles/a").mkdir(parents=True)
+    (tmp_path / "styles/a/theme.toml").write_text('[theme]\nextends = "a"\n')
+    with pytest.raises(ThemeError, match="extends itself"):
+        load_theme("a", tmp_path)
+
+
+@pytest.mark.parametrize("where", ["empty", "repo"])
+def test_themes_command_lists_each_with_origin(octavo, tmp_path: Path, where: str) -> None:  # type: ignore[no-untyped-def]
+    result = octavo("themes", tmp_path if where == "empty" else REPO)
+    assert result.code == 0
+    for name in THEMES:
+        line = next(x for x in result.out.splitlines() if x[2:].startswith(name + " "))
+        assert load_theme(name, REPO).description in line
+        assert f"{name} " in line and "built-in" in line and "styles/" not in line
+
+
+def test_theme_copy_then_edit_wins(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n"})
+    assert octavo("theme", "copy", "modern", root).code == 0
+    copied = root / "styles" / "modern"
+    assert (copied / "fonts" / "OFL.txt").is_file() and (copied / "theme.toml").is_file()
+    again = octavo("theme", "copy", "modern", root)
+    assert again.code == ThemeError.exit_code and "already exists" in again.err
+    assert octavo("theme", "copy", "nope", root).code == ThemeError.exit_code
+    sheet = copied / "epub.css"
+    sheet.write_text(sheet.read_text() + "\n.edited-copy { margin: 0; }\n")
+    css = epub_css(build(octavo, root, "--format", "epub", "--theme", "modern") / "one.epub")
+    assert ".edited-copy" in css and "styles/ + built-in" in octavo("themes", root).out
+
+
+def test_build_theme_option_overrides_book_toml(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "book.toml": '[book]\ntitle = "One"\n[build]\ntheme = "classic"\n'})
+    assert "Yrsa" in epub_css(build(octavo, root, "--format", "epub", "--theme", "modern") / "one.epub")
+    assert "Libertine" in epub_css(build(octavo, root, "--format", "epub") / "one.epub")
+
+
+def test_wheel_ships_every_theme_file_and_works(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "dist", "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info"))
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+                   cwd=source, check=True, capture_output=True)
+    wheel = next(tmp_path.glob("octavo-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        zf.extractall(tmp_path / "site")
+    theme_files = [p.relative_to(REPO / "styles").as_posix()
+                   for p in (REPO / "styles").rglob("*") if p.is_file()]
+    assert len(theme_files) > 20
+    missing = [f for f in theme_files if f"octavo/styles/{f}" not in names]
+    assert missing == []
+    assert "octavo/skeleton/book.toml" in names and "octavo/skeleton/gitignore.txt" in names
+    # The unpacked wheel, first on the path, finds its own themes and skeleton.
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    listed = subprocess.run([sys.executable, "-m", "octavo", "themes", str(tmp_path)], env=env,
+                            capture_output=True, text=True, check=True)
+    assert all(name in listed.stdout for name in THEMES)
+    made = subprocess.run([sys.executable, "-c", "import octavo.themes as t; print(t.builtin_styles_dir())"],
+                          env=env, capture_output=True, text=True, check=True)
+    assert made.stdout.strip() == str(tmp_path / "site" / "octavo" / "styles")
+    init = subprocess.run([sys.executable, "-m", "octavo", "init", str(tmp_path / "new")], env=env,
+                          capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "new" / ".gitignore").is_file()
