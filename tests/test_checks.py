@@ -142,3 +142,12 @@ def test_unembedded_fonts_are_named(tmp_path: Path) -> None:
     with path.open("wb") as out:
         writer.write(out)
     assert unembedded_fonts(path) == ["Helvetica"]
+
+
+def test_contents_lines_are_read_however_the_theme_sets_them() -> None:
+    from octavo.checks import _toc_entries
+
+    text = ("Contents\r\nPreface. . . . . . vii\r\nPA R T T WO : T H E B O O K . . . . . . . 1 1 "
+            "The First Build. . . . . 13\r\nA Title So Long That It\r\nWraps . . . . . . 2 0 7")
+    assert _toc_entries(text) == [("Preface", "vii"), ("PA R T T WO : T H E B O O K", "11"),
+                                  ("The First Build", "13"), ("A Title So Long That It Wraps", "207")]

@@ -29,7 +29,8 @@ from octavo.readers import manuscript_files
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.text import letters, slugify
 
-_TOC_LINE = re.compile(r"^(?P<title>.*?)[\s.\u2009\u2002]*?(?:\s*\.){2,}\s*(?P<page>\d+|[ivxlcdm]+)$")
+_TOC_ENTRY = re.compile(r"(?P<title>\S.*?)\s*(?:\.[ \u2009\u2002]*){3,}\s*"
+                        r"(?P<page>\d(?: ?\d)*|[ivxlcdm]+)\b", re.S)
 
 
 def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> Report:
@@ -243,14 +244,11 @@ def _check_toc(pages: list[PdfPage], report: Report) -> str:
 
 
 def _toc_entries(text: str) -> list[tuple[str, str]]:
+    """(title, printed page) for each line of a printed contents page, however it wraps: a
+    title runs up to its dot leader, the page number follows (letter-spaced or not)."""
+    body = re.sub(r"^\s*Contents\s*", "", text.replace("\r", ""))
     entries = []
-    pending = ""
-    for raw in text.replace("\r", "").split("\n"):
-        line = (pending + " " + raw.strip()).strip() if pending else raw.strip()
-        match = _TOC_LINE.match(line)
-        if match:
-            entries.append((match["title"].strip(" ."), match["page"]))
-            pending = ""
-        elif line and line != "Contents":
-            pending = line
+    for match in _TOC_ENTRY.finditer(body):
+        title = " ".join(match["title"].split()).strip(" .")
+        entries.append((title, match["page"].replace(" ", "")))
     return entries
