@@ -19,6 +19,7 @@ def test_init_then_build_in_an_empty_folder(octavo, tmp_path: Path) -> None:  # 
     config = tomllib.loads((book / "book.toml").read_text())
     assert config["book"]["title"] == "My First Novel" and config["build"]["theme"] == "classic"
     assert "dist/" in (book / ".gitignore").read_text()
+    assert ".octavo-cache/" in (book / ".gitignore").read_text()
     built = octavo("build", book)
     assert built.code == 0, built.err
     assert built.err == ""  # no warnings from a fresh book

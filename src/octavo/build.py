@@ -18,8 +18,18 @@ from octavo.model import Book, Image, Metadata
 from octavo.readers import read_manuscript
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.text import slugify, xml_safe
-from octavo.themes import load_theme
+from octavo.themes import Theme, load_theme
 from octavo.transforms import apply_transforms
+from octavo.uptodate import (
+    Stamp,
+    build_request,
+    forget,
+    listing,
+    newest_input_time,
+    record_inputs,
+    record_outputs,
+    write_stamp,
+)
 
 
 @dataclass(frozen=True)
@@ -66,11 +76,15 @@ def build(
     formats: tuple[str, ...] | None = None,
     theme_name: str | None = None,
     out_dir: Path | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> list[Output]:
     """Build the book in `root`; each file replaces the old one only once it is complete."""
     root = root.resolve()
     if not root.is_dir():
         raise OctavoError("book folder not found", root)
+    request = build_request(root, formats, theme_name, out_dir)
+    forget(root)
     config, book = load_book(root, diagnostics)
     theme = load_theme(theme_name or config.build.theme, root)
     out = (out_dir or config.build.output).resolve()
@@ -81,7 +95,8 @@ def build(
     except OSError as exc:
         raise BuildError(f"cannot create output folder: {exc.strerror}", out) from None
     options = RenderOptions(book_root=root, source_epoch=source_epoch(config),
-                            diagnostics=diagnostics, print=config.print)
+                            diagnostics=diagnostics, print=config.print, jobs=jobs,
+                            progress=progress)
     slug = slugify(book.metadata.title)
     outputs = []
     for name in formats or config.build.formats:
@@ -97,7 +112,25 @@ def build(
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
         outputs.append(Output(name, target, time.perf_counter() - started))
+    _stamp(root, request, config, book, theme, outputs, diagnostics)
     return outputs
+
+
+def _stamp(root: Path, request: dict[str, object], config: Config, book: Book, theme: Theme,
+           outputs: list[Output], diagnostics: Diagnostics) -> None:
+    """Record what this build read and wrote, so that an unchanged book is not built again."""
+    stamp = Stamp(request=request, notes=list(diagnostics.notes),
+                  warnings=list(diagnostics.warnings))
+    manuscript = config.build.manuscript
+    files = [root / "book.toml", *(manuscript / name for name in listing(manuscript)),
+             *(image.source for image in book.images)]
+    if book.cover is not None:
+        files.append(book.cover.source)
+    folders = [manuscript, root / "styles", *theme.folders]
+    files += [folder / name for folder in theme.folders for name in listing(folder)]
+    record_inputs(stamp, files, folders)
+    record_outputs(stamp, (output.path for output in outputs))
+    write_stamp(root, stamp)
 
 
 def source_epoch(config: Config) -> int:
@@ -108,9 +141,7 @@ def source_epoch(config: Config) -> int:
             return max(0, int(value))
         except ValueError:
             raise OctavoError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
-    inputs = [config.root / "book.toml", *config.build.manuscript.rglob("*")]
-    times = [int(p.stat().st_mtime) for p in inputs if p.is_file()]
-    return max(times, default=315532800)  # 1980-01-01, the earliest ZIP time
+    return newest_input_time(config.root / "book.toml", config.build.manuscript)
 
 
 def _metadata(config: Config, title: str) -> Metadata:

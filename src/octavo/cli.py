@@ -40,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--theme", metavar="NAME", help="use this theme instead of book.toml's")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="write here instead of BOOK_DIR/dist")
+    build.add_argument("--jobs", "-j", type=_jobs, metavar="N", default=None,
+                       help="lay out the PDF in N processes (default: one per CPU, at most 4)")
     build.set_defaults(run=run_build)
 
     check = commands.add_parser(
@@ -115,14 +117,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo build`: write the book's files and say what was written."""
-    from octavo.build import build
+    from octavo.uptodate import build_request, up_to_date
 
     started = time.perf_counter()
     formats = None if args.format in (None, "all") else (args.format,)
     if args.format == "all":
         formats = ("epub", "pdf")
+    root = Path(args.book_dir)
+    stamp = up_to_date(root, build_request(root, formats, args.theme, args.out))
+    if stamp is not None:  # nothing changed: the files in dist/ are already what we would write
+        diagnostics.warnings.extend(stamp.warnings)
+        _print_warnings(diagnostics)
+        if not args.quiet:
+            names = ", ".join(_shown(Path(p)) for p in stamp.outputs)
+            print(f"up to date: {names} (nothing changed since the last build)")
+        if args.strict and diagnostics.warnings:
+            raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict is on")
+        return 0
+
+    from octavo.build import build
+
     outputs = build(args.book_dir, diagnostics, formats=formats, theme_name=args.theme,
-                    out_dir=args.out)
+                    out_dir=args.out, jobs=args.jobs, progress=not args.quiet)
     _print_warnings(diagnostics)
     if not args.quiet:
         for note in diagnostics.notes:
@@ -202,6 +218,16 @@ def run_theme_copy(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
         print(f"copied theme {args.name!r} to {_shown(target)}; its files now win over the "
               "built-in ones, file by file")
     return 0
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return jobs
 
 
 def _book_theme(root: Path) -> str | None:

@@ -23,6 +23,8 @@ class RenderOptions:
     source_epoch: int  # seconds since 1970, the book's fixed "modified" time
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     print: PrintSettings = field(default_factory=PrintSettings)  # [print] in book.toml
+    jobs: int | None = None  # worker processes for the PDF; None: one per CPU (at most 4)
+    progress: bool = False  # show a progress bar when the output is a terminal
 
 
 def page_facts(meta: Metadata, source_epoch: int) -> dict[str, str]:

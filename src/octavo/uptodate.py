@@ -1,0 +1,160 @@
+"""No-op rebuilds: a stamp in .octavo-cache/ of what the last build read and wrote."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from octavo import __version__
+
+CACHE_DIR = ".octavo-cache"
+STAMP = "build-stamp.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+EARLIEST_ZIP_TIME = 315532800  # 1980-01-01
+
+
+def cache_dir(root: Path) -> Path:
+    """The book's cache folder (ignored by git; deleting it changes nothing but the time)."""
+    return root / CACHE_DIR
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+_code: str | None = None
+
+
+def code_fingerprint() -> str:
+    """Octavo's version and a hash of its own files: a changed Octavo never reuses old work."""
+    global _code
+    if _code is None:
+        digest = hashlib.sha256(__version__.encode())
+        for path in sorted(PACKAGE_DIR.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".toml", ".css", ".txt"):
+                digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+                digest.update(path.read_bytes())
+        _code = digest.hexdigest()[:32]
+    return _code
+
+
+def newest_input_time(book_toml: Path, manuscript: Path) -> int:
+    """The newest modification time of book.toml and the manuscript's files."""
+    inputs = [book_toml, *manuscript.rglob("*")]
+    times = [int(p.stat().st_mtime) for p in inputs if p.is_file()]
+    return max(times, default=EARLIEST_ZIP_TIME)
+
+
+def listing(folder: Path) -> list[str]:
+    """Every file below `folder`, as sorted relative paths (empty when it does not exist)."""
+    if not folder.is_dir():
+        return []
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+@dataclass
+class Stamp:
+    """What one build read (files and folders, by content) and wrote (files, by size and time)."""
+
+    request: dict[str, object]
+    inputs: dict[str, str] = field(default_factory=dict)
+    folders: dict[str, list[str]] = field(default_factory=dict)
+    outputs: dict[str, list[int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def holds(self, request: dict[str, object]) -> bool:
+        """True when the same request finds the same inputs and the outputs as they were left."""
+        if request != self.request:
+            return False
+        for folder, names in self.folders.items():
+            if listing(Path(folder)) != names:
+                return False
+        for name, (size, mtime) in self.outputs.items():
+            try:
+                info = os.stat(name)
+            except OSError:
+                return False
+            if (info.st_size, info.st_mtime_ns) != (size, mtime):
+                return False
+        try:
+            return all(_digest_or_missing(Path(p)) == digest for p, digest in self.inputs.items())
+        except OSError:
+            return False
+
+
+def build_request(root: Path, formats: Iterable[str] | None, theme: str | None,
+                  out_dir: Path | None) -> dict[str, object]:
+    """What a build was asked for, and everything outside the files that changes its output."""
+    return {
+        "octavo": code_fingerprint(),
+        "formats": sorted(formats) if formats else None,
+        "theme": theme,
+        "out": str(out_dir.resolve()) if out_dir else None,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip(),
+        "root": str(root.resolve()),
+    }
+
+
+def read_stamp(root: Path) -> Stamp | None:
+    """The last build's stamp, or None when there is none or it cannot be read."""
+    try:
+        data = json.loads((cache_dir(root) / STAMP).read_text(encoding="utf-8"))
+        return Stamp(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def up_to_date(root: Path, request: dict[str, object]) -> Stamp | None:
+    """The last build's stamp if building again would write exactly the files already there."""
+    stamp = read_stamp(root)
+    if stamp is None or not stamp.holds(request):
+        return None
+    return stamp
+
+
+def write_stamp(root: Path, stamp: Stamp) -> None:
+    """Record a finished build (atomically); a stamp that cannot be written is no error."""
+    folder = cache_dir(root)
+    with contextlib.suppress(OSError):
+        folder.mkdir(exist_ok=True)
+        partial = folder / f".{STAMP}.{os.getpid()}"
+        partial.write_text(json.dumps(stamp.__dict__, indent=1), encoding="utf-8")
+        os.replace(partial, folder / STAMP)
+
+
+def forget(root: Path) -> None:
+    """Remove the stamp, so that the next build runs in full."""
+    with contextlib.suppress(OSError):
+        (cache_dir(root) / STAMP).unlink()
+
+
+def record_inputs(stamp: Stamp, files: Iterable[Path], folders: Iterable[Path]) -> None:
+    """Add the files a build read (hashed) and the folders whose listing it depends on."""
+    for path in files:
+        with contextlib.suppress(OSError):
+            stamp.inputs[str(path.resolve())] = _digest_or_missing(path)
+    for folder in folders:
+        stamp.folders[str(folder.resolve())] = listing(folder)
+
+
+def record_outputs(stamp: Stamp, files: Iterable[Path]) -> None:
+    """Add the files a build wrote, by size and modification time."""
+    for path in files:
+        info = path.stat()
+        stamp.outputs[str(path)] = [info.st_size, info.st_mtime_ns]
+
+
+def _digest_or_missing(path: Path) -> str:
+    """A file's digest, or "missing" (a book.toml added later must be noticed too)."""
+    return file_digest(path) if path.is_file() else "missing"
