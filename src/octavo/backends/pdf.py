@@ -70,29 +70,48 @@ class BookFetcher(URLFetcher):
 
 
 def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> None:
-    """Write `book` as a print PDF at `target`."""
+    """Write `book` as a print PDF at `target`: in chunks, in parallel and cached, if it can be."""
+    from octavo.pdfparallel import render_in_chunks
+
+    html = compose_html(book, theme, options)
+    css = theme_css(theme)
+    try:
+        done = render_in_chunks(book, theme, target, options, html, css, MAX_LAYOUTS)
+    except FatalURLFetchingError as exc:
+        raise BuildError(str(exc)) from None
+    if done is None:
+        done = render_one_shot(book, theme, target, options, html, css)
+    pages, gutter = done
+    options.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
+
+
+def render_one_shot(book: Book, theme: Theme, target: Path, options: RenderOptions, html: str,
+                    css: str, gutter: float | None = None) -> tuple[int, float]:
+    """Lay the whole book out in one WeasyPrint document; (pages, gutter).
+
+    Without a `gutter`, the layout is redone while the page count asks for a wider one.
+    """
     settings = options.print
     fetcher = BookFetcher([options.book_root, *theme.folders])
-    html = compose_html(book, theme, options)
-    theme_css = _theme_css(theme)
     document_html = HTML(string=html, base_url=options.book_root.as_uri() + "/",
                          url_fetcher=fetcher)
+    fixed = gutter is not None
+    gutter = gutter if gutter is not None else gutter_for(0, settings)
     pages = 0
-    gutter = gutter_for(pages, settings)
     try:
-        with _failures_raised():
-            for _ in range(MAX_LAYOUTS):
+        with failures_raised():
+            for _ in range(1 if fixed else MAX_LAYOUTS):
                 fonts = FontConfiguration()
                 # The theme first; then book.toml's page geometry and choices, which win.
                 stylesheets = [
-                    CSS(string=theme_css, url_fetcher=fetcher, font_config=fonts),
+                    CSS(string=css, url_fetcher=fetcher, font_config=fonts),
                     CSS(string=geometry_css(book, settings, gutter), url_fetcher=fetcher,
                         font_config=fonts),
                 ]
                 document = document_html.render(stylesheets=stylesheets, font_config=fonts)
                 pages = len(document.pages)
                 needed = gutter_for(pages, settings)
-                if needed == gutter:
+                if fixed or needed == gutter:
                     break
                 gutter = needed
             variant = settings.pdf_variant if settings.profile == "print" else ""
@@ -101,7 +120,7 @@ def render(book: Book, theme: Theme, target: Path, options: RenderOptions) -> No
                                pdf_version="1.7" if not variant else None)
     except FatalURLFetchingError as exc:
         raise BuildError(str(exc)) from None
-    options.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
+    return pages, gutter
 
 
 def compose_html(book: Book, theme: Theme, options: RenderOptions) -> str:
@@ -319,7 +338,7 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _theme_css(theme: Theme) -> str:
+def theme_css(theme: Theme) -> str:
     """The theme's print.css with url()s pointing at the files found on its search path."""
     return theme.rewrite_urls(theme.read_css("print.css"), lambda url, path: path.as_uri())
 
@@ -329,10 +348,10 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-class _failures_raised:  # noqa: N801 - used as a context manager
+class failures_raised:  # noqa: N801 - used as a context manager
     """Turn WeasyPrint's logged errors (a missing font or image) into a failed build."""
 
-    def __enter__(self) -> _failures_raised:
+    def __enter__(self) -> failures_raised:
         self.records: list[logging.LogRecord] = []
         self.handler = _Collect(self.records)
         self.logger = logging.getLogger("weasyprint")

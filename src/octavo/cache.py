@@ -1,0 +1,122 @@
+"""A content-addressed cache of rendered PDF chunks in the book's .octavo-cache/ folder."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FOLDER = "pdf"
+
+
+def chunk_key(*parts: str) -> str:
+    """The key of a chunk: a hash of everything that changes its pages.
+
+    Callers pass the chunk's HTML, the stylesheets (theme and settings), a hash of the theme's
+    files and the book's images, Octavo's code fingerprint and WeasyPrint's version.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:40]
+
+
+class ChunkCache:
+    """Rendered chunks: `KEY-OFFSET.pdf` and `KEY-OFFSET.json` (facts and the PDF's checksum).
+
+    An entry is written atomically (a temporary file, then a rename; the PDF before the facts
+    that vouch for it) and verified on every read: a corrupt, half-written or foreign entry is
+    ignored, removed and rendered again.
+    """
+
+    def __init__(self, root: Path | None):
+        self.folder = root / FOLDER if root is not None else None
+        self.used: set[str] = set()
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def path(self, key: str, offset: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{key}-{offset}.pdf"
+
+    def known_pages(self, key: str) -> int | None:
+        """The page count of chunk `key` at any offset (a chunk's pages do not depend on it)."""
+        if self.folder is None:
+            return None
+        for facts_path in sorted(self.folder.glob(f"{key}-*.json")):
+            facts = self._facts(facts_path)
+            if facts is not None and isinstance(facts.get("pages"), int):
+                return int(facts["pages"])
+        return None
+
+    def get(self, key: str, offset: int) -> tuple[Path, dict[str, Any]] | None:
+        """The entry's PDF and facts, if present and whole; else None (a bad entry is removed)."""
+        if self.folder is None:
+            return None
+        pdf = self.path(key, offset)
+        facts = self._facts(pdf.with_suffix(".json"))
+        if facts is None:
+            return None
+        try:
+            data = pdf.read_bytes()
+        except OSError:
+            data = b""
+        if hashlib.sha256(data).hexdigest() != facts.get("sha256"):
+            self.discard(key, offset)
+            return None
+        self.used.add(pdf.stem)
+        return pdf, facts
+
+    def put(self, key: str, offset: int, rendered: Path, facts: dict[str, Any]) -> Path:
+        """Move a rendered chunk into the cache with its facts; returns where it now is."""
+        if self.folder is None:
+            return rendered
+        pdf = self.path(key, offset)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            facts = {**facts, "sha256": hashlib.sha256(rendered.read_bytes()).hexdigest()}
+            os.replace(rendered, pdf)
+            _write_atomically(pdf.with_suffix(".json"), json.dumps(facts).encode("utf-8"))
+        except OSError:
+            return rendered if rendered.exists() else pdf
+        self.used.add(pdf.stem)
+        return pdf
+
+    def discard(self, key: str, offset: int) -> None:
+        pdf = self.path(key, offset)
+        for path in (pdf.with_suffix(".json"), pdf):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def prune(self, keep: Iterable[str] = ()) -> None:
+        """Remove every entry this build did not use (the cache never outgrows one book)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        used = self.used | set(keep)
+        for path in self.folder.iterdir():
+            if path.stem not in used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def _facts(self, path: Path) -> dict[str, Any] | None:
+        try:
+            facts = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            if path.exists():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            return None
+        return facts if isinstance(facts, dict) else None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)

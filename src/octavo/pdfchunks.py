@@ -1,0 +1,154 @@
+"""Splits the print book's HTML into chunks that lay out alone: the front matter, then chapters."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree, html
+
+from octavo.model import Book, Part
+
+# target-counter(attr(NAME), page[, STYLE]): the printed contents' page numbers. A chunk cannot
+# look into another chunk, so these become attr(data-octavo-page-STYLE), filled in by Octavo.
+_TARGET_COUNTER = re.compile(
+    r"target-counter\(\s*attr\(\s*([\w-]+)\s*\)\s*,\s*page\s*(?:,\s*([\w-]+)\s*)?\)")
+_CROSS_CHUNK = re.compile(r"target-counter|target-counters|target-text|counter\(\s*pages\s*\)")
+NUMBER_STYLES = ("decimal", "lower-roman", "upper-roman")
+CHUNK_CHARS = 60_000  # about 35 pages of a novel: big enough to pay for itself, small to cache
+
+
+@dataclass
+class Chunk:
+    """Top-level sections of the book that are laid out together and start on a right page."""
+
+    html: str
+    chapters: int  # how many chapters and parts it holds (for the progress bar)
+    ids: list[str] = field(default_factory=list)  # the sections' ids
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SplitBook:
+    """The front matter (with the contents) and the body and back matter, in chunks."""
+
+    front: Chunk
+    body: list[Chunk]
+    link_attributes: list[str]  # the attributes whose targets' page numbers the contents print
+    text_chars: int = 0  # the body's length in characters of text
+
+
+def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
+    """The stylesheet with its contents page numbers read from attributes, and those attributes.
+
+    None when the stylesheet uses something that needs the whole book at once (a counter of
+    all pages, a target's text, a style of number Octavo does not write): such a theme is laid
+    out in one piece.
+    """
+    attributes: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name, style = match.group(1), match.group(2) or "decimal"
+        if style not in NUMBER_STYLES:
+            return match.group(0)
+        attributes.append(name)
+        return f"attr(data-octavo-page-{style})"
+
+    rewritten = _TARGET_COUNTER.sub(replace, css)
+    if _CROSS_CHUNK.search(rewritten):
+        return None
+    return rewritten, sorted(set(attributes))
+
+
+def split_book(document: str, book: Book, link_attributes: list[str],
+               chunk_chars: int = CHUNK_CHARS) -> SplitBook | None:
+    """The composed book HTML cut at its body's top-level sections, or None if it cannot be.
+
+    The body starts at the first part or chapter of `book.body`; everything before it is the
+    front chunk. Chunks end before a part or chapter, never inside one.
+    """
+    root = html.document_fromstring(document)
+    body = root.find("body")
+    if body is None:
+        return None
+    body_ids = [item.id for item in book.body]
+    starts = {item.id for item in book.body}
+    starts.update(c.id for item in book.body if isinstance(item, Part) for c in item.chapters)
+    starts.update(c.id for c in book.back)
+    sections = list(body)
+    first = next((i for i, el in enumerate(sections) if el.get("id") == body_ids[0]), None) \
+        if body_ids else None
+    if first is None or any(el.get("id") not in starts for el in sections[first:]
+                            if isinstance(el.tag, str)):
+        return None
+    if body.text and body.text.strip():
+        return None
+    head = etree.tostring(root.find("head"), encoding="unicode", method="html")
+    opening = f'<!DOCTYPE html>\n<html{_attributes(root)}>\n{head}\n<body>\n'
+
+    def chunk(elements: list[etree._Element]) -> Chunk:
+        text = "".join(etree.tostring(el, encoding="unicode", method="html") for el in elements)
+        return Chunk(opening + text + "\n</body>\n</html>\n", chapters=len(elements),
+                     ids=[el.get("id") or "" for el in elements])
+
+    groups: list[list[etree._Element]] = []
+    size = total = 0
+    for el in sections[first:]:
+        if not isinstance(el.tag, str):
+            continue
+        length = len(etree.tostring(el, encoding="unicode", method="text"))
+        # A part's page stays with the chapter after it; otherwise cut at the size reached.
+        previous_is_part = bool(groups) and "part" in (groups[-1][-1].get("class") or "").split()
+        if not groups or (size >= chunk_chars and not previous_is_part):
+            groups.append([])
+            size = 0
+        groups[-1].append(el)
+        size += length
+        total += length
+    front = chunk([el for el in sections[:first] if isinstance(el.tag, str)])
+    return SplitBook(front=front, body=[chunk(g) for g in groups],
+                     link_attributes=link_attributes, text_chars=total)
+
+
+def number_contents(front_html: str, pages: dict[str, tuple[int, bool]],
+                    attributes: list[str]) -> str:
+    """The front chunk with each contents link given its target's printed page number.
+
+    `pages` maps an id to (number, in the front matter); a link to an unknown id gets "0", as
+    WeasyPrint prints for a missing target.
+    """
+    root = html.document_fromstring(front_html)
+    for name in attributes:
+        for el in root.iter():
+            target = el.get(name)
+            if not isinstance(el.tag, str) or target is None:
+                continue
+            number, _front = pages.get(target.lstrip("#"), (0, False))
+            for style in NUMBER_STYLES:
+                el.set(f"data-octavo-page-{style}", format_number(number, style))
+    return "<!DOCTYPE html>\n" + etree.tostring(root, encoding="unicode", method="html")
+
+
+def format_number(number: int, style: str) -> str:
+    """A page number as CSS counter style `style` prints it."""
+    if style == "decimal" or number <= 0 or number >= 4000:
+        return str(number)
+    numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+                ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+    out = []
+    for text, value in numerals:
+        while number >= value:
+            out.append(text)
+            number -= value
+    roman = "".join(out)
+    return roman.upper() if style == "upper-roman" else roman
+
+
+def _attributes(el: etree._Element) -> str:
+    from html import escape
+
+    return "".join(f' {k}="{escape(v)}"' for k, v in el.attrib.items())
