@@ -65,12 +65,13 @@ def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
 
 
 def split_book(document: str, book: Book, link_attributes: list[str],
-               chunk_chars: int = CHUNK_CHARS) -> SplitBook | None:
+               chunk_chars: int | None = None) -> SplitBook | None:
     """The composed book HTML cut at its body's top-level sections, or None if it cannot be.
 
     The body starts at the first part or chapter of `book.body`; everything before it is the
     front chunk. Chunks end before a part or chapter, never inside one.
     """
+    chunk_chars = chunk_chars or CHUNK_CHARS
     root = html.document_fromstring(document)
     body = root.find("body")
     if body is None:

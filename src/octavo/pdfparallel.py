@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import queue
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict
@@ -33,8 +35,9 @@ from octavo.pdfworker import (
 from octavo.themes import Theme
 from octavo.uptodate import cache_dir, code_fingerprint, file_digest
 
-CHARS_PER_PAGE = 1450  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
+CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
+LOG = logging.getLogger("octavo.pdf")
 
 
 def render_in_chunks(book: Book, theme: Theme, target: Path, options: RenderOptions,
@@ -67,15 +70,22 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, options: RenderOpti
         for _ in range(max_layouts):
             sheets = (css, geometry_css(book, settings, gutter))
             base = chunk_key(environment, *sheets)
+            started = time.perf_counter()
             body = runner.body(base, sheets)
+            laid_out = time.perf_counter()
             front = runner.front(base, sheets, body)
+            LOG.debug("gutter %g: body %.2f s (%s), front %.2f s", gutter, laid_out - started,
+                      ", ".join(f"{p.facts.seconds:.1f}" for p in body),
+                      time.perf_counter() - laid_out)
             pieces = [Piece(front.pdf, front.facts), *body]
             total = _total(pieces)
             needed = gutter_for(total, settings)
             if needed == gutter:
                 break
             gutter = needed
+        started = time.perf_counter()
         pages = join(pieces, target)
+        LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
     cache.prune()
     with contextlib.suppress(OSError):
         (root / PAGES_RECORD).write_text(json.dumps({"pages": pages}), encoding="utf-8")
