@@ -1,0 +1,99 @@
+"""No-op rebuilds: nothing changed, nothing touched; any change to an input builds again."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML
+
+from octavo.cli import main
+
+TOML = BASIC_TOML.replace('["epub"]', '["epub", "pdf"]')
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / "dist").iterdir()}
+
+
+@pytest.fixture
+def built(make_book, octavo) -> Path:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": TOML, "manuscript/01-one.md": "# One\n\nText one.\n",
+                      "manuscript/02-two.md": "# Two\n\nText two.\n"})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    return root
+
+
+def test_nothing_changed_touches_nothing(built: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    before = mtimes(built)
+    started = time.perf_counter()
+    result = octavo("build", built)
+    assert time.perf_counter() - started < 1.0
+    assert result.code == 0 and "up to date" in result.out
+    assert mtimes(built) == before
+
+
+@pytest.mark.parametrize("change", ["edit", "new chapter", "book.toml", "theme", "output gone",
+                                    "output touched", "another format", "another theme"])
+def test_any_change_builds_again(built: Path, octavo, change: str) -> None:  # type: ignore[no-untyped-def]
+    args: list[str | Path] = ["build", built]
+    if change == "edit":
+        (built / "manuscript" / "02-two.md").write_text("# Two\n\nText two, edited.\n")
+    elif change == "new chapter":
+        (built / "manuscript" / "03-three.md").write_text("# Three\n\nText three.\n")
+    elif change == "book.toml":
+        (built / "book.toml").write_text(TOML.replace("A Test Book", "A Test Book") + "\n# x\n")
+    elif change == "theme":
+        (built / "styles" / "classic").mkdir(parents=True)
+        (built / "styles" / "classic" / "extra-epub.css").write_text("p { margin: 0; }\n")
+    elif change == "output gone":
+        (built / "dist" / "a-test-book.epub").unlink()
+    elif change == "output touched":
+        os.utime(built / "dist" / "a-test-book.pdf", (1, 1))
+    elif change == "another format":
+        args += ["--format", "epub"]
+    elif change == "another theme":
+        args += ["--theme", "modern"]
+    result = octavo(*args)
+    assert result.code == 0, result.err
+    assert "up to date" not in result.out and "wrote" in result.out
+
+
+def test_no_op_repeats_warnings_and_strict_still_fails(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": TOML, "manuscript/01-one.md": "# One\n\nText -- one.\n\n"
+                      "<script>x</script>\n"})
+    first = octavo("build", root)
+    assert first.code == 0 and "warning" in first.err
+    again = octavo("build", root, "--strict")
+    assert "up to date" in again.out and again.err.count("warning") >= 1
+    assert again.code == 7
+
+
+def test_progress_is_quiet_off_a_terminal_and_with_quiet(make_book, octavo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from test_pdfparallel import multi_chapter_book
+
+    monkeypatch.setattr("octavo.pdfchunks.CHUNK_CHARS", 4000)
+    root = multi_chapter_book(make_book, "classic")
+    result = octavo("build", root, "--jobs", "1")  # captured: not a terminal
+    assert result.code == 0 and "chapters" not in result.err and "\r" not in result.err
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for quiet in (False, True):
+        terminal = Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        (root / "manuscript" / "03-chapter.md").write_text(f"# Changed\n\nNow {quiet}.\n")
+        args = ["build", str(root), "--jobs", "1"] + (["--quiet"] if quiet else [])
+        assert main(args) == 0
+        shown = terminal.getvalue()
+        if quiet:
+            assert shown == ""
+        else:
+            assert "chapters" in shown and "pages" in shown
