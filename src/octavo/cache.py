@@ -6,11 +6,13 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 FOLDER = "pdf"
+STALE = 3600  # seconds after which a half-written file is a crashed build's
 
 
 def chunk_key(*parts: str) -> str:
@@ -37,6 +39,7 @@ class ChunkCache:
     def __init__(self, root: Path | None):
         self.folder = root / FOLDER if root is not None else None
         self.used: set[str] = set()
+        self.started = time.time()
 
     @property
     def enabled(self) -> bool:
@@ -72,6 +75,9 @@ class ChunkCache:
             self.discard(key, offset)
             return None
         self.used.add(pdf.stem)
+        for path in (pdf, pdf.with_suffix(".json")):  # in use: a build running beside keeps it
+            with contextlib.suppress(OSError):
+                os.utime(path)
         return pdf, facts
 
     def put(self, key: str, offset: int, rendered: Path, facts: dict[str, Any]) -> Path:
@@ -96,13 +102,21 @@ class ChunkCache:
                 path.unlink()
 
     def prune(self, keep: Iterable[str] = ()) -> None:
-        """Remove every entry this build did not use (the cache never outgrows one book)."""
+        """Remove the entries this build did not use (the cache never outgrows one book).
+
+        What another build running at the same time wrote or read since this one started, and
+        files still being written, are left alone.
+        """
         if self.folder is None or not self.folder.is_dir():
             return
         used = self.used | set(keep)
         for path in self.folder.iterdir():
-            if path.stem not in used:
-                with contextlib.suppress(OSError):
+            if path.stem in used:
+                continue
+            # A file being written starts with a dot: left alone unless a crash left it behind.
+            age = STALE if path.name.startswith(".") else 1
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < self.started - age:
                     path.unlink()
 
     def _facts(self, path: Path) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import queue
 import sys
 import tempfile
@@ -198,7 +199,7 @@ class _Runner:
              sheets: tuple[str, str]) -> ChunkJob:
         return ChunkJob(index=index, html=chunk.html,
                         base_url=self.options.book_root.as_uri() + "/", stylesheets=sheets,
-                        allowed=self.allowed, target=self.work / f".{key}.{index}.rendering",
+                        allowed=self.allowed, target=self.work / f".{key}.{index}.{os.getpid()}.rendering",
                         identifier=self.identifier, variant=self.variant, offset=offset)
 
     def _run(self, jobs: list[tuple[int, str, Chunk, int | None]],
