@@ -15,6 +15,13 @@ from octavo.model import Book, Part
 _TARGET_COUNTER = re.compile(
     r"target-counter\(\s*attr\(\s*([\w-]+)\s*\)\s*,\s*page\s*(?:,\s*([\w-]+)\s*)?\)")
 _CROSS_CHUNK = re.compile(r"target-counter|target-counters|target-text|counter\(\s*pages\s*\)")
+# Page selectors that count pages from the start of the document, not of a page group.
+_PAGE_POSITION = re.compile(r"@page[^{]*:(?:first\b|nth\((?![^)]*\bof\b)[^)]*\))")
+# Where the body starts at page 1: the one reset of the page counter a chunk may hold.
+_BODY_START_RESET = re.compile(r"@page\s*:nth\(\s*1\s+of\s+body-start(?:-part)?\s*\)\s*\{\s*"
+                               r"counter-reset\s*:\s*page\s+1\s*;")
+_PAGE_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*\bpage\b")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 NUMBER_STYLES = ("decimal", "lower-roman", "upper-roman")
 CHUNK_CHARS = 40_000  # about 20 pages of a novel: worth a worker's 0.1 s setup, small to redo
 
@@ -46,8 +53,9 @@ def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
     """The stylesheet with its contents page numbers read from attributes, and those attributes.
 
     None when the stylesheet uses something that needs the whole book at once (a counter of
-    all pages, a target's text, a style of number Octavo does not write): such a theme is laid
-    out in one piece.
+    all pages, a target's text, a style of number Octavo does not write, a page selected by its
+    place in the document, a page counter set anywhere but where the body starts): such a
+    theme is laid out in one piece.
     """
     attributes: list[str] = []
 
@@ -59,7 +67,9 @@ def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
         return f"attr(data-octavo-page-{style})"
 
     rewritten = _TARGET_COUNTER.sub(replace, css)
-    if _CROSS_CHUNK.search(rewritten):
+    if _CROSS_CHUNK.search(rewritten) or _PAGE_POSITION.search(css):
+        return None
+    if _PAGE_COUNTER.search(_BODY_START_RESET.sub("", _COMMENT.sub("", css))):
         return None
     return rewritten, sorted(set(attributes))
 
