@@ -178,14 +178,15 @@ def verdict(ok: bool) -> str:
 
 
 def table(results: list[BookResult]) -> str:
-    lines = ["| book | build | wall s | CPU s | peak RSS MB (largest process) | pages | pages/s |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| book | build | wall s | CPU s | CPU/wall | peak RSS MB (largest process) | pages "
+             "| pages/s |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for book in results:
         for label, run in book.runs.items():
             pages = book.pages if "pdf" in label or "both" in label else 0
             rate = f"{pages / run.wall:.1f}" if pages and run.wall and "no-op" not in label else ""
             lines.append(f"| {book.name} | {label} | {run.wall:.2f} | {run.cpu:.2f} | "
-                         f"{run.rss_mb:.0f} | {pages or ''} | {rate} |")
+                         f"{run.cpu / run.wall:.2f} | {run.rss_mb:.0f} | {pages or ''} | {rate} |")
     lines += ["", "| target | book | measured | verdict |", "| --- | --- | --- | --- |"]
     for book in results:
         r = book.runs
@@ -236,6 +237,7 @@ def main() -> int:
         for key in args.books.split(","):
             print(f"benchmarking the {BOOKS[key][0]} ...", file=sys.stderr, flush=True)
             results.append(bench_book(key, folder, args.jobs))
+            print(f"  load average {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -211,7 +211,8 @@ def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: st
                     dest.writestr(info, data)
                 else:
                     info.compress_type = zipfile.ZIP_DEFLATED
-                    dest.writestr(info, data, compresslevel=9)
+                    # Level 6, zlib's default: level 9 takes twice as long for 1 % less.
+                    dest.writestr(info, data, compresslevel=6)
 
 
 def _patch_opf(data: bytes, language: str) -> bytes:
