@@ -35,10 +35,10 @@ def chapter(n: int) -> str:
     return text + f"\n\n[^a]: The note of chapter {n}.\n"
 
 
-def multi_chapter_book(make_book, theme: str) -> Path:  # type: ignore[no-untyped-def]
+def multi_chapter_book(make_book, theme: str, extra_toml: str = "") -> Path:  # type: ignore[no-untyped-def]
     files = {
         "book.toml": ('[book]\ntitle = "Chunked"\nauthors = ["Ada Writer"]\nlanguage = "en"\n'
-                      f'[build]\nformats = ["pdf"]\ntheme = "{theme}"\n'),
+                      f'[build]\nformats = ["pdf"]\ntheme = "{theme}"\n' + extra_toml),
         "manuscript/00-dedication.md": "---\ntype: dedication\n---\n\nFor the printers.\n",
         "manuscript/01-preface.md": "---\ntype: preface\n---\n\n# Preface\n\n"
                                     + "\n\n".join(paragraph(i) for i in range(12)),
@@ -90,11 +90,15 @@ def links(path: Path) -> list[list[tuple[str, int]]]:
     return result
 
 
-@pytest.mark.parametrize("theme", ["classic", "modern"])
+PRINT_SHOP = '[print]\nprofile = "print"\nbleed = true\ntrim = "5x8"\n'
+
+
+@pytest.mark.parametrize(("theme", "extra_toml"), [("classic", ""), ("modern", ""),
+                                                   ("classic", PRINT_SHOP)])
 def test_parallel_cached_and_one_shot_builds_match_page_by_page(
-        make_book, monkeypatch, theme: str) -> None:  # type: ignore[no-untyped-def]
+        make_book, monkeypatch, theme: str, extra_toml: str) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(octavo.pdfchunks, "CHUNK_CHARS", 4000)
-    root = multi_chapter_book(make_book, theme)
+    root = multi_chapter_book(make_book, theme, extra_toml)
     pdf = root / "dist" / "chunked.pdf"
 
     build(root, Diagnostics(), jobs=2)
@@ -122,4 +126,11 @@ def test_parallel_cached_and_one_shot_builds_match_page_by_page(
     assert "Chapter 14" in "".join(actual) and "Contents" in "".join(actual)
     assert outline(parallel) == outline(one_shot)
     assert links(parallel) == links(one_shot)
-    assert any(page for page in links(parallel))  # the contents and the cross-chapter links
+    if extra_toml:  # the print shop's file: no outline, no links, every page box as one-shot's
+        assert outline(parallel) == [] and not any(links(parallel))
+        boxes = [[list(p[b]) for b in ("/MediaBox", "/TrimBox", "/BleedBox")]
+                 for p in PdfReader(str(one_shot)).pages]
+        assert [[list(p[b]) for b in ("/MediaBox", "/TrimBox", "/BleedBox")]
+                for p in PdfReader(str(parallel)).pages] == boxes
+    else:
+        assert any(page for page in links(parallel))  # the contents, cross-chapter links

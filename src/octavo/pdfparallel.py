@@ -43,7 +43,7 @@ LOG = logging.getLogger("octavo.pdf")
 
 def render_in_chunks(book: Book, theme: Theme, target: Path, options: RenderOptions,
                      html: str, theme_css: str, max_layouts: int) -> tuple[int, float] | None:
-    """Write the PDF from chunks; (pages, gutter), or None if this book must be laid out whole.
+    """Write the PDF from chunks; (pages, gutter), or None if this book is laid out whole.
 
     A book lays out in chunks when its chapters open on right-hand pages and its stylesheet
     numbers the contents only with target-counter(attr(...), page): then each chunk is
@@ -59,7 +59,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, options: RenderOpti
         return None
     css, attributes = rewritten
     split = split_book(html, book, attributes)
-    if split is None:
+    if split is None or len(split.body) < 2:  # a short book: one layout is quicker
         return None
     root = cache_dir(options.book_root)
     cache = ChunkCache(root)
