@@ -43,8 +43,10 @@
     const reader = stage.parentElement;
     const kind = device.classList.contains("tablet") ? "tablet" : "phone";
     const [width, height] = SIZES[kind];
-    const room = reader.clientHeight - stage.offsetTop + reader.offsetTop - 16;
-    const scale = Math.max(0.3, Math.min(1, room / height, (reader.clientWidth - 32) / width));
+    const narrow = window.matchMedia("(max-width: 900px)").matches;
+    const room = narrow ? window.innerHeight - 24 : reader.clientHeight - stage.offsetTop + reader.offsetTop - 16;
+    const across = (narrow ? window.innerWidth : reader.clientWidth) - 16;
+    const scale = Math.max(0.25, Math.min(1, room / height, across / width));
     device.style.transform = "scale(" + scale + ")";
     stage.style.width = Math.round(width * scale) + "px";
     stage.style.height = Math.round(height * scale) + "px";
