@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from markdown_it.token import Token
+
 from octavo.diagnostics import Diagnostics
 from octavo.findings import Finding
 from octavo.readers.base import read_text_file
@@ -43,12 +45,14 @@ def _paragraphs(path: Path, shown: str) -> Iterator[tuple[int, str, str]]:
     if path.suffix.lower() == ".md":
         yield from _markdown_paragraphs(text)
         return
+    from octavo.readers.plaintext import inline_parser
     from octavo.readers.textstructure import detect, is_scene_break
 
+    md = inline_parser()
     for section in detect(text.split("\n")).sections:  # the text the book keeps, no boilerplate
         for block in section.blocks:
             if not is_scene_break(block):
-                yield block.line, block.text.replace("--", "\u2014"), ""
+                yield block.line, _text_of(md.parseInline(block.text)[0].children or []), ""
 
 
 def _markdown_paragraphs(text: str) -> Iterator[tuple[int, str, str]]:
@@ -62,17 +66,21 @@ def _markdown_paragraphs(text: str) -> Iterator[tuple[int, str, str]]:
                     following.type == "heading_open" and following.tag <= token.tag)):
                 line = token.map[0] + 1 if token.map else 1
                 yield line, "", "heading with nothing under it: add text or remove the heading"
-        if token.type != "inline" or not token.map:
-            continue
-        parts = []
-        for child in token.children or []:
-            if child.type in ("text", "text_special"):
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-            elif child.type == "code_inline":
-                parts.append("\u2060code\u2060")
-        yield token.map[0] + 1, "".join(parts), ""
+        if token.type == "inline" and token.map:
+            yield token.map[0] + 1, _text_of(token.children or []), ""
+
+
+def _text_of(children: list[Token]) -> str:
+    """The text a reader sees of an inline token's children, code standing in as a word."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "text_special"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "code_inline":
+            parts.append("\u2060code\u2060")
+    return "".join(parts)
 
 
 def _lint_paragraphs(shown: str, paragraphs: list[tuple[int, str]], language: str) -> list[Finding]:

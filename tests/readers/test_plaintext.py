@@ -50,3 +50,20 @@ def test_markdown_syntax_is_literal_but_quotes_curl(tmp_path: Path) -> None:
     path.write_text('# not a heading, "quoted" -- and [not](a link) <b>\n', encoding="utf-8")
     html, _ = read(path)
     assert html == "<p># not a heading, “quoted” — and [not](a link) &lt;b&gt;</p>"
+
+
+def test_gutenberg_bold_marks_become_bold_but_equals_signs_stay(tmp_path: Path) -> None:
+    path = tmp_path / "bold.txt"
+    path.write_text("_To_ =Grant B. Schley= and =Katrine's= land; a = b, x=y=z.\n", encoding="utf-8")
+    html, _ = read(path)
+    assert html == ("<p><em>To</em> <strong>Grant B. Schley</strong> and <strong>Katrine’s</strong>"
+                    " land; a = b, x=y=z.</p>")
+
+
+def test_heading_titles_get_curly_quotes_and_dashes(tmp_path: Path) -> None:
+    path = tmp_path / "novel.txt"
+    path.write_text('CHAPTER I: "I WILL TAKE CARE OF YOU" -- PROMISED\n\nShe said it.\n\n'
+                    "CHAPTER II: THE END\n\nIt ended.\n", encoding="utf-8")
+    context = ReadContext(tmp_path, Diagnostics(), ImageRegistry(tmp_path))
+    titles = [s.title for s in read_plaintext(path, path.name, context).render(1)]
+    assert titles[0] == "Chapter I: “I Will Take Care of You” — Promised"

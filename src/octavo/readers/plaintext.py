@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -45,6 +46,8 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
         layout = Layout([TextSection("chapter", None, "", 1, blocks_of(lines))], [])
     if layout.dropped:
         context.diagnostics.note(f"{shown}: left out {' and '.join(layout.dropped)}")
+    for section in layout.sections:
+        section.title = plain_inline(section.title)
     headings = [(s.level, s.title, s.line) for s in layout.sections if s.level is not None]
 
     def render(split_level: int) -> list[Section]:
@@ -63,19 +66,36 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     return SourceDoc(path=path, shown=shown, meta=meta, headings=headings, render=render)
 
 
+# Gutenberg's mark for bold: =Words like these=, opening and closing at word edges.
+_BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]*?[^\s=])=(?![\w=])")
+
+
+def render_inline(text: str) -> str:
+    """One paragraph's text as XHTML: `_italics_`, `=bold=`, curly quotes and dashes."""
+    return inline_parser().renderInline(_BOLD.sub(r"__\1__", text) if "=" in text else text)
+
+
+def plain_inline(text: str) -> str:
+    """A heading's text set like the paragraphs (curly quotes, dashes), without markup."""
+    if not text:
+        return text
+    children = inline_parser().parseInline(text)[0].children or []
+    return "".join(c.content if c.type == "text" else " " if c.type.endswith("break") else ""
+                   for c in children)
+
+
 def _render_blocks(blocks: list[Block], per_line: bool) -> str:
-    md = inline_parser()
     html = []
     for block in blocks:
         if is_scene_break(block):
             html.append(SCENE_BREAK)
         elif is_verse(block):
-            verse = md.renderInline("\n".join(line.strip() for line in block.lines))
+            verse = render_inline("\n".join(line.strip() for line in block.lines))
             html.append(f'<p class="verse">{verse}</p>\n')
         elif per_line:
-            html.extend(f"<p>{md.renderInline(line.strip())}</p>\n" for line in block.lines)
+            html.extend(f"<p>{render_inline(line.strip())}</p>\n" for line in block.lines)
         else:
-            html.append(f"<p>{md.renderInline(block.text)}</p>\n")
+            html.append(f"<p>{render_inline(block.text)}</p>\n")
     return "".join(html)
 
 
