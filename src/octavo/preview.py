@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -86,6 +87,13 @@ class PreviewServer(ThreadingHTTPServer):
         folder = resources.files("octavo") / "templates" / "preview"
         self.assets = {name: (folder / name).read_bytes() for name in _ASSETS}
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that leaves mid-answer (a reload) is no error; anything else is one line."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"error: preview server: {type(error).__name__}: {error}", file=sys.stderr,
+                  flush=True)
+
     @property
     def port(self) -> int:
         return int(self.server_address[1])
@@ -149,6 +157,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
                               _PAGE_POLICY)
         if path == "/state.json":
             return self._send(HTTPStatus.OK, json.dumps(state).encode(), "application/json", body)
+        if path == "/openings.json":
+            openings = snapshot.openings() if snapshot else {}
+            return self._send(HTTPStatus.OK, json.dumps(openings).encode(), "application/json", body)
         if path[1:] in self.server.assets:
             return self._send(HTTPStatus.OK, self.server.assets[path[1:]], _type(path), body)
         if snapshot is not None:

@@ -42,6 +42,14 @@ class Snapshot:
     toc: tuple[Entry, ...] = ()
     spreads: Spreads | None = None
 
+    def openings(self) -> dict[str, int]:
+        """The PDF spread each entry of the contents opens on, by the entry's zip name."""
+        if self.spreads is None or not self.toc:
+            return {}
+        found = self.spreads.openings([entry.title for entry in self.toc])
+        return {entry.href: spread for entry, spread in zip(self.toc, found, strict=True)
+                if spread is not None}
+
     def downloads(self) -> dict[str, bytes]:
         """The built files themselves, by file name."""
         files = {}
@@ -53,8 +61,12 @@ class Snapshot:
 
 
 def take_snapshot(generation: int, title: str, epub: tuple[str, bytes] | None,
-                  pdf: tuple[str, bytes] | None) -> Snapshot:
-    """A snapshot of the built EPUB and PDF, each given as (file name, bytes)."""
+                  pdf: tuple[str, bytes] | None,
+                  margins: tuple[float, float] = (0.75, 0.75)) -> Snapshot:
+    """A snapshot of the built EPUB and PDF, each given as (file name, bytes).
+
+    `margins` are the print PDF's top and bottom margins in inches, to find chapter openings.
+    """
     members: dict[str, bytes] = {}
     spine: tuple[Entry, ...] = ()
     toc: tuple[Entry, ...] = ()
@@ -74,7 +86,7 @@ def take_snapshot(generation: int, title: str, epub: tuple[str, bytes] | None,
         members=members,
         spine=spine,
         toc=toc,
-        spreads=Spreads(pdf[1]) if pdf else None,
+        spreads=Spreads(pdf[1], margins) if pdf else None,
     )
 
 

@@ -73,8 +73,9 @@ class Watcher:
             outputs = build(self.root, diagnostics, theme_name=self.theme_name, out_dir=self.out_dir)
             files = {output.format: (output.path.name, output.path.read_bytes()) for output in outputs}
             self.generation += 1
+            printed = load_config(self.root, Diagnostics()).print
             snapshot = take_snapshot(self.generation, self.state.title, files.get("epub"),
-                                     files.get("pdf"))
+                                     files.get("pdf"), (printed.top, printed.bottom))
         except OctavoError as exc:
             message = exc.render(self.root)
             self.state.fail(message)

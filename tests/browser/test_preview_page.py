@@ -99,6 +99,11 @@ def test_contents_next_previous_and_screen_sizes(page: Any) -> None:
     expect(spread).to_be_visible()
     page.wait_for_function("() => document.querySelector('.spreads img').naturalWidth > 0")
     assert page.locator(".spreads img").count() == 14  # 27 pages: page 1 alone, then pairs
+    # Choosing a chapter brings its opening spread into view.
+    openings = page.evaluate("async () => (await fetch('/openings.json')).json()")
+    assert openings["EPUB/ch002.xhtml"] < openings["EPUB/ch004.xhtml"] < openings["EPUB/ch006.xhtml"]
+    page.click(".toc a[data-href='EPUB/ch004.xhtml']")
+    expect(page.locator(".spreads figure").nth(openings["EPUB/ch004.xhtml"])).to_be_in_viewport()
     # The downloads are the built files.
     assert page.locator(".downloads a").all_inner_texts() == ["EPUB", "PDF"]
 
@@ -205,5 +210,5 @@ def test_what_the_page_needs_is_served(watching: Watch) -> None:
 def test_ctrl_c_stops_cleanly(watching: Watch) -> None:
     assert watching.interrupt() == 0
     err = "".join(watching.err)
-    assert "Traceback" not in err, err
+    assert "Traceback" not in err and "preview server" not in err, err
     assert watching.out[-1].strip() == "stopped"

@@ -18,9 +18,18 @@
     return spine.includes(href) ? href : spine[0];
   }
 
+  // The PDF spread each chapter opens on, found once per build (the page asks after it loads).
+  let openings = {};
+  function follow(href) {
+    const figures = spreads ? spreads.querySelectorAll("figure") : [];
+    const figure = figures[openings[href]];
+    if (figure) spreads.scrollTo({ top: figure.offsetTop - 8, behavior: "smooth" });
+  }
+
   let current = null;
-  function show(href, replace) {
+  function show(href, replace, quiet) {
     if (!href) return;
+    if (!quiet && href !== current) follow(href);
     if (href !== current || !frame.getAttribute("src")) {
       current = href;
       frame.setAttribute("src", "/book/" + href);
@@ -73,7 +82,7 @@
       let path = "";
       try { path = frame.contentWindow.location.pathname; } catch (e) { return; }
       const href = decodeURIComponent(path.replace(/^\/book\//, ""));
-      if (spine.includes(href) && href !== current) { current = href; show(href, true); }
+      if (spine.includes(href) && href !== current) { follow(href); current = href; show(href, true, true); }
       const place = JSON.parse(sessionStorage.getItem(PLACE) || "null");
       if (place && place.href === href) {
         frame.contentWindow.scrollTo(0, place.y);
@@ -90,7 +99,11 @@
     setDevice(sessionStorage.getItem(DEVICE) || "phone");
     const place = JSON.parse(sessionStorage.getItem(PLACE) || "null");
     if (place && spreads) spreads.scrollTop = place.spreads;
-    show(fromHash(), true);
+    show(fromHash(), true, true);
+    fetch("/openings.json", { cache: "no-store" }).then((response) => response.json()).then((found) => {
+      openings = found;
+      if (!place) follow(current);
+    }).catch(() => {});
   }
 
   async function poll() {
