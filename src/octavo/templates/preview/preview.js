@@ -54,7 +54,8 @@
     const [width, height] = SIZES[kind];
     const narrow = window.matchMedia("(max-width: 900px)").matches;
     const room = narrow ? window.innerHeight - 24 : reader.clientHeight - stage.offsetTop + reader.offsetTop - 16;
-    const across = (narrow ? window.innerWidth : reader.clientWidth) - 16;
+    // Beside the contents (230px) and at least 300px of spreads, or the whole width when narrow.
+    const across = narrow ? window.innerWidth - 16 : window.innerWidth - 230 - 300 - 48;
     const scale = Math.max(0.25, Math.min(1, room / height, across / width));
     device.style.transform = "scale(" + scale + ")";
     stage.style.width = Math.round(width * scale) + "px";
