@@ -39,9 +39,10 @@ def launch_browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         missing(f"{CHROMIUM} not found: apt-get install chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         missing("playwright is not installed: pip install -e '.[test]'")
+    expect.set_options(timeout=20_000)  # two cores, shared with the rest of the suite
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

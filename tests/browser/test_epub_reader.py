@@ -61,6 +61,7 @@ def reader_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def reader(reader_url: str) -> Iterator[Any]:
     with launch_browser() as browser:
         page = browser.new_page(viewport={"width": 800, "height": 900})
+        page.set_default_timeout(30_000)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(reader_url)

@@ -32,6 +32,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, watching: Watch) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(30_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
