@@ -95,6 +95,7 @@ def test_novel_epub_is_valid_and_keeps_every_word(novel) -> None:  # type: ignor
     assert letters_in_order(story_words(name, NOVELS[name][1]), text) is None
     assert "PROJECT GUTENBERG" not in text.upper()
     assert "\u2014" in text and "--" not in text
+    assert '"' not in text  # every quote curled, even those that open a run-on speech
 
 
 def test_novel_pdf_keeps_every_word(novel) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +109,7 @@ def test_novel_pdf_keeps_every_word(novel) -> None:  # type: ignore[no-untyped-d
 FEATURES = {
     "katrine.txt": ['epub:type="preface"', "Dear and great Friend", 'class="scene-break"',
                     "<em>All rights reserved.</em>", "I. Under the Southern Pines",
-                    '<p class="verse">'],
+                    '<p class="verse">', "<strong>Grant B. Schley</strong>"],
     "jack-sheppard.txt": ['epub:type="titlepage"', "Transcribers Note",
                           "<em>Life and Actions of Guzman d\u2019Alfarache.</em>",
                           "Chapter I: The Widow and her Child", "END OF THE FIRST EPOCH."],
