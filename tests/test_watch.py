@@ -88,3 +88,24 @@ def _wait(condition: Callable[[], bool], timeout: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def test_a_manuscript_folder_made_later_is_watched(tmp_path: Path) -> None:
+    root = tmp_path / "book"
+    root.mkdir()
+    (root / "book.toml").write_text(BASIC_TOML)
+    state = PreviewState()
+    stop = threading.Event()
+    watcher = Watcher(root, state, say=lambda line: None)
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        _wait(lambda: state.view()[1]["error"] is not None)  # no manuscript folder yet
+        time.sleep(0.5)
+        (root / "manuscript").mkdir()
+        (root / "manuscript" / "01.md").write_text(CHAPTER)
+        _wait(lambda: state.view()[1]["generation"] == 1)
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not thread.is_alive()

@@ -105,9 +105,14 @@ class Watcher:
         import watchfiles
 
         while not stop.is_set():
-            for batch in watchfiles.watch(*self.inputs(), stop_event=stop, raise_interrupt=True):
+            paths = self.inputs()
+            # No manuscript folder yet: watch the book folder itself (not its subfolders) until
+            # one appears, then watch anew.
+            complete = any(path.is_dir() and path.name != "styles" for path in paths)
+            for batch in watchfiles.watch(*(paths if complete else [self.root]), recursive=complete,
+                                          stop_event=stop, raise_interrupt=True):
                 yield batch
-                if any(Path(path).name == "book.toml" for _, path in batch):
+                if not complete or any(Path(path).name == "book.toml" for _, path in batch):
                     break
 
     def run(self, stop: threading.Event) -> None:
