@@ -109,3 +109,10 @@ def test_a_manuscript_folder_made_later_is_watched(tmp_path: Path) -> None:
         stop.set()
         thread.join(30)
     assert not thread.is_alive()
+
+
+def test_a_port_that_cannot_be_used_is_one_line(make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
+    result = octavo("watch", root, "--port", "99999")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith("error: cannot serve the preview on 127.0.0.1:99999")

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from octavo.errors import OctavoError
+from octavo.errors import UsageError
 from octavo.snapshot import Snapshot
 
 HOST = "127.0.0.1"
@@ -78,9 +78,9 @@ class PreviewServer(ThreadingHTTPServer):
         self.state = state
         try:
             super().__init__((HOST, port), PreviewHandler)
-        except OSError as exc:
-            raise OctavoError(f"cannot serve the preview on {HOST}:{port}: {exc.strerror or exc}") \
-                from None
+        except (OSError, OverflowError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise UsageError(f"cannot serve the preview on {HOST}:{port}: {reason}") from None
         environment = jinja2.Environment(
             loader=jinja2.PackageLoader("octavo", "templates/preview"), autoescape=True)
         self.page = environment.get_template("page.html")
