@@ -59,6 +59,18 @@ def parser() -> argparse.ArgumentParser:
     proof.add_argument("--out", type=Path, metavar="DIR", help="the output folder")
     proof.set_defaults(run=run_proof)
 
+    watch = commands.add_parser(
+        "watch", parents=[common, book], help="rebuild on every save and preview the book",
+        description="Build BOOK_DIR, then rebuild it whenever book.toml, manuscript/ or styles/ "
+                    "change, and serve a preview page on 127.0.0.1 that reloads itself. "
+                    "Ctrl-C stops it.")
+    watch.add_argument("--port", type=int, default=0,
+                       help="the preview page's port (default: a free one)")
+    watch.add_argument("--theme", metavar="NAME", help="use this theme instead of book.toml's")
+    watch.add_argument("--out", type=Path, metavar="DIR",
+                       help="write here instead of BOOK_DIR/dist")
+    watch.set_defaults(run=run_watch)
+
     init = commands.add_parser("init", parents=[common], help="make a new book folder",
                                description="Make a new book folder in DIR, ready to build.")
     init.add_argument("book_dir", type=Path, metavar="DIR", help="the new book's folder")
@@ -177,6 +189,14 @@ def run_proof(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
         for sheet in sheets:
             print(f"wrote {_shown(sheet)}")
     return 0
+
+
+def run_watch(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo watch`: serve the preview page and rebuild on change until Ctrl-C."""
+    from octavo.watch import watch
+
+    return watch(args.book_dir, port=args.port, out_dir=args.out, theme_name=args.theme,
+                 debug=args.debug)
 
 
 def run_init(args: argparse.Namespace, diagnostics: Diagnostics) -> int:

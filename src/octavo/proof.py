@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from octavo.build import build, load_book
 from octavo.diagnostics import Diagnostics
 from octavo.model import Part
 from octavo.pdfread import contents_end, find_openings, read_pages
 from octavo.text import slugify
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PilImage
+    from pypdfium2 import PdfDocument
 
 SCALE = 0.75  # pdfium renders 72 dpi at scale 1; a 6 × 9 in page becomes 324 × 486 pixels
 PER_ROW = 3
@@ -55,14 +60,7 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
             for n, (title, index) in enumerate(batch):
                 x = GAP + (n % PER_ROW) * cell_w
                 y = GAP + (n // PER_ROW) * cell_h
-                left = index - 1 if index % 2 == 0 else index  # a recto opening has its verso
-                for side, page_index in enumerate((left, left + 1)):
-                    box = (x + side * page_w, y)
-                    if 0 <= page_index < len(document):
-                        bitmap = document[page_index].render(scale=SCALE).to_pil()
-                        sheet.paste(bitmap.resize((page_w, page_h)), box)
-                    draw.rectangle((box[0], box[1], box[0] + page_w - 1, box[1] + page_h - 1),
-                                   outline="#888888")
+                paste_spread(sheet, document, spread_of(index), (x, y), (page_w, page_h), SCALE)
                 draw.text((x, y + page_h + 6), f"{title[:48]}  (sheet {index + 1})", fill="#222222",
                           font=font)
             path = folder / f"openings-{start // (PER_ROW * ROWS) + 1:02d}.png"
@@ -71,3 +69,23 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
     finally:
         document.close()
     return sheets
+
+
+def spread_of(index: int) -> int:
+    """The left-hand (verso) page index of the spread that shows page `index`; page 0 is a recto."""
+    return index - 1 if index % 2 == 0 else index
+
+
+def paste_spread(sheet: PilImage, document: PdfDocument, left: int, at: tuple[int, int],
+                 page_size: tuple[int, int], scale: float) -> None:
+    """Draw pages `left` and `left + 1` side by side at `at`, each outlined; a missing page stays blank."""
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(sheet)
+    page_w, page_h = page_size
+    for side, page_index in enumerate((left, left + 1)):
+        box = (at[0] + side * page_w, at[1])
+        if 0 <= page_index < len(document):
+            bitmap = document[page_index].render(scale=scale).to_pil()
+            sheet.paste(bitmap.resize((page_w, page_h)), box)
+        draw.rectangle((box[0], box[1], box[0] + page_w - 1, box[1] + page_h - 1), outline="#888888")
