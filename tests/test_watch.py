@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,7 @@ def test_a_failed_rebuild_keeps_the_last_good_book(make_book: Callable[..., Path
 
 def test_a_saved_chapter_is_rebuilt(make_book: Callable[..., Path]) -> None:
     root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
-    state = PreviewState()
-    stop = threading.Event()
-    watcher = Watcher(root, state, say=lambda line: None)
-    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
+    with _watching(root) as state:
         _wait(lambda: state.view()[1]["generation"] == 1)
         time.sleep(0.5)  # the watcher is listening
         (root / "manuscript" / "01.md").write_text(CHAPTER + "\nWords added later.\n")
@@ -77,6 +73,18 @@ def test_a_saved_chapter_is_rebuilt(make_book: Callable[..., Path]) -> None:
         snapshot = state.view()[0]
         assert snapshot is not None
         assert "Words added later." in snapshot.members[snapshot.spine[-1].href].decode()
+
+
+@contextlib.contextmanager
+def _watching(root: Path) -> Iterator[PreviewState]:
+    """A Watcher running on `root` in a thread; it must stop when told to."""
+    state = PreviewState()
+    stop = threading.Event()
+    watcher = Watcher(root, state, say=lambda line: None)
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield state
     finally:
         stop.set()
         thread.join(30)
@@ -94,21 +102,12 @@ def test_a_manuscript_folder_made_later_is_watched(tmp_path: Path) -> None:
     root = tmp_path / "book"
     root.mkdir()
     (root / "book.toml").write_text(BASIC_TOML)
-    state = PreviewState()
-    stop = threading.Event()
-    watcher = Watcher(root, state, say=lambda line: None)
-    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
+    with _watching(root) as state:
         _wait(lambda: state.view()[1]["error"] is not None)  # no manuscript folder yet
         time.sleep(0.5)
         (root / "manuscript").mkdir()
         (root / "manuscript" / "01.md").write_text(CHAPTER)
         _wait(lambda: state.view()[1]["generation"] == 1)
-    finally:
-        stop.set()
-        thread.join(30)
-    assert not thread.is_alive()
 
 
 def test_a_port_that_cannot_be_used_is_one_line(make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]

@@ -45,14 +45,13 @@ def _paragraphs(path: Path, shown: str) -> Iterator[tuple[int, str, str]]:
     if path.suffix.lower() == ".md":
         yield from _markdown_paragraphs(text)
         return
-    from octavo.readers.plaintext import inline_parser
+    from octavo.readers.plaintext import plain_inline
     from octavo.readers.textstructure import detect, is_scene_break
 
-    md = inline_parser()
     for section in detect(text.split("\n")).sections:  # the text the book keeps, no boilerplate
         for block in section.blocks:
             if not is_scene_break(block):
-                yield block.line, _text_of(md.parseInline(block.text)[0].children or []), ""
+                yield block.line, plain_inline(block.text), ""
 
 
 def _markdown_paragraphs(text: str) -> Iterator[tuple[int, str, str]]:

@@ -70,16 +70,22 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
 _BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]*?[^\s=])=(?![\w=])")
 
 
+def _marked(text: str) -> str:
+    """`=bold=` spelt as the inline parser's `__bold__`."""
+    return _BOLD.sub(r"__\1__", text) if "=" in text else text
+
+
 def render_inline(text: str) -> str:
     """One paragraph's text as XHTML: `_italics_`, `=bold=`, curly quotes and dashes."""
-    return inline_parser().renderInline(_BOLD.sub(r"__\1__", text) if "=" in text else text)
+    return inline_parser().renderInline(_marked(text))
 
 
 def plain_inline(text: str) -> str:
-    """A heading's text set like the paragraphs (curly quotes, dashes), without markup."""
+    """Text set as the paragraphs are (curly quotes, dashes), without markup: for headings,
+    and for the lint, which must see what the book prints."""
     if not text:
         return text
-    children = inline_parser().parseInline(text)[0].children or []
+    children = inline_parser().parseInline(_marked(text))[0].children or []
     return "".join(c.content if c.type == "text" else " " if c.type.endswith("break") else ""
                    for c in children)
 
