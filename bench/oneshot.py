@@ -10,8 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from octavo.backends import RenderOptions
-from octavo.backends.pdf import compose_html, render_one_shot, theme_css
+from octavo.backends import RenderContext
+from octavo.backends.pdf import STYLESHEET
+from octavo.backends.pdf.compose import compose_html, theme_css
+from octavo.backends.pdf.layout import render_one_shot
 from octavo.build import load_book, source_epoch
 from octavo.diagnostics import Diagnostics
 from octavo.themes import load_theme
@@ -22,10 +24,11 @@ def main() -> int:
     diagnostics = Diagnostics()
     config, book = load_book(root, diagnostics)
     theme = load_theme(config.build.theme, root)
-    options = RenderOptions(book_root=root, source_epoch=source_epoch(config),
-                            diagnostics=diagnostics, print=config.print)
-    html = compose_html(book, theme, options)
-    pages, _ = render_one_shot(book, theme, out, options, html, theme_css(theme), gutter or None)
+    context = RenderContext(book_root=root, source_epoch=source_epoch(config),
+                            diagnostics=diagnostics, settings=config.settings["pdf"])
+    html = compose_html(book, theme, context)
+    pages, _ = render_one_shot(book, theme, out, context, html, theme_css(theme, STYLESHEET),
+                               gutter or None)
     print(f"{pages} pages, gutter {gutter:g} in (one shot)")
     return 0
 

@@ -8,15 +8,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from octavo.backends import BACKENDS, RenderOptions, renderer
+from octavo.backends import FORMATS, RenderContext
 from octavo.config import Config, load_config, stable_identifier
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.images import load_image
-from octavo.links import resolve_links
 from octavo.model import Book, Image, Metadata
-from octavo.readers import read_manuscript
 from octavo.readers.base import ImageRegistry, ReadContext
+from octavo.readers.manuscript import read_manuscript
 from octavo.text import slugify, xml_safe
 from octavo.themes import Theme, load_theme
 from octavo.transforms import apply_transforms
@@ -67,7 +66,7 @@ def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
         images=manuscript.images,
         cover=_cover(config, diagnostics),
     )
-    return config, resolve_links(apply_transforms(book), diagnostics)
+    return config, apply_transforms(book, diagnostics)
 
 
 def build(
@@ -94,17 +93,18 @@ def build(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(f"cannot create output folder: {exc.strerror}", out) from None
-    options = RenderOptions(book_root=root, source_epoch=source_epoch(config),
-                            diagnostics=diagnostics, print=config.print, jobs=jobs,
-                            progress=progress)
+    epoch = source_epoch(config)
     slug = slugify(book.metadata.title)
     outputs = []
     for name in formats or config.build.formats:
         started = time.perf_counter()
-        target = out / f"{slug}{BACKENDS[name][1]}"
+        backend = FORMATS[name]
+        context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
+                                settings=config.settings.get(name), jobs=jobs, progress=progress)
+        target = backend.target(out, slug)
         partial = out / f".{target.name}.{os.getpid()}.partial"
         try:
-            renderer(name)(book, theme, partial, options)
+            backend.render(book, theme, partial, context)
             os.replace(partial, target)
         except OSError as exc:
             raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}", out) from None

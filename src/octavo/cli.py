@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from octavo import __version__
+from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import CheckError, OctavoError, StrictError
+from octavo.text import relative_name
 
 INTERNAL_ERROR = 70
 
@@ -35,8 +37,8 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common, book], help="build the EPUB and PDF",
                                 description="Build the book in BOOK_DIR into its output folder.")
-    build.add_argument("--format", choices=("epub", "pdf", "all"), default=None,
-                       help="which file to build (default: [build] formats, or both)")
+    build.add_argument("--format", choices=(*FORMATS, "all"), default=None,
+                       help="which file to build (default: [build] formats, or all)")
     build.add_argument("--theme", metavar="NAME", help="use this theme instead of book.toml's")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="write here instead of BOOK_DIR/dist")
@@ -134,7 +136,7 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     started = time.perf_counter()
     formats = None if args.format in (None, "all") else (args.format,)
     if args.format == "all":
-        formats = ("epub", "pdf")
+        formats = tuple(FORMATS)
     root = Path(args.book_dir)
     stamp = up_to_date(root, build_request(root, formats, args.theme, args.out))
     if stamp is not None:  # nothing changed: the files in dist/ are already what we would write
@@ -181,7 +183,7 @@ def run_check(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
 
 def run_proof(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo proof`: the opening spread of each chapter, as PNG contact sheets."""
-    from octavo.proof import proof
+    from octavo.checks.proof import proof
 
     sheets = proof(args.book_dir, diagnostics, out_dir=args.out)
     _print_warnings(diagnostics)
@@ -193,7 +195,7 @@ def run_proof(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
 
 def run_watch(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo watch`: serve the preview page and rebuild on change until Ctrl-C."""
-    from octavo.watch import watch
+    from octavo.preview.watcher import watch
 
     return watch(args.book_dir, port=args.port, out_dir=args.out, theme_name=args.theme,
                  debug=args.debug)
@@ -267,10 +269,8 @@ def _print_warnings(diagnostics: Diagnostics) -> None:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    """A path as the command line prints it: relative to the current folder when inside it."""
+    return relative_name(path, Path.cwd())
 
 
 def _size(size: int) -> str:

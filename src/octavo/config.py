@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError, OctavoError
 
 CONFIG_NAME = "book.toml"
-FORMATS = ("epub", "pdf")
 DEFAULT_THEME = "classic"
 
 BOOK_KEYS = (
@@ -23,16 +23,8 @@ BOOK_KEYS = (
     "description", "subjects", "rights", "series", "series_index", "cover",
 )
 BUILD_KEYS = ("manuscript", "output", "theme", "formats", "detect_headings", "chapter_pattern")
-PRINT_KEYS = (
-    "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
-    "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head",
-)
-MARGIN_KEYS = ("top", "bottom", "outside")
-# Trim sizes in inches (width, height).
-TRIMS = {"5x8": (5.0, 8.0), "5.25x8": (5.25, 8.0), "5.5x8.5": (5.5, 8.5), "6x9": (6.0, 9.0),
-         "a5": (148 / 25.4, 210 / 25.4)}
-_UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
-SECTIONS = {"book": BOOK_KEYS, "build": BUILD_KEYS, "print": PRINT_KEYS}
+# book.toml's own tables; each output format may add one of its own (the PDF's [print]).
+SECTIONS = {"book": BOOK_KEYS, "build": BUILD_KEYS}
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -45,29 +37,9 @@ class BuildSettings:
     manuscript: Path
     output: Path
     theme: str = DEFAULT_THEME
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = field(default_factory=lambda: tuple(FORMATS))
     detect_headings: bool = True  # plain text: find chapter and part headings
     chapter_pattern: str | None = None  # plain text: a regular expression for chapter headings
-
-
-@dataclass(frozen=True)
-class PrintSettings:
-    """The print PDF's page geometry and conventions; lengths in inches."""
-
-    width: float = 6.0
-    height: float = 9.0
-    top: float = 0.75
-    bottom: float = 0.75
-    outside: float = 0.5
-    gutter: float | None = None  # None: from the page count (print-on-demand minimums)
-    chapter_start: str = "right"  # or "any"
-    profile: str = "reading"  # or "print" (no bookmarks or links; for the print shop)
-    bleed: bool = False
-    pdf_variant: str = ""  # "" or "pdf/x-4"
-    drop_caps: bool | None = None  # None: as the theme says
-    small_caps: bool | None = None  # None: as the theme says
-    folio_position: str = "bottom"  # or "top" (the outside top corner)
-    running_head: str = "author"  # left-hand pages: "author" or "title"
 
 
 @dataclass(frozen=True)
@@ -78,7 +50,8 @@ class Config:
     source: Path | None  # the book.toml read, or None
     book: dict[str, Any]  # validated [book] values, keys as in BOOK_KEYS
     build: BuildSettings
-    print: PrintSettings = field(default_factory=PrintSettings)
+    # Each output format's own settings, read from its table ([print] for "pdf"), by format.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str | None:
@@ -93,7 +66,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(root=root, source=None, book={},
-                      build=_build_settings(root, {}, CONFIG_NAME, []))
+                      build=_build_settings(root, {}, CONFIG_NAME, []),
+                      settings=_format_settings({}, CONFIG_NAME, []))
     shown = CONFIG_NAME  # messages name files relative to the book folder
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -105,25 +79,40 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
         raise ConfigError([_syntax_error(exc, shown, text)]) from None
 
     problems: list[OctavoError] = []
+    sections = {**SECTIONS, **{b.settings.table: b.settings.keys for b in FORMATS.values()
+                               if b.settings is not None}}
+    tables: dict[str, dict[str, Any]] = {}
     for section, value in data.items():
-        if section not in SECTIONS:
-            _unknown(section, SECTIONS, "", shown, diagnostics)
+        if section not in sections:
+            _unknown(section, sections, "", shown, diagnostics)
         elif not isinstance(value, dict):
             problems.append(OctavoError(f"[{section}] must be a table", shown))
-    book_data = data.get("book", {}) if isinstance(data.get("book"), dict) else {}
-    build_data = data.get("build", {}) if isinstance(data.get("build"), dict) else {}
-    print_data = data.get("print", {}) if isinstance(data.get("print"), dict) else {}
-    for section, values in (("book", book_data), ("build", build_data), ("print", print_data)):
-        for key in values:
-            if key not in SECTIONS[section]:
-                _unknown(key, SECTIONS[section], f"[{section}] ", shown, diagnostics)
+        else:
+            tables[section] = value
+            for key in value:
+                if key not in sections[section]:
+                    _unknown(key, sections[section], f"[{section}] ", shown, diagnostics)
 
-    book = _book(book_data, root, shown, problems, diagnostics)
-    build = _build_settings(root, build_data, shown, problems)
-    settings = _print_settings(print_data, shown, problems)
+    book = _book(tables.get("book", {}), root, shown, problems, diagnostics)
+    build = _build_settings(root, tables.get("build", {}), shown, problems)
+    settings = _format_settings(tables, shown, problems)
     if problems:
         raise ConfigError(problems)
-    return Config(root=root, source=path, book=book, build=build, print=settings)
+    return Config(root=root, source=path, book=book, build=build, settings=settings)
+
+
+def _format_settings(tables: dict[str, dict[str, Any]], shown: str,
+                     problems: list[OctavoError]) -> dict[str, Any]:
+    """Each output format's settings, read by the format from its own table."""
+    settings: dict[str, Any] = {}
+    for name, declared in FORMATS.items():
+        table = declared.settings.table if declared.settings is not None else ""
+
+        def problem(key: str, message: str, table: str = table) -> None:
+            problems.append(OctavoError(f"[{table}] {key}: {message}", shown))
+
+        settings[name] = declared.read_settings(tables.get(table, {}), problem)
+    return settings
 
 
 def _book(
@@ -258,78 +247,6 @@ def _build_settings(
             pattern = None
     return BuildSettings(manuscript, output, theme, tuple(dict.fromkeys(formats)),
                          detect, str(pattern) if pattern is not None else None)
-
-
-def _print_settings(
-    data: dict[str, Any], shown: str, problems: list[OctavoError]
-) -> PrintSettings:
-    values: dict[str, Any] = {}
-
-    def problem(key: str, message: str) -> None:
-        problems.append(OctavoError(f"[print] {key}: {message}", shown))
-
-    def length(key: str, value: Any) -> float | None:
-        try:
-            return parse_length(value)
-        except ValueError:
-            problem(key, f"{value!r} is not a length such as \"0.75in\" or \"20mm\"")
-            return None
-
-    trim = data.get("trim")
-    if trim is not None:
-        key = str(trim).lower().replace(" ", "").replace("×", "x")
-        if key in TRIMS:
-            values["width"], values["height"] = TRIMS[key]
-        elif re.fullmatch(r"\d+(\.\d+)?x\d+(\.\d+)?", key):
-            values["width"], values["height"] = (float(v) for v in key.split("x"))
-        else:
-            problem("trim", f"{trim!r} is not one of {', '.join(TRIMS)} or WIDTHxHEIGHT in inches")
-    for key in ("width", "height"):
-        if key in data and (value := length(key, data[key])) is not None:
-            values[key] = value
-    margins = data.get("margins", {})
-    if not isinstance(margins, dict):
-        problem("margins", 'must be a table, e.g. margins = { top = "0.75in" }')
-        margins = {}
-    for key, value in margins.items():
-        if key not in MARGIN_KEYS:
-            problem(f"margins.{key}", f"unknown margin; use {', '.join(MARGIN_KEYS)} and gutter")
-        elif (inches := length(f"margins.{key}", value)) is not None:
-            values[key] = inches
-    gutter = data.get("gutter", "auto")
-    if gutter != "auto" and (inches := length("gutter", gutter)) is not None:
-        values["gutter"] = inches
-    choices = {"chapter_start": ("right", "any"), "profile": ("reading", "print"),
-               "pdf_variant": ("", "pdf/x-4"), "folio_position": ("bottom", "top"),
-               "running_head": ("author", "title")}
-    for key, allowed in choices.items():
-        if key in data:
-            if data[key] not in allowed:
-                problem(key, f"must be one of {', '.join(repr(a) for a in allowed)}")
-            else:
-                values[key] = data[key]
-    for key in ("bleed", "drop_caps", "small_caps"):
-        if key in data:
-            if not isinstance(data[key], bool):
-                problem(key, "must be true or false")
-            else:
-                values[key] = data[key]
-    settings = PrintSettings(**values)
-    if settings.outside < 0.25:
-        problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")
-    if settings.width <= 2 * settings.outside or settings.height <= settings.top + settings.bottom:
-        problem("margins", "leave no room for text on the page")
-    return settings
-
-
-def parse_length(value: Any) -> float:
-    """A length in inches from "0.75in", "20mm", "1.5cm", "54pt" or a number of inches."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*", str(value))
-    if not match:
-        raise ValueError(value)
-    return float(match.group(1)) * _UNITS[match.group(2)]
 
 
 def normalise_identifier(value: str) -> str:

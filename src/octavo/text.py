@@ -1,9 +1,10 @@
-"""Small text helpers: XML-safe characters, slugs, natural file order, plain words."""
+"""Small text helpers: XML-safe characters, slugs, natural file order, plain words, paths shown."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -42,3 +43,11 @@ def letters(text: str) -> str:
     """Only the letters and digits of `text`, case-folded: for comparing text across layouts
     (hyphenated line ends, drop caps, small capitals, typography)."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def relative_name(path: Path, base: Path) -> str:
+    """`path` as messages show it: relative to `base` when inside it, else as it is."""
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

@@ -17,7 +17,6 @@ from octavo.errors import ThemeError
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 MANIFEST = "theme.toml"
-STYLESHEETS = ("epub.css", "print.css")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _VAR = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
@@ -106,7 +105,7 @@ class Theme:
         sources = self.sources(name)
         if not any(not p.name.startswith("extra-") for p in sources):
             raise ThemeError(f"theme {self.name!r} has no {name}", self.folders[0])
-        css = "\n".join(f"/* {_shown(p)} */\n" + p.read_text(encoding="utf-8") for p in sources)
+        css = "\n".join(f"/* {_sheet_label(p)} */\n" + p.read_text(encoding="utf-8") for p in sources)
         return self.fill_variables(css, sources[-1])
 
     def fill_variables(self, css: str, where: Path | None = None) -> str:
@@ -304,7 +303,8 @@ def _theme_folders(name: str, book_root: Path) -> list[Path]:
 
 
 def _is_theme(folder: Path) -> bool:
-    return any((folder / name).is_file() for name in (MANIFEST, *STYLESHEETS))
+    """A theme folder holds a manifest or a stylesheet (whichever formats it styles)."""
+    return (folder / MANIFEST).is_file() or any(p.is_file() for p in folder.glob("*.css"))
 
 
 def _merge(manifests: list[dict[str, object]]) -> dict[str, object]:
@@ -328,6 +328,6 @@ def _variables(manifest: dict[str, object], where: Path) -> dict[str, Variable]:
     return result
 
 
-def _shown(path: Path) -> str:
+def _sheet_label(path: Path) -> str:
     """A sheet's name for the comment above it: theme folder and file, no full path."""
     return f"{path.parent.name}/{path.name}".replace("*/", "*_/")

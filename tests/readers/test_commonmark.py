@@ -8,11 +8,9 @@ from pathlib import Path
 from conftest import epubcheck, spine_documents
 
 from octavo import xhtml
-from octavo.backends import RenderOptions
-from octavo.backends.epub import render
+from octavo.backends import FORMATS, RenderContext
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
-from octavo.links import resolve_links
 from octavo.model import Book, Chapter, Metadata
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.markdown import read_markdown
@@ -54,8 +52,9 @@ def test_every_commonmark_example_becomes_valid_xhtml_in_a_valid_epub(tmp_path: 
     meta = Metadata(title="CommonMark", authors=("Spec",),
                     identifier="urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8")
     book = Book(meta, body=tuple(chapters))
-    book = resolve_links(apply_transforms(book), diagnostics)
+    book = apply_transforms(book, diagnostics)
     target = tmp_path / "spec.epub"
-    render(book, load_theme("classic", root), target, RenderOptions(root, 0, diagnostics))
+    FORMATS["epub"].render(book, load_theme("classic", root), target,
+                            RenderContext(root, 0, diagnostics))
     assert epubcheck(target) == []
     assert len(spine_documents(target)) == len(chapters) + 3  # title page, copyright, contents

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,20 @@ class ReadContext:
     detect_headings: bool = True  # plain text: look for chapter and part headings
     chapter_pattern: str | None = None  # plain text: a regular expression for chapter headings
     sources: dict[Path, str] = field(default_factory=dict)  # manuscript files, as messages show them
+
+
+# (line, text as the book sets it, "") for a paragraph; (line, "", problem) for a structural one.
+Paragraph = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A kind of manuscript file, declared in the module that reads it (as Pelican's readers)."""
+
+    name: str  # "Markdown"
+    suffixes: tuple[str, ...]  # the file names it reads, the usual one first: (".md", ".markdown")
+    read: Callable[[Path, str, ReadContext], SourceDoc]  # (file, name as shown, context)
+    paragraphs: Callable[[str], Iterator[Paragraph]]  # the text as set, for `octavo check`'s lint
 
 
 def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,16 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from octavo import xhtml
 from octavo.errors import ManuscriptError
-from octavo.readers.base import ReadContext, Section, SourceDoc, finish_fragment, read_text_file
-from octavo.typography import typography_plugin
+from octavo.readers.base import (
+    Paragraph,
+    ReadContext,
+    Reader,
+    Section,
+    SourceDoc,
+    finish_fragment,
+    read_text_file,
+)
+from octavo.readers.typography import typography_plugin
 
 SCENE_BREAK = (
     '<div class="scene-break" role="separator" aria-label="scene break">'
@@ -350,3 +358,34 @@ def _plain(inline: Token) -> str:
 
 def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
+
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """Each paragraph as the book sets it, with its line; and each heading with nothing under it."""
+    tokens = parser().parse(text)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            following = next((t for t in tokens[index + 3:] if t.type not in ("hr",)), None)
+            if token.tag != "h1" and (following is None or (
+                    following.type == "heading_open" and following.tag <= token.tag)):
+                line = token.map[0] + 1 if token.map else 1
+                yield line, "", "heading with nothing under it: add text or remove the heading"
+        if token.type == "inline" and token.map:
+            yield token.map[0] + 1, _text_of(token.children or []), ""
+
+
+def _text_of(children: list[Token]) -> str:
+    """The text a reader sees of an inline token's children, code standing in as a word."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "text_special"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "code_inline":
+            parts.append("\u2060code\u2060")
+    return "".join(parts)
+
+
+READER = Reader(name="Markdown", suffixes=(".md", ".markdown"), read=read_markdown,
+                paragraphs=paragraphs)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from octavo.readers.base import ReadContext, Section, SourceDoc, finish_fragment, read_text_file
+from octavo.readers.base import (
+    Paragraph,
+    ReadContext,
+    Reader,
+    Section,
+    SourceDoc,
+    finish_fragment,
+    read_text_file,
+)
 from octavo.readers.markdown import SCENE_BREAK
 from octavo.readers.textstructure import (
     Block,
@@ -19,7 +28,7 @@ from octavo.readers.textstructure import (
     is_scene_break,
     is_verse,
 )
-from octavo.typography import typography_plugin
+from octavo.readers.typography import typography_plugin
 
 # A file where this share of lines is longer than LONG_LINE keeps one paragraph per line.
 LONG_LINE = 100
@@ -121,3 +130,14 @@ def split_paragraphs(text: str) -> list[str]:
         paragraphs.extend([line.strip() for line in block.lines] if per_line else [block.text])
     return paragraphs
 
+
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """Each paragraph the book keeps (no Gutenberg boilerplate, no scene breaks), as it sets it."""
+    for section in detect(text.split("\n")).sections:
+        for block in section.blocks:
+            if not is_scene_break(block):
+                yield block.line, plain_inline(block.text), ""
+
+
+READER = Reader(name="plain text", suffixes=(".txt",), read=read_plaintext,
+                paragraphs=paragraphs)

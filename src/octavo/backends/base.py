@@ -1,0 +1,67 @@
+"""What an output format declares about itself, and what it is handed when it renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from octavo.diagnostics import Diagnostics
+
+if TYPE_CHECKING:
+    from octavo.model import Book
+    from octavo.themes import Theme
+
+# Reports a problem with one key of a backend's settings table: (key, message).
+Problem = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a backend is given besides the book and the theme."""
+
+    book_root: Path  # nothing outside it (and the theme folders) may be read
+    source_epoch: int  # seconds since 1970, the book's fixed "modified" time
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    settings: Any = None  # the backend's own settings, read from its table in book.toml
+    # How the build may run, for a backend that can use it: worker processes (None: one per
+    # CPU, at most 4), and whether a progress bar may be drawn on a terminal.
+    jobs: int | None = None
+    progress: bool = False
+
+
+Renderer = Callable[["Book", "Theme", Path, RenderContext], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A backend's own table in book.toml: its name, its keys, and how it is read."""
+
+    table: str  # "print" for [print]
+    keys: tuple[str, ...]  # the keys it knows; any other is warned about
+    read: Callable[[dict[str, Any], Problem], Any]  # the table's values -> a settings object
+
+
+@dataclass(frozen=True)
+class Backend:
+    """An output format as the rest of Octavo knows it, declared in the module that writes it.
+
+    The build, the command line, book.toml, `octavo check`, `octavo watch` and the themes
+    read these fields; none of them names a format itself.
+    """
+
+    name: str  # "epub": the name --format and [build] formats use
+    suffix: str  # ".epub": the build writes <slug><suffix>
+    media_type: str  # "application/epub+zip": how the preview serves the file
+    render: Renderer  # writes the book to the given path; imports its libraries when called
+    stylesheet: str | None = None  # the theme's stylesheet it uses, "epub.css"
+    settings: Settings | None = None  # its own table in book.toml, if it has one
+
+    def target(self, out_dir: Path, slug: str) -> Path:
+        """The file this format writes for a book whose slug is `slug`."""
+        return out_dir / f"{slug}{self.suffix}"
+
+    def read_settings(self, data: dict[str, Any], problem: Problem) -> Any:
+        """The settings object from its table's values ({} when book.toml has no such table)."""
+        return None if self.settings is None else self.settings.read(data, problem)

@@ -1,0 +1,225 @@
+"""Writes the EPUB 3: the book as EbookLib items, written once, then made reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from octavo.backends.base import RenderContext
+from octavo.backends.shared import image_bytes, number, page_facts
+from octavo.errors import BuildError
+from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
+from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
+
+STYLESHEET = "style.css"  # the stylesheet's name inside the EPUB
+MIME_BY_SUFFIX = {
+    **FONT_TYPES,
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+# epub:type for each kind of chapter (EPUB 3 Structural Semantics Vocabulary).
+EPUB_TYPES = {
+    "chapter": "chapter",
+    "titlepage": "titlepage",
+    "dedication": "dedication",
+    "epigraph": "epigraph",
+    "foreword": "foreword",
+    "preface": "preface",
+    "prologue": "prologue",
+    "epilogue": "epilogue",
+    "afterword": "afterword",
+    "acknowledgements": "acknowledgments",
+    "about-the-author": "backmatter",
+    "also-by": "backmatter",
+}
+OPF_NS = "http://www.idpf.org/2007/opf"
+
+
+def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
+               stylesheet: str) -> None:
+    """Write `book` as an EPUB 3 file at `target`, styled by the theme's `stylesheet`."""
+    meta = book.metadata
+    modified = dt.datetime.fromtimestamp(context.source_epoch, dt.UTC)
+    templates = theme.templates()
+    out = epub.EpubBook()
+
+    _set_metadata(out, meta)
+    style = _add_stylesheet(out, theme, stylesheet, context)
+    _add_images(out, book)
+
+    def page(uid: str, title: str, template: str, **values: object) -> epub.EpubHtml:
+        html = render_template(templates, f"epub/{template}.html", meta=meta, **values)
+        item = epub.EpubHtml(uid=uid, file_name=f"{uid}.xhtml", title=title,
+                             lang=meta.language, content=html)
+        item.add_item(style)
+        out.add_item(item)
+        return item
+
+    spine: list[epub.EpubHtml | str] = []
+    if book.cover is not None:
+        spine.append(page("cover", "Cover", "cover", cover=book.cover))
+        out.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
+    facts = page_facts(meta, context.source_epoch)
+    spine.append(page("titlepage", meta.title, "titlepage", **facts))
+    spine.append(page("copyright", "Copyright", "copyright", **facts))
+
+    switches = theme.classes()  # drop-caps and small-caps open body chapters only
+
+    def chapter_page(chapter: Chapter) -> epub.EpubHtml:
+        names = ["chapter", chapter.kind] + [c for c in switches if chapter.kind == "chapter"
+                                             or c not in ("drop-caps", "small-caps")]
+        classes = " ".join(dict.fromkeys(names))
+        return page(chapter.id, chapter.title, "chapter", chapter=chapter, classes=classes,
+                    epub_type=EPUB_TYPES.get(chapter.kind, "chapter"), chapter_label="Chapter",
+                    show_numbers=theme.variables.get("chapter-numbers") is True)
+
+    toc: list[object] = []
+    leading = [c for c in book.front if c.kind in LEADING_MATTER]
+    for chapter in leading:
+        spine.append(chapter_page(chapter))
+    spine.append("nav")
+    for chapter in book.front:
+        if chapter not in leading:
+            spine.append(chapter_page(chapter))
+    for chapter in book.front:
+        toc.append(epub.Link(f"{chapter.id}.xhtml", chapter.title, chapter.id))
+
+    first_body: str | None = None
+    for item in book.body:
+        if isinstance(item, Part):
+            part_page = page(item.id, item.title, "part", part=item)
+            spine.append(part_page)
+            links = []
+            for chapter in item.chapters:
+                spine.append(chapter_page(chapter))
+                links.append(epub.Link(f"{chapter.id}.xhtml", chapter.title, chapter.id))
+            toc.append((epub.Section(item.title, href=f"{item.id}.xhtml"), links))
+            first_body = first_body or f"{item.id}.xhtml"
+        else:
+            spine.append(chapter_page(item))
+            toc.append(epub.Link(f"{item.id}.xhtml", item.title, item.id))
+            first_body = first_body or f"{item.id}.xhtml"
+    for chapter in book.back:
+        spine.append(chapter_page(chapter))
+        toc.append(epub.Link(f"{chapter.id}.xhtml", chapter.title, chapter.id))
+
+    out.toc = toc
+    out.spine = spine
+    out.guide.append({"type": "toc", "href": "nav.xhtml", "title": "Contents"})
+    out.guide.append({"type": "text", "href": first_body or "titlepage.xhtml",
+                      "title": "Start of the text"})
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
+    nav.add_item(style)
+    out.add_item(nav)
+    out.add_item(epub.EpubNcx())
+    _write(out, target, modified, meta.language)
+
+
+def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
+    out.set_identifier(meta.identifier)
+    out.set_title(meta.title)
+    out.set_language(meta.language)
+    if meta.subtitle:
+        out.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        out.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle",
+                                                    "property": "title-type"})
+    for index, author in enumerate(meta.authors, start=1):
+        out.add_author(author, role="aut", uid=f"author{index}")
+    for name in ("publisher", "date", "description", "rights"):
+        value = getattr(meta, name)
+        if value:
+            out.add_metadata("DC", name, value)
+    for subject in meta.subjects:
+        out.add_metadata("DC", "subject", subject)
+    if meta.series:
+        out.add_metadata(None, "meta", meta.series,
+                         {"property": "belongs-to-collection", "id": "series"})
+        out.add_metadata(None, "meta", "series",
+                         {"refines": "#series", "property": "collection-type"})
+        if meta.series_index is not None:
+            out.add_metadata(None, "meta", number(meta.series_index),
+                             {"refines": "#series", "property": "group-position"})
+
+
+def _add_stylesheet(out: epub.EpubBook, theme: Theme, name: str,
+                    context: RenderContext) -> epub.EpubItem:
+    css = theme.read_css(name)
+    for problem in epub_css_problems(css):
+        context.diagnostics.warn(f"theme {theme.name!r} {name}, {problem}: e-readers may "
+                                 "show blank pages or fail")
+    for index, (url, path) in enumerate(sorted(theme.css_resources(css).items()), start=1):
+        media_type = MIME_BY_SUFFIX.get(path.suffix.lower())
+        if media_type is None:
+            raise BuildError(f"theme {theme.name!r}: {url} is not a font or image type EPUB allows")
+        out.add_item(epub.EpubItem(uid=f"res-{index:03d}", file_name=_member_name(url),
+                                   media_type=media_type, content=path.read_bytes()))
+    css = theme.rewrite_urls(css, lambda url, path: _member_name(url))
+    style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
+                          content=css.encode("utf-8"))
+    out.add_item(style)
+    return style
+
+
+def _member_name(url: str) -> str:
+    """A theme file's name inside the EPUB: its relative URL with only safe characters."""
+    return re.sub(r"[^A-Za-z0-9._/-]", "-", url)
+
+
+def _add_images(out: epub.EpubBook, book: Book) -> None:
+    for image in book.images:
+        uid = Path(image.href).stem
+        out.add_item(epub.EpubImage(uid=uid, file_name=image.href, media_type=image.media_type,
+                                    content=image_bytes(image)))
+    if book.cover is not None:
+        cover = epub.EpubImage(uid="cover-image", file_name=book.cover.href,
+                               media_type=book.cover.media_type,
+                               content=image_bytes(book.cover))
+        cover.properties = ["cover-image"]
+        out.add_item(cover)
+        out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+
+def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: str) -> None:
+    """EbookLib writes into a scratch file; we copy it with fixed times and mimetype first."""
+    with tempfile.TemporaryDirectory(prefix="octavo-epub-") as scratch:
+        raw = Path(scratch) / "raw.epub"
+        options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False,
+                   "landmark_title": "Landmarks"}
+        try:
+            epub.write_epub(str(raw), out, options)
+        except Exception as exc:  # EbookLib raises bare errors from lxml and zipfile
+            raise BuildError(f"EbookLib could not write the EPUB: {exc}") from exc
+        stamp = max(modified, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
+        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(target, "w") as dest:
+            names = ["mimetype"] + sorted(n for n in source.namelist() if n != "mimetype")
+            for name in names:
+                data = source.read(name)
+                if name.endswith(".opf"):
+                    data = _patch_opf(data, language)
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.create_system = 3
+                info.external_attr = 0o100644 << 16
+                if name == "mimetype":
+                    info.compress_type = zipfile.ZIP_STORED
+                    dest.writestr(info, data)
+                else:
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    # Level 6, zlib's default: level 9 takes twice as long for 1 % less.
+                    dest.writestr(info, data, compresslevel=6)
+
+
+def _patch_opf(data: bytes, language: str) -> bytes:
+    """Give `<package>` the book's xml:lang, which EbookLib never writes."""
+    root = etree.fromstring(data)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)

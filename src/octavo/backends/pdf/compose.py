@@ -1,0 +1,204 @@
+"""What WeasyPrint is given: the book as one HTML document (the theme's template), and its CSS."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from lxml import etree
+
+from octavo import xhtml
+from octavo.backends.base import RenderContext
+from octavo.backends.pdf.settings import PrintSettings
+from octavo.backends.shared import image_url, page_facts
+from octavo.model import LEADING_MATTER, Book, Chapter, Part
+from octavo.themes import Theme, render_template
+
+XHTML = "{" + xhtml.XHTML_NS + "}"
+
+
+def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
+    """The whole book as one HTML document, ids made unique per chapter."""
+    settings: PrintSettings = context.settings
+    links = settings.profile == "reading"
+    images = {image.href: image_url(image) for image in book.images}
+
+    def prepare(chapter: Chapter) -> Chapter:
+        html = prepare_fragment(chapter.html, chapter.id, images, links,
+                                opening=chapter.kind == "chapter")
+        return dataclasses.replace(chapter, html=html)
+
+    leading = [prepare(c) for c in book.front if c.kind in LEADING_MATTER]
+    other_front = [prepare(c) for c in book.front if c.kind not in LEADING_MATTER]
+    body: list[tuple[str, Chapter | Part]] = []
+    toc: list[dict[str, str]] = []
+    for chapter in other_front:
+        toc.append({"id": chapter.id, "title": chapter.title, "kind": "front"})
+    for item in book.body:
+        if isinstance(item, Part):
+            chapters = tuple(prepare(c) for c in item.chapters)
+            html = prepare_fragment(item.html, item.id, images, links) if item.html else ""
+            body.append(("part", dataclasses.replace(item, chapters=chapters, html=html)))
+            toc.append({"id": item.id, "title": item.title, "kind": "part"})
+            toc.extend({"id": c.id, "title": c.title, "kind": "chapter"} for c in chapters)
+        else:
+            body.append(("chapter", prepare(item)))
+            toc.append({"id": item.id, "title": item.title, "kind": "chapter"})
+    back = [prepare(c) for c in book.back]
+    toc.extend({"id": c.id, "title": c.title, "kind": "back"} for c in back)
+    meta = book.metadata
+    classes = " ".join(page_classes(theme, settings) + ([] if links else ["print-profile"]))
+    return render_template(
+        theme.templates(), "pdf/book.html",
+        meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
+        body=body, back=back, toc=toc, chapter_label="Chapter",
+        show_numbers=theme.variables.get("chapter-numbers") is True,
+        **page_facts(meta, context.source_epoch),
+    )
+
+
+def page_classes(theme: Theme, settings: PrintSettings) -> list[str]:
+    """The theme's switches (drop-caps, opening-...), with [print] drop_caps/small_caps winning."""
+    classes = [c for c in theme.classes() if c not in ("drop-caps", "small-caps")]
+    themed = theme.classes()
+    for name, setting in (("drop-caps", settings.drop_caps), ("small-caps", settings.small_caps)):
+        if setting or (setting is None and name in themed):
+            classes.append(name)
+    return classes
+
+
+def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: bool,
+                     opening: bool = False) -> str:
+    """A chapter's XHTML made ready for one shared HTML document.
+
+    Ids get the chapter's prefix, images point at their files, footnotes move to where they
+    are called (WeasyPrint floats them to the foot of that page), in the print profile links
+    become plain text, and an opening paragraph gets its initial and lead-in marked up.
+    """
+    root = xhtml.fragment_root(fragment)
+    if opening:
+        _mark_opening(root)
+    notes = {el.get("id"): el for el in root.iter(f"{XHTML}aside")
+             if "footnote" in (el.get("class") or "").split()}
+    placed: set[str] = set()
+    for ref in list(root.iter(f"{XHTML}a")):
+        if "noteref" not in (ref.get("class") or "").split():
+            continue
+        note_id = (ref.get("href") or "#")[1:]
+        note = notes.get(note_id)
+        mark = ref.getparent()
+        if note is None or mark is None:
+            continue
+        if note_id in placed:  # a second call of a note: its number, no second footnote
+            mark.set("class", "noteref-mark repeat")
+            continue
+        placed.add(note_id)
+        outer = next((a for a in mark.iterancestors()
+                      if "footnote" in (a.get("class") or "").split()), None)
+        if outer is None:
+            mark.addprevious(_inline_note(note))
+            _drop(mark)
+        else:  # a note called inside a note floats after it; the call keeps its number
+            outer.addnext(_inline_note(note, nested=True))
+            mark.set("class", "noteref-mark repeat")
+    for note in notes.values():
+        _drop(note)
+    for el in root.iter():
+        if el.get("id"):
+            el.set("id", f"{prefix}-{el.get('id')}")
+        el.attrib.pop("{" + xhtml.EPUB_NS + "}type", None)
+    for img in root.iter(f"{XHTML}img"):
+        img.set("src", images.get(img.get("src", ""), img.get("src", "")))
+    for link in list(root.iter(f"{XHTML}a")):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            link.set("href", f"#{prefix}-{href[1:]}")
+        elif _CHAPTER_LINK.match(href):
+            page, _, anchor = href.partition("#")
+            chapter_id = page.removesuffix(".xhtml")
+            link.set("href", f"#{chapter_id}-{anchor}" if anchor else f"#{chapter_id}")
+        if not links:
+            link.tag = f"{XHTML}span"
+            link.attrib.pop("href", None)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.tag = etree.QName(el).localname
+    etree.cleanup_namespaces(root)
+    return "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
+
+
+_NOTE_BLOCKS = {"p", "ul", "ol", "li", "blockquote", "pre", "div", "dl", "dt", "dd", "figure",
+                "figcaption", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody",
+                "thead", "section"}
+_CHAPTER_LINK = re.compile(r"^[a-z]+\d+\.xhtml(#|$)")  # links.resolve_links writes these
+_OPENING = re.compile(r"^(\s*[^\w\s]*\w)(\w*(?:[\s\u00a0]+[\w’'-]+){0,3})")
+
+
+def _mark_opening(root: etree._Element) -> None:
+    """Wrap the first paragraph's initial (with any opening quote) and its first few words.
+
+    WeasyPrint lays out the first line before a floated ::first-letter, so drop caps and the
+    small-caps lead-in are real spans, styled by the theme (.drop-cap, .lead-in).
+    """
+    first = root[0] if len(root) else None
+    if first is None or etree.QName(first).localname != "p" or not first.text:
+        return
+    match = _OPENING.match(first.text)
+    if match is None:
+        return
+    initial = etree.Element(f"{XHTML}span", {"class": "drop-cap"})
+    initial.text = match.group(1).lstrip()
+    lead = etree.Element(f"{XHTML}span", {"class": "lead-in"})
+    lead.text = match.group(2)
+    lead.tail = first.text[match.end():]
+    first.text = None
+    first.insert(0, initial)
+    initial.addnext(lead)
+    first.set("class", ((first.get("class") or "") + " opening").strip())
+
+
+def _inline_note(note: etree._Element, nested: bool = False) -> etree._Element:
+    """An aside's content as one inline span, which can sit inside the calling paragraph.
+
+    Blocks become spans (a paragraph, a list item), since a block would end the paragraph
+    the note is called from; list items keep a bullet or their number.
+    """
+    span = etree.Element(f"{XHTML}span", {"class": "footnote nested" if nested else "footnote"})
+    span.set("id", note.attrib.pop("id", ""))  # a second call of the note links here
+    parts = [p for p in note if "footnote-number" not in (p.get("class") or "").split()]
+    for index, part in enumerate(parts):
+        for el in part.iter():
+            if not isinstance(el.tag, str):
+                continue
+            tag = etree.QName(el).localname
+            if tag == "li":
+                parent = el.getparent()
+                ordered = parent is not None and etree.QName(parent).localname == "ol"
+                number = (parent.index(el) + 1) if ordered and parent is not None else 0
+                el.text = (f"{number}. " if number else "\u2022\u00a0") + (el.text or "")
+                el.tail = " " + (el.tail or "").strip()
+            if tag in _NOTE_BLOCKS:
+                el.tag = f"{XHTML}span"
+                el.set("class", f"footnote-{tag}")
+        part.tail = " " if index < len(parts) - 1 else None
+        span.append(part)
+    return span
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def theme_css(theme: Theme, stylesheet: str) -> str:
+    """The theme's print stylesheet with url()s pointing at the files on its search path."""
+    return theme.rewrite_urls(theme.read_css(stylesheet), lambda url, path: path.as_uri())

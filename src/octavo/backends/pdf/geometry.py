@@ -1,0 +1,61 @@
+"""The print page's geometry: the gutter by page count, page size, margins and running heads."""
+
+from __future__ import annotations
+
+from octavo.backends.pdf.settings import PrintSettings
+from octavo.model import Book
+
+BLEED = 0.125  # inches, what KDP asks for
+
+
+def minimum_gutter(pages: int) -> float:
+    """The print-on-demand minimum inside margin, in inches, for a book of `pages` pages."""
+    for limit, inches in ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75)):
+        if pages <= limit:
+            return inches
+    return 0.875
+
+
+def gutter_for(pages: int, settings: PrintSettings) -> float:
+    """The inside margin: as configured, else the POD minimum, always wider than the outside."""
+    if settings.gutter is not None:
+        return settings.gutter
+    return max(minimum_gutter(pages), settings.outside + 0.125)
+
+
+def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
+    """The page size, mirrored margins and the left running head, from the settings."""
+    meta = book.metadata
+    left = meta.title if settings.running_head == "title" or not meta.authors else ", ".join(
+        meta.authors)
+    bleed = BLEED if settings.profile == "print" and settings.bleed else 0
+    lines = [
+        "@page {",
+        f"  size: {settings.width:g}in {settings.height:g}in;",
+        f"  margin-top: {settings.top:g}in; margin-bottom: {settings.bottom:g}in;",
+        f"  bleed: {bleed:g}in; marks: none;",
+        "}",
+        f"@page :left {{ margin-left: {settings.outside:g}in; margin-right: {gutter:g}in; }}",
+        f"@page :right {{ margin-left: {gutter:g}in; margin-right: {settings.outside:g}in; }}",
+        f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
+        # A note called again, or from inside another note, shows its number without a new call.
+        ".footnote.nested::footnote-call { content: none; }",
+        "sup.noteref-mark.repeat { font-size: 0.65em; vertical-align: super; line-height: 0; }",
+    ]
+    if settings.chapter_start == "any":
+        lines.append("html .chapter, html .part { break-before: page !important; }")
+    if settings.folio_position == "top":
+        lines += [
+            "@page :left { @top-left { content: counter(page) '\\2003' "
+            f"{_css_string(left)}; }} @bottom-center {{ content: none; }} }}",
+            "@page :right { @top-right { content: string(chapter-title) '\\2003' counter(page); }"
+            " @bottom-center { content: none; } }",
+        ]
+    if settings.profile == "print":
+        lines.append("h1, h2, h3, h4, h5, h6 { bookmark-level: none !important; }")
+    return "\n".join(lines) + "\n"
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'

@@ -1,0 +1,153 @@
+"""Joins the chunks' PDFs into one book: blank versos, one outline, every link and anchor."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from octavo.backends.pdf.worker import ChunkResult
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A chunk's PDF and its facts; `right` when it must open on a right-hand page."""
+
+    pdf: Path
+    facts: ChunkResult
+    right: bool = True
+
+
+def join(parts: list[Piece], target: Path) -> int:
+    """Write the chunks as one PDF at `target`; returns its page count.
+
+    The first chunk (the front matter) gives the document its catalogue, metadata and
+    identifier. A chunk that opens on a right-hand page after one that ended on a right-hand
+    page gets the blank verso the one-shot layout has there. Anchors become one table of named
+    destinations, links between chunks are put back, and the bookmarks of all chunks make one
+    outline, nested as WeasyPrint nests them.
+    """
+    import pikepdf
+
+    opened = [pikepdf.open(part.pdf) for part in parts]
+    pdf = opened[0]
+    starts = [0]
+    for part, source in zip(parts[1:], opened[1:], strict=True):
+        if part.right and len(pdf.pages) % 2 == 1:
+            _add_blank(pdf)
+        starts.append(len(pdf.pages))
+        with warnings.catch_warnings():  # named destinations are made anew below
+            warnings.simplefilter("ignore")
+            pdf.pages.extend(source.pages)
+    pages = list(pdf.pages)
+    _destinations(pdf, pages, parts, starts)
+    _links(pdf, pages, parts, starts)
+    _outline(pdf, parts, starts)
+    pdf.save(target, deterministic_id=True)
+    count = len(pages)
+    for source in opened:
+        source.close()
+    return count
+
+
+def _add_blank(pdf: object) -> None:
+    import pikepdf
+
+    assert isinstance(pdf, pikepdf.Pdf)
+    last = pdf.pages[-1].obj
+    blank = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=last.MediaBox,
+                               Resources=pikepdf.Dictionary(),
+                               Contents=pdf.make_stream(b""))
+    for box in ("/TrimBox", "/BleedBox"):
+        if box in last:
+            blank[box] = last[box]
+    pdf.pages.append(pikepdf.Page(blank))
+
+
+def _destinations(pdf: object, pages: list[object], parts: list[Piece], starts: list[int]) -> None:
+    import pikepdf
+
+    assert isinstance(pdf, pikepdf.Pdf)
+    names: dict[str, object] = {}
+    for part, start in zip(parts, starts, strict=True):
+        for name, (page, x, y) in part.facts.anchors.items():
+            if name not in names:  # as WeasyPrint does: the first anchor of a name wins
+                names[name] = pikepdf.Array([pages[start + page].obj,  # type: ignore[attr-defined]
+                                             pikepdf.Name.XYZ, x, y, 0])
+    if "/Names" in pdf.Root:
+        del pdf.Root.Names
+    if not names:
+        return
+    flat = pikepdf.Array()
+    for name in sorted(names):
+        flat.append(pikepdf.String(name))
+        flat.append(names[name])
+    pdf.Root.Names = pikepdf.Dictionary(Dests=pdf.make_indirect(pikepdf.Dictionary(Names=flat)))
+
+
+def _links(pdf: object, pages: list[object], parts: list[Piece], starts: list[int]) -> None:
+    import pikepdf
+
+    assert isinstance(pdf, pikepdf.Pdf)
+    for part, start in zip(parts, starts, strict=True):
+        for page, target, x1, y1, x2, y2 in part.facts.links:
+            annotation = pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                Rect=pikepdf.Array([x1, y1, x2, y2]),
+                BS=pikepdf.Dictionary(W=0), Dest=pikepdf.String(target)))
+            obj = pages[start + page].obj  # type: ignore[attr-defined]
+            if "/Annots" not in obj:
+                obj.Annots = pikepdf.Array()
+            obj.Annots.append(annotation)
+
+
+def _outline(pdf: object, parts: list[Piece], starts: list[int]) -> None:
+    import pikepdf
+
+    assert isinstance(pdf, pikepdf.Pdf)
+    marks = [(start + page, level, label, x, y, state)
+             for part, start in zip(parts, starts, strict=True)
+             for page, level, label, x, y, state in part.facts.bookmarks]
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        for item in bookmark_tree(marks):
+            outline.root.append(_item(item))
+    if not marks and "/Outlines" in pdf.Root:
+        del pdf.Root.Outlines
+
+
+Tree = tuple[str, int, float, float, str, list]  # type: ignore[type-arg]
+
+
+def bookmark_tree(marks: list[tuple[int, int, str, float, float, str]]) -> list[Tree]:
+    """Bookmarks (page, level, label, x, y, state) nested as WeasyPrint nests them."""
+    root: list[Tree] = []
+    skipped: list[int] = []
+    last_by_depth: list[list[Tree]] = [root]
+    previous = 0
+    for page, level, label, x, y, state in marks:
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            temp = level
+            while temp < previous:
+                temp += 1 + skipped.pop()
+            if temp > previous:
+                skipped.append(temp - previous - 1)
+        previous = level
+        depth = level - sum(skipped)
+        children: list[Tree] = []
+        last_by_depth[depth - 1].append((label, page, x, y, state, children))
+        del last_by_depth[depth:]
+        last_by_depth.append(children)
+    return root
+
+
+def _item(tree: Tree) -> object:
+    import pikepdf
+
+    label, page, x, y, state, children = tree
+    item = pikepdf.OutlineItem(label, page, "XYZ", left=x, top=y, zoom=0)
+    item.is_closed = state == "closed"
+    item.children.extend(_item(child) for child in children)
+    return item

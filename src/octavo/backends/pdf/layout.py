@@ -1,0 +1,74 @@
+"""Lays the print book out with WeasyPrint: in chunks when it can, else in one piece."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from octavo.backends.base import RenderContext
+from octavo.backends.pdf.compose import compose_html, theme_css
+from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
+from octavo.backends.pdf.geometry import geometry_css, gutter_for
+from octavo.backends.pdf.parallel import render_in_chunks
+from octavo.backends.pdf.settings import PrintSettings
+from octavo.errors import BuildError
+from octavo.model import Book
+from octavo.themes import Theme
+
+MAX_LAYOUTS = 4  # a gutter change can move the page count across one more threshold
+
+
+def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
+               stylesheet: str) -> None:
+    """Write `book` as a print PDF at `target`: in chunks, in parallel and cached, if it can be."""
+    html = compose_html(book, theme, context)
+    css = theme_css(theme, stylesheet)
+    try:
+        done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS)
+    except FatalURLFetchingError as exc:
+        raise BuildError(str(exc)) from None
+    if done is None:
+        done = render_one_shot(book, theme, target, context, html, css)
+    pages, gutter = done
+    context.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
+
+
+def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderContext, html: str,
+                    css: str, gutter: float | None = None) -> tuple[int, float]:
+    """Lay the whole book out in one WeasyPrint document; (pages, gutter).
+
+    Without a `gutter`, the layout is redone while the page count asks for a wider one.
+    """
+    settings: PrintSettings = context.settings
+    fetcher = BookFetcher([context.book_root, *theme.folders])
+    document_html = HTML(string=html, base_url=context.book_root.as_uri() + "/",
+                         url_fetcher=fetcher)
+    fixed = gutter is not None
+    gutter = gutter if gutter is not None else gutter_for(0, settings)
+    pages = 0
+    try:
+        with failures_raised():
+            for _ in range(1 if fixed else MAX_LAYOUTS):
+                fonts = FontConfiguration()
+                # The theme first; then book.toml's page geometry and choices, which win.
+                stylesheets = [
+                    CSS(string=css, url_fetcher=fetcher, font_config=fonts),
+                    CSS(string=geometry_css(book, settings, gutter), url_fetcher=fetcher,
+                        font_config=fonts),
+                ]
+                document = document_html.render(stylesheets=stylesheets, font_config=fonts)
+                pages = len(document.pages)
+                needed = gutter_for(pages, settings)
+                if fixed or needed == gutter:
+                    break
+                gutter = needed
+            variant = settings.pdf_variant if settings.profile == "print" else ""
+            document.write_pdf(target, pdf_variant=variant or None,
+                               pdf_identifier=book.metadata.identifier.encode("utf-8"),
+                               pdf_version="1.7" if not variant else None)
+    except FatalURLFetchingError as exc:
+        raise BuildError(str(exc)) from None
+    return pages, gutter

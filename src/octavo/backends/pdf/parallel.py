@@ -1,0 +1,296 @@
+"""The print PDF in chunks: laid out in parallel worker processes, cached, then joined."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import queue
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from octavo.backends.base import RenderContext
+from octavo.backends.pdf.cache import ChunkCache, chunk_key
+from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrite_contents_css, split_book
+from octavo.backends.pdf.geometry import geometry_css, gutter_for
+from octavo.backends.pdf.join import Piece, join
+from octavo.backends.pdf.settings import PrintSettings
+from octavo.backends.pdf.worker import (
+    ChunkAborted,
+    ChunkJob,
+    ChunkResult,
+    body_offset,
+    fork_context,
+    render_chunk,
+    start_worker,
+    worker_count,
+)
+from octavo.model import Book
+from octavo.themes import Theme
+from octavo.uptodate import cache_dir, code_fingerprint, file_digest
+
+CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
+PAGES_RECORD = "pdf-pages.json"
+LOG = logging.getLogger("octavo.pdf")
+
+
+def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderContext,
+                     html: str, theme_css: str, max_layouts: int) -> tuple[int, float] | None:
+    """Write the PDF from chunks; (pages, gutter), or None if this book is laid out whole.
+
+    A book lays out in chunks when its chapters open on right-hand pages and its stylesheet
+    numbers the contents only with target-counter(attr(...), page): then each chunk is
+    independent but for its first folio, which the workers agree on as they go.
+    """
+    settings: PrintSettings = context.settings
+    if settings.chapter_start != "right":
+        return None
+    rewritten = rewrite_contents_css(theme_css)
+    if rewritten is None:
+        return None
+    css, attributes = rewritten
+    split = split_book(html, book, attributes)
+    if split is None or len(split.body) < 2:  # a short book: one layout is quicker
+        return None
+    root = cache_dir(context.book_root)
+    cache = ChunkCache(root)
+    variant = settings.pdf_variant if settings.profile == "print" else ""
+    identifier = book.metadata.identifier.encode("utf-8")
+    environment = _environment(book, theme, variant, identifier)
+    gutter = gutter_for(_guess_pages(root, split, settings.width, settings.height), settings)
+    with _Runner(context, theme, split, cache, variant, identifier) as runner:
+        for _ in range(max_layouts):
+            sheets = (css, geometry_css(book, settings, gutter))
+            base = chunk_key(environment, *sheets)
+            started = time.perf_counter()
+            body = runner.body(base, sheets)
+            laid_out = time.perf_counter()
+            front = runner.front(base, sheets, body)
+            LOG.debug("gutter %g: body %.2f s (%s), front %.2f s", gutter, laid_out - started,
+                      ", ".join(f"{p.facts.seconds:.1f}" for p in body),
+                      time.perf_counter() - laid_out)
+            pieces = [Piece(front.pdf, front.facts), *body]
+            total = _total(pieces)
+            needed = gutter_for(total, settings)
+            if needed == gutter:
+                break
+            gutter = needed
+        started = time.perf_counter()
+        pages = join(pieces, target)
+        LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
+    cache.prune()
+    with contextlib.suppress(OSError):
+        (root / PAGES_RECORD).write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    return pages, gutter
+
+
+class _Runner:
+    """Runs chunk jobs: in worker processes, or in this one for a single worker or chunk."""
+
+    def __init__(self, context: RenderContext, theme: Theme, split: SplitBook, cache: ChunkCache,
+                 variant: str, identifier: bytes):
+        self.context, self.split, self.cache = context, split, cache
+        self.allowed = (context.book_root, *theme.folders)
+        self.variant, self.identifier = variant, identifier
+        self.workers = min(worker_count(context.jobs), len(split.body))
+        self.pool: ProcessPoolExecutor | None = None
+        self.stack = contextlib.ExitStack()
+        self.chapters = sum(c.chapters for c in split.body)
+        self.bar: Any = None
+
+    def __enter__(self) -> _Runner:
+        self.work = self._work_dir()
+        n = len(self.split.body)
+        if self.workers > 1:
+            context = fork_context()
+            self.counts: Any = context.Array("i", n, lock=False)
+            self.condition: Any = context.Condition()
+            self.queue: Any = context.Queue()
+            self.pool = self.stack.enter_context(ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=start_worker,
+                initargs=(self.counts, self.condition, self.queue)))
+        else:
+            self.counts = [-1] * n
+            self.condition = threading.Condition()
+            self.queue = None
+        start_worker(self.counts, self.condition, None)  # a lone chunk is laid out right here
+        if self.context.progress and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = self.stack.enter_context(tqdm(
+                total=self.chapters, unit="chapter", desc="PDF", leave=False, file=sys.stderr,
+                bar_format="{desc} {bar} {n_fmt}/{total_fmt} chapters, {postfix} [{elapsed}]"))
+            self.bar.set_postfix_str("0 pages")
+        self.pages_done = 0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stack.close()
+
+    def _work_dir(self) -> Path:
+        if self.cache.folder is not None:
+            with contextlib.suppress(OSError):
+                self.cache.folder.mkdir(parents=True, exist_ok=True)
+                return self.cache.folder
+        self.cache.folder = None  # a folder we cannot write: no cache this time
+        return Path(self.stack.enter_context(tempfile.TemporaryDirectory(prefix="octavo-")))
+
+    def body(self, base: str, sheets: tuple[str, str]) -> list[Piece]:
+        """Every body chunk's PDF and facts, from the cache or laid out, with its folios."""
+        chunks = self.split.body
+        keys = [chunk_key(base, chunk.html) for chunk in chunks]
+        known = [self.cache.known_pages(key) for key in keys]
+        for i, pages in enumerate(known):
+            self.counts[i] = -1 if pages is None else pages
+        done: dict[int, tuple[Path, ChunkResult]] = {}
+        first_wave = [i for i, pages in enumerate(known) if pages is None]
+        for i, found in self._run([(i, keys[i], chunks[i], None) for i in first_wave], sheets):
+            done[i] = found
+        counts = [self.counts[i] for i in range(len(chunks))]
+        offsets = [body_offset(0, counts[:i]) for i in range(len(chunks))]
+        second_wave = []
+        for i, key in enumerate(keys):
+            if i in done:
+                continue
+            hit = self.cache.get(key, offsets[i])
+            if hit is not None:
+                done[i] = (hit[0], _facts(hit[1]))
+                self._progress(chunks[i].chapters, done[i][1].pages)
+            else:
+                second_wave.append((i, key, chunks[i], offsets[i]))
+        for i, found in self._run(second_wave, sheets):
+            done[i] = found
+        return [Piece(*done[i]) for i in range(len(chunks))]
+
+    def front(self, base: str, sheets: tuple[str, str], body: list[Piece]) -> Piece:
+        """The front matter, its contents numbered from where the body's chapters fell."""
+        numbers: dict[str, tuple[int, bool]] = {}
+        for piece in body:
+            for name, (page, _x, _y) in piece.facts.anchors.items():
+                numbers.setdefault(name, (piece.facts.offset + page + 1, False))
+        attributes = self.split.link_attributes
+        html = number_contents(self.split.front.html, numbers, attributes)
+        pdf, facts = self._single(base, html, sheets)
+        for name, (page, _x, _y) in facts.anchors.items():  # contents entries of the front
+            numbers[name] = (page + 1, True)
+        again = number_contents(self.split.front.html, numbers, attributes)
+        if again != html:
+            pdf, facts = self._single(base, again, sheets)
+        return Piece(pdf, facts, right=False)
+
+    def _single(self, base: str, html: str, sheets: tuple[str, str]) -> tuple[Path, ChunkResult]:
+        key = chunk_key(base, html)
+        hit = self.cache.get(key, 0)
+        if hit is not None:
+            return hit[0], _facts(hit[1])
+        chunk = Chunk(html, chapters=0)
+        return next(iter(self._run([(-1, key, chunk, 0)], sheets)))[1]
+
+    def _job(self, index: int, key: str, chunk: Chunk, offset: int | None,
+             sheets: tuple[str, str]) -> ChunkJob:
+        return ChunkJob(index=index, html=chunk.html,
+                        base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
+                        allowed=self.allowed, target=self.work / f".{key}.{index}.{os.getpid()}.rendering",
+                        identifier=self.identifier, variant=self.variant, offset=offset)
+
+    def _run(self, jobs: list[tuple[int, str, Chunk, int | None]],
+             sheets: tuple[str, str]) -> Iterator[tuple[int, tuple[Path, ChunkResult]]]:
+        """Lay out `jobs` (index, key, chunk, offset), cache each, yield (index, (pdf, facts))."""
+        made = [(index, key, chunk, self._job(index, key, chunk, offset, sheets))
+                for index, key, chunk, offset in jobs]
+        if self.pool is None or len(made) < 2:
+            for index, key, chunk, job in made:
+                result = render_chunk(job)
+                self._progress(chunk.chapters, result.pages)
+                yield index, (self._keep(key, job, result), result)
+            return
+        futures: dict[Future[ChunkResult], tuple[int, str, Chunk, ChunkJob]] = {
+            self.pool.submit(render_chunk, job): (index, key, chunk, job)
+            for index, key, chunk, job in made}
+        by_index = {index: chunk for index, _key, chunk, _job in made}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
+            self._drain(by_index)
+            failed = [f for f in finished if f.exception() is not None]
+            if failed:
+                for future in pending:
+                    future.cancel()
+                errors = [f.exception() for f in failed]
+                raise next((e for e in errors if not isinstance(e, ChunkAborted)), errors[0])  # type: ignore[misc]
+        self._drain(by_index)
+        for future, (index, key, _chunk, job) in futures.items():
+            result = future.result()
+            yield index, (self._keep(key, job, result), result)
+
+    def _keep(self, key: str, job: ChunkJob, result: ChunkResult) -> Path:
+        return self.cache.put(key, result.offset, job.target, asdict(result))
+
+    def _drain(self, by_index: dict[int, Chunk]) -> None:
+        while True:
+            try:
+                index, pages = self.queue.get_nowait()
+            except queue.Empty:
+                return
+            chunk = by_index.get(index)
+            self._progress(chunk.chapters if chunk else 0, pages)
+
+    def _progress(self, chapters: int, pages: int) -> None:
+        self.pages_done += pages
+        if self.bar is not None:
+            self.bar.update(chapters)
+            self.bar.set_postfix_str(f"{self.pages_done} pages")
+
+
+def _facts(data: dict[str, Any]) -> ChunkResult:
+    return ChunkResult(
+        pages=int(data["pages"]), offset=int(data["offset"]),
+        anchors={k: (int(v[0]), float(v[1]), float(v[2])) for k, v in data["anchors"].items()},
+        bookmarks=[(int(p), int(level), str(label), float(x), float(y), str(state))
+                   for p, level, label, x, y, state in data["bookmarks"]],
+        links=[(int(p), str(t), float(a), float(b), float(c), float(d))
+               for p, t, a, b, c, d in data["links"]],
+    )
+
+
+def _total(pieces: list[Piece]) -> int:
+    """The joined book's page count: each right-opening chunk after an odd count gets a verso."""
+    total = 0
+    for piece in pieces:
+        if piece.right and total % 2 == 1:
+            total += 1
+        total += piece.facts.pages
+    return total
+
+
+def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> str:
+    """What changes every chunk's pages besides its HTML and the stylesheets."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for part in (code_fingerprint(), weasyprint.__version__, variant, identifier.decode()):
+        digest.update(part.encode("utf-8") + b"\0")
+    for folder in theme.folders:  # fonts and images the theme's CSS refers to
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path).encode() + b"\0" + file_digest(path).encode())
+    for image in book.images:
+        data = image.data if image.data is not None else image.source.read_bytes()
+        digest.update(image.href.encode() + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _guess_pages(root: Path, split: SplitBook, width: float, height: float) -> int:
+    """The last build's page count, or one from the length of the text."""
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        return int(json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))["pages"])
+    per_page = CHARS_PER_PAGE * (width * height) / 54
+    return int(split.text_chars / per_page) + 10

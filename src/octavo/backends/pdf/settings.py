@@ -1,0 +1,107 @@
+"""The [print] table of book.toml: the print PDF's page geometry and conventions, validated."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from octavo.backends.base import Problem
+
+PRINT_KEYS = (
+    "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
+    "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head",
+)
+MARGIN_KEYS = ("top", "bottom", "outside")
+# Trim sizes in inches (width, height).
+TRIMS = {"5x8": (5.0, 8.0), "5.25x8": (5.25, 8.0), "5.5x8.5": (5.5, 8.5), "6x9": (6.0, 9.0),
+         "a5": (148 / 25.4, 210 / 25.4)}
+_UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """The print PDF's page geometry and conventions; lengths in inches."""
+
+    width: float = 6.0
+    height: float = 9.0
+    top: float = 0.75
+    bottom: float = 0.75
+    outside: float = 0.5
+    gutter: float | None = None  # None: from the page count (print-on-demand minimums)
+    chapter_start: str = "right"  # or "any"
+    profile: str = "reading"  # or "print" (no bookmarks or links; for the print shop)
+    bleed: bool = False
+    pdf_variant: str = ""  # "" or "pdf/x-4"
+    drop_caps: bool | None = None  # None: as the theme says
+    small_caps: bool | None = None  # None: as the theme says
+    folio_position: str = "bottom"  # or "top" (the outside top corner)
+    running_head: str = "author"  # left-hand pages: "author" or "title"
+
+
+def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
+    """PrintSettings from the [print] table's values; each bad value is reported to `problem`."""
+    values: dict[str, Any] = {}
+
+    def length(key: str, value: Any) -> float | None:
+        try:
+            return parse_length(value)
+        except ValueError:
+            problem(key, f"{value!r} is not a length such as \"0.75in\" or \"20mm\"")
+            return None
+
+    trim = data.get("trim")
+    if trim is not None:
+        key = str(trim).lower().replace(" ", "").replace("×", "x")
+        if key in TRIMS:
+            values["width"], values["height"] = TRIMS[key]
+        elif re.fullmatch(r"\d+(\.\d+)?x\d+(\.\d+)?", key):
+            values["width"], values["height"] = (float(v) for v in key.split("x"))
+        else:
+            problem("trim", f"{trim!r} is not one of {', '.join(TRIMS)} or WIDTHxHEIGHT in inches")
+    for key in ("width", "height"):
+        if key in data and (value := length(key, data[key])) is not None:
+            values[key] = value
+    margins = data.get("margins", {})
+    if not isinstance(margins, dict):
+        problem("margins", 'must be a table, e.g. margins = { top = "0.75in" }')
+        margins = {}
+    for key, value in margins.items():
+        if key not in MARGIN_KEYS:
+            problem(f"margins.{key}", f"unknown margin; use {', '.join(MARGIN_KEYS)} and gutter")
+        elif (inches := length(f"margins.{key}", value)) is not None:
+            values[key] = inches
+    gutter = data.get("gutter", "auto")
+    if gutter != "auto" and (inches := length("gutter", gutter)) is not None:
+        values["gutter"] = inches
+    choices = {"chapter_start": ("right", "any"), "profile": ("reading", "print"),
+               "pdf_variant": ("", "pdf/x-4"), "folio_position": ("bottom", "top"),
+               "running_head": ("author", "title")}
+    for key, allowed in choices.items():
+        if key in data:
+            if data[key] not in allowed:
+                problem(key, f"must be one of {', '.join(repr(a) for a in allowed)}")
+            else:
+                values[key] = data[key]
+    for key in ("bleed", "drop_caps", "small_caps"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                problem(key, "must be true or false")
+            else:
+                values[key] = data[key]
+    settings = PrintSettings(**values)
+    if settings.outside < 0.25:
+        problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")
+    if settings.width <= 2 * settings.outside or settings.height <= settings.top + settings.bottom:
+        problem("margins", "leave no room for text on the page")
+    return settings
+
+
+def parse_length(value: Any) -> float:
+    """A length in inches from "0.75in", "20mm", "1.5cm", "54pt" or a number of inches."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*", str(value))
+    if not match:
+        raise ValueError(value)
+    return float(match.group(1)) * _UNITS[match.group(2)]

@@ -1,0 +1,225 @@
+"""Lays out one chunk of the print book with WeasyPrint, in a worker process, and writes its PDF."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+WAIT_STEP = 0.2  # seconds between looks at whether a worker should give up waiting
+
+
+class ChunkAborted(Exception):
+    """An earlier chunk failed, so this one's page numbers can never be known."""
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """What a worker needs to lay out and write one chunk."""
+
+    index: int  # in the shared page counts; -1 for a chunk laid out on its own (the front)
+    html: str
+    base_url: str
+    stylesheets: tuple[str, ...]  # the theme's print.css, then the page geometry
+    allowed: tuple[Path, ...]  # the folders WeasyPrint may read
+    target: Path  # where the PDF goes
+    identifier: bytes
+    variant: str = ""
+    offset: int | None = 0  # added to every folio; None: known once the earlier chunks are laid out
+    pages_before: int = 0  # for an unknown offset: pages of the body before the shared counts
+
+
+@dataclass
+class ChunkResult:
+    """A chunk's PDF and what the join needs to know about its pages (PDF coordinates)."""
+
+    pages: int
+    offset: int
+    anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    bookmarks: list[tuple[int, int, str, float, float, str]] = field(default_factory=list)
+    links: list[tuple[int, str, float, float, float, float]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# Set in each worker by `start_worker`: the page counts of the chunks laid out so far (-1:
+# not yet, -2: failed), the condition that announces a new count, and the progress queue.
+_shared: dict[str, Any] = {}
+
+
+def start_worker(counts: Any, condition: Any, progress: Any) -> None:
+    """Initialise a worker process: remember the shared state, hook the folio counter."""
+    _shared.update(counts=counts, condition=condition, progress=progress)
+    _hook_folios()
+
+
+def render_chunk(job: ChunkJob) -> ChunkResult:
+    """Lay out `job`'s HTML, learn its folio offset, write its PDF; report progress."""
+    started = time.perf_counter()
+    try:
+        result = _render(job)
+    except BaseException:
+        _publish(job.index, -2)
+        raise
+    result.seconds = time.perf_counter() - started
+    progress = _shared.get("progress")
+    if progress is not None:
+        progress.put((job.index, result.pages))
+    return result
+
+
+def _render(job: ChunkJob) -> ChunkResult:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
+    from octavo.errors import BuildError
+
+    try:
+        return _lay_out(job, HTML, CSS, FontConfiguration, BookFetcher, failures_raised)
+    except FatalURLFetchingError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFetcher: Any,  # noqa: N803
+             failures_raised: Any) -> ChunkResult:
+
+    fetcher = BookFetcher(list(job.allowed))
+    fonts = FontConfiguration()
+    state: dict[str, Any] = {"offset": job.offset, "job": job}
+    with failures_raised():
+        stylesheets = [CSS(string=css, url_fetcher=fetcher, font_config=fonts)
+                       for css in job.stylesheets]
+        document_html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+        _folio_state.update(state)
+        try:
+            document = document_html.render(stylesheets=stylesheets, font_config=fonts)
+        finally:
+            offset = _folio_state.get("offset")
+            announced = _folio_state.get("announced", False)
+            _folio_state.clear()
+        if not announced:  # the hook did not run: announce the page count now
+            offset = _wait_for_offset(job, len(document.pages))
+        result = _describe(document, offset)
+        _drop_links_out(document, result)
+        document.write_pdf(job.target, pdf_variant=job.variant or None,
+                           pdf_identifier=job.identifier,
+                           pdf_version="1.7" if not job.variant else None)
+    return result
+
+
+def _describe(document: Any, offset: int) -> ChunkResult:
+    """The chunk's anchors, bookmarks and links, with positions as the PDF has them."""
+    scale = 0.75  # CSS px to PDF points, as WeasyPrint writes them
+    result = ChunkResult(pages=len(document.pages), offset=offset)
+    for number, page in enumerate(document.pages):
+        height = page.height * scale
+        for name, (x, y, _w, _h) in page.anchors.items():
+            result.anchors.setdefault(name, (number, x * scale, height - y * scale))
+        for level, label, (x, y), state in page.bookmarks:
+            result.bookmarks.append((number, level, label, x * scale, height - y * scale,
+                                     state))
+    return result
+
+
+def _drop_links_out(document: Any, result: ChunkResult) -> None:
+    """Take links to anchors in other chunks off the pages; the join puts them back."""
+    scale = 0.75
+    for number, page in enumerate(document.pages):
+        height = page.height * scale
+        kept = []
+        for link in page.links:
+            kind, target, rect, _box = link
+            if kind == "internal" and target not in result.anchors:
+                x1, y1, x2, y2 = rect
+                result.links.append((number, target, x1 * scale, height - y1 * scale,
+                                     x2 * scale, height - y2 * scale))
+            else:
+                kept.append(link)
+        page.links = kept
+
+
+# The folio hook: WeasyPrint makes the margin boxes (running heads, folios) once every page is
+# laid out. A chunk's folios are its own page numbers plus the pages before it, which are known
+# only when the earlier chunks are laid out: the hook waits for them at that moment.
+_folio_state: dict[str, Any] = {}
+
+
+def _hook_folios() -> None:
+    import weasyprint.layout as layout
+
+    if getattr(layout.make_margin_boxes, "octavo_hook", False):
+        return
+    original = layout.make_margin_boxes
+
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        """WeasyPrint's, with the page counter moved on by the chunk's offset."""
+        if _folio_state:
+            if not _folio_state.get("announced"):
+                pages = len(context.page_maker) - 1
+                _folio_state["offset"] = _wait_for_offset(_folio_state["job"], pages)
+                _folio_state["announced"] = True
+            offset = _folio_state["offset"]
+            if offset:
+                counters = dict(state[1])
+                page_counter = list(counters.get("page", [0]))
+                page_counter[-1] += offset
+                counters["page"] = page_counter
+                state = (state[0], counters, *state[2:])
+        return original(context, page, state)
+
+    make_margin_boxes.octavo_hook = True  # type: ignore[attr-defined]
+    layout.make_margin_boxes = make_margin_boxes
+
+
+def _publish(index: int, pages: int) -> None:
+    counts, condition = _shared.get("counts"), _shared.get("condition")
+    if counts is None or index < 0:
+        return
+    with condition:
+        counts[index] = pages
+        condition.notify_all()
+
+
+def _wait_for_offset(job: ChunkJob, pages: int) -> int:
+    """Announce this chunk's page count; wait for the earlier chunks' to number its pages."""
+    if job.offset is not None:
+        _publish(job.index, pages)
+        return job.offset
+    counts, condition = _shared["counts"], _shared["condition"]
+    with condition:
+        counts[job.index] = pages
+        condition.notify_all()
+        while True:
+            earlier = counts[: job.index]
+            if any(c == -2 for c in earlier):
+                raise ChunkAborted(f"chunk {job.index}: an earlier chunk failed")
+            if all(c >= 0 for c in earlier):
+                break
+            condition.wait(WAIT_STEP)
+    return body_offset(job.pages_before, list(earlier))
+
+
+def body_offset(pages_before: int, counts: list[int]) -> int:
+    """The pages of the body before a chunk: each chunk opens on a right-hand (odd) page."""
+    total = pages_before
+    for count in counts:
+        total += count + count % 2
+    return total
+
+
+def worker_count(jobs: int | None) -> int:
+    """How many worker processes: as asked, else one per CPU, at most 4."""
+    if jobs is not None:
+        return max(1, jobs)
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
+def fork_context() -> multiprocessing.context.BaseContext:
+    """Fork where there is fork (workers start warm, no re-import); spawn elsewhere."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -1,0 +1,115 @@
+"""Every word of the manuscript in the EPUB and in the PDF, in order: where they part, if they do."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from octavo import xhtml
+from octavo.checks.findings import Finding, Report
+from octavo.checks.pdfread import PdfPage
+from octavo.model import Book, Chapter, Part
+from octavo.text import letters
+
+
+def check_words(book: Book, epub: Path, pages: list[PdfPage], report: Report) -> None:
+    """Every word of the book in the EPUB and the PDF, in order; footnotes apart in the PDF."""
+    everything, body, notes = [], [], []
+    for item in book.items():
+        title = [(item.title, w) for w in item.title.split()] if _shows_title(item) else []
+        whole, main, noted = _words(item)
+        everything += title + [(item.title, w) for w in whole]
+        body += title + [(item.title, w) for w in main]
+        notes += [(item.title, w) for w in noted]
+    epub_text = letters(_epub_text(epub))
+    pdf_text = letters("\n".join(p.body for p in pages))
+    total = len(everything)
+    for name, text, expected, window in (("EPUB", epub_text, everything, 2000),
+                                         ("PDF", pdf_text, body, 8000),
+                                         ("PDF footnotes", pdf_text, notes, None)):
+        missing = _first_missing(expected, text, window)
+        if missing is not None:
+            report.findings.append(Finding("error", "words", f"{name} parts from the manuscript: "
+                                           f"{missing}"))
+    lost = [f for f in report.findings if f.check == "words"]
+    report.facts.append(("words", f"{total:,} words in the manuscript; "
+                         + ("all in the EPUB and the PDF, in order" if not lost
+                            else f"{len(lost)} place(s) where the files differ")))
+
+
+def _shows_title(item: Chapter | Part) -> bool:
+    return isinstance(item, Part) or item.show_title
+
+
+def _words(item: Chapter | Part) -> tuple[list[str], list[str], list[str]]:
+    """The words of a chapter: all, outside footnotes, inside footnotes (note numbers left out)."""
+    if not item.html:
+        return [], [], []
+    root = xhtml.fragment_root(item.html)
+    for el in list(root.iter()):
+        classes = (el.get("class") or "").split() if isinstance(el.tag, str) else []
+        if "noteref-mark" in classes or "footnote-number" in classes:
+            _remove(el)
+    whole = " ".join(root.itertext()).split()
+    noted: list[str] = []
+    for aside in list(root.iter(f"{{{xhtml.XHTML_NS}}}aside")):
+        noted += " ".join(aside.itertext()).split()
+        _remove(aside)
+    return whole, " ".join(root.itertext()).split(), noted
+
+
+def _remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (el.tail or "")
+    else:
+        parent.text = (parent.text or "") + (el.tail or "")
+    parent.remove(el)
+
+
+def _epub_text(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as zf:
+        opf_name = next(n for n in zf.namelist() if n.endswith(".opf"))
+        opf = etree.fromstring(zf.read(opf_name))
+        ns = {"opf": "http://www.idpf.org/2007/opf"}
+        hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", ns)}
+        base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
+        texts = []
+        for ref in opf.iterfind(".//opf:spine/opf:itemref", ns):
+            doc = etree.fromstring(zf.read(base + hrefs[ref.get("idref")]))
+            texts.append(" ".join(doc.itertext()))
+        return "\n".join(texts)
+
+
+def _first_missing(expected: list[tuple[str, str]], stream: str, window: int | None = None) -> str | None:
+    """None when every word is in `stream` in order; else where the two part, with context.
+
+    With a `window`, each word must come within that many letters of the one before (a
+    page's running head, folio and footnotes lie between); a word whose first letter is
+    elsewhere (a drop cap is drawn before the chapter title) is found without it.
+    """
+    position = 0
+    for index, (chapter, word) in enumerate(expected):
+        token = letters(word)
+        if not token:
+            continue
+        if len(token) == 1:  # "A" or "I": only just here, or it is a drop cap drawn elsewhere
+            found = stream.find(token, position, position + 3)
+            position = found + 1 if found >= 0 else position
+            continue
+        end = None if window is None else position + window + len(token)
+        found, length = stream.find(token, position, end), len(token)
+        if len(token) > 1:
+            cut = stream.find(token[1:], position, end)
+            if cut >= 0 and (found < 0 or cut < found):
+                found, length = cut, len(token) - 1
+        if found < 0:
+            context = " ".join(w for _, w in expected[max(0, index - 4): index + 5])
+            return f"in {chapter!r}, word {word!r} is missing or out of order, near “{context}”"
+        position = found + length
+    return None

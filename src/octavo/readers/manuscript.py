@@ -1,0 +1,203 @@
+"""Turns the manuscript folder into front matter, parts, chapters and back matter."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from octavo.errors import ManuscriptError
+from octavo.model import BACK_MATTER, FRONT_MATTER, Chapter, Image, Part
+from octavo.readers import reader_for, suffixes_named
+from octavo.readers.base import ReadContext, Section, SourceDoc
+from octavo.text import natural_key, relative_name
+
+_PART_TITLE = re.compile(r"^(part|book|volume|epoch)\b", re.IGNORECASE)
+_KIND_ALIASES = {
+    "acknowledgments": "acknowledgements",
+    "about-the-author": "about-the-author",
+    "about": "about-the-author",
+    "author": "about-the-author",
+    "also-by-the-author": "also-by",
+    "introduction": "foreword",
+    "chapter": "chapter",
+    "part": "part",
+}
+KINDS = FRONT_MATTER + BACK_MATTER + ("chapter", "part")
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """What the readers found: the matter, the body, the images, and a summary for the user."""
+
+    front: tuple[Chapter, ...]
+    body: tuple[Chapter | Part, ...]
+    back: tuple[Chapter, ...]
+    images: tuple[Image, ...]
+    first_heading: str | None
+    summary: str
+
+
+def manuscript_files(folder: Path, shown: str, context: ReadContext) -> list[Path]:
+    """The readable files of the manuscript folder, in natural file-name order."""
+    if not folder.is_dir():
+        raise ManuscriptError("manuscript folder not found; put your chapters there", shown)
+    files = []
+    for path in sorted(folder.iterdir(), key=lambda p: natural_key(p.name)):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if reader_for(path) is not None:
+            if not path.resolve().is_relative_to(context.root.resolve()):
+                raise ManuscriptError("refused: a link to a file outside the book folder",
+                                      _shown(path, context))
+            files.append(path)
+        else:
+            context.diagnostics.warn(f"ignored: not a {suffixes_named()} file", _shown(path, context))
+    if not files:
+        raise ManuscriptError(f"no chapters found: add {suffixes_named()} files", shown)
+    return files
+
+
+def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
+    """Read every manuscript file and arrange the sections into matter, parts and chapters."""
+    files = manuscript_files(folder, _shown(folder, context), context)
+    context.sources.update({p.resolve(): _shown(p, context) for p in files})
+    docs = [_read(p, _shown(p, context), context) for p in files]
+    level = chapter_level(docs)
+    front: list[Chapter] = []
+    body: list[Chapter | Part] = []
+    back: list[Chapter] = []
+    part: Part | None = None
+    # A book title the source states (a Gutenberg header) beats the first heading.
+    first_heading = next((str(d.meta["book_title"]) for d in docs if "book_title" in d.meta),
+                         None) or next((d.headings[0][1] for d in docs if d.headings), None)
+
+    def close_part() -> None:
+        nonlocal part
+        if part is not None:
+            body.append(part)
+            part = None
+
+    for doc in docs:
+        kind = _kind(doc)
+        sections = doc.render(level)
+        if not sections:
+            raise ManuscriptError("empty chapter: the file has no text", doc.shown)
+        for index, section in enumerate(sections):
+            if _is_part(doc, kind, section, index, level, len(sections)):
+                close_part()
+                part = Part(title=section.title or str(doc.meta.get("title") or stem_title(doc.path)),
+                            html=section.html if section.has_text else "", source=doc.shown,
+                            anchor=section.anchor)
+                continue
+            chapter = _chapter(doc, section.kind or (kind if index == 0 else "chapter"), section)
+            if chapter.kind in FRONT_MATTER and not body and part is None:
+                front.append(chapter)
+            elif chapter.kind in BACK_MATTER:
+                close_part()
+                back.append(chapter)
+            elif part is not None:
+                part = dataclasses.replace(part, chapters=part.chapters + (chapter,))
+            else:
+                body.append(chapter)
+    close_part()
+    for item in body:
+        if isinstance(item, Part) and not item.chapters:
+            context.diagnostics.warn(f"part {item.title!r} has no chapters", item.source)
+    chapters = sum(len(i.chapters) if isinstance(i, Part) else 1 for i in body)
+    parts = sum(1 for i in body if isinstance(i, Part))
+    summary = f"{chapters} chapter{'s' * (chapters != 1)}"
+    if parts:
+        summary += f" in {parts} part{'s' * (parts != 1)}"
+    extra = len(front) + len(back)
+    if extra:
+        summary += f", {extra} front/back matter section{'s' * (extra != 1)}"
+    summary += f" from {files[0].name}" if len(files) == 1 else f" from {len(files)} files"
+    return Manuscript(tuple(front), tuple(body), tuple(back),
+                      tuple(context.images.images.values()), first_heading, summary)
+
+
+def chapter_level(docs: list[SourceDoc]) -> int:
+    """The heading level that starts chapters; headings above it start parts.
+
+    Several files: the level most files open with. One file: its highest level, unless
+    every heading there is named like a part ("Part One", "Book II") and a level below exists.
+    """
+    openings = [d.headings[0][0] for d in docs if d.headings and _kind(d) != "part"]
+    if len(docs) > 1 and openings:
+        counts = Counter(openings)
+        best = max(counts.values())
+        return max(level for level, n in counts.items() if n == best)
+    levels = sorted({h[0] for d in docs for h in d.headings})
+    if not levels:
+        return 1
+    top = levels[0]
+    tops = [h[1] for d in docs for h in d.headings if h[0] == top]
+    if top + 1 in levels and all(_PART_TITLE.match(t) for t in tops):
+        return top + 1
+    return top
+
+
+def _is_part(doc: SourceDoc, kind: str, section: Section, index: int, level: int,
+             count: int) -> bool:
+    if section.level is not None and section.level < level:
+        return True
+    if index == 0 and kind == "part":
+        return True
+    # A file that holds nothing but a heading named like a part ("Part Two").
+    return (index == 0 and count == 1 and section.level == level and not section.has_text
+            and bool(_PART_TITLE.match(section.title)))
+
+
+def _chapter(doc: SourceDoc, kind: str, section: Section) -> Chapter:
+    title = section.title
+    show_title = True
+    if not title:
+        meta_title = doc.meta.get("title")
+        if isinstance(meta_title, str) and meta_title.strip():
+            title = meta_title.strip()
+        elif kind != "chapter":
+            title = {"titlepage": "Title Page"}.get(kind) or kind.replace("-", " ").title()
+            show_title = kind not in ("dedication", "epigraph", "titlepage")
+        else:
+            title = ""  # filled in later: the book title, or the file name
+    if not section.has_text:
+        what = f"chapter {title!r}" if title else "chapter"
+        raise ManuscriptError(f"empty {what}: a heading with no text under it", doc.shown,
+                              section.line)
+    return Chapter(title=title, html=section.html, source=doc.shown, kind=kind,
+                   show_title=show_title, anchor=section.anchor)
+
+
+def _kind(doc: SourceDoc) -> str:
+    declared = doc.meta.get("type")
+    if isinstance(declared, str) and declared.strip():
+        value = declared.strip().lower().replace(" ", "-").replace("_", "-")
+        value = _KIND_ALIASES.get(value, value)
+        if value not in KINDS:
+            raise ManuscriptError(
+                f"front matter type: {declared!r} is not one of {', '.join(KINDS)}", doc.shown, 2
+            )
+        return value
+    stem = re.sub(r"^[\d\s._-]+", "", doc.path.stem).lower().replace("_", "-").replace(" ", "-")
+    stem = _KIND_ALIASES.get(stem, stem)
+    return stem if stem in FRONT_MATTER + BACK_MATTER else "chapter"
+
+
+def _read(path: Path, shown: str, context: ReadContext) -> SourceDoc:
+    reader = reader_for(path)
+    assert reader is not None  # manuscript_files keeps only files a reader reads
+    return reader.read(path, shown, context)
+
+
+def stem_title(source: Path) -> str:
+    """A title made from a file name: "03-the-storm.md" -> "The storm"."""
+    stem = re.sub(r"^[\d\s._-]+", "", source.stem).replace("-", " ").replace("_", " ")
+    return stem.strip().capitalize() or source.stem
+
+
+def _shown(path: Path, context: ReadContext) -> str:
+    """A path as messages show it: relative to the book folder."""
+    return relative_name(path, context.root.resolve())

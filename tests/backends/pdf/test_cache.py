@@ -1,0 +1,127 @@
+"""The chunk cache: never reused across versions, themes or settings; bad entries rebuilt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_parallel import multi_chapter_book, page_texts
+
+import octavo.backends.pdf.chunks
+import octavo.backends.pdf.parallel
+import octavo.uptodate
+from octavo.backends.pdf.cache import ChunkCache, chunk_key
+from octavo.build import build
+from octavo.diagnostics import Diagnostics
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Chunks laid out in this process (jobs=1), by index; the front chunk is -1."""
+    calls: list[int] = []
+    original = octavo.backends.pdf.parallel.render_chunk
+
+    def render_chunk(job):  # type: ignore[no-untyped-def]
+        calls.append(job.index)
+        return original(job)
+
+    monkeypatch.setattr(octavo.backends.pdf.parallel, "render_chunk", render_chunk)
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 4000)
+    return calls
+
+
+def body_renders(calls: list[int]) -> int:
+    return len([c for c in calls if c >= 0])
+
+
+def test_entry_round_trip_and_corruption(tmp_path: Path) -> None:
+    cache = ChunkCache(tmp_path)
+    rendered = tmp_path / "x.pdf"
+    rendered.write_bytes(b"%PDF-1.7 pages")
+    key = chunk_key("html", "css")
+    cache.put(key, 4, rendered, {"pages": 3, "offset": 4})
+    assert cache.known_pages(key) == 3
+    found = cache.get(key, 4)
+    assert found is not None and found[0].read_bytes() == b"%PDF-1.7 pages"
+    assert cache.get(key, 6) is None  # another first folio is another entry
+    found[0].write_bytes(b"%PDF-1.7 pag")  # half-written
+    assert cache.get(key, 4) is None
+    assert not cache.path(key, 4).exists()  # removed, to be rendered again
+    assert chunk_key("html", "css") != chunk_key("html", "css2")
+
+
+def test_corrupt_or_half_written_entry_is_rebuilt(make_book, counted) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), jobs=1)
+    first = pdf.read_bytes()
+    entries = sorted((root / ".octavo-cache" / "pdf").glob("*.pdf"))
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # a chunk cut short
+    json_entry = entries[1].with_suffix(".json")
+    json_entry.write_text('{"pages": 3, "sha2')  # facts cut short
+    counted.clear()
+    build(root, Diagnostics(), jobs=1)
+    assert 1 <= len(counted) <= 2  # only the two damaged chunks
+    assert pdf.read_bytes() == first
+
+
+def test_deleting_the_cache_changes_nothing_but_the_time(make_book, counted) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), jobs=1)
+    first = pdf.read_bytes()
+    counted.clear()
+    build(root, Diagnostics(), jobs=1)
+    assert counted == []  # all from the cache
+    assert pdf.read_bytes() == first
+    shutil.rmtree(root / ".octavo-cache")
+    build(root, Diagnostics(), jobs=1)
+    assert body_renders(counted) >= 4
+    assert pdf.read_bytes() == first
+
+
+def test_editing_one_chapter_lays_out_only_its_chunk(make_book, counted) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=1)
+    chapter = root / "manuscript" / "10-chapter.md"
+    chapter.write_text(chapter.read_text().replace("Chapter 10", "Chapter Ten"))
+    counted.clear()
+    build(root, Diagnostics(), jobs=1)
+    assert body_renders(counted) == 1
+    assert "Chapter Ten" in "".join(page_texts(root / "dist" / "chunked.pdf"))
+
+
+def test_another_version_theme_or_setting_never_reuses_an_entry(make_book, counted,  # type: ignore[no-untyped-def]
+                                                                monkeypatch) -> None:
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=1)
+    chunks = body_renders(counted)
+
+    counted.clear()  # another Octavo
+    monkeypatch.setattr(octavo.uptodate, "_code", "another-version")
+    build(root, Diagnostics(), jobs=1)
+    assert body_renders(counted) == chunks
+
+    counted.clear()  # another theme
+    build(root, Diagnostics(), theme_name="modern", jobs=1)
+    assert body_renders(counted) >= chunks - 1
+
+    counted.clear()  # another setting: running heads show the title
+    toml = root / "book.toml"
+    toml.write_text(toml.read_text() + '[print]\nrunning_head = "title"\n')
+    build(root, Diagnostics(), jobs=1)
+    assert body_renders(counted) >= chunks - 1
+    texts = page_texts(root / "dist" / "chunked.pdf")
+    assert not any("Ada Writer" in t for t in texts[20:])
+
+
+def test_a_font_changed_in_the_theme_is_a_new_entry(make_book, counted) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=1)
+    styles = root / "styles" / "classic"
+    styles.mkdir(parents=True)
+    (styles / "extra-print.css").write_text("p { letter-spacing: 0.01em; }\n")
+    counted.clear()
+    build(root, Diagnostics(), jobs=1)
+    assert body_renders(counted) >= 4

@@ -1,0 +1,139 @@
+"""A parallel, a cached and a one-shot build of one book give the same pages, page by page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+import octavo.backends.pdf.chunks
+from octavo.backends import RenderContext
+from octavo.backends.pdf import STYLESHEET
+from octavo.backends.pdf.compose import compose_html, theme_css
+from octavo.backends.pdf.layout import render_one_shot
+from octavo.build import build, load_book, source_epoch
+from octavo.diagnostics import Diagnostics
+from octavo.themes import load_theme
+
+TEXT = ("the quiet press kept its letters in drawers of oak and every night the printer "
+        "set a page by hand while the town slept and the river ran under the bridge")
+WORDS = TEXT.split(" ")
+
+
+def paragraph(seed: int, length: int = 90) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(length)).capitalize() + "."
+
+
+def chapter(n: int) -> str:
+    paragraphs = [paragraph(n * 10 + i, 60 + (n * 13 + i * 17) % 80) for i in range(8 + n % 5)]
+    paragraphs.insert(3, "* * *")
+    paragraphs[1] += f" A claim of chapter {n}.[^a]"
+    text = f"# Chapter {n}: {WORDS[n % len(WORDS)].title()}\n\n" + "\n\n".join(paragraphs)
+    if n == 3:
+        text += "\n\nSee [the last chapter](14-chapter.md) and [the preface](01-preface.md).\n"
+    return text + f"\n\n[^a]: The note of chapter {n}.\n"
+
+
+def multi_chapter_book(make_book, theme: str, extra_toml: str = "") -> Path:  # type: ignore[no-untyped-def]
+    files = {
+        "book.toml": ('[book]\ntitle = "Chunked"\nauthors = ["Ada Writer"]\nlanguage = "en"\n'
+                      f'[build]\nformats = ["pdf"]\ntheme = "{theme}"\n' + extra_toml),
+        "manuscript/00-dedication.md": "---\ntype: dedication\n---\n\nFor the printers.\n",
+        "manuscript/01-preface.md": "---\ntype: preface\n---\n\n# Preface\n\n"
+                                    + "\n\n".join(paragraph(i) for i in range(12)),
+        "manuscript/02-part-one.md": "---\ntype: part\n---\n\n# Part One\n",
+        "manuscript/08-part-two.md": "---\ntype: part\n---\n\n# Part Two\n",
+        "manuscript/15-afterword.md": "---\ntype: afterword\n---\n\n# Afterword\n\n"
+                                      + paragraph(99),
+    }
+    for n in (*range(3, 8), *range(9, 15)):
+        files[f"manuscript/{n:02d}-chapter.md"] = chapter(n)
+    return make_book(files)
+
+
+def page_texts(path: Path) -> list[str]:
+    document = pdfium.PdfDocument(path)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def outline(path: Path) -> list[tuple[str, int]]:
+    reader = PdfReader(str(path))
+    found: list[tuple[str, int]] = []
+
+    def walk(items: list) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    return found
+
+
+def links(path: Path) -> list[list[tuple[str, int]]]:
+    """Per page, each internal link's target page."""
+    reader = PdfReader(str(path))
+    names = reader.named_destinations
+    result = []
+    for page in reader.pages:
+        found = []
+        for annotation in page.get("/Annots") or []:
+            dest = annotation.get_object().get("/Dest")
+            if dest is not None:
+                found.append((str(dest), reader.get_destination_page_number(names[str(dest)])))
+        result.append(sorted(found))
+    return result
+
+
+PRINT_SHOP = '[print]\nprofile = "print"\nbleed = true\ntrim = "5x8"\n'
+
+
+@pytest.mark.parametrize(("theme", "extra_toml"), [("classic", ""), ("modern", ""),
+                                                   ("classic", PRINT_SHOP)])
+def test_parallel_cached_and_one_shot_builds_match_page_by_page(
+        make_book, monkeypatch, theme: str, extra_toml: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 4000)
+    root = multi_chapter_book(make_book, theme, extra_toml)
+    pdf = root / "dist" / "chunked.pdf"
+
+    build(root, Diagnostics(), jobs=2)
+    parallel = root / "parallel.pdf"
+    shutil.copy(pdf, parallel)
+    assert len(list((root / ".octavo-cache" / "pdf").glob("*.pdf"))) >= 4  # really in chunks
+
+    pdf.unlink()
+    build(root, Diagnostics(), jobs=2)  # every chunk from the cache
+    assert pdf.read_bytes() == parallel.read_bytes()
+
+    diagnostics = Diagnostics()
+    config, book = load_book(root, diagnostics)
+    loaded = load_theme(theme, root)
+    context = RenderContext(book_root=root, source_epoch=source_epoch(config),
+                            diagnostics=diagnostics, settings=config.settings["pdf"])
+    one_shot = root / "one-shot.pdf"
+    pages, _gutter = render_one_shot(book, loaded, one_shot, context,
+                                    compose_html(book, loaded, context),
+                                    theme_css(loaded, STYLESHEET))
+
+    expected, actual = page_texts(one_shot), page_texts(parallel)
+    assert len(actual) == len(expected) == pages
+    for number, (want, got) in enumerate(zip(expected, actual, strict=True), start=1):
+        assert got == want, f"page {number} differs"
+    assert "Chapter 14" in "".join(actual) and "Contents" in "".join(actual)
+    assert outline(parallel) == outline(one_shot)
+    assert links(parallel) == links(one_shot)
+    if extra_toml:  # the print shop's file: no outline, no links, every page box as one-shot's
+        assert outline(parallel) == [] and not any(links(parallel))
+        boxes = [[list(p[b]) for b in ("/MediaBox", "/TrimBox", "/BleedBox")]
+                 for p in PdfReader(str(one_shot)).pages]
+        assert [[list(p[b]) for b in ("/MediaBox", "/TrimBox", "/BleedBox")]
+                for p in PdfReader(str(parallel)).pages] == boxes
+    else:
+        assert any(page for page in links(parallel))  # the contents, cross-chapter links

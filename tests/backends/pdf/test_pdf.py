@@ -1,0 +1,290 @@
+"""The print PDF: trim, fonts, TOC numbers, openings, running heads, words, profiles, safety."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import (
+    BASIC_TOML,
+    CORPUS,
+    REPO,
+    letters_in_order,
+    markdown_words,
+    pdf_fragments,
+    pdf_margin_texts,
+    pdf_text,
+)
+from pypdf import PdfReader
+
+from octavo.backends.pdf.geometry import gutter_for, minimum_gutter
+from octavo.backends.pdf.settings import PrintSettings
+from octavo.text import natural_key
+
+PT = 72  # points per inch
+
+
+def build_sample(out: Path, extra_toml: str = "") -> Path:
+    from octavo.cli import main
+
+    book = out / "book"
+    shutil.copytree(REPO / "manuscript", book / "manuscript")
+    (book / "book.toml").write_text((REPO / "book.toml").read_text() + extra_toml)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    try:
+        assert main(["build", str(book), "--format", "pdf", "-q"]) == 0
+    finally:
+        mp.undo()
+    return book / "dist" / "the-quiet-press.pdf"
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample(tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def print_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample(tmp_path_factory.mktemp("print"),
+                        '\n[print]\nprofile = "print"\nbleed = true\ntrim = "5x8"\n')
+
+
+def page_texts(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+def folio(text: str) -> str | None:
+    """The page number printed at the foot of a page (its last line), if any."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if lines and re.fullmatch(r"\d+|[ivxlc]+", lines[-1]):
+        return lines[-1]
+    return None
+
+
+def outline_pages(path: Path) -> dict[str, int]:
+    """Bookmark title -> 0-based page index."""
+    reader = PdfReader(str(path))
+    found: dict[str, int] = {}
+
+    def walk(items: list) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found[item.title] = reader.get_destination_page_number(item)
+
+    walk(reader.outline)
+    return found
+
+
+def test_page_size_is_the_trim(sample_pdf: Path, print_pdf: Path) -> None:
+    for page in PdfReader(str(sample_pdf)).pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (6 * PT, 9 * PT)
+    for page in PdfReader(str(print_pdf)).pages:
+        trim = page.trimbox
+        assert (round(float(trim.width), 2), round(float(trim.height), 2)) == (5 * PT, 8 * PT)
+        assert float(page.mediabox.width) == pytest.approx((5 + 0.25) * PT)
+
+
+def test_every_font_is_embedded_and_ours(sample_pdf: Path) -> None:
+    fonts = {}
+    for page in PdfReader(str(sample_pdf)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert "+Octavo-" in name, f"{name} is not one of the theme's fonts"
+        descriptors = [font.get("/FontDescriptor")]
+        for descendant in font.get("/DescendantFonts") or []:
+            descriptors.append(descendant.get_object().get("/FontDescriptor"))
+        assert any(d is not None and any(k in d.get_object() for k in
+                   ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors), name
+
+
+def test_toc_numbers_are_the_real_pages(sample_pdf: Path) -> None:
+    texts = page_texts(sample_pdf)
+    starts = outline_pages(sample_pdf)
+    # The offset between PDF page index and arabic folio, from any page that prints one.
+    offsets = {i - int(f) for i, t in enumerate(texts) if (f := folio(t)) and f.isdigit()}
+    assert len(offsets) == 1
+    offset = offsets.pop()
+    toc = next(t for t in texts if t.startswith("Contents"))
+    entries = re.findall(r"^(.+?)[ .]*\.\s*(\d+)$", toc, re.MULTILINE)
+    assert len(entries) >= 6
+    for title, number in entries:
+        title = re.sub(r"\s+", " ", title).strip(" .")
+        page = next(v for k, v in starts.items() if k.casefold() == title.casefold())
+        assert int(number) == page - offset, title
+
+
+def test_chapters_start_on_odd_pages_without_heads(sample_pdf: Path) -> None:
+    texts = page_texts(sample_pdf)
+    margins = pdf_margin_texts(sample_pdf)
+    starts = outline_pages(sample_pdf)
+    offset = next(i - int(f) for i, t in enumerate(texts) if (f := folio(t)) and f.isdigit())
+    for title, index in starts.items():
+        if title == "Contents":
+            continue
+        assert index % 2 == 0, f"{title} starts on a left-hand page"  # index 0 is page 1
+        if index > offset:
+            assert (index - offset) % 2 == 1
+        assert re.fullmatch(r"\d*", margins[index]), f"a running head on {title}'s opening"
+    blanks = [t for t in texts if not t.strip()]
+    assert blanks, "the sample should have blank versos"  # and they carry nothing at all
+    live = pdf_fragments(sample_pdf)
+    for index in range(1, len(texts)):
+        if not live[index]:
+            assert not margins[index], f"page {index + 1} is blank but has a head or folio"
+
+
+def test_running_heads_on_other_pages(sample_pdf: Path) -> None:
+    texts = page_texts(sample_pdf)
+    starts = outline_pages(sample_pdf)
+    drawer = starts["The Drawer"]
+    assert "The Octavo Team" in texts[drawer + 1]  # a left-hand page: the author
+    assert "The Drawer" in texts[drawer + 2]  # a right-hand page: the chapter title
+
+
+def test_front_matter_folios_are_roman_and_body_starts_at_1(sample_pdf: Path) -> None:
+    texts = page_texts(sample_pdf)
+    folios = [folio(t) for t in texts]
+    toc_index = next(i for i, t in enumerate(texts) if t.startswith("Contents"))
+    assert folios[toc_index] == ["i", "ii", "iii", "iv", "v", "vi", "vii"][toc_index]
+    first_arabic = next(i for i, f in enumerate(folios) if f and f.isdigit())
+    assert int(folios[first_arabic]) == first_arabic - toc_index - 1 or first_arabic % 2 == 0
+
+
+def test_every_word_of_the_sample_is_in_the_pdf(sample_pdf: Path) -> None:
+    files = sorted((REPO / "manuscript").glob("*.md"), key=lambda p: natural_key(p.name))
+    sources = [f.read_text(encoding="utf-8") for f in files]
+    text = pdf_text(sample_pdf)
+    # Footnotes sit where they are called in print, so they are checked as their own sequence.
+    for part in ("body", "notes"):
+        expected = [w for source in sources for w in markdown_words(source, part)]
+        assert expected
+        assert letters_in_order(expected, text) is None, part
+
+
+@pytest.mark.skipif(not (CORPUS / "finale.txt").exists(), reason="needs ../shared/corpus")
+def test_every_word_of_finale_is_in_the_pdf(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({}, name="finale")
+    shutil.copy(CORPUS / "finale.txt", root / "manuscript")
+    assert octavo("build", root, "--format", "pdf").code == 0
+    text = pdf_text(root / "dist" / "finale.pdf")
+    expected = (CORPUS / "finale.txt").read_text(encoding="utf-8").split()
+    assert letters_in_order(expected, text) is None
+
+
+def test_footnotes_sit_at_the_foot_of_their_page(sample_pdf: Path) -> None:
+    pages = [" ".join("".join(page).split()) for page in pdf_fragments(sample_pdf)]
+    note = next(i for i, page in enumerate(pages) if "Left to themselves, computers" in page)
+    assert "leading zero" in pages[note]  # the call is on the same page
+    assert pages[note].rstrip().endswith("what you meant all along.")
+
+
+def test_reading_profile_has_outline_and_links(sample_pdf: Path) -> None:
+    reader = PdfReader(str(sample_pdf))
+    assert len(reader.outline) >= 3
+    annotations = [a for p in reader.pages for a in (p.get("/Annots") or [])]
+    assert annotations
+    assert reader.trailer["/Root"].get("/Lang") == "en"
+    assert reader.metadata.title == "The Quiet Press"
+    assert reader.metadata.author == "The Octavo Team"
+
+
+def test_print_profile_has_no_outline_and_no_links(print_pdf: Path) -> None:
+    reader = PdfReader(str(print_pdf))
+    assert reader.outline == []
+    assert not [a for p in reader.pages for a in (p.get("/Annots") or [])]
+
+
+def test_gutter_follows_the_page_count() -> None:
+    assert [minimum_gutter(n) for n in (24, 150, 151, 300, 301, 500, 501, 700, 701, 828)] == [
+        0.375, 0.375, 0.5, 0.5, 0.625, 0.625, 0.75, 0.75, 0.875, 0.875]
+    narrow = PrintSettings(outside=0.25)
+    assert gutter_for(100, narrow) == 0.375 and gutter_for(200, narrow) == 0.5
+    assert gutter_for(100, PrintSettings()) > PrintSettings().outside
+    assert gutter_for(999, PrintSettings(gutter=1.0)) == 1.0
+
+
+def test_layout_is_redone_when_the_gutter_grows(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    paragraph = "Word " * 120 + "\n\n"
+    files = {f"manuscript/{n:02d}.md": f"# Chapter {n}\n\n" + paragraph * 6 for n in range(1, 40)}
+    files["book.toml"] = ('[book]\ntitle = "Long"\nauthors = ["A"]\nlanguage = "en"\n'
+                          '[print]\nmargins = { outside = "0.25in" }\ntrim = "5x8"\n')
+    root = make_book(files)
+    result = octavo("build", root, "--format", "pdf")
+    assert result.code == 0, result.err
+    pages = int(re.search(r"(\d+) pages, gutter ([\d.]+) in", result.out).group(1))
+    gutter = float(re.search(r"gutter ([\d.]+) in", result.out).group(1))
+    assert pages > 150 and gutter == minimum_gutter(pages)
+    first = PdfReader(str(root / "dist" / "long.pdf")).pages[0]
+    assert first.mediabox.width == 5 * PT
+
+
+@pytest.mark.parametrize("src", ["../outside.png", "file:///etc/hostname",
+                                 "http://127.0.0.1:9/x.png"])
+def test_outside_images_never_reach_the_pdf(make_book, octavo, src: str) -> None:  # type: ignore[no-untyped-def]
+    from conftest import tiny_png
+
+    root = make_book({"manuscript/1.md": f"# One\n\nText.\n\n![x]({src})\n\n<img src=\"{src}\">\n"})
+    (root.parent / "outside.png").write_bytes(tiny_png())
+    result = octavo("build", root, "--format", "pdf")
+    pdf = root / "dist" / "one.pdf"
+    if result.code == 0:
+        reader = PdfReader(str(pdf))
+        images = [x for p in reader.pages
+                  for x in (p["/Resources"].get("/XObject") or {}).values()
+                  if x.get_object().get("/Subtype") == "/Image"]
+        assert images == []
+        assert "removed" in result.err or "refused" in result.err
+    else:
+        assert not pdf.exists()
+        assert src.split("/")[-1] in result.err or "outside" in result.err
+
+
+def test_theme_stylesheet_cannot_reach_outside(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/extra-print.css":
+                      "body { background: url(file:///etc/hostname); }\n"
+                      "p { background: url(http://127.0.0.1:9/x.png); }\n"})
+    result = octavo("build", root, "--format", "pdf")
+    assert result.code != 0
+    assert "refused" in result.err and "Traceback" not in result.err
+    assert not (root / "dist" / "one.pdf").exists()
+
+
+def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    chapter = ("# {t}\n\nA first claim.[^a] A second claim.[^b]\n\n"
+               "[^a]: Note {t} one.\n[^b]: Note {t} two.\n")
+    root = make_book({"manuscript/1.md": chapter.format(t="Alpha"),
+                      "manuscript/2.md": chapter.format(t="Beta")})
+    assert octavo("build", root, "--format", "pdf").code == 0
+    pdf = root / "dist" / "alpha.pdf"
+    first = pdf.read_bytes()
+    text = " ".join(pdf_text(pdf).split())
+    for name in ("Alpha", "Beta"):
+        assert f"1. Note {name} one." in text and f"2. Note {name} two." in text
+    pdf.unlink()
+    assert octavo("build", root, "--format", "pdf").code == 0
+    assert pdf.read_bytes() == first
+
+
+def test_notes_called_twice_nested_or_holding_lists_print_once_each(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    cases = Path(__file__).parent.parent / "readers" / "cases"
+    root = make_book({
+        "book.toml": BASIC_TOML.replace('["epub"]', '["pdf"]'),
+        "manuscript/01-notes.md": "# Notes\n\n" + (cases / "footnotes-rich.md").read_text(),
+    })
+    assert octavo("build", root).code == 0
+    text = re.sub(r"\s+", " ", pdf_text(root / "dist" / "a-test-book.pdf"))
+    assert "Three.3 Again one.1" in text  # the second call of note 1 prints its number only
+    for note in ("1. A note of two paragraphs. Its second paragraph, with code.",
+                 "2. A note with a list: \u2022 first \u2022 second",
+                 "3. The last note.4", "4. A note inside a note."):
+        assert note in text
+    assert "5." not in text

@@ -1,0 +1,117 @@
+"""`octavo watch` without a browser: rebuilds, the last good book on failure, path refusal."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML
+
+from octavo.preview.server import PreviewState, clean_path
+from octavo.preview.watcher import Watcher
+
+CHAPTER = "# One\n\nThe first words.\n"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("/", "/"),
+    ("/book/EPUB/ch001.xhtml?x=1#top", "/book/EPUB/ch001.xhtml"),
+    ("/book/EPUB/a%20b.xhtml", "/book/EPUB/a b.xhtml"),
+    ("/../book.toml", None),
+    ("/%2e%2e/etc/hostname", None),
+    ("/%2E%2e/etc/hostname", None),
+    ("/%2e%2e%2fbook.toml", None),
+    ("/book/..%5c..%5cbook.toml", None),
+    ("/..\\book.toml", None),
+    ("/%252e%252e/book.toml", None),
+    ("/./book.toml", None),
+    ("/%00", None),
+    ("book.toml", None),
+    ("http://127.0.0.1/book.toml", None),
+    ("/%ff", None),
+])
+def test_clean_path(raw: str, expected: str | None) -> None:
+    assert clean_path(raw) == expected
+
+
+def test_a_failed_rebuild_keeps_the_last_good_book(make_book: Callable[..., Path]) -> None:
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
+    state = PreviewState()
+    watcher = Watcher(root, state, say=lambda line: None)
+    assert watcher.rebuild()
+    snapshot, view = state.view()
+    assert snapshot is not None and view["generation"] == 1 and view["error"] is None
+    assert snapshot.title == "A Test Book" and snapshot.spreads is None  # EPUB only
+    assert [entry.title for entry in snapshot.toc] == ["One"]
+    chapter = snapshot.members[snapshot.toc[0].href].decode()
+    assert "The first words." in chapter
+    epub = (root / "dist" / "a-test-book.epub").read_bytes()
+
+    (root / "book.toml").write_text(BASIC_TOML.replace('title = "A Test Book"', "title = ["))
+    assert not watcher.rebuild()
+    snapshot, view = state.view()
+    assert view["generation"] == 1 and snapshot is not None  # the last good book
+    assert str(view["error"]).startswith("book.toml:")
+    assert (root / "dist" / "a-test-book.epub").read_bytes() == epub
+
+    (root / "book.toml").write_text(BASIC_TOML)
+    assert watcher.rebuild()
+    assert state.view()[1]["generation"] == 2 and state.view()[1]["error"] is None
+
+
+def test_a_saved_chapter_is_rebuilt(make_book: Callable[..., Path]) -> None:
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
+    with _watching(root) as state:
+        _wait(lambda: state.view()[1]["generation"] == 1)
+        time.sleep(0.5)  # the watcher is listening
+        (root / "manuscript" / "01.md").write_text(CHAPTER + "\nWords added later.\n")
+        _wait(lambda: state.view()[1]["generation"] == 2)
+        snapshot = state.view()[0]
+        assert snapshot is not None
+        assert "Words added later." in snapshot.members[snapshot.spine[-1].href].decode()
+
+
+@contextlib.contextmanager
+def _watching(root: Path) -> Iterator[PreviewState]:
+    """A Watcher running on `root` in a thread; it must stop when told to."""
+    state = PreviewState()
+    stop = threading.Event()
+    watcher = Watcher(root, state, say=lambda line: None)
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not thread.is_alive()
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_a_manuscript_folder_made_later_is_watched(tmp_path: Path) -> None:
+    root = tmp_path / "book"
+    root.mkdir()
+    (root / "book.toml").write_text(BASIC_TOML)
+    with _watching(root) as state:
+        _wait(lambda: state.view()[1]["error"] is not None)  # no manuscript folder yet
+        time.sleep(0.5)
+        (root / "manuscript").mkdir()
+        (root / "manuscript" / "01.md").write_text(CHAPTER)
+        _wait(lambda: state.view()[1]["generation"] == 1)
+
+
+def test_a_port_that_cannot_be_used_is_one_line(make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
+    result = octavo("watch", root, "--port", "99999")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith("error: cannot serve the preview on 127.0.0.1:99999")
