@@ -275,7 +275,7 @@ def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, o
 
 
 def test_notes_called_twice_nested_or_holding_lists_print_once_each(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
-    cases = Path(__file__).parent.parent / "readers" / "cases"
+    cases = REPO / "tests" / "readers" / "cases"
     root = make_book({
         "book.toml": BASIC_TOML.replace('["epub"]', '["pdf"]'),
         "manuscript/01-notes.md": "# Notes\n\n" + (cases / "footnotes-rich.md").read_text(),
