@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import socket
 import zipfile
 from collections.abc import Callable
@@ -33,6 +34,8 @@ class Case:
     words: tuple[str, ...] = ()  # for builds that succeed: words the EPUB must hold
     absent: tuple[str, ...] = ()  # ... and strings it must not hold
     links: dict[str, str] = field(default_factory=dict)  # symlinks: path -> target ({secret})
+    fifos: tuple[str, ...] = ()  # named pipes to make (a read of one would block for ever)
+    folders: tuple[str, ...] = ()  # empty folders to make
 
 
 def md(text: str | bytes, toml: str = BASIC_TOML) -> dict[str, str | bytes]:
@@ -146,7 +149,7 @@ CASES: dict[str, Case] = {
         words=("Text",), absent=("file:",)),
     "a symlink pointing outside the book": Case(
         md(pic("img/link.png")), 4,
-        "manuscript/01-one.md:5: image img/link.png refused: it is outside the book folder",
+        "manuscript/01-one.md:5: image img/link.png refused: a link to a file outside the book folder",
         links={"manuscript/img/link.png": "{secret}"}),
     "a chapter that is a symlink outside": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD}, 4,
@@ -205,7 +208,8 @@ CASES: dict[str, Case] = {
     "a theme stylesheet pointing outside": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD,
          "styles/classic/extra-epub.css": "@font-face { src: url({secret}); }"}, 5,
-        "styles/classic: theme 'classic': url({secret}) not found"),
+        "styles/classic/extra-epub.css:1: url({secret}) refused: only files of the book and "
+        "its theme are used (not an absolute path or a host)"),
     "front matter that is not YAML": Case(
         md("---\ntitle: [unclosed\n---\n# One\n\nText.\n"), 4,
         "manuscript/01-one.md:2: front matter: expected ',' or ']', but got '<stream end>'"),
@@ -223,9 +227,269 @@ CASES: dict[str, Case] = {
 }
 
 
+# --- Trust: nothing from outside gets in, nothing is written outside, never half a book, never a
+# hang (issue 15). {secretdir} is the outside folder holding the secret files.
+THEME_TOML = BASIC_TOML + 'theme = "evil"\n'
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>'
+
+
+def svg_book(svg: str, toml: str = BASIC_TOML) -> dict[str, str | bytes]:
+    return {**md(pic("img/x.svg"), toml), "manuscript/img/x.svg": svg}
+
+
+def css_book(css: str, sheet: str = "extra-epub.css", toml: str = BASIC_TOML) -> dict[str, str | bytes]:
+    return {**md(GOOD, toml), f"styles/classic/{sheet}": css}
+
+
+CASES.update({
+    # themes: folders and files judged by where their links land
+    "a theme folder linked out of the book": Case(
+        {"book.toml": THEME_TOML, "manuscript/01-one.md": GOOD}, 5,
+        "styles/evil: refused: a link to a file outside the book folder",
+        links={"styles/evil": "{secretdir}"}),
+    "a theme file linked out of the book": Case(
+        css_book("p { color: red; }", "print.css"), 5,
+        "styles/classic/extra-epub.css: refused: a link to a file outside the book folder",
+        links={"styles/classic/extra-epub.css": "{secret}"}),
+    "a theme file linked to another file of the book": Case(
+        {**md(GOOD), "notes/shared.css": ".linkedmarker { color: red; }\n"}, 0, "",
+        words=("linkedmarker",), links={"styles/classic/extra-epub.css": "../../notes/shared.css"}),
+    "a theme template linked out of the book": Case(
+        md(GOOD), 5,
+        "styles/classic/templates/epub/chapter.html: refused: a link to a file outside the book "
+        "folder", links={"styles/classic/templates/epub/chapter.html": "{secret}"}),
+    "a pipe in a theme folder": Case(
+        md(GOOD), 5, "styles/classic/extra-epub.css: refused: not a regular file (a pipe, device "
+                     "or socket could block the build)", fifos=("styles/classic/extra-epub.css",)),
+    "a theme named with a path on the command line": Case(
+        md(GOOD), 5, "theme '../../secret', which is not a theme name (a folder name in "
+                     "styles/: letters, digits, '-', '_' and '.')",
+        args=("--theme", "../../secret")),
+    # output and manuscript folders named in book.toml
+    "an output folder above the book": Case(
+        md(GOOD, BASIC_TOML + 'output = "../elsewhere"\n'), 3,
+        "book.toml: [build] output: ../elsewhere is outside the book folder; a book.toml may "
+        "only name folders inside it (octavo build --out DIR writes elsewhere)"),
+    "an absolute output folder": Case(
+        md(GOOD, BASIC_TOML + 'output = "{secretdir}"\n'), 3,
+        "book.toml: [build] output: {secretdir} is outside the book folder; a book.toml may "
+        "only name folders inside it (octavo build --out DIR writes elsewhere)"),
+    "an output folder linked out of the book": Case(
+        md(GOOD, BASIC_TOML + 'output = "out"\n'), 3,
+        "book.toml: [build] output: out is outside the book folder; a book.toml may only name "
+        "folders inside it (octavo build --out DIR writes elsewhere)",
+        links={"out": "{secretdir}"}),
+    "a manuscript folder outside the book": Case(
+        md(GOOD, BASIC_TOML + 'manuscript = "{secretdir}"\n'), 3,
+        "book.toml: [build] manuscript: {secretdir} is outside the book folder; a book.toml "
+        "may only name folders inside it"),
+    # URLs in CSS: the book's own files and data: only, in any stylesheet
+    "EPUB CSS importing a remote sheet": Case(
+        css_book("p { color: red; }\n@import url(http://example.org/x.css);\n"), 5,
+        "styles/classic/extra-epub.css:2: @import http://example.org/x.css refused: put the "
+        "rules in the stylesheet itself (or extra-epub.css / extra-print.css)"),
+    "EPUB CSS with a remote font": Case(
+        css_book('@font-face { font-family: "X"; src: url("https://example.org/x.woff2"); }'), 5,
+        "styles/classic/extra-epub.css:1: url(https://example.org/x.woff2) refused: only files "
+        "of the book and its theme are used (not https: URLs)"),
+    "EPUB CSS with a protocol-relative URL": Case(
+        css_book("body { background: url(//example.org/x.png); }"), 5,
+        "styles/classic/extra-epub.css:1: url(//example.org/x.png) refused: only files of the "
+        "book and its theme are used (not an absolute path or a host)"),
+    "CSS hiding url( behind an escape": Case(
+        css_book("body { background: \\75 rl(http://example.org/x.png); }"), 5,
+        "styles/classic/extra-epub.css:1: url(http://example.org/x.png) refused: only files of "
+        "the book and its theme are used (not http: URLs)"),
+    "CSS with a remote image-set": Case(
+        css_book('body { background: image-set("https://example.org/x.png" 1x); }'), 5,
+        "styles/classic/extra-epub.css:1: image-set(https://example.org/x.png) refused: only "
+        "files of the book and its theme are used (not https: URLs)"),
+    "print CSS importing a remote sheet": Case(
+        css_book('@import "https://example.org/x.css";\n', "extra-print.css", PDF_TOML), 5,
+        "styles/classic/extra-print.css:1: @import https://example.org/x.css refused: put the "
+        "rules in the stylesheet itself (or extra-epub.css / extra-print.css)"),
+    "print CSS importing an outside file": Case(
+        css_book('@import url("file://{secret}");\n', "extra-print.css", PDF_TOML), 5,
+        "styles/classic/extra-print.css:1: @import file://{secret} refused: put the rules in "
+        "the stylesheet itself (or extra-epub.css / extra-print.css)"),
+    "print CSS climbing out of its folder": Case(
+        css_book("body { background: url(../../../secret/secret.png); }", "extra-print.css",
+                 PDF_TOML), 5,
+        "styles/classic: theme 'classic': url(../../../secret/secret.png) not found"),
+    # SVG: no entities, no DTD of its own, no CSS that fetches
+    "an SVG entity reading a file": Case(
+        svg_book('<!DOCTYPE svg [<!ENTITY x SYSTEM "file://{secret}">]>'
+                 + SVG.format("<text>&x;</text>")), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG declares its own DTD or "
+        "entities (<!DOCTYPE …>), which can read other files"),
+    "an SVG with an external DTD": Case(
+        svg_book('<!DOCTYPE svg SYSTEM "http://example.org/evil.dtd">' + SVG.format("")), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG declares its own DTD or "
+        "entities (<!DOCTYPE …>), which can read other files"),
+    "an SVG whose style imports a sheet": Case(
+        svg_book(SVG.format("<style>@import url(http://example.org/x.css);</style>")), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG's CSS refers to another file "
+        "(http://example.org/x.css)"),
+    "an SVG filling with a remote pattern": Case(
+        svg_book(SVG.format('<rect width="5" height="5" fill="url(http://example.org/p#x)"/>')), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG's CSS refers to another file "
+        "(http://example.org/p#x)"),
+    "an SVG that loads a stylesheet": Case(
+        svg_book('<?xml-stylesheet type="text/css" href="https://example.org/x.css"?>'
+                 + SVG.format("")), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG loads a stylesheet "
+        "(<?xml-stylesheet …?>)"),
+    "an SVG with the W3C's own DTD": Case(
+        svg_book('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                 '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
+                 + SVG.format('<rect width="5" height="5"/>'), PDF_TOML), 0, "",
+        words=("Text.",)),
+    # reads that could block or loop
+    "a pipe named like a chapter": Case(
+        md(GOOD), 4, "manuscript/02-two.md: refused: not a regular file (a pipe, device or "
+                     "socket could block the build)", fifos=("manuscript/02-two.md",)),
+    "a chapter that links to itself": Case(
+        md(GOOD), 4, "manuscript/02-two.md: refused: a symlink loop",
+        links={"manuscript/02-two.md": "02-two.md"}),
+    "a folder of chapters linked into itself": Case(
+        {**md(GOOD), "manuscript/part/02-two.md": "# Two\n\nMore text.\n"}, 0, "",
+        words=("More",), links={"manuscript/part/again": "."}),
+    "a pipe as book.toml": Case({"manuscript/01-one.md": GOOD}, 3,
+                                "book.toml: refused: not a regular file (a pipe, device or socket "
+                                "could block the build)", fifos=("book.toml",)),
+    "book.toml that is a folder": Case({"manuscript/01-one.md": GOOD}, 3,
+                                       "book.toml: is a folder, not a file",
+                                       folders=("book.toml",)),
+    "book.toml linked out of the book": Case(
+        {"manuscript/01-one.md": GOOD}, 3,
+        "book.toml: refused: a link to a file outside the book folder",
+        links={"book.toml": "{secret}"}),
+    "a cover that is a pipe": Case(
+        {"book.toml": BASIC_TOML.replace("[build]", 'cover = "cover.png"\n\n[build]'),
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [book] cover: cover.png: not a regular file (a pipe, device or socket could "
+        "block the build)", fifos=("cover.png",)),
+    "a cover linked out of the book": Case(
+        {"book.toml": BASIC_TOML.replace("[build]", 'cover = "cover.png"\n\n[build]'),
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [book] cover: cover.png is outside the book folder",
+        links={"cover.png": "{secretdir}/secret.png"}),
+    "an image that is a pipe": Case(
+        md(pic("img/x.png")), 4,
+        "manuscript/01-one.md:5: image img/x.png refused: not a regular file (a pipe, device or "
+        "socket could block the build)", fifos=("manuscript/img/x.png",)),
+    "an image that links to itself": Case(
+        md(pic("img/x.png")), 4, "manuscript/01-one.md:5: image img/x.png refused: a symlink loop",
+        links={"manuscript/img/x.png": "x.png"}),
+    "a chapter_pattern that backtracks without end": Case(
+        {"book.toml": BASIC_TOML + 'chapter_pattern = "^(a|aa)+$"\n',
+         "manuscript/01-one.txt": "x\n\n" + "a" * 60 + "b\n\nText here.\n"}, 3,
+        "book.toml: [build] chapter_pattern: gave up after 2 s on manuscript/01-one.txt; the "
+        "pattern backtracks without end (like (a+)+); make it simpler"),
+    "a chapter_pattern matching every paragraph": Case(
+        {"book.toml": BASIC_TOML + 'chapter_pattern = ".*"\n',
+         "manuscript/01-one.txt": "One\n\nTwo\n\nThree.\n"}, 3,
+        "book.toml: [build] chapter_pattern: matches every paragraph of manuscript/01-one.txt, so "
+        "no chapter keeps any text; make it match the heading lines only"),
+    # nothing lost
+    "chapters kept in a subfolder": Case(
+        {**md(GOOD), "manuscript/02-part-two/01-three.md": "# Three\n\nSubfolder words.\n",
+         "manuscript/02-part-two/map.png": tiny_png()}, 0, "", words=("Subfolder", "Some")),
+    "UTF-8 with one stray Latin-1 line": Case(
+        md("# One\n\nA naïve café, “quoted”.\n\n".encode() + b"The caf\xe9 line.\n"), 0,
+        "manuscript/01-one.md: line 5 not UTF-8; read as Windows-1252 (the rest is UTF-8)",
+        words=("naïve", "café", "“quoted”.")),
+    "a 10 MB paragraph": Case(md("# One\n\n" + "word " * 2_100_000 + "last\n"), 0, "",
+                              words=("last",)),
+    "scripts the print fonts lack": Case(
+        md("# One\n\nHello 中文 and مرحبا.\n", PDF_TOML), 0,
+        "manuscript/01-one.md: 7 character(s) the theme's print fonts do not have: ا ب ح ر م 中 "
+        "文 (U+0627, U+0628, U+062D…); the PDF would show them in another font or as empty "
+        "boxes: name a font that has them in the theme's fallback_fonts (theme.toml)",
+        words=("中文", "مرحبا.")),
+    # book.toml values
+    "a NUL in the identifier": Case(
+        md(GOOD, BASIC_TOML.replace("[build]", 'identifier = "abc\\u0000def"\n\n[build]')), 3,
+        "book.toml: [book] identifier: holds the control character U+0000, which a book cannot "
+        "hold; remove it"),
+    "a control character in an author": Case(
+        md(GOOD, BASIC_TOML.replace('["Ada Writer"]', '["Ada\\u001bWriter"]')), 0,
+        "book.toml: [book] authors: control character U+001B removed (XML cannot hold it)",
+        words=("AdaWriter",)),
+    "a series_index of 1e308": Case(
+        md(GOOD, BASIC_TOML.replace("[build]", "series_index = 1e308\n\n[build]")), 3,
+        "book.toml: [book] series_index: must be a number from 0 to 9,999"),
+    "a series_index that is not a number": Case(
+        md(GOOD, BASIC_TOML.replace("[build]", "series_index = nan\n\n[build]")), 3,
+        "book.toml: [book] series_index: must be a number from 0 to 9,999"),
+    "a fallback font outside the theme": Case(
+        {**md(GOOD), "styles/classic/theme.toml":
+            '[theme]\nfallback_fonts = ["../../../secret/secret.png"]\n'}, 5,
+        "styles/classic/theme.toml: fallback_fonts: ../../../secret/secret.png not found in "
+        "the theme's folders"),
+    "a file name holding a line break": Case(
+        {**md(GOOD), "manuscript/02-t\nwo.md": "# Two\n"}, 4,
+        "manuscript/02-t\\nwo.md:1: empty chapter 'Two': a heading with no text under it"),
+    "a theme font that is not a font": Case(
+        {**md(GOOD), "styles/classic/fonts/LinuxLibertine-Regular.otf": "not a font"}, 5,
+        "styles/classic/fonts/LinuxLibertine-Regular.otf: not a font file (it does not start as "
+        "OpenType, TrueType or WOFF files do)"),
+    "a theme extending a path": Case(
+        {**md(GOOD, BASIC_TOML + 'theme = "mine"\n'),
+         "styles/mine/theme.toml": '[theme]\nextends = "../../secret"\n'}, 5,
+        "theme 'mine' extends '../../secret', which is not a theme name (a folder name in "
+        "styles/: letters, digits, '-', '_' and '.')"),
+    "a template reaching past the sandbox": Case(
+        {**md(GOOD), "styles/classic/templates/epub/chapter.html":
+            '{{ "".__class__.__mro__[1].__subclasses__() }}'}, 5,
+        "epub/chapter.html: template error: access to attribute '__class__' of 'str' object is "
+        "unsafe."),
+    "a template that points the e-reader at the network": Case(
+        {**md(GOOD), "styles/classic/templates/epub/chapter.html":
+            '<img src="https://example.org/track.png" alt=""/>{{ chapter.html | safe }}'}, 5,
+        "styles/classic/templates/epub/chapter.html: <img src='https://example.org/track.png'> "
+        "refused: only files of the book and its theme are used (not https: URLs)"),
+    "a print template that reaches for a file": Case(
+        {**md(GOOD, PDF_TOML), "styles/classic/templates/pdf/book.html":
+            '<html><head><link rel="stylesheet" href="file://{secret}"/></head><body>'
+            '{% for kind, item in body %}{{ item.html | safe }}{% endfor %}</body></html>'}, 5,
+        "styles/classic/templates/pdf/book.html: <link href='file://{secret}'> refused: only "
+        "files of the book and its theme are used (not file: URLs)"),
+    "a templates folder linked out of the book": Case(
+        md(GOOD), 5, "styles/classic/templates: refused: a link to a file outside the book folder",
+        links={"styles/classic/templates": "{secretdir}"}),
+    "dist linked out of the book": Case(
+        md(GOOD), 3,
+        "book.toml: [build] output: dist is outside the book folder; a book.toml may only name "
+        "folders inside it (octavo build --out DIR writes elsewhere)",
+        links={"dist": "{secretdir}"}),
+    "a cache folder linked out of the book": Case(
+        md(GOOD), 6, ".octavo-cache: refused: a link to a folder outside the book folder; delete "
+                     "it (it holds only a cache)", links={".octavo-cache": "{secretdir}"}),
+    "only an empty subfolder": Case(
+        {"book.toml": BASIC_TOML}, 4, "manuscript: no chapters found: add .md or .txt files",
+        folders=("manuscript/part-one",)),
+    "an inline SVG image that runs a script": Case(
+        md("# One\n\nText <img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+\" "
+           "alt=\"x\"/>.\n"), 0, "manuscript/01-one.md:3: raw HTML removed: data: URL on <img>",
+        words=("Text",), absent=("onload", "data:image/svg")),
+    "a fallback font that is not a font": Case(
+        {**md(GOOD), "styles/classic/theme.toml": '[theme]\nfallback_fonts = ["notes.txt"]\n',
+         "styles/classic/notes.txt": "x"}, 5,
+        "styles/classic/theme.toml: fallback_fonts: notes.txt is not a font file (.otf, .ttf, "
+        ".woff, .woff2)"),
+})
+
+
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    """The manuscript's regular files and their hashes (links and pipes are not followed)."""
+    found = {}
+    for parent, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(parent) / name
+            if path.is_file() and not path.is_symlink():
+                found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
 
 @pytest.fixture
@@ -255,7 +519,8 @@ def test_bad_input(name: str, tmp_path: Path, octavo: Callable[..., Result],
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
-            path.write_text(content.replace("{secret}", str(secret)), encoding="utf-8")
+            path.write_text(content.replace("{secretdir}", str(secret.parent))
+                            .replace("{secret}", str(secret)), encoding="utf-8")
         elif content == b"HUGE":
             from PIL import Image
 
@@ -265,24 +530,32 @@ def test_bad_input(name: str, tmp_path: Path, octavo: Callable[..., Result],
     (root / "manuscript").mkdir(parents=True, exist_ok=True)
     for rel, target in case.links.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).symlink_to(target.replace("{secret}", str(secret)))
-    epub = root / "dist" / "a-test-book.epub"
-    if not epub.parent.exists():
+        (root / rel).symlink_to(target.replace("{secretdir}", str(secret.parent))
+                                .replace("{secret}", str(secret)))
+    for rel in case.fifos:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / rel)
+    for rel in case.folders:
+        (root / rel).mkdir(parents=True, exist_ok=True)
+    epub, pdf = root / "dist" / "a-test-book.epub", root / "dist" / "a-test-book.pdf"
+    previous = not epub.parent.exists()
+    if previous:  # the last good build's files, which a failed build must leave as they are
         epub.parent.mkdir()
         epub.write_bytes(PREVIOUS)
+        pdf.write_bytes(PREVIOUS)
     manuscript = _digest(root / "manuscript")
     args = [a.replace("{root}", str(root)) for a in case.args]
 
     result = octavo("build", root, *args)
 
-    message = case.message.replace("{secret}", str(secret))
+    message = case.message.replace("{secretdir}", str(secret.parent)).replace("{secret}", str(secret))
     assert result.code == case.code, result.err
     assert "Traceback" not in result.err + result.out
     errors = [line for line in result.err.splitlines() if line.startswith("error:")]
     if case.code:
         assert errors == [f"error: {message}"]
-        if epub.is_file():
-            assert epub.read_bytes() == PREVIOUS  # the last good file stays
+        if previous:  # the last good files stay, both of them
+            assert epub.read_bytes() == PREVIOUS and pdf.read_bytes() == PREVIOUS
     else:
         assert errors == []
         if message:
@@ -317,16 +590,18 @@ def test_the_catalogue_is_long_enough() -> None:
 
 def test_nothing_from_outside_reaches_the_pdf(make_book, octavo, tmp_path: Path,  # type: ignore[no-untyped-def]
                                               no_network: list[object]) -> None:
+    """A manuscript's raw HTML cannot pull a stylesheet into the PDF (the print CSS cases are in
+    the catalogue: any URL but the book's own files stops the build, naming file and line)."""
     secret = tmp_path / "secret.css"
     secret.write_text(f'body::after {{ content: "{SECRET}"; }}')
     root = make_book({
         "book.toml": PDF_TOML,
-        "manuscript/01-one.md": GOOD + f"\n<link rel=\"stylesheet\" href=\"{secret}\"/>\n",
-        "styles/classic/extra-print.css": f"@import url(\"{secret.as_uri()}\");\n"
-                                          "@import url(\"https://example.org/x.css\");\n",
+        "manuscript/01-one.md": GOOD + f"\n<link rel=\"stylesheet\" href=\"{secret}\"/>\n"
+                                       f"<style>@import url(\"{secret.as_uri()}\");</style>\n",
     })
     result = octavo("build", root)
     assert result.code == 0, result.err
+    assert "manuscript/01-one.md:5: raw HTML removed: <link>" in result.err
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(root / "dist" / "a-test-book.pdf").pages)

@@ -82,7 +82,7 @@ def test_unreadable_files(make_book, octavo) -> None:  # type: ignore[no-untyped
     root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
     (root / "manuscript" / "2.md").symlink_to(root / "nowhere.md")
     result = octavo("build", root)
-    assert_one_line_error(result, 4, "manuscript/2.md: cannot read: No such file or directory")
+    assert_one_line_error(result, 4, "manuscript/2.md: not found (a link to nothing)")
     (root / "manuscript" / "2.md").unlink()
     (root / "manuscript" / "2.md").write_bytes(b"\x00\x01binary")
     result = octavo("build", root)

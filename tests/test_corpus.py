@@ -7,6 +7,8 @@ import shutil
 import pytest
 from conftest import CORPUS, epubcheck, spine_documents
 
+pytestmark = pytest.mark.slow  # the long tier: -m 'not slow' leaves it out
+
 FINALE = CORPUS / "finale.txt"
 
 

@@ -14,6 +14,7 @@ from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.images import load_image
 from octavo.model import Book, Image, Metadata
+from octavo.paths import abandoned
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.manuscript import read_manuscript
 from octavo.text import slugify, xml_safe
@@ -30,6 +31,8 @@ from octavo.uptodate import (
     write_stamp,
 )
 
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: the last time a book's date can print
+
 
 @dataclass(frozen=True)
 class Output:
@@ -38,6 +41,20 @@ class Output:
     format: str
     path: Path
     seconds: float
+
+
+def book_folder(path: Path) -> Path:
+    """The book folder `path` names, resolved; an error when it is missing or not a folder."""
+    try:
+        root = path.resolve()
+    except (RuntimeError, OSError):
+        raise OctavoError("book folder not found (a symlink loop)", path) from None
+    if root.is_dir():
+        return root
+    if root.exists():
+        raise OctavoError("not a folder: give the book's folder, the one that holds book.toml "
+                          "and manuscript/", path)
+    raise OctavoError("book folder not found", path)
 
 
 def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
@@ -79,9 +96,7 @@ def build(
     progress: bool = False,
 ) -> list[Output]:
     """Build the book in `root`; each file replaces the old one only once it is complete."""
-    root = root.resolve()
-    if not root.is_dir():
-        raise OctavoError("book folder not found", root)
+    root = book_folder(root)
     request = build_request(root, formats, theme_name, out_dir)
     forget(root)
     config, book = load_book(root, diagnostics)
@@ -95,25 +110,47 @@ def build(
         raise BuildError(f"cannot create output folder: {exc.strerror}", out) from None
     epoch = source_epoch(config)
     slug = slugify(book.metadata.title)
-    outputs = []
-    for name in formats or config.build.formats:
-        started = time.perf_counter()
-        backend = FORMATS[name]
-        context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
-                                settings=config.settings.get(name), jobs=jobs, progress=progress)
-        target = backend.target(out, slug)
-        partial = out / f".{target.name}.{os.getpid()}.partial"
-        try:
-            backend.render(book, theme, partial, context)
-            os.replace(partial, target)
-        except OSError as exc:
-            raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}", out) from None
-        finally:
+    _remove_abandoned(out)
+    # Every format is written to a partial file first; only when all are complete do they
+    # replace the old files together, so dist/ never holds a new EPUB beside an old PDF.
+    written: list[tuple[Output, Path]] = []
+    try:
+        for name in formats or config.build.formats:
+            started = time.perf_counter()
+            backend = FORMATS[name]
+            context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
+                                    settings=config.settings.get(name), jobs=jobs,
+                                    progress=progress)
+            target = backend.target(out, slug)
+            partial = out / f".{target.name}.{os.getpid()}.partial"
+            written.append((Output(name, target, 0.0), partial))
+            try:
+                backend.render(book, theme, partial, context)
+            except OSError as exc:
+                raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}", out) from None
+            written[-1] = (Output(name, target, time.perf_counter() - started), partial)
+        for output, partial in written:
+            try:
+                os.replace(partial, output.path)
+            except OSError as exc:
+                raise BuildError(f"cannot write {output.path.name}: {exc.strerror or exc}",
+                                 out) from None
+    finally:
+        for _output, partial in written:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
-        outputs.append(Output(name, target, time.perf_counter() - started))
+    outputs = [output for output, _partial in written]
     _stamp(root, request, config, book, theme, outputs, diagnostics)
     return outputs
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Partial files of a build that was killed (kill -9) before it could remove them."""
+    with contextlib.suppress(OSError):
+        for path in out.glob(".*.partial"):
+            if abandoned(path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _stamp(root: Path, request: dict[str, object], config: Config, book: Book, theme: Theme,
@@ -138,9 +175,13 @@ def source_epoch(config: Config) -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
         try:
-            return max(0, int(value))
+            seconds = max(0, int(value))
         except ValueError:
             raise OctavoError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
+        if seconds > LAST_EPOCH:
+            raise OctavoError(f"SOURCE_DATE_EPOCH={value!r} is after the year 9999; give the "
+                              "seconds since 1970 of a real date")
+        return seconds
     return newest_input_time(config.root / "book.toml", config.build.manuscript)
 
 

@@ -13,7 +13,6 @@ from octavo import __version__
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import CheckError, OctavoError, StrictError
-from octavo.text import relative_name
 
 INTERNAL_ERROR = 70
 
@@ -215,8 +214,10 @@ def run_init(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
 
 def run_themes(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo themes`: each theme, where it comes from, and what it looks like in a line."""
+    from octavo.build import book_folder
     from octavo.themes import list_themes
 
+    book_folder(args.book_dir)
     current = _book_theme(args.book_dir)
     themes = list_themes(args.book_dir)
     rows = [(t.name, t.origin + (f", extends {t.extends}" if t.extends else ""), t.description)
@@ -270,6 +271,8 @@ def _print_warnings(diagnostics: Diagnostics) -> None:
 
 def _shown(path: Path) -> str:
     """A path as the command line prints it: relative to the current folder when inside it."""
+    from octavo.text import relative_name
+
     return relative_name(path, Path.cwd())
 
 

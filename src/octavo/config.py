@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError, OctavoError
+from octavo.paths import Refused, inside, regular_file
+from octavo.text import has_xml_invalid, xml_safe
 
 CONFIG_NAME = "book.toml"
 DEFAULT_THEME = "classic"
@@ -58,13 +62,20 @@ class Config:
         return self.book.get("title")
 
 
+MAX_SERIES_INDEX = 9999
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     """Read `root/book.toml` if there is one; raise ConfigError listing every problem."""
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if path.exists() or path.is_symlink():
+        try:
+            regular_file(path, root)
+        except (Refused, FileNotFoundError) as exc:
+            reason = "a link to nothing" if isinstance(exc, FileNotFoundError) else str(exc)
+            raise ConfigError([OctavoError(reason, CONFIG_NAME)]) from None
+    else:
         return Config(root=root, source=None, book={},
                       build=_build_settings(root, {}, CONFIG_NAME, []),
                       settings=_format_settings({}, CONFIG_NAME, []))
@@ -124,6 +135,22 @@ def _book(
     def problem(key: str, message: str) -> None:
         problems.append(OctavoError(f"[book] {key}: {message}", shown))
 
+    data = dict(data)
+    for key, value in list(data.items()):
+        texts = value if isinstance(value, list) else [value]
+        bad = next((c for t in texts if isinstance(t, str) for c in t if has_xml_invalid(c)), None)
+        if bad is None:
+            continue
+        if key in ("identifier", "cover"):  # a changed ISBN or path would be another one
+            problem(key, f"holds the control character U+{ord(bad):04X}, which a book cannot "
+                         "hold; remove it")
+            del data[key]
+        else:  # text: mended as in the manuscript
+            diagnostics.warn(f"[book] {key}: control character U+{ord(bad):04X} removed (XML "
+                             "cannot hold it)", shown)
+            data[key] = [xml_safe(t) if isinstance(t, str) else t for t in value] \
+                if isinstance(value, list) else xml_safe(value)
+
     for key in ("title", "subtitle", "publisher", "description", "rights", "series"):
         if key in data:
             value = data[key]
@@ -179,6 +206,8 @@ def _book(
         index = data["series_index"]
         if isinstance(index, bool) or not isinstance(index, int | float):
             problem("series_index", f"must be a number, not {_type(index)}")
+        elif not 0 <= index <= MAX_SERIES_INDEX:  # also NaN and infinity
+            problem("series_index", f"must be a number from 0 to {MAX_SERIES_INDEX:,}")
         else:
             book["series_index"] = index
 
@@ -197,15 +226,18 @@ def _book(
         if not isinstance(cover, str) or not cover.strip():
             problem("cover", "must be the path of an image, e.g. cover = \"cover.jpg\"")
         else:
-            resolved = (root / cover).resolve()
-            if not resolved.is_relative_to(root.resolve()):
-                problem("cover", f"{cover} is outside the book folder")
-            elif not resolved.is_file():
+            try:
+                resolved = regular_file(root / cover, root)
+                if resolved.suffix.lower() not in COVER_SUFFIXES:
+                    problem("cover", f"{cover} must be a JPEG or PNG image")
+                else:
+                    book["cover"] = resolved
+            except FileNotFoundError:
                 problem("cover", f"{cover} does not exist")
-            elif resolved.suffix.lower() not in COVER_SUFFIXES:
-                problem("cover", f"{cover} must be a JPEG or PNG image")
-            else:
-                book["cover"] = resolved
+            except Refused as exc:
+                reason = str(exc).removeprefix("refused: ")
+                problem("cover", f"{cover} is outside the book folder" if "outside" in reason
+                        else f"{cover}: {reason}")
     return book
 
 
@@ -217,7 +249,14 @@ def _build_settings(
         if not isinstance(value, str) or not value.strip():
             problems.append(OctavoError(f"[build] {key}: must be a folder path", shown))
             return root / default
-        return (root / value).resolve()
+        try:
+            return inside(root / value, root)
+        except Refused:
+            problems.append(OctavoError(
+                f"[build] {key}: {value} is outside the book folder; a book.toml may only name "
+                "folders inside it" + (" (octavo build --out DIR writes elsewhere)"
+                                       if key == "output" else ""), shown))
+            return (root / default).resolve()
 
     manuscript = path_value("manuscript", "manuscript")
     output = path_value("output", "dist")
@@ -240,8 +279,8 @@ def _build_settings(
     pattern = data.get("chapter_pattern")
     if pattern is not None:
         try:
-            re.compile(str(pattern))
-        except re.error as exc:
+            regex.compile(str(pattern), regex.V0)
+        except regex.error as exc:
             problems.append(OctavoError(
                 f"[build] chapter_pattern: not a regular expression ({exc})", shown))
             pattern = None

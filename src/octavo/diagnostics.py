@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from octavo.errors import one_line
+
 
 @dataclass
 class Diagnostics:
@@ -16,7 +18,7 @@ class Diagnostics:
 
     def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
         """Record a warning about `path` (and `line`), once."""
-        where = "" if path is None else f"{path}{'' if line is None else f':{line}'}: "
+        where = "" if path is None else f"{one_line(str(path))}{'' if line is None else f':{line}'}: "
         text = f"{where}{message}"
         if text not in self.warnings:
             self.warnings.append(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -22,12 +23,29 @@ class OctavoError(Exception):
             return self.message
         where = str(self.path)
         if base is not None and isinstance(self.path, Path) and self.path.is_absolute():
-            resolved = self.path.resolve()
-            if resolved.is_relative_to(base) and resolved != base:
-                where = str(resolved.relative_to(base))
+            # As written (a link is named where it is), else where it lands.
+            for candidate in (Path(os.path.normpath(self.path)), _landing(self.path)):
+                if candidate.is_relative_to(base) and candidate != base:
+                    where = str(candidate.relative_to(base))
+                    break
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: {self.message}"
+        return f"{one_line(where)}: {self.message}"
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters shown as escapes (a file name may
+    hold them), so that a message stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _landing(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop
+        return path
 
 
 class UsageError(OctavoError):

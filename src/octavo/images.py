@@ -12,6 +12,7 @@ from lxml import etree
 
 from octavo.errors import ManuscriptError
 from octavo.model import Image
+from octavo.paths import css_urls
 
 if TYPE_CHECKING:
     from PIL.Image import Image as Picture
@@ -27,6 +28,14 @@ MAX_PIXELS = 40_000_000  # a 300 dpi photo across a 6×9 in page is under 5 mill
 MAX_BYTES = 30 * 1024 * 1024
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# The W3C's own SVG DTDs, which drawing programs name in a DOCTYPE: dropped, never fetched.
+_SVG_DTDS = {
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-basic.dtd",
+    "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-tiny.dtd",
+    "http://www.w3.org/TR/2001/REC-SVG-20010904/DTD/svg10.dtd",
+    "http://www.w3.org/TR/2001/PR-SVG-20010719/DTD/svg10.dtd",
+}
 
 
 def load_image(path: Path, stem: str, shown: str, line: int | None, src: str) -> tuple[Image, str]:
@@ -49,8 +58,9 @@ def load_image(path: Path, stem: str, shown: str, line: int | None, src: str) ->
                      f"{MAX_BYTES // 2**20} MB")
     data = path.read_bytes()
     if path.suffix.lower() == ".svg":
-        _check_svg(data, refuse)
-        return Image(source=path, href=f"images/{stem}.svg", media_type="image/svg+xml"), ""
+        cleaned = _check_svg(data, refuse)
+        return Image(source=path, href=f"images/{stem}.svg", media_type="image/svg+xml",
+                     data=cleaned), ""
     from PIL import Image as Pillow
     from PIL import UnidentifiedImageError
 
@@ -96,8 +106,13 @@ def _converted(path: Path, stem: str, kind: str, picture: Picture) -> tuple[Imag
     return image, f"{kind} image converted to {suffix[1:].upper()} for e-readers that cannot show it"
 
 
-def _check_svg(data: bytes, refuse: Refusal) -> None:
-    """An SVG must parse as XML, be an <svg>, and neither run scripts nor fetch other files."""
+def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
+    """An SVG must parse as XML, be an <svg>, and neither run scripts nor fetch other files:
+    no entities or DTD of its own, no links or CSS URLs but to itself and data: images.
+
+    Returns the SVG without its DOCTYPE when that is only the W3C's SVG DTD (as drawing
+    programs write it: EPUB readers must not fetch it), else None (kept as it is).
+    """
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
@@ -105,11 +120,25 @@ def _check_svg(data: bytes, refuse: Refusal) -> None:
         raise refuse(f"is not a valid SVG file ({exc.msg})") from None
     if root.tag != f"{{{_SVG_NS}}}svg":
         raise refuse("is not an SVG image (its root is not <svg> in the SVG namespace)")
+    info = root.getroottree().docinfo
+    dtd = info.internalDTD
+    declares = dtd is not None and (list(dtd.iterentities()) or list(dtd.iterelements()))
+    if declares or any(isinstance(el, etree._Entity) for el in root.iter()) or (
+            info.system_url and info.system_url not in _SVG_DTDS):
+        raise refuse("refused: the SVG declares its own DTD or entities (<!DOCTYPE …>), "
+                     "which can read other files")
+    outside = [*root.itersiblings(preceding=True), *root.itersiblings()]
+    for el in outside + list(root.iter(etree.ProcessingInstruction)):
+        if isinstance(el, etree._ProcessingInstruction) and el.target == "xml-stylesheet":
+            raise refuse("refused: the SVG loads a stylesheet (<?xml-stylesheet …?>)")
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if etree.QName(el).localname in ("script", "foreignObject"):
-            raise refuse(f"refused: the SVG holds <{etree.QName(el).localname}>")
+        local_tag = etree.QName(el).localname
+        if local_tag in ("script", "foreignObject"):
+            raise refuse(f"refused: the SVG holds <{local_tag}>")
+        if local_tag == "style":
+            _check_svg_css(el.text or "", refuse)
         for name, value in el.attrib.items():
             local = etree.QName(name).localname
             if local.startswith("on"):
@@ -117,3 +146,15 @@ def _check_svg(data: bytes, refuse: Refusal) -> None:
             if (name == _XLINK_HREF or local == "href") and not value.startswith("#") \
                     and not value.startswith("data:image/"):
                 raise refuse(f"refused: the SVG refers to another file ({value})")
+            if local == "style" or "url(" in value.lower():
+                _check_svg_css(value if local == "style" else f"a{{b:{value}}}", refuse)
+    if not info.doctype:
+        return None
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")  # the root alone
+
+
+def _check_svg_css(css: str, refuse: Refusal) -> None:
+    """CSS inside an SVG may use no URL but its own fragments and data: images."""
+    for url, _line, how in css_urls(css):
+        if how == "@import" or not (url.startswith("#") or url.lower().startswith("data:image/")):
+            raise refuse(f"refused: the SVG's CSS refers to another file ({url})")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import shutil
 import tomllib
@@ -13,6 +15,7 @@ import jinja2
 import jinja2.sandbox
 
 from octavo.errors import ThemeError
+from octavo.paths import Refused, css_problems, inside, landing, regular_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -23,6 +26,7 @@ _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CUSTOM = re.compile(r"--([A-Za-z0-9_-]+)\s*:\s*([^;]+)")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # as [build] theme allows
 FONT_TYPES = {
     ".otf": "font/otf",
     ".ttf": "font/ttf",
@@ -70,6 +74,8 @@ class Theme:
     layers: tuple[Layer, ...]
     description: str = ""
     variables: dict[str, Variable] = field(default_factory=dict)
+    roots: tuple[Path, ...] = ()  # where its files may land: the book folder, the built-in themes
+    fallback_fonts: tuple[Path, ...] = ()  # fonts for the characters its own fonts lack (print)
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -77,10 +83,14 @@ class Theme:
         return tuple(folder for layer in self.layers for folder in layer.folders)
 
     def find(self, relative: str) -> Path | None:
-        """The first file named `relative` on the search path."""
+        """The first file named `relative` on the search path (never above its folder)."""
         for folder in self.folders:
-            candidate = (folder / relative).resolve()
-            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
+            lexical = Path(os.path.normpath(folder / relative))
+            if not lexical.is_relative_to(folder):
+                continue
+            candidate = lexical.resolve()
+            roots = self.roots or (folder,)
+            if any(candidate.is_relative_to(root) for root in roots) and candidate.is_file():
                 return candidate
         return None
 
@@ -105,7 +115,8 @@ class Theme:
         sources = self.sources(name)
         if not any(not p.name.startswith("extra-") for p in sources):
             raise ThemeError(f"theme {self.name!r} has no {name}", self.folders[0])
-        css = "\n".join(f"/* {_sheet_label(p)} */\n" + p.read_text(encoding="utf-8") for p in sources)
+        texts = [_read_sheet(p) for p in sources]
+        css = "\n".join(f"/* {_sheet_label(p)} */\n" + text for p, text in zip(sources, texts, strict=True))
         return self.fill_variables(css, sources[-1])
 
     def fill_variables(self, css: str, where: Path | None = None) -> str:
@@ -159,6 +170,9 @@ class Theme:
             path = self.find(url)
             if path is None:
                 raise ThemeError(f"theme {self.name!r}: url({url}) not found", self.folders[0])
+            if path.suffix.lower() in FONT_TYPES and not _looks_like_font(path):
+                raise ThemeError("not a font file (it does not start as OpenType, TrueType or "
+                                 "WOFF files do)", path)
             found[url] = path
         return found
 
@@ -218,6 +232,10 @@ def load_theme(name: str, book_root: Path) -> Theme:
     manifests: list[dict[str, object]] = []
     current: str | None = name
     while current:
+        if not _THEME_NAME.fullmatch(current) or ".." in current:
+            where = f"theme {layers[-1].name!r} extends" if layers else "theme"
+            raise ThemeError(f"{where} {current!r}, which is not a theme name (a folder name in "
+                             "styles/: letters, digits, '-', '_' and '.')")
         if current in seen:
             raise ThemeError(f"theme {current!r} extends itself")
         seen.add(current)
@@ -238,7 +256,28 @@ def load_theme(name: str, book_root: Path) -> Theme:
     for manifest in reversed(manifests):  # the theme's own values win over its parents'
         variables.update(_variables(manifest, layers[0].folders[0]))
     description = next((str(m["description"]) for m in manifests if m.get("description")), "")
-    return Theme(name=name, layers=tuple(layers), description=description, variables=variables)
+    theme = Theme(name=name, layers=tuple(layers), description=description, variables=variables,
+                  roots=(book_root.resolve(), builtin_styles_dir().resolve()))
+    fallbacks = next((m["fallback_fonts"] for m in manifests if "fallback_fonts" in m), [])
+    return dataclasses.replace(theme, fallback_fonts=_fallback_fonts(theme, fallbacks))
+
+
+def _fallback_fonts(theme: Theme, names: object) -> tuple[Path, ...]:
+    """[theme] fallback_fonts: font files on the theme's search path, for what its fonts lack."""
+    where = theme.folders[0] / MANIFEST
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ThemeError('fallback_fonts: must be a list of font files, e.g. '
+                         '["fonts/NotoSansArabic-Regular.ttf"]', where)
+    found = []
+    for name in names:
+        path = theme.find(name)
+        if path is None:
+            raise ThemeError(f"fallback_fonts: {name} not found in the theme's folders", where)
+        if path.suffix.lower() not in FONT_TYPES:
+            raise ThemeError(f"fallback_fonts: {name} is not a font file "
+                             f"({', '.join(FONT_TYPES)})", where)
+        found.append(path)
+    return tuple(found)
 
 
 def list_themes(book_root: Path) -> list[ThemeInfo]:
@@ -250,6 +289,8 @@ def list_themes(book_root: Path) -> list[ThemeInfo]:
         for folder in sorted(base.iterdir()):
             if not folder.is_dir() or not _is_theme(folder):
                 continue
+            if origin == "book" and not landing(folder).is_relative_to(landing(book_root)):
+                continue  # a link out of the book is not a theme of this book
             manifest = read_manifest(folder)
             name = folder.name
             if origin == "book" and name in found:
@@ -296,10 +337,37 @@ def read_manifest(folder: Path) -> dict[str, object]:
 
 def _theme_folders(name: str, book_root: Path) -> list[Path]:
     folders: list[Path] = []
-    for folder in (book_root / "styles" / name, builtin_styles_dir() / name):
+    own = book_root / "styles" / name
+    if own.is_dir() or own.is_symlink():
+        _check_inside(own, book_root)
+    for folder in (own, builtin_styles_dir() / name):
         if folder.is_dir() and folder.resolve() not in folders:
             folders.append(folder.resolve())
     return folders
+
+
+def _check_inside(folder: Path, book_root: Path) -> None:
+    """The book's own theme folder, and everything in it, must be regular files and folders
+    that land inside the book folder, links followed: a theme cannot bring in outside files."""
+    _landing_inside(folder, book_root, file=False)
+    seen = {landing(folder)}
+    for parent, dirs, files in os.walk(folder, followlinks=True):
+        for name in list(dirs):
+            real = _landing_inside(Path(parent) / name, book_root, file=False)
+            if real in seen:
+                dirs.remove(name)  # a folder linked into itself: once is enough
+            seen.add(real)
+        for name in files:
+            _landing_inside(Path(parent) / name, book_root, file=True)
+
+
+def _landing_inside(path: Path, book_root: Path, file: bool) -> Path:
+    try:
+        return regular_file(path, book_root) if file else inside(path, book_root)
+    except Refused as exc:
+        raise ThemeError(str(exc), path) from None
+    except FileNotFoundError:
+        raise ThemeError("a link to nothing", path) from None
 
 
 def _is_theme(folder: Path) -> bool:
@@ -326,6 +394,30 @@ def _variables(manifest: dict[str, object], where: Path) -> dict[str, Variable]:
             raise ThemeError(f"[variables] {key}: must be a string or true/false", where / MANIFEST)
         result[str(key)] = value
     return result
+
+
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"typ1", b"ttcf", b"wOFF", b"wOF2")
+
+
+def _looks_like_font(path: Path) -> bool:
+    """A font file starts with its format's signature (a renamed text file does not)."""
+    with path.open("rb") as handle:
+        return handle.read(4) in _FONT_MAGIC
+
+
+def _read_sheet(path: Path) -> str:
+    """A stylesheet's text, once every URL in it passes the policy (the book's own files and
+    data: only; no @import); else a ThemeError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise ThemeError(f"cannot read: {reason}", path) from None
+    problems = css_problems(text)
+    if problems:
+        line, message = problems[0]
+        raise ThemeError(message, path, line)
+    return text
 
 
 def _sheet_label(path: Path) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from octavo import __version__
+from octavo.errors import BuildError
+from octavo.paths import Refused, landing
 
 CACHE_DIR = ".octavo-cache"
 STAMP = "build-stamp.json"
@@ -19,8 +21,22 @@ EARLIEST_ZIP_TIME = 315532800  # 1980-01-01
 
 
 def cache_dir(root: Path) -> Path:
-    """The book's cache folder (ignored by git; deleting it changes nothing but the time)."""
-    return root / CACHE_DIR
+    """The book's cache folder (ignored by git; deleting it changes nothing but the time).
+
+    A cache folder that is a link out of the book is refused: a book from someone else could
+    otherwise make a build write there."""
+    folder = root / CACHE_DIR
+    if (folder.exists() or folder.is_symlink()) and not _lands_inside(folder, root):
+        raise BuildError("refused: a link to a folder outside the book folder; delete it (it "
+                         "holds only a cache)", folder)
+    return folder
+
+
+def _lands_inside(path: Path, root: Path) -> bool:
+    try:
+        return landing(path).is_relative_to(landing(root))
+    except Refused:  # a symlink loop
+        return False
 
 
 def file_digest(path: Path) -> str:

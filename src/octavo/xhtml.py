@@ -116,7 +116,7 @@ def unsafe_parts(raw_html: str) -> list[str]:
     """What `sanitize` would remove from a piece of raw HTML, described for a warning."""
     found: list[str] = []
     try:
-        nodes = lxml.html.fragments_fromstring(raw_html)
+        nodes = lxml.html.fragments_fromstring(raw_html, parser=html_parser())
     except (etree.ParserError, ValueError):
         return found
     for node in nodes:
@@ -160,6 +160,18 @@ _PARENTS = {
 }
 
 
+def xml_parser() -> etree.XMLParser:
+    """A strict XML parser that reads nothing else (no entities, DTDs or network) and takes
+    text nodes of any length (libxml2 otherwise cuts a paragraph over 10 MB off unseen)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=True)
+
+
+def html_parser() -> lxml.html.HTMLParser:
+    """lxml's HTML parser, also for text nodes over 10 MB."""
+    return lxml.html.HTMLParser(huge_tree=True, no_network=True)
+
+
 def parse_fragment(html: str) -> etree._Element:
     """Parse an HTML fragment into a `<div>` holding it (HTML parser, no namespaces).
 
@@ -167,7 +179,7 @@ def parse_fragment(html: str) -> etree._Element:
     here: blocks inside paragraphs (or any inline element) are unwrapped, list items and the
     like outside their parent become divisions, and links inside links lose their inner link.
     """
-    root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    root = lxml.html.fragment_fromstring(html or "", create_parent="div", parser=html_parser())
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el is root:
             continue
@@ -201,7 +213,7 @@ def serialize_fragment(root: etree._Element) -> str:
 def check_well_formed(fragment: str) -> None:
     """Raise etree.XMLSyntaxError unless `fragment` is well-formed XHTML content."""
     wrapped = f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{fragment}</div>'
-    etree.fromstring(wrapped.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+    etree.fromstring(wrapped.encode("utf-8"), xml_parser())
 
 
 def inner_xml(root: etree._Element) -> str:
@@ -215,7 +227,7 @@ def inner_xml(root: etree._Element) -> str:
 def fragment_root(fragment: str) -> etree._Element:
     """Parse a well-formed XHTML fragment strictly; the result is a namespaced `<div>`."""
     wrapped = f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{fragment}</div>'
-    return etree.fromstring(wrapped.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+    return etree.fromstring(wrapped.encode("utf-8"), xml_parser())
 
 
 def text_content(fragment: str) -> str:

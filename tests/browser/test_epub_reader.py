@@ -16,6 +16,8 @@ from PIL import Image, ImageDraw
 from octavo.build import build
 from octavo.diagnostics import Diagnostics
 
+pytestmark = pytest.mark.slow  # the long tier: -m 'not slow' leaves it out
+
 READER = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>epub.js</title>
 <script src="jszip.min.js"></script><script src="epub.min.js"></script></head>

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from browsing import Watch, copy_sample_book, launch_browser
 
+pytestmark = pytest.mark.slow  # the long tier: -m 'not slow' leaves it out
+
 WAIT = 90_000  # ms: a rebuild of the sample book (EPUB and PDF) on a busy two-core machine
 
 

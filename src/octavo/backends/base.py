@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from octavo.diagnostics import Diagnostics
 
+# typing.TYPE_CHECKING without importing typing: this table is read on every command,
+# the no-op build included, which must stay quick (type checkers take the name as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from octavo.model import Book
     from octavo.themes import Theme
 

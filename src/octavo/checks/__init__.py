@@ -7,7 +7,7 @@ from pathlib import Path
 
 from octavo.backends import FORMATS
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.build import build, load_book
+from octavo.build import book_folder, build, load_book
 from octavo.checks.findings import Finding, Report
 from octavo.checks.lint import lint_files
 from octavo.checks.pdfread import read_pages
@@ -22,7 +22,7 @@ from octavo.text import relative_name, slugify
 
 def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> Report:
     """Check the book in `root`: its EPUB, its PDF, and the manuscript's typography."""
-    root = root.resolve()
+    root = book_folder(root)
     config, book = load_book(root, diagnostics)
     out = (out_dir or config.build.output).resolve()
     slug = slugify(book.metadata.title)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from octavo.backends import FORMATS
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.build import build, load_book
+from octavo.build import book_folder, build, load_book
 from octavo.checks import needs_build
 from octavo.checks.pdfread import contents_end, find_openings, read_pages
 from octavo.diagnostics import Diagnostics
@@ -30,7 +30,7 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
     import pypdfium2
     from PIL import Image, ImageDraw, ImageFont
 
-    root = root.resolve()
+    root = book_folder(root)
     config, book = load_book(root, diagnostics)
     out = (out_dir or config.build.output).resolve()
     pdf = FORMATS["pdf"].target(out, slugify(book.metadata.title))

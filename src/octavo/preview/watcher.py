@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.build import build
+from octavo.build import book_folder, build
 from octavo.config import load_config
 from octavo.diagnostics import Diagnostics
 from octavo.errors import OctavoError
@@ -133,9 +133,7 @@ class Watcher:
 def watch(root: Path, port: int = 0, out_dir: Path | None = None, theme_name: str | None = None,
           debug: bool = False, say: Callable[[str], None] = _say) -> int:
     """Serve the preview page and rebuild on change until Ctrl-C; return the exit code."""
-    root = root.resolve()
-    if not root.is_dir():
-        raise OctavoError("book folder not found", root)
+    root = book_folder(root)
     state = PreviewState(title=root.name)
     server = PreviewServer(state, port)
     thread = threading.Thread(target=server.serve_forever, name="preview", daemon=True)

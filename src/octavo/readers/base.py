@@ -16,6 +16,7 @@ from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
 from octavo.images import load_image
 from octavo.model import Image
+from octavo.paths import Refused, regular_file
 from octavo.text import has_xml_invalid, xml_safe
 
 
@@ -64,11 +65,13 @@ class ImageRegistry:
                 f"image {src or '(empty)'} refused: use a path relative to the chapter file",
                 shown, line,
             )
-        path = (base_dir / decoded.split("#")[0].split("?")[0]).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise ManuscriptError(f"image {src} refused: it is outside the book folder", shown, line)
-        if not path.is_file():
-            raise ManuscriptError(f"image {src} not found", shown, line)
+        try:
+            path = regular_file(base_dir / decoded.split("#")[0].split("?")[0], self.root)
+        except FileNotFoundError:
+            raise ManuscriptError(f"image {src} not found", shown, line) from None
+        except Refused as exc:
+            reason = str(exc).removeprefix("refused: ")
+            raise ManuscriptError(f"image {src} refused: {reason}", shown, line) from None
         if path not in self.images:
             image, note = load_image(path, f"img-{len(self.images) + 1:04d}", shown, line, src)
             if note and self.diagnostics is not None:
@@ -118,6 +121,9 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
             diagnostics.warn(f"not UTF-8; read as {bom.upper()} (its byte order mark says so)",
                              shown)
     except UnicodeDecodeError:
+        mended = _mend_lines(data, shown, diagnostics)
+        if mended is not None:
+            return _finish_text(mended, shown, diagnostics)
         best = _detect(data)
         if best is None:
             raise ManuscriptError("cannot tell this file's text encoding; save it as UTF-8",
@@ -125,11 +131,42 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
         encoding = _encoding_name(best.encoding)
         text = str(best)
         diagnostics.warn(f"not UTF-8; read as {encoding}", shown)
+    return _finish_text(text, shown, diagnostics)
+
+
+def _finish_text(text: str, shown: str, diagnostics: Diagnostics) -> str:
+    """LF line ends, and no character XML cannot hold (with a warning)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if has_xml_invalid(text):
         diagnostics.warn("control characters removed (XML cannot hold them)", shown)
         text = xml_safe(text)
     return text
+
+
+def _mend_lines(data: bytes, shown: str, diagnostics: Diagnostics) -> str | None:
+    """A UTF-8 file with a few lines in another encoding (a paste from an old file): those
+    lines read in the encoding their bytes suggest, every valid UTF-8 line kept as it is.
+    None when no line holds UTF-8 beyond ASCII: then the whole file is in another encoding."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    bad: list[int] = []
+    utf8 = False
+    for number, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            bad.append(number)
+    if not utf8 or not bad:
+        return None
+    best = _detect(b"\n".join(lines[n] for n in bad))
+    encoding = best.encoding if best is not None and best.encoding in _WESTERN else "cp1252"
+    texts = [line.decode(encoding, errors="replace") if n in bad else line.decode("utf-8")
+             for n, line in enumerate(lines)]
+    shown_lines = ", ".join(str(n + 1) for n in bad[:5]) + (f" and {len(bad) - 5} more"
+                                                           if len(bad) > 5 else "")
+    diagnostics.warn(f"line{'s' * (len(bad) > 1)} {shown_lines} not UTF-8; read as "
+                     f"{_encoding_name(encoding)} (the rest is UTF-8)", shown)
+    return "\n".join(texts)
 
 
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from octavo.errors import ManuscriptError
+from octavo.images import SUFFIXES as IMAGE_SUFFIXES
 from octavo.model import BACK_MATTER, FRONT_MATTER, Chapter, Image, Part
+from octavo.paths import Refused, inside, landing, regular_file
 from octavo.readers import reader_for, suffixes_named
 from octavo.readers.base import ReadContext, Section, SourceDoc
 from octavo.text import natural_key, relative_name
@@ -41,23 +43,38 @@ class Manuscript:
 
 
 def manuscript_files(folder: Path, shown: str, context: ReadContext) -> list[Path]:
-    """The readable files of the manuscript folder, in natural file-name order."""
+    """The readable files of the manuscript folder and its subfolders, in natural name order
+    (a subfolder's files where its name falls: `02-part-two/` after `01-prologue.md`)."""
     if not folder.is_dir():
         raise ManuscriptError("manuscript folder not found; put your chapters there", shown)
-    files = []
-    for path in sorted(folder.iterdir(), key=lambda p: natural_key(p.name)):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        if reader_for(path) is not None:
-            if not path.resolve().is_relative_to(context.root.resolve()):
-                raise ManuscriptError("refused: a link to a file outside the book folder",
-                                      _shown(path, context))
-            files.append(path)
-        else:
-            context.diagnostics.warn(f"ignored: not a {suffixes_named()} file", _shown(path, context))
+    files: list[Path] = []
+    _collect(folder, context, files, {landing(folder)})
     if not files:
         raise ManuscriptError(f"no chapters found: add {suffixes_named()} files", shown)
     return files
+
+
+def _collect(folder: Path, context: ReadContext, files: list[Path], seen: set[Path]) -> None:
+    for path in sorted(folder.iterdir(), key=lambda p: natural_key(p.name)):
+        if path.name.startswith("."):
+            continue
+        shown = _shown(path, context)
+        try:
+            if path.is_dir():
+                real = inside(path, context.root)
+                if real not in seen:  # a folder linked into itself is read once
+                    seen.add(real)
+                    _collect(path, context, files, seen)
+                continue
+            if reader_for(path) is not None:
+                regular_file(path, context.root)
+                files.append(path)
+            elif path.suffix.lower() not in IMAGE_SUFFIXES:  # pictures are for the chapters
+                context.diagnostics.warn(f"ignored: not a {suffixes_named()} file", shown)
+        except Refused as exc:
+            raise ManuscriptError(str(exc), shown) from None
+        except FileNotFoundError:
+            raise ManuscriptError("not found (a link to nothing)", shown) from None
 
 
 def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:

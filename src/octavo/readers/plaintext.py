@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from octavo.errors import ConfigError, OctavoError
 from octavo.readers.base import (
     Paragraph,
     ReadContext,
@@ -20,8 +21,10 @@ from octavo.readers.base import (
 )
 from octavo.readers.markdown import SCENE_BREAK
 from octavo.readers.textstructure import (
+    PATTERN_SECONDS,
     Block,
     Layout,
+    PatternTooSlow,
     TextSection,
     blocks_of,
     detect,
@@ -50,7 +53,16 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     lines = text.split("\n")
     per_line = _one_paragraph_per_line(lines)
     if context.detect_headings:
-        layout = detect(lines, context.chapter_pattern)
+        try:
+            layout = detect(lines, context.chapter_pattern)
+        except PatternTooSlow:
+            raise ConfigError([OctavoError(
+                f"[build] chapter_pattern: gave up after {PATTERN_SECONDS:g} s on {shown}; the "
+                "pattern backtracks without end (like (a+)+); make it simpler", "book.toml")]) from None
+        if context.chapter_pattern and headings_only(layout):
+            raise ConfigError([OctavoError(
+                f"[build] chapter_pattern: matches every paragraph of {shown}, so no chapter "
+                "keeps any text; make it match the heading lines only", "book.toml")])
     else:  # the whole file is one chapter, as written
         layout = Layout([TextSection("chapter", None, "", 1, blocks_of(lines))], [])
     if layout.dropped:
@@ -82,6 +94,12 @@ _BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]*?[^\s=])=(?![\w=])")
 def _marked(text: str) -> str:
     """`=bold=` spelt as the inline parser's `__bold__`."""
     return _BOLD.sub(r"__\1__", text) if "=" in text else text
+
+
+def headings_only(layout: Layout) -> bool:
+    """True when the text's every paragraph was taken for a heading."""
+    headed = [s for s in layout.sections if s.level is not None]
+    return bool(headed) and not any(s.blocks for s in layout.sections)
 
 
 def render_inline(text: str) -> str:

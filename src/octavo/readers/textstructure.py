@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
+import regex
+
+PATTERN_SECONDS = 2.0  # the time a chapter_pattern may take over one whole file
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
 _GUTENBERG_END = re.compile(r"^(\*{3}\s*)?END OF (THE |THIS )?PROJECT GUTENBERG", re.I)
 _PRODUCED_BY = re.compile(r"^(Produced by|This e-?text was produced|E-text prepared by)", re.I)
@@ -100,7 +104,7 @@ def detect(lines: list[str], pattern: str | None = None) -> Layout:
     blocks, contents = _drop_contents(blocks)
     if contents:
         dropped.append("the printed contents list")
-    custom = re.compile(pattern, re.I) if pattern else None
+    custom = _BoundedPattern(pattern) if pattern else None
     sections: list[TextSection] = []
     current = TextSection("titlepage", None, "", blocks[0].line if blocks else 1)
     index = 0
@@ -146,8 +150,27 @@ def gutenberg_meta(header: list[str]) -> dict[str, str]:
     return meta
 
 
+class PatternTooSlow(Exception):
+    """A user's chapter_pattern took longer than its time budget (catastrophic backtracking)."""
+
+
+class _BoundedPattern:
+    """A user's regular expression, run with the `regex` module's timeout: every match in one
+    file shares a budget of PATTERN_SECONDS, so `(a+)+$` cannot hang the build."""
+
+    def __init__(self, pattern: str):
+        self.pattern = regex.compile(pattern, regex.I | regex.V0)
+        self.deadline = time.monotonic() + PATTERN_SECONDS
+
+    def match(self, text: str) -> regex.Match[str] | None:
+        try:
+            return self.pattern.match(text, timeout=max(0.001, self.deadline - time.monotonic()))
+        except TimeoutError:
+            raise PatternTooSlow(text) from None
+
+
 def _heading(blocks: list[Block], index: int,
-             custom: re.Pattern[str] | None) -> tuple[str, str, int] | None:
+             custom: _BoundedPattern | None) -> tuple[str, str, int] | None:
     """(kind, title, blocks used) when blocks[index] starts a heading."""
     block = blocks[index]
     first = block.lines[0].strip()

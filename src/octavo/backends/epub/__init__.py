@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from octavo.backends.base import Backend, RenderContext
 
+TYPE_CHECKING = False  # as in backends/base.py: no typing import on every command
 if TYPE_CHECKING:
     from octavo.model import Book
     from octavo.themes import Theme

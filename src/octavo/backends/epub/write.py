@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 from ebooklib import epub
 from lxml import etree
 
 from octavo.backends.base import RenderContext
 from octavo.backends.shared import image_bytes, number, page_facts
-from octavo.errors import BuildError
+from octavo.errors import BuildError, ThemeError
 from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
+from octavo.paths import html_problems
 from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
 
 STYLESHEET = "style.css"  # the stylesheet's name inside the EPUB
@@ -59,6 +63,10 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
 
     def page(uid: str, title: str, template: str, **values: object) -> epub.EpubHtml:
         html = render_template(templates, f"epub/{template}.html", meta=meta, **values)
+        problems = html_problems(html)
+        if problems:  # a theme's own template, pointing the e-reader at the network
+            where = templates.get_template(f"epub/{template}.html").filename
+            raise ThemeError(problems[0], Path(where) if where else f"epub/{template}.html")
         item = epub.EpubHtml(uid=uid, file_name=f"{uid}.xhtml", title=title,
                              lang=meta.language, content=html)
         item.add_item(style)
@@ -196,7 +204,8 @@ def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: st
         options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False,
                    "landmark_title": "Landmarks"}
         try:
-            epub.write_epub(str(raw), out, options)
+            with _long_text_kept():
+                epub.write_epub(str(raw), out, options)
         except Exception as exc:  # EbookLib raises bare errors from lxml and zipfile
             raise BuildError(f"EbookLib could not write the EPUB: {exc}") from exc
         stamp = max(modified, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
@@ -216,6 +225,24 @@ def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: st
                     info.compress_type = zipfile.ZIP_DEFLATED
                     # Level 6, zlib's default: level 9 takes twice as long for 1 % less.
                     dest.writestr(info, data, compresslevel=6)
+
+
+@contextlib.contextmanager
+def _long_text_kept() -> Iterator[None]:
+    """EbookLib re-parses every page with lxml's HTML parser as it comes, which drops a text
+    node over 10 MB without a word (a paragraph of that size vanished from the book); while
+    it writes, it parses them whole."""
+    original = epub.parse_html_string
+
+    def parse_whole(text: bytes | str) -> etree._Element:
+        return lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(
+            encoding="utf-8", huge_tree=True, no_network=True))
+
+    epub.parse_html_string = parse_whole
+    try:
+        yield
+    finally:
+        epub.parse_html_string = original
 
 
 def _patch_opf(data: bytes, language: str) -> bytes:

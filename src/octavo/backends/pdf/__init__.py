@@ -8,14 +8,23 @@ WeasyPrint may read).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from octavo.backends.base import Backend, RenderContext, Settings
-from octavo.backends.pdf.settings import PRINT_KEYS, read_print_settings
+from octavo.backends.base import Backend, Problem, RenderContext, Settings
 
+TYPE_CHECKING = False  # as in backends/base.py: no typing import on every command
 if TYPE_CHECKING:
+    from typing import Any
+
+    from octavo.backends.pdf.settings import PrintSettings
     from octavo.model import Book
     from octavo.themes import Theme
+
+
+def read_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
+    """The [print] table read (its module loads with book.toml, never for the no-op check)."""
+    from octavo.backends.pdf.settings import read_print_settings
+
+    return read_print_settings(data, problem)
 
 
 def render(book: Book, theme: Theme, target: Path, context: RenderContext) -> None:
@@ -25,7 +34,13 @@ def render(book: Book, theme: Theme, target: Path, context: RenderContext) -> No
     render_pdf(book, theme, target, context, stylesheet=STYLESHEET)
 
 
+# The keys of [print] (settings.py reads them; named here so that reading book.toml's keys
+# does not load it).
+PRINT_KEYS = (
+    "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
+    "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head",
+)
 STYLESHEET = "print.css"  # the theme's stylesheet for print (WeasyPrint)
 BACKEND = Backend(name="pdf", suffix=".pdf", media_type="application/pdf", render=render,
                   stylesheet=STYLESHEET,
-                  settings=Settings(table="print", keys=PRINT_KEYS, read=read_print_settings))
+                  settings=Settings(table="print", keys=PRINT_KEYS, read=read_settings))

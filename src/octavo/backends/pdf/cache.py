@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from octavo.paths import abandoned
+
 FOLDER = "pdf"
 STALE = 3600  # seconds after which a half-written file is a crashed build's
 
@@ -116,7 +118,7 @@ class ChunkCache:
             # A file being written starts with a dot: left alone unless a crash left it behind.
             age = STALE if path.name.startswith(".") else 1
             with contextlib.suppress(OSError):
-                if path.stat().st_mtime < self.started - age:
+                if abandoned(path) or path.stat().st_mtime < self.started - age:
                     path.unlink()
 
     def _facts(self, path: Path) -> dict[str, Any] | None:

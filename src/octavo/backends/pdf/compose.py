@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 from lxml import etree
 
 from octavo import xhtml
 from octavo.backends.base import RenderContext
+from octavo.backends.pdf.coverage import fallback_css, with_fallback
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.shared import image_url, page_facts
+from octavo.errors import ThemeError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
-from octavo.themes import Theme, render_template
+from octavo.paths import html_problems
+from octavo.themes import FONT_TYPES, Theme, render_template
 
 XHTML = "{" + xhtml.XHTML_NS + "}"
 
@@ -48,13 +52,19 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     toc.extend({"id": c.id, "title": c.title, "kind": "back"} for c in back)
     meta = book.metadata
     classes = " ".join(page_classes(theme, settings) + ([] if links else ["print-profile"]))
-    return render_template(
-        theme.templates(), "pdf/book.html",
+    templates = theme.templates()
+    html = render_template(
+        templates, "pdf/book.html",
         meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
         body=body, back=back, toc=toc, chapter_label="Chapter",
         show_numbers=theme.variables.get("chapter-numbers") is True,
         **page_facts(meta, context.source_epoch),
     )
+    problems = html_problems(html, allowed=frozenset(images.values()))
+    if problems:  # a theme's own template reaching for the network or another file
+        where = templates.get_template("pdf/book.html").filename
+        raise ThemeError(problems[0], Path(where) if where else "pdf/book.html")
+    return html
 
 
 def page_classes(theme: Theme, settings: PrintSettings) -> list[str]:
@@ -200,5 +210,15 @@ def _drop(el: etree._Element) -> None:
 
 
 def theme_css(theme: Theme, stylesheet: str) -> str:
-    """The theme's print stylesheet with url()s pointing at the files on its search path."""
-    return theme.rewrite_urls(theme.read_css(stylesheet), lambda url, path: path.as_uri())
+    """The theme's print stylesheet with url()s pointing at the files on its search path, and
+    its fallback fonts tried after each family's first choice."""
+    css = theme.rewrite_urls(theme.read_css(stylesheet), lambda url, path: path.as_uri())
+    if not theme.fallback_fonts:
+        return css
+    return fallback_css(theme.fallback_fonts) + with_fallback(css)
+
+
+def print_fonts(theme: Theme, stylesheet: str) -> list[Path]:
+    """The font files the print stylesheet loads, and the theme's fallback fonts."""
+    resources = theme.css_resources(theme.read_css(stylesheet)).values()
+    return [p for p in resources if p.suffix.lower() in FONT_TYPES] + list(theme.fallback_fonts)

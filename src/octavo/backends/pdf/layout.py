@@ -9,7 +9,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from octavo.backends.base import RenderContext
-from octavo.backends.pdf.compose import compose_html, theme_css
+from octavo.backends.pdf.compose import compose_html, print_fonts, theme_css
+from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.parallel import render_in_chunks
@@ -26,6 +27,10 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
     """Write `book` as a print PDF at `target`: in chunks, in parallel and cached, if it can be."""
     html = compose_html(book, theme, context)
     css = theme_css(theme, stylesheet)
+    fonts = print_fonts(theme, stylesheet)
+    if fonts:  # a theme in the machine's own fonts (base) cannot be checked here
+        for source, message in warnings_for(missing_characters(book, font_characters(fonts))):
+            context.diagnostics.warn(message, source)
     try:
         done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS)
     except FatalURLFetchingError as exc:

@@ -8,10 +8,6 @@ from typing import Any
 
 from octavo.backends.base import Problem
 
-PRINT_KEYS = (
-    "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
-    "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head",
-)
 MARGIN_KEYS = ("top", "bottom", "outside")
 # Trim sizes in inches (width, height).
 TRIMS = {"5x8": (5.0, 8.0), "5.25x8": (5.25, 8.0), "5.5x8.5": (5.5, 8.5), "6x9": (6.0, 9.0),

@@ -1,0 +1,87 @@
+"""Characters the print fonts cannot show: found before layout, from the fonts' own cmaps."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from octavo import xhtml
+from octavo.model import Book
+
+SHOWN = 8  # characters named in a warning, before "and N more"
+FALLBACK_FAMILY = "Octavo Fallback"
+
+
+def font_characters(fonts: Iterable[Path]) -> set[int]:
+    """Every code point the font files map to a glyph."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    covered: set[int] = set()
+    for path in fonts:
+        try:
+            with TTFont(path, lazy=True, fontNumber=0) as font:
+                covered.update(font.getBestCmap() or {})
+        except (TTLibError, OSError, KeyError, AssertionError):
+            continue  # not a font fontTools reads: WeasyPrint will say so if it matters
+    return covered
+
+
+def missing_characters(book: Book, covered: set[int]) -> dict[str, list[str]]:
+    """The characters of the book that no font in `covered` has, by the file they come from."""
+    texts: dict[str, list[str]] = {"book.toml": [book.metadata.title, book.metadata.subtitle,
+                                                 *book.metadata.authors]}
+    for item in book.items():
+        texts.setdefault(item.source or "book.toml", []).append(item.title)
+        if item.html:
+            texts[item.source or "book.toml"].append(xhtml.text_content(item.html))
+    missing: dict[str, list[str]] = {}
+    for source, parts in texts.items():
+        chars = {c for part in parts for c in part if _printable(c) and ord(c) not in covered}
+        if chars:
+            missing[source] = sorted(chars)
+    return missing
+
+
+def warnings_for(missing: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(file, message) for each file with characters the fonts lack."""
+    found = []
+    for source, chars in missing.items():
+        named = " ".join(chars[:SHOWN]) + (f" and {len(chars) - SHOWN} more" if len(chars) > SHOWN
+                                           else "")
+        codes = ", ".join(f"U+{ord(c):04X}" for c in chars[:3])
+        found.append((source, f"{len(chars)} character(s) the theme's print fonts do not have: "
+                              f"{named} ({codes}…); the PDF would show them in another font or as "
+                              "empty boxes: name a font that has them in the theme's "
+                              "fallback_fonts (theme.toml)"))
+    return found
+
+
+def fallback_css(fonts: Iterable[Path]) -> str:
+    """@font-face rules that make the fallback fonts one family, tried after the theme's own."""
+    return "".join(f'@font-face {{ font-family: "{FALLBACK_FAMILY}"; src: url({path.as_uri()}); }}\n'
+                   for path in fonts)
+
+
+def _printable(char: str) -> bool:
+    """A character that needs a glyph (not a space, a control or a format character)."""
+    return unicodedata.category(char)[0] not in ("Z", "C") and char not in "\n\t\r"
+
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.I)
+_FAMILY = re.compile(r"(font-family\s*:\s*)([^;{}]+)", re.I)
+
+
+def with_fallback(css: str) -> str:
+    """`css` whose every font-family tries the fallback family right after its first choice
+    (before any system font), @font-face rules left as they are."""
+    def add(match: re.Match[str]) -> str:
+        first, _, rest = match.group(2).partition(",")
+        if FALLBACK_FAMILY in match.group(2):
+            return match.group(0)
+        return f'{match.group(1)}{first.strip()}, "{FALLBACK_FAMILY}"' + (f",{rest}" if rest else "")
+
+    pieces = _FONT_FACE.split(css)
+    faces = _FONT_FACE.findall(css) + [""]
+    return "".join(_FAMILY.sub(add, piece) + face for piece, face in zip(pieces, faces, strict=True))
