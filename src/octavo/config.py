@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError, OctavoError
@@ -278,6 +276,8 @@ def _build_settings(
         detect = True
     pattern = data.get("chapter_pattern")
     if pattern is not None:
+        import regex  # only for a book that sets one: it takes 25 ms to import
+
         try:
             regex.compile(str(pattern), regex.V0)
         except regex.error as exc:

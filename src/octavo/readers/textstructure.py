@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    import regex
 
 PATTERN_SECONDS = 2.0  # the time a chapter_pattern may take over one whole file
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
@@ -159,6 +161,8 @@ class _BoundedPattern:
     file shares a budget of PATTERN_SECONDS, so `(a+)+$` cannot hang the build."""
 
     def __init__(self, pattern: str):
+        import regex  # only for a book that sets a chapter_pattern: it takes 25 ms to import
+
         self.pattern = regex.compile(pattern, regex.I | regex.V0)
         self.deadline = time.monotonic() + PATTERN_SECONDS
 
