@@ -15,6 +15,7 @@ from octavo.cli import main
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+HUGE = etree.XMLParser(huge_tree=True)  # a chapter may hold a paragraph over 10 MB
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,7 +104,7 @@ def spine_documents(path: Path) -> list[tuple[str, etree._Element]]:
         docs = []
         for ref in opf.iterfind(".//opf:spine/opf:itemref", ns):
             name = base + hrefs[ref.get("idref")]
-            docs.append((name, etree.fromstring(zf.read(name))))
+            docs.append((name, etree.fromstring(zf.read(name), HUGE)))
         return docs
 
 

@@ -23,7 +23,7 @@ ALLOWED_TAGS = {
 _COMMON = {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden"}
 ALLOWED_ATTRIBUTES = {
     "*": _COMMON,
-    "a": _COMMON | {"href", "data-line"},
+    "a": _COMMON | {"href", "data-line", "data-href"},
     "img": _COMMON | {"src", "alt", "width", "height", "data-line"},
     "ol": _COMMON | {"start", "reversed"},
     "td": _COMMON | {"colspan", "rowspan", "style"},
@@ -37,6 +37,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 # Harmless schemes that survive sanitising so that the link check can report them by name.
 _REPORTED_SCHEMES = {"ftp", "ftps", "tel", "sms", "news", "irc", "ircs", "ssh", "sftp", "gopher"}
+KEPT_SCHEMES = URL_SCHEMES | _REPORTED_SCHEMES  # the sanitiser drops any other (javascript: ...)
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 

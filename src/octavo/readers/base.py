@@ -239,6 +239,8 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     turns it into a link between chapters. Anything else becomes plain text, with a warning.
     """
     href = link.get("href")
+    if href is None:  # a scheme the sanitiser drops: the Markdown reader set it aside
+        href = link.attrib.pop("data-href", None)
     if href is None:
         _pop_line(link)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
@@ -53,6 +54,11 @@ def parser() -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin)
     md.use(attrs_plugin).use(attrs_block_plugin)
     md.use(typography_plugin)
+    # Every link and image becomes a token, whatever its scheme: markdown-it would leave
+    # `![alt](file:///…)` or `[x](javascript:…)` as literal text, path and all. Octavo judges
+    # them itself: an image that is not a file of the book is refused, a link that is not
+    # http(s), mailto or into the book is kept as plain text, with a warning.
+    md.validateLink = _any_link
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
     md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
     md.add_render_rule("hr", _render_scene_break)
@@ -62,6 +68,16 @@ def parser() -> MarkdownIt:
     md.add_render_rule("html_block", _render_raw_html)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     return md
+
+
+def _any_link(url: str) -> bool:
+    return True
+
+
+def _is_url(src: str) -> bool:
+    """A URL with a scheme (file:, http:, data: …) or a host (//host), not a path."""
+    value = src.strip()
+    return value.startswith("//") or len(urllib.parse.urlsplit(value).scheme) > 1
 
 
 def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
@@ -115,8 +131,8 @@ def _render_sections(
         if level is None and not _has_content(chunk):
             continue
         _shift_headings(chunk, split_level)
-        html = md.renderer.render(chunk, md.options, {})
-        html += _render_notes(chunk, notes)
+        html = md.renderer.render(chunk, md.options, {"shown": shown})
+        html += _render_notes(chunk, notes, shown)
         fragment = finish_fragment(html, path, shown, context)
         sections.append(Section(level, title, fragment, line, _has_text(fragment),
                                 anchor=heading_id))
@@ -192,7 +208,7 @@ def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[T
     return body, notes
 
 
-def _render_notes(chunk: list[Token], notes: dict[int, list[Token]]) -> str:
+def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str) -> str:
     """Number the footnotes called in `chunk` (and in those notes) from 1; render them as asides."""
     md = parser()
     order: dict[int, int] = {}
@@ -211,7 +227,7 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]]) -> str:
         note_id, number = list(order.items())[done]
         tokens = notes.get(note_id, [])
         number_refs(tokens)
-        body = md.renderer.render(tokens, md.options, {})
+        body = md.renderer.render(tokens, md.options, {"shown": shown})
         html.append(
             f'<aside class="footnote" id="fn-{number}" role="doc-footnote">'
             f'<p class="footnote-number"><a role="doc-backlink" href="#fnref-{number}">{number}</a></p>'
@@ -240,6 +256,13 @@ def _render_link_open(
     token = tokens[idx]
     if "line" in token.meta:
         token.attrSet("data-line", str(token.meta["line"]))
+    href = str(token.attrs.get("href", ""))
+    scheme = urllib.parse.urlsplit(href.strip()).scheme.lower()
+    if len(scheme) > 1 and scheme not in xhtml.KEPT_SCHEMES:
+        # The sanitiser would drop such an href without a word: carried aside, the link is
+        # reported and kept as plain text like any link that leads nowhere in the book.
+        del token.attrs["href"]
+        token.attrSet("data-href", href)
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -271,6 +294,9 @@ def _render_image(
     src = str(token.attrs.get("src", ""))
     title = str(token.attrs.get("title", "") or "")
     line = token.meta.get("line", "")
+    if _is_url(src):  # refused here, before the sanitiser would drop it without a word
+        raise ManuscriptError(f"image {src} refused: images must be files inside the book "
+                              "folder", env.get("shown"), line or None)
     attrs = "".join(
         f' {escape(str(k))}="{escape(str(v))}"'
         for k, v in token.attrs.items()
