@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import BASIC_TOML, Result
+
+from octavo.cli import main
 
 CHAPTER = "# One\n\nSome text.\n"
 
@@ -21,10 +22,23 @@ def assert_one_line_error(result: Result, code: int, expected: str) -> None:
     assert "Traceback" not in result.err
 
 
-def test_help_and_version(octavo: Callable[..., Result]) -> None:
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from octavo import __version__
+
     with pytest.raises(SystemExit) as info:
-        octavo("--version")
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out == f"octavo {__version__}\n"
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    out = capsys.readouterr().out
     assert info.value.code == 0
+    for command in ("build", "check", "proof", "watch", "init", "themes", "theme"):
+        assert f"    {command} " in out, command
+    with pytest.raises(SystemExit) as info:
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0 and "{epub,pdf,all}" in out and "BOOK_DIR" in out
+    assert main([]) == 0 and "usage: octavo" in capsys.readouterr().out
 
 
 def test_missing_manuscript_folder(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

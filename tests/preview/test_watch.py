@@ -65,9 +65,8 @@ def test_a_failed_rebuild_keeps_the_last_good_book(make_book: Callable[..., Path
 
 def test_a_saved_chapter_is_rebuilt(make_book: Callable[..., Path]) -> None:
     root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
-    with _watching(root) as state:
-        _wait(lambda: state.view()[1]["generation"] == 1)
-        time.sleep(0.5)  # the watcher is listening
+    with _watching(root) as (state, watcher):
+        _wait(lambda: state.view()[1]["generation"] == 1 and watcher.listening.is_set())
         (root / "manuscript" / "01.md").write_text(CHAPTER + "\nWords added later.\n")
         _wait(lambda: state.view()[1]["generation"] == 2)
         snapshot = state.view()[0]
@@ -76,7 +75,7 @@ def test_a_saved_chapter_is_rebuilt(make_book: Callable[..., Path]) -> None:
 
 
 @contextlib.contextmanager
-def _watching(root: Path) -> Iterator[PreviewState]:
+def _watching(root: Path) -> Iterator[tuple[PreviewState, Watcher]]:
     """A Watcher running on `root` in a thread; it must stop when told to."""
     state = PreviewState()
     stop = threading.Event()
@@ -84,7 +83,7 @@ def _watching(root: Path) -> Iterator[PreviewState]:
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
     thread.start()
     try:
-        yield state
+        yield state, watcher
     finally:
         stop.set()
         thread.join(30)
@@ -95,16 +94,15 @@ def _wait(condition: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
+        time.sleep(0.05)  # a poll, not a wait for something to happen
 
 
 def test_a_manuscript_folder_made_later_is_watched(tmp_path: Path) -> None:
     root = tmp_path / "book"
     root.mkdir()
     (root / "book.toml").write_text(BASIC_TOML)
-    with _watching(root) as state:
-        _wait(lambda: state.view()[1]["error"] is not None)  # no manuscript folder yet
-        time.sleep(0.5)
+    with _watching(root) as (state, watcher):
+        _wait(lambda: state.view()[1]["error"] is not None and watcher.listening.is_set())
         (root / "manuscript").mkdir()
         (root / "manuscript" / "01.md").write_text(CHAPTER)
         _wait(lambda: state.view()[1]["generation"] == 1)
@@ -115,3 +113,20 @@ def test_a_port_that_cannot_be_used_is_one_line(make_book: Callable[..., Path], 
     result = octavo("watch", root, "--port", "99999")
     assert result.code == 2 and "Traceback" not in result.err
     assert result.err.startswith("error: cannot serve the preview on 127.0.0.1:99999")
+
+
+def test_a_change_no_event_reported_is_built_at_the_next_rescan(
+        make_book: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    def deaf(*paths: object, stop_event: threading.Event, **options: object) -> Iterator[set]:
+        while not stop_event.is_set():  # a watch that misses every change: timeouts only
+            stop_event.wait(0.05)
+            yield set()
+
+    monkeypatch.setattr(watchfiles, "watch", deaf)
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
+    with _watching(root) as (state, watcher):
+        _wait(lambda: state.view()[1]["generation"] == 1 and watcher.listening.is_set())
+        (root / "manuscript" / "01.md").write_text(CHAPTER + "\nMissed by the watch.\n")
+        _wait(lambda: state.view()[1]["generation"] == 2)

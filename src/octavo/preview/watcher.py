@@ -18,6 +18,7 @@ from octavo.preview.server import PreviewServer, PreviewState
 from octavo.preview.snapshot import take_snapshot
 
 Fingerprint = frozenset[tuple[str, int, int]]
+RESCAN_SECONDS = 1.0  # with no event for this long, the inputs are compared anyway
 
 
 def _say(line: str) -> None:
@@ -37,6 +38,7 @@ class Watcher:
         self.debug = debug
         self.say = say
         self.generation = 0
+        self.listening = threading.Event()  # set while the operating system's watch is in place
 
     def inputs(self) -> list[Path]:
         """What to watch: book.toml, the manuscript folder and the book's styles/."""
@@ -98,22 +100,31 @@ class Watcher:
         return True
 
     def changes(self, stop: threading.Event) -> Iterator[set[tuple[object, str]]]:
-        """Batches of changes to the inputs, as the file-watching library reports them.
+        """Batches of changes to the inputs, as the file-watching library reports them, and an
+        empty batch every RESCAN_SECONDS without one (the caller compares fingerprints then,
+        so a change made before the operating system's watch began is not lost).
 
-        The watcher is made anew after book.toml changes (it may name another manuscript folder,
-        and an editor that saves by renaming leaves the old file's watch behind).
+        `listening` is set once a watch is in place. The watcher is made anew after book.toml
+        changes (it may name another manuscript folder, and an editor that saves by renaming
+        leaves the old file's watch behind).
         """
         import watchfiles
 
         while not stop.is_set():
+            self.listening.clear()
             paths = self.inputs()
             # No manuscript folder yet: watch the book folder itself (not its subfolders) until
             # one appears, then watch anew.
-            complete = any(path.is_dir() and path.name != "styles" for path in paths)
+            complete = _has_manuscript(paths)
             for batch in watchfiles.watch(*(paths if complete else [self.root]), recursive=complete,
-                                          stop_event=stop, raise_interrupt=True):
+                                          stop_event=stop, raise_interrupt=True,
+                                          yield_on_timeout=True,
+                                          rust_timeout=int(RESCAN_SECONDS * 1000)):
+                self.listening.set()  # the watch exists: it has waited, or seen a change
                 yield batch
-                if not complete or any(Path(path).name == "book.toml" for _, path in batch):
+                if not complete and (batch or _has_manuscript(self.inputs())):
+                    break
+                if any(Path(path).name == "book.toml" for _, path in batch):
                     break
 
     def run(self, stop: threading.Event) -> None:
@@ -128,6 +139,10 @@ class Watcher:
                 self.say("change seen: rebuilding")
                 self.rebuild()
                 built = before
+
+
+def _has_manuscript(paths: list[Path]) -> bool:
+    return any(path.is_dir() and path.name != "styles" for path in paths)
 
 
 def watch(root: Path, port: int = 0, out_dir: Path | None = None, theme_name: str | None = None,
