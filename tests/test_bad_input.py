@@ -629,20 +629,47 @@ def test_nothing_from_outside_reaches_the_pdf(make_book, octavo, tmp_path: Path,
     assert no_network == []
 
 
-def test_two_builds_at_once_into_one_dist(make_book) -> None:  # type: ignore[no-untyped-def]
-    import os
+# Run in each build process: a format that waits, inside the build, until every build has
+# reached it, so that the builds really are at work at the same time when they land their files.
+MEETING = """
+import sys, time
+from pathlib import Path
+from octavo.backends import Backend, register
+from octavo.cli import main
+
+room, builds = Path(sys.argv[2]), int(sys.argv[3])
+
+def meet(book, theme, target, context):
+    (room / str(time.monotonic_ns())).touch()
+    deadline = time.monotonic() + 120
+    while len(list(room.iterdir())) < builds:
+        assert time.monotonic() < deadline, "the other builds never came"
+        time.sleep(0.01)
+    target.write_text("met")
+
+register(Backend(name="meet", suffix=".met", media_type="text/plain", render=meet))
+sys.exit(main(["build", sys.argv[1]]))
+"""
+
+
+def test_builds_at_once_into_one_dist(make_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import subprocess
     import sys
 
-    root = make_book({"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD * 50})
+    root = make_book({"book.toml": BASIC_TOML.replace('["epub"]', '["epub", "meet"]'),
+                      "manuscript/01-one.md": GOOD * 50})
+    room = tmp_path / "room"
+    room.mkdir()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
-    runs = [subprocess.Popen([sys.executable, "-m", "octavo", "build", str(root)], env=env,
+    runs = [subprocess.Popen([sys.executable, "-c", MEETING, str(root), str(room), "3"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(3)]
     for run in runs:
         out, err = run.communicate(timeout=300)
         assert run.returncode == 0, err
-    assert sorted(p.name for p in (root / "dist").iterdir()) == ["a-test-book.epub"]
+    assert len(list(room.iterdir())) == 3  # all three were writing at once
+    assert sorted(p.name for p in (root / "dist").iterdir()) == ["a-test-book.epub",
+                                                                 "a-test-book.met"]
     with zipfile.ZipFile(root / "dist" / "a-test-book.epub") as zf:
         assert zf.testzip() is None
 

@@ -73,10 +73,13 @@ class Watch:
         self.out: list[str] = []
         self.err: list[str] = []
         self._lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(self.process.stdout, self.out, True),
-                         daemon=True).start()
-        threading.Thread(target=self._read, args=(self.process.stderr, self.err, False),
-                         daemon=True).start()
+        self._readers = [
+            threading.Thread(target=self._read, args=(self.process.stdout, self.out, True),
+                             daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stderr, self.err, False),
+                             daemon=True)]
+        for reader in self._readers:
+            reader.start()
         self.url = self._wait_for_url()
 
     def _read(self, stream: Any, lines: list[str], announce: bool) -> None:
@@ -100,9 +103,20 @@ class Watch:
         raise AssertionError("octavo watch did not start:\n" + "".join(self.out + self.err))
 
     def interrupt(self, timeout: float = 60) -> int:
-        """Ctrl-C, as a terminal sends it; the exit code."""
+        """Ctrl-C, as a terminal sends it; the exit code, once all it printed has been read."""
         self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout)
+        code = self.process.wait(timeout)
+        for reader in self._readers:  # the pipes are at their end: the readers finish
+            reader.join(timeout)
+        return code
+
+    def wait_for_err(self, text: str, timeout: float = 60) -> None:
+        """Until a line holding `text` has been read from the process's standard error."""
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.err):
+            assert time.monotonic() < deadline, f"no {text!r} in:\n" + "".join(self.err)
+            assert self.process.poll() is None or any(r.is_alive() for r in self._readers)
+            time.sleep(0.05)  # a poll of the reader's list, not a wait for the event itself
 
     def stop(self) -> None:
         if self.process.poll() is None:
