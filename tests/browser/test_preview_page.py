@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -201,6 +203,10 @@ def test_paths_outside_the_allow_list_are_refused(watching: Watch, path: str) ->
 
 
 def test_what_the_page_needs_is_served(watching: Watch) -> None:
+    deadline = time.monotonic() + 120  # the first build may still be running: wait for it
+    while json.loads(_get(watching.url, "/state.json")[1])["generation"] < 1:
+        assert time.monotonic() < deadline, "the first build never finished"
+        time.sleep(0.1)
     for path in ("/", "/state.json", "/preview.css", "/preview.js", "/book/EPUB/style.css",
                  "/book/EPUB/ch002.xhtml", "/book/EPUB/images/img-0001.svg",
                  "/book/EPUB/fonts/LinuxLibertine-Regular.otf", "/spreads/0.png"):
