@@ -37,7 +37,7 @@ def regular_file(path: Path, roots: tuple[Path, ...] | Path) -> Path:
     real = inside(path, roots)
     try:
         mode = real.stat().st_mode
-    except FileNotFoundError:
+    except FileNotFoundError:  # the caller says "not found" in its own words
         raise
     except OSError as exc:  # permission denied, a name too long ...
         raise Refused(f"cannot read: {exc.strerror or exc}") from None

@@ -75,13 +75,13 @@ def _remove(el: etree._Element) -> None:
 def _epub_text(epub: Path) -> str:
     with zipfile.ZipFile(epub) as zf:
         opf_name = next(n for n in zf.namelist() if n.endswith(".opf"))
-        opf = etree.fromstring(zf.read(opf_name))
+        opf = etree.fromstring(zf.read(opf_name), xhtml.xml_parser())
         ns = {"opf": "http://www.idpf.org/2007/opf"}
         hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", ns)}
         base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
         texts = []
         for ref in opf.iterfind(".//opf:spine/opf:itemref", ns):
-            doc = etree.fromstring(zf.read(base + hrefs[ref.get("idref")]))
+            doc = etree.fromstring(zf.read(base + hrefs[ref.get("idref")]), xhtml.xml_parser())
             texts.append(" ".join(doc.itertext()))
         return "\n".join(texts)
 

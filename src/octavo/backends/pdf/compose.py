@@ -210,15 +210,20 @@ def _drop(el: etree._Element) -> None:
 
 
 def theme_css(theme: Theme, stylesheet: str) -> str:
-    """The theme's print stylesheet with url()s pointing at the files on its search path, and
-    its fallback fonts tried after each family's first choice."""
-    css = theme.rewrite_urls(theme.read_css(stylesheet), lambda url, path: path.as_uri())
+    """The theme's print stylesheet as WeasyPrint gets it (see `prepared_css`)."""
+    return prepared_css(theme, theme.read_css(stylesheet))
+
+
+def prepared_css(theme: Theme, css: str) -> str:
+    """A print stylesheet as read, with url()s pointing at the files on the theme's search
+    path, and its fallback fonts tried after each family's first choice."""
+    css = theme.rewrite_urls(css, lambda url, path: path.as_uri())
     if not theme.fallback_fonts:
         return css
     return fallback_css(theme.fallback_fonts) + with_fallback(css)
 
 
-def print_fonts(theme: Theme, stylesheet: str) -> list[Path]:
-    """The font files the print stylesheet loads, and the theme's fallback fonts."""
-    resources = theme.css_resources(theme.read_css(stylesheet)).values()
+def print_fonts(theme: Theme, css: str) -> list[Path]:
+    """The font files a print stylesheet (as read) loads, and the theme's fallback fonts."""
+    resources = theme.css_resources(css).values()
     return [p for p in resources if p.suffix.lower() in FONT_TYPES] + list(theme.fallback_fonts)

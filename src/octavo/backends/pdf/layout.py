@@ -9,7 +9,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from octavo.backends.base import RenderContext
-from octavo.backends.pdf.compose import compose_html, print_fonts, theme_css
+from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
@@ -26,8 +26,9 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
                stylesheet: str) -> None:
     """Write `book` as a print PDF at `target`: in chunks, in parallel and cached, if it can be."""
     html = compose_html(book, theme, context)
-    css = theme_css(theme, stylesheet)
-    fonts = print_fonts(theme, stylesheet)
+    sheet = theme.read_css(stylesheet)  # read (and its URLs checked) once
+    css = prepared_css(theme, sheet)
+    fonts = print_fonts(theme, sheet)
     if fonts:  # a theme in the machine's own fonts (base) cannot be checked here
         for source, message in warnings_for(missing_characters(book, font_characters(fonts))):
             context.diagnostics.warn(message, source)
