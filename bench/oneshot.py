@@ -27,7 +27,7 @@ def main() -> int:
     context = RenderContext(book_root=root, source_epoch=source_epoch(config),
                             diagnostics=diagnostics, settings=config.settings["pdf"])
     html = compose_html(book, theme, context)
-    pages, _ = render_one_shot(book, theme, out, context, html, theme_css(theme, STYLESHEET),
+    pages, _, _ = render_one_shot(book, theme, out, context, html, theme_css(theme, STYLESHEET),
                                gutter or None)
     print(f"{pages} pages, gutter {gutter:g} in (one shot)")
     return 0

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from octavo.config import load_config, normalise_identifier, stable_identifier
+from octavo.config import load_config, stable_identifier
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError
+from octavo.text import normalise_identifier
 
 
 def write(tmp_path: Path, text: str) -> Path:

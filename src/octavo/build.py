@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from octavo.backends import FORMATS, RenderContext
 from octavo.config import Config, load_config, stable_identifier
@@ -23,6 +25,7 @@ from octavo.transforms import apply_transforms
 from octavo.uptodate import (
     Stamp,
     build_request,
+    cache_dir,
     forget,
     listing,
     newest_input_time,
@@ -31,6 +34,7 @@ from octavo.uptodate import (
     write_stamp,
 )
 
+FACTS = "facts.json"  # in the cache folder: what the last build to land left (RenderContext.facts)
 LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: the last time a book's date can print
 
 
@@ -114,13 +118,16 @@ def build(
     # Every format is written to a partial file first; only when all are complete do they
     # replace the old files together, so dist/ never holds a new EPUB beside an old PDF.
     written: list[tuple[Output, Path]] = []
+    facts = _last_facts(root)
+    wanted = formats or config.build.formats
     try:
-        for name in formats or config.build.formats:
+        # A format that leaves facts for others (the PDF's page map) renders before them.
+        for name in sorted(wanted, key=lambda name: not FORMATS[name].leaves):
             started = time.perf_counter()
             backend = FORMATS[name]
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
-                                    progress=progress)
+                                    progress=progress, facts=facts)
             target = backend.target(out, slug)
             partial = out / f".{target.name}.{os.getpid()}.partial"
             written.append((Output(name, target, 0.0), partial))
@@ -139,9 +146,32 @@ def build(
         for _output, partial in written:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
-    outputs = [output for output, _partial in written]
+    outputs = sorted((output for output, _partial in written),
+                     key=lambda output: wanted.index(output.format))
+    _keep_facts(root, facts)
     _stamp(root, request, config, book, theme, outputs, diagnostics)
     return outputs
+
+
+def _last_facts(root: Path) -> dict[str, Any]:
+    """What the last build to land left for later ones (the print layout's page map)."""
+    with contextlib.suppress(OSError, ValueError):
+        facts = json.loads((cache_dir(root) / FACTS).read_text(encoding="utf-8"))
+        if isinstance(facts, dict):
+            return facts
+    return {}
+
+
+def _keep_facts(root: Path, facts: dict[str, Any]) -> None:
+    """Keep this build's facts, now that its files have landed (if the cache can be written)."""
+    if not facts:
+        return
+    folder = cache_dir(root)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{FACTS}.{os.getpid()}.partial"
+        partial.write_text(json.dumps(facts), encoding="utf-8")
+        os.replace(partial, folder / FACTS)
 
 
 def _remove_abandoned(out: Path) -> None:

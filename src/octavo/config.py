@@ -15,7 +15,7 @@ from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError, OctavoError
 from octavo.paths import Refused, inside, regular_file
-from octavo.text import has_xml_invalid, xml_safe
+from octavo.text import has_xml_invalid, normalise_identifier, xml_safe
 
 CONFIG_NAME = "book.toml"
 DEFAULT_THEME = "classic"
@@ -288,33 +288,10 @@ def _build_settings(
                          detect, str(pattern) if pattern is not None else None)
 
 
-def normalise_identifier(value: str) -> str:
-    """An ISBN becomes `urn:isbn:<digits>` (checksum verified); anything else is kept."""
-    value = value.strip()
-    bare = value[5:] if value.lower().startswith("isbn:") else value
-    bare = bare[9:] if bare.lower().startswith("urn:isbn:") else bare
-    digits = re.sub(r"[\s-]", "", bare).upper()
-    if re.fullmatch(r"\d{13}|\d{9}[\dX]", digits):
-        if not _isbn_ok(digits):
-            raise ValueError(f"{value} looks like an ISBN but its check digit is wrong")
-        return f"urn:isbn:{digits}"
-    if value.lower().startswith(("isbn:", "urn:isbn:")):
-        raise ValueError(f"{value} is not a valid ISBN-10 or ISBN-13")
-    return value
-
-
 def stable_identifier(title: str, authors: tuple[str, ...]) -> str:
     """A UUID derived from title and authors, the same on every build."""
     key = "octavo:" + title.strip().casefold() + "|" + "|".join(a.casefold() for a in authors)
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
-
-
-def _isbn_ok(digits: str) -> bool:
-    if len(digits) == 13:
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-        return total % 10 == 0
-    total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
-    return total % 11 == 0
 
 
 def _syntax_error(exc: tomllib.TOMLDecodeError, shown: str, text: str) -> OctavoError:

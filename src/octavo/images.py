@@ -158,3 +158,18 @@ def _check_svg_css(css: str, refuse: Refusal) -> None:
     for url, _line, how in css_urls(css):
         if how == "@import" or not (url.startswith("#") or url.lower().startswith("data:image/")):
             raise refuse(f"refused: the SVG's CSS refers to another file ({url})")
+
+
+def is_animated(image: Image) -> bool:
+    """Whether an image the book holds moves (an animated GIF or PNG): a possible hazard."""
+    if image.media_type not in ("image/gif", "image/png"):
+        return False
+    from PIL import Image as Pillow
+    from PIL import UnidentifiedImageError
+
+    data = image.data if image.data is not None else image.source.read_bytes()
+    try:
+        with Pillow.open(io.BytesIO(data)) as picture:
+            return bool(getattr(picture, "is_animated", False))
+    except (UnidentifiedImageError, OSError):
+        return False

@@ -1,4 +1,5 @@
-"""Small text helpers: XML-safe characters, slugs, natural file order, plain words, paths shown."""
+"""Small text helpers: XML-safe characters, slugs, natural file order, plain words, paths shown,
+ISBNs."""
 
 from __future__ import annotations
 
@@ -51,3 +52,26 @@ def relative_name(path: Path, base: Path) -> str:
         return str(path.relative_to(base))
     except ValueError:
         return str(path)
+
+
+def normalise_identifier(value: str) -> str:
+    """An ISBN becomes `urn:isbn:<digits>` (checksum verified); anything else is kept."""
+    value = value.strip()
+    bare = value[5:] if value.lower().startswith("isbn:") else value
+    bare = bare[9:] if bare.lower().startswith("urn:isbn:") else bare
+    digits = re.sub(r"[\s-]", "", bare).upper()
+    if re.fullmatch(r"\d{13}|\d{9}[\dX]", digits):
+        if not _isbn_ok(digits):
+            raise ValueError(f"{value} looks like an ISBN but its check digit is wrong")
+        return f"urn:isbn:{digits}"
+    if value.lower().startswith(("isbn:", "urn:isbn:")):
+        raise ValueError(f"{value} is not a valid ISBN-10 or ISBN-13")
+    return value
+
+
+def _isbn_ok(digits: str) -> bool:
+    if len(digits) == 13:
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return total % 10 == 0
+    total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+    return total % 11 == 0

@@ -106,4 +106,12 @@ def test_each_format_declares_its_file_and_settings() -> None:
     settings = pdf.read_settings({"trim": "5x8", "bleed": "yes"}, lambda k, m: problems.append((k, m)))
     assert (settings.width, settings.height) == (5.0, 8.0)
     assert problems == [("bleed", "must be true or false")]
-    assert FORMATS["epub"].read_settings({}, lambda k, m: None) is None
+    epub = FORMATS["epub"]
+    assert epub.settings is not None and epub.settings.table == "accessibility"
+    problems.clear()
+    settings = epub.read_settings({"features": ["tableOfContents", "alternativText"]},
+                                  lambda k, m: problems.append((k, m)))
+    assert problems == [("features", "'alternativText' is not a value of this property "
+                                     '(did you mean "alternativeText"?)')]
+    assert epub.read_settings({}, lambda k, m: None).features is None  # Octavo decides
+    assert pdf.leaves == ("page-map",) and epub.leaves == ()  # the PDF renders first

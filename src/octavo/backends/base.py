@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from octavo.model import Book
     from octavo.themes import Theme
 
+# The print layout's page map, which the EPUB's page-list is made from: in RenderContext.facts
+# under this name, {"text": shared.text_digest(book), "source": the print edition, "pages":
+# [[page index, folio, section id, characters before, first line], ...]}.
+PAGE_MAP = "page-map"
+
 # Reports a problem with one key of a backend's settings table: (key, message).
 Problem = Callable[[str, str], None]
 
@@ -33,6 +38,9 @@ class RenderContext:
     # CPU, at most 4), and whether a progress bar may be drawn on a terminal.
     jobs: int | None = None
     progress: bool = False
+    # What one format leaves for the next in the same build (formats that leave something
+    # render first), over what the last build to land left: the print layout's page map.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 Renderer = Callable[["Book", "Theme", Path, RenderContext], None]
@@ -61,6 +69,7 @@ class Backend:
     render: Renderer  # writes the book to the given path; imports its libraries when called
     stylesheet: str | None = None  # the theme's stylesheet it uses, "epub.css"
     settings: Settings | None = None  # its own table in book.toml, if it has one
+    leaves: tuple[str, ...] = ()  # the facts it leaves for other formats (rendered first)
 
     def target(self, out_dir: Path, slug: str) -> Path:
         """The file this format writes for a book whose slug is `slug`."""

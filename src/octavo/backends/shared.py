@@ -4,18 +4,38 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+from typing import Any
 
-from octavo.model import Image, Metadata
+from octavo.model import Book, Image, Metadata
 
 
-def page_facts(meta: Metadata, source_epoch: int) -> dict[str, str]:
-    """What the title and copyright pages print besides the metadata itself."""
+def page_facts(meta: Metadata, source_epoch: int, isbn: str = "") -> dict[str, str]:
+    """What the title and copyright pages print besides the metadata itself (`isbn`: this
+    edition's own, when it is not the book's identifier)."""
     year = meta.date[:4] if meta.date else str(dt.datetime.fromtimestamp(source_epoch, dt.UTC).year)
+    if not isbn and meta.identifier.startswith("urn:isbn:"):
+        isbn = meta.identifier[9:]
     return {
         "year": year,
-        "isbn": meta.identifier[9:] if meta.identifier.startswith("urn:isbn:") else "",
+        "isbn": isbn,
         "series_label": "" if meta.series_index is None else f"book {number(meta.series_index)}",
     }
+
+
+def text_digest(book: Book) -> str:
+    """A hash of the book's text as the formats lay it out: a page map is for one text only."""
+    digest = hashlib.sha256()
+    for item in book.items():
+        for value in (item.id, item.title, item.html):
+            digest.update(value.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def page_map(book: Book, starts: list[list[Any]], isbn: str = "") -> dict[str, Any]:
+    """The print layout's page map (see base.PAGE_MAP), naming the print edition it is from."""
+    source = f"urn:isbn:{isbn}" if isbn else f"{book.metadata.title}, print edition"
+    return {"text": text_digest(book), "source": source, "pages": starts}
 
 
 def image_bytes(image: Image) -> bytes:

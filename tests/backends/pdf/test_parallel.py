@@ -118,7 +118,7 @@ def test_parallel_cached_and_one_shot_builds_match_page_by_page(
     context = RenderContext(book_root=root, source_epoch=source_epoch(config),
                             diagnostics=diagnostics, settings=config.settings["pdf"])
     one_shot = root / "one-shot.pdf"
-    pages, _gutter = render_one_shot(book, loaded, one_shot, context,
+    pages, _gutter, _starts = render_one_shot(book, loaded, one_shot, context,
                                     compose_html(book, loaded, context),
                                     theme_css(loaded, STYLESHEET))
 

@@ -14,9 +14,18 @@ import lxml.html
 from ebooklib import epub
 from lxml import etree
 
-from octavo.backends.base import RenderContext
-from octavo.backends.shared import image_bytes, number, page_facts
+from octavo import xhtml
+from octavo.backends.base import PAGE_MAP, RenderContext
+from octavo.backends.epub.accessibility import (
+    AccessibilitySettings,
+    BookFacts,
+    certifier,
+    declarations,
+)
+from octavo.backends.epub.pagelist import EPUB_TYPE, PageBreak, mark_pages, page_breaks, page_list_nav
+from octavo.backends.shared import image_bytes, number, page_facts, text_digest
 from octavo.errors import BuildError, ThemeError
+from octavo.images import is_animated
 from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
 from octavo.paths import html_problems
 from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
@@ -47,6 +56,22 @@ EPUB_TYPES = {
     "also-by": "backmatter",
 }
 OPF_NS = "http://www.idpf.org/2007/opf"
+# The DPUB-ARIA role of each epub:type, and the elements ARIA in HTML lets carry it.
+_SECTIONING = frozenset({"section", "div", "article", "aside", "body"})
+ROLES = {
+    **{name: (f"doc-{name}", _SECTIONING) for name in (
+        "chapter", "part", "dedication", "epigraph", "foreword", "preface", "prologue",
+        "epilogue", "afterword", "acknowledgments", "introduction", "conclusion", "appendix",
+        "colophon", "bibliography", "glossary", "index", "endnotes", "abstract", "credits",
+        "errata")},
+    "footnote": ("doc-footnote", frozenset({"aside", "section", "div", "p"})),
+    "noteref": ("doc-noteref", frozenset({"a"})),
+    "backlink": ("doc-backlink", frozenset({"a"})),
+    "pagebreak": ("doc-pagebreak", frozenset({"span", "hr", "div"})),
+    "toc": ("doc-toc", frozenset({"nav", "section", "div"})),
+    "page-list": ("doc-pagelist", frozenset({"nav", "section", "div"})),
+    "subtitle": ("doc-subtitle", frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})),
+}
 
 
 def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
@@ -61,14 +86,37 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
     style = _add_stylesheet(out, theme, stylesheet, context)
     _add_images(out, book)
 
+    breaks = page_breaks(context.facts.get(PAGE_MAP), text_digest(book))
+    if breaks is None:
+        context.diagnostics.note("no page-list: the print layout is not for this text; "
+                                 "build the PDF too to give the EPUB its printed page numbers")
+    placed: list[tuple[str, PageBreak]] = []
+    wanted: list[int] = []  # the printed pages that begin in each EPUB page
+    images = [0, 0]  # images in the text, and those without a text alternative
+
     def page(uid: str, title: str, template: str, **values: object) -> epub.EpubHtml:
         html = render_template(templates, f"epub/{template}.html", meta=meta, **values)
+        where = templates.get_template(f"epub/{template}.html").filename
+        shown = Path(where) if where else f"epub/{template}.html"
         problems = html_problems(html)
         if problems:  # a theme's own template, pointing the e-reader at the network
-            where = templates.get_template(f"epub/{template}.html").filename
-            raise ThemeError(problems[0], Path(where) if where else f"epub/{template}.html")
+            raise ThemeError(problems[0], shown)
+        try:
+            root = xhtml.fragment_root(html)
+        except etree.XMLSyntaxError as exc:
+            raise ThemeError(f"not well-formed XHTML: {exc}", shown) from None
+        _add_roles(root)
+        if uid != "cover":
+            for img in root.iter(f"{{{xhtml.XHTML_NS}}}img"):
+                images[0] += 1
+                described = (img.get("alt") or "").strip() or img.get("role") in (
+                    "presentation", "none")
+                images[1] += 0 if described else 1
+        if breaks and uid in breaks:
+            wanted.append(len(breaks[uid]))
+            placed.extend((f"{uid}.xhtml", b) for b in mark_pages(root, breaks[uid]))
         item = epub.EpubHtml(uid=uid, file_name=f"{uid}.xhtml", title=title,
-                             lang=meta.language, content=html)
+                             lang=meta.language, content=xhtml.inner_xml(root))
         item.add_item(style)
         out.add_item(item)
         return item
@@ -130,7 +178,19 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
     nav.add_item(style)
     out.add_item(nav)
     out.add_item(epub.EpubNcx())
-    _write(out, target, modified, meta.language)
+    page_map = context.facts.get(PAGE_MAP) if placed else None
+    facts = BookFacts(images=images[0], without_alt=images[1],
+                      animated=sum(is_animated(image) for image in book.images),
+                      page_list=bool(placed),
+                      page_source=str(page_map.get("source", "")) if page_map else "",
+                      people=meta.publisher or ", ".join(meta.authors))
+    settings = context.settings or AccessibilitySettings()
+    _set_accessibility(out, facts, settings)
+    if len(placed) < sum(wanted):
+        context.diagnostics.warn(f"page-list: {sum(wanted) - len(placed)} of the {sum(wanted)} "
+                                 "printed pages could not be found in the EPUB's text; the "
+                                 "theme's epub and print templates may print different text")
+    _write(out, target, modified, meta.language, page_list_nav(placed) if placed else None)
 
 
 def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
@@ -157,6 +217,37 @@ def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
         if meta.series_index is not None:
             out.add_metadata(None, "meta", number(meta.series_index),
                              {"refines": "#series", "property": "group-position"})
+
+
+def _set_accessibility(out: epub.EpubBook, facts: BookFacts,
+                       settings: AccessibilitySettings) -> None:
+    for name, value in declarations(facts, settings):
+        out.add_metadata(None, "meta", value, {"property": name})
+    if facts.page_list:
+        out.add_metadata(None, "meta", facts.page_source, {"property": "pageBreakSource"})
+    vouched = certifier(facts, settings)
+    if vouched is not None:
+        name, credential, report = vouched
+        out.add_metadata(None, "meta", name, {"property": "a11y:certifiedBy",
+                                              "id": "certifier"})
+        if credential:
+            out.add_metadata(None, "meta", credential, {"property": "a11y:certifierCredential",
+                                                        "refines": "#certifier"})
+        if report:
+            out.add_metadata(None, "link", "", {"rel": "a11y:certifierReport",
+                                                "refines": "#certifier", "href": report})
+
+
+def _add_roles(root: etree._Element) -> None:
+    """Give every element with an epub:type its DPUB-ARIA role, where its element may have it."""
+    for el in root.iter():
+        kinds = (el.get(EPUB_TYPE) or "").split() if isinstance(el.tag, str) else []
+        if not kinds or el.get("role"):
+            continue
+        tag = etree.QName(el).localname
+        role = next((ROLES[k][0] for k in kinds if k in ROLES and tag in ROLES[k][1]), None)
+        if role:
+            el.set("role", role)
 
 
 def _add_stylesheet(out: epub.EpubBook, theme: Theme, name: str,
@@ -197,8 +288,12 @@ def _add_images(out: epub.EpubBook, book: Book) -> None:
         out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
-def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: str) -> None:
-    """EbookLib writes into a scratch file; we copy it with fixed times and mimetype first."""
+def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: str,
+           page_list: etree._Element | None) -> None:
+    """EbookLib writes into a scratch file; we copy it with fixed times and mimetype first.
+
+    EbookLib's own page-list takes every element with an epub:type and an id for a page (a
+    chapter's <section> too), so the nav gets Octavo's instead."""
     with tempfile.TemporaryDirectory(prefix="octavo-epub-") as scratch:
         raw = Path(scratch) / "raw.epub"
         options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False,
@@ -215,6 +310,8 @@ def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: st
                 data = source.read(name)
                 if name.endswith(".opf"):
                     data = _patch_opf(data, language)
+                elif name.endswith("/nav.xhtml"):
+                    data = _patch_nav(data, page_list)
                 info = zipfile.ZipInfo(name, date_time=stamp)
                 info.create_system = 3
                 info.external_attr = 0o100644 << 16
@@ -250,3 +347,17 @@ def _patch_opf(data: bytes, language: str) -> bytes:
     root = etree.fromstring(data)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def _patch_nav(data: bytes, page_list: etree._Element | None) -> bytes:
+    """Give the nav's lists their roles, and the page-list when there is one."""
+    root = etree.fromstring(data, xhtml.xml_parser())
+    body = root.find(f"{{{xhtml.XHTML_NS}}}body")
+    if body is None:
+        return data
+    if page_list is not None:
+        body.append(page_list)
+        etree.indent(root, space="  ")
+    _add_roles(root)
+    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True,
+                          doctype="<!DOCTYPE html>", pretty_print=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from octavo.backends.base import Backend, Problem, RenderContext, Settings
+from octavo.backends.base import PAGE_MAP, Backend, Problem, RenderContext, Settings
 
 TYPE_CHECKING = False  # as in backends/base.py: no typing import on every command
 if TYPE_CHECKING:
@@ -38,9 +38,10 @@ def render(book: Book, theme: Theme, target: Path, context: RenderContext) -> No
 # does not load it).
 PRINT_KEYS = (
     "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
-    "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head",
+    "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head", "isbn",
 )
 STYLESHEET = "print.css"  # the theme's stylesheet for print (WeasyPrint)
 BACKEND = Backend(name="pdf", suffix=".pdf", media_type="application/pdf", render=render,
                   stylesheet=STYLESHEET,
-                  settings=Settings(table="print", keys=PRINT_KEYS, read=read_settings))
+                  settings=Settings(table="print", keys=PRINT_KEYS, read=read_settings),
+                  leaves=(PAGE_MAP,))

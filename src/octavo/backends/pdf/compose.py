@@ -58,7 +58,7 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
         meta=meta, classes=classes, links=links, leading=leading, other_front=other_front,
         body=body, back=back, toc=toc, chapter_label="Chapter",
         show_numbers=theme.variables.get("chapter-numbers") is True,
-        **page_facts(meta, context.source_epoch),
+        **page_facts(meta, context.source_epoch, isbn=settings.isbn),
     )
     problems = html_problems(html, allowed=frozenset(images.values()))
     if problems:  # a theme's own template reaching for the network or another file

@@ -8,13 +8,16 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from octavo.backends.base import RenderContext
+from octavo.backends.base import PAGE_MAP, RenderContext
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
-from octavo.backends.pdf.parallel import render_in_chunks
+from octavo.backends.pdf.pagestarts import page_starts
+from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
+from octavo.backends.pdf.worker import hook_folios
+from octavo.backends.shared import page_map
 from octavo.errors import BuildError
 from octavo.model import Book
 from octavo.themes import Theme
@@ -38,13 +41,15 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         raise BuildError(str(exc)) from None
     if done is None:
         done = render_one_shot(book, theme, target, context, html, css)
-    pages, gutter = done
+    pages, gutter, starts = done
     context.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
+    settings: PrintSettings = context.settings
+    context.facts[PAGE_MAP] = page_map(book, starts, settings.isbn)
 
 
 def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderContext, html: str,
-                    css: str, gutter: float | None = None) -> tuple[int, float]:
-    """Lay the whole book out in one WeasyPrint document; (pages, gutter).
+                    css: str, gutter: float | None = None) -> Layout:
+    """Lay the whole book out in one WeasyPrint document; (pages, gutter, page starts).
 
     Without a `gutter`, the layout is redone while the page count asks for a wider one.
     """
@@ -55,6 +60,7 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
     fixed = gutter is not None
     gutter = gutter if gutter is not None else gutter_for(0, settings)
     pages = 0
+    hook_folios()  # notes each page's counter, for the folios of the page-list
     try:
         with failures_raised():
             for _ in range(1 if fixed else MAX_LAYOUTS):
@@ -77,4 +83,5 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
                                pdf_version="1.7" if not variant else None)
     except FatalURLFetchingError as exc:
         raise BuildError(str(exc)) from None
-    return pages, gutter
+    starts = page_starts(document)
+    return pages, gutter, [[index, *start] for index, start in enumerate(starts) if start]

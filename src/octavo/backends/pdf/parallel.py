@@ -38,14 +38,17 @@ from octavo.model import Book
 from octavo.themes import Theme
 from octavo.uptodate import cache_dir, code_fingerprint, file_digest
 
+# A layout: its page count, its gutter and where its pages start in the text, each start
+# [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
+Layout = tuple[int, float, list[list[Any]]]
 CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
 LOG = logging.getLogger("octavo.pdf")
 
 
 def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderContext,
-                     html: str, theme_css: str, max_layouts: int) -> tuple[int, float] | None:
-    """Write the PDF from chunks; (pages, gutter), or None if this book is laid out whole.
+                     html: str, theme_css: str, max_layouts: int) -> Layout | None:
+    """Write the PDF from chunks; its Layout, or None if this book is laid out whole.
 
     A book lays out in chunks when its chapters open on right-hand pages and its stylesheet
     numbers the contents only with target-counter(attr(...), page): then each chunk is
@@ -79,7 +82,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
                       ", ".join(f"{p.facts.seconds:.1f}" for p in body),
                       time.perf_counter() - laid_out)
             pieces = [Piece(front.pdf, front.facts), *body]
-            total = _total(pieces)
+            total = _first_pages(pieces)[-1]
             needed = gutter_for(total, settings)
             if needed == gutter:
                 break
@@ -90,7 +93,10 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     cache.prune()
     with contextlib.suppress(OSError):
         (root / PAGES_RECORD).write_text(json.dumps({"pages": pages}), encoding="utf-8")
-    return pages, gutter
+    starts = [[first + index, *start]
+              for piece, first in zip(pieces, _first_pages(pieces), strict=False)
+              for index, start in enumerate(piece.facts.starts) if start]
+    return pages, gutter, starts
 
 
 class _Runner:
@@ -259,17 +265,20 @@ def _facts(data: dict[str, Any]) -> ChunkResult:
                    for p, level, label, x, y, state in data["bookmarks"]],
         links=[(int(p), str(t), float(a), float(b), float(c), float(d))
                for p, t, a, b, c, d in data["links"]],
+        starts=list(data.get("starts") or []),
     )
 
 
-def _total(pieces: list[Piece]) -> int:
-    """The joined book's page count: each right-opening chunk after an odd count gets a verso."""
-    total = 0
+def _first_pages(pieces: list[Piece]) -> list[int]:
+    """Where each piece starts in the joined book, then its page count: each right-opening
+    chunk after an odd count gets a blank verso, as `join` gives it."""
+    firsts, total = [], 0
     for piece in pieces:
         if piece.right and total % 2 == 1:
             total += 1
+        firsts.append(total)
         total += piece.facts.pages
-    return total
+    return [*firsts, total]
 
 
 def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> str:

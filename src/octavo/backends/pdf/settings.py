@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from octavo.backends.base import Problem
+from octavo.text import normalise_identifier
 
 MARGIN_KEYS = ("top", "bottom", "outside")
 # Trim sizes in inches (width, height).
@@ -33,6 +34,7 @@ class PrintSettings:
     small_caps: bool | None = None  # None: as the theme says
     folio_position: str = "bottom"  # or "top" (the outside top corner)
     running_head: str = "author"  # left-hand pages: "author" or "title"
+    isbn: str = ""  # the print edition's ISBN, digits only: its copyright page, the EPUB's page-list
 
 
 def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
@@ -85,6 +87,17 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
                 problem(key, "must be true or false")
             else:
                 values[key] = data[key]
+    if "isbn" in data:
+        isbn = data["isbn"]
+        try:
+            urn = normalise_identifier(str(isbn)) if isinstance(isbn, str | int) else ""
+        except ValueError as exc:
+            problem("isbn", str(exc))
+        else:
+            if urn.startswith("urn:isbn:"):
+                values["isbn"] = urn.removeprefix("urn:isbn:")
+            else:
+                problem("isbn", f"{isbn!r} is not an ISBN (13 digits, or 10)")
     settings = PrintSettings(**values)
     if settings.outside < 0.25:
         problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")

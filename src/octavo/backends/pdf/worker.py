@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -41,6 +42,7 @@ class ChunkResult:
     anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     bookmarks: list[tuple[int, int, str, float, float, str]] = field(default_factory=list)
     links: list[tuple[int, str, float, float, float, float]] = field(default_factory=list)
+    starts: list[list[Any] | None] = field(default_factory=list)  # pagestarts.page_starts
     seconds: float = 0.0
 
 
@@ -52,7 +54,7 @@ _shared: dict[str, Any] = {}
 def start_worker(counts: Any, condition: Any, progress: Any) -> None:
     """Initialise a worker process: remember the shared state, hook the folio counter."""
     _shared.update(counts=counts, condition=condition, progress=progress)
-    _hook_folios()
+    hook_folios()
 
 
 def render_chunk(job: ChunkJob) -> ChunkResult:
@@ -104,6 +106,9 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
         if not announced:  # the hook did not run: announce the page count now
             offset = _wait_for_offset(job, len(document.pages))
         result = _describe(document, offset)
+        from octavo.backends.pdf.pagestarts import page_starts
+
+        result.starts = page_starts(document)
         _drop_links_out(document, result)
         document.write_pdf(job.target, pdf_variant=job.variant or None,
                            pdf_identifier=job.identifier,
@@ -148,15 +153,19 @@ def _drop_links_out(document: Any, result: ChunkResult) -> None:
 _folio_state: dict[str, Any] = {}
 
 
-def _hook_folios() -> None:
+def hook_folios() -> None:
+    """Hook WeasyPrint's margin boxes: folios offset by the chunk, page counters noted."""
     import weasyprint.layout as layout
+
+    from octavo.backends.pdf.pagestarts import COUNTER_ATTRIBUTE
 
     if getattr(layout.make_margin_boxes, "octavo_hook", False):
         return
     original = layout.make_margin_boxes
 
     def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
-        """WeasyPrint's, with the page counter moved on by the chunk's offset."""
+        """WeasyPrint's, with the page counter moved on by the chunk's offset (and noted on
+        the page, for its folio in the EPUB's page-list)."""
         if _folio_state:
             if not _folio_state.get("announced"):
                 pages = len(context.page_maker) - 1
@@ -169,6 +178,8 @@ def _hook_folios() -> None:
                 page_counter[-1] += offset
                 counters["page"] = page_counter
                 state = (state[0], counters, *state[2:])
+        with contextlib.suppress(KeyError, IndexError, TypeError):
+            setattr(page, COUNTER_ATTRIBUTE, state[1]["page"][-1])
         return original(context, page, state)
 
     make_margin_boxes.octavo_hook = True  # type: ignore[attr-defined]

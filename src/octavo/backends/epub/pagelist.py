@@ -1,0 +1,216 @@
+"""The EPUB's page-list: a page-break marker where each page of the print edition begins.
+
+The print layout's page map (backends/base.PAGE_MAP) gives, for every printed page, the
+section it begins in, how many characters of that section's text (spaces left out) come
+before it and the text of its first line. Here that line is found again in the EPUB page,
+nearest where the count says, and a marker goes before the first word that begins on the page:
+before the block when the page begins with one, never inside a heading's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from octavo import xhtml
+
+X = "{" + xhtml.XHTML_NS + "}"
+EPUB_TYPE = "{" + xhtml.EPUB_NS + "}type"
+# The print book's own pages that the EPUB has too, by their ids in each.
+PDF_SECTIONS = {"title-page": "titlepage", "copyright-page": "copyright"}
+# Text the print book does not lay out in the flow: footnotes (at the page's foot), their
+# calls (generated there) and the scene break's asterisks (an ornament there).
+_NOT_IN_FLOW = ("footnote", "noteref-mark", "scene-break-mark")
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "header",
+           "footer", "pre", "section", "aside", "hr", "table", "ul", "ol", "dl", "li", "dt",
+           "dd", "tr", "td", "th", "figcaption", "br", "nav", "details", "summary"}
+# Elements whose children must not include a <span>.
+_NO_PHRASING = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup",
+                "hgroup", "select", "optgroup", "datalist", "menu", "picture", "ruby"}
+_LABEL = re.compile(r"^[0-9A-Za-z]{1,12}$")
+WINDOW = 4000  # characters either side of the counted place where a page's first line is sought
+MIN_MATCH = 8  # characters of a first line that must match
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Where one printed page begins: its folio, the EPUB page and the place in its text."""
+
+    page: int  # index in the PDF
+    label: str  # the folio, "12" or "xii"
+    document: str  # the EPUB page's id, e.g. "ch003"
+    chars: int  # characters of the page's text (spaces left out) before it
+    text: str  # the first line's text, spaces left out
+
+
+def page_breaks(page_map: Any, digest: str) -> dict[str, list[PageBreak]] | None:
+    """The page map's breaks by EPUB page, or None if it is not for this text or is damaged."""
+    if not isinstance(page_map, dict) or page_map.get("text") != digest:
+        return None
+    by_document: dict[str, list[PageBreak]] = {}
+    seen: set[str] = set()
+    for entry in page_map.get("pages") or ():
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        page, label, section, chars, text = entry
+        if not (isinstance(page, int) and isinstance(label, str) and _LABEL.match(label)
+                and isinstance(section, str) and isinstance(chars, int) and chars >= 0
+                and isinstance(text, str)):
+            return None
+        document = PDF_SECTIONS.get(section, section)
+        if label in seen or not re.fullmatch(r"[a-z]+\d*", document):
+            continue
+        seen.add(label)
+        by_document.setdefault(document, []).append(PageBreak(page, label, document, chars, text))
+    return by_document
+
+
+def mark_pages(root: etree._Element, breaks: list[PageBreak]) -> list[PageBreak]:
+    """Put a marker into the EPUB page `root` (a fragment_root) for each break; those placed."""
+    section = next(iter(root), None)
+    if section is None:
+        return []
+    places = _places(section)
+    folded = "".join(_fold(place.char) for place in places)
+    found: list[tuple[int, PageBreak]] = []
+    for brk in breaks:
+        index = 0 if brk.chars == 0 else _find(folded, brk)
+        if index is None:
+            continue
+        if index > 0 and not places[index].word_start:  # the end of a word hyphenated
+            index = next((i for i in range(index, len(places)) if places[i].word_start), None)
+            if index is None:
+                continue
+        found.append((index, brk))
+    placed = []
+    # From the last to the first, so that each split leaves the earlier places where they were.
+    for index, brk in sorted(found, key=lambda item: item[0], reverse=True):
+        marker = etree.Element(f"{X}span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak",
+                                            "id": f"page-{brk.label}", "aria-label": brk.label})
+        if brk.chars == 0 or index == 0:
+            marker.tail, section.text = section.text, None
+            section.insert(0, marker)
+        else:
+            _insert(marker, places[index], section)
+        placed.append(brk)
+    return placed[::-1]
+
+
+@dataclass(frozen=True)
+class _Place:
+    char: str
+    element: etree._Element
+    in_tail: bool  # the character is in element.tail, not element.text
+    offset: int
+    word_start: bool  # a space or a block's edge comes before it
+
+
+def _places(section: etree._Element) -> list[_Place]:
+    """Every character of the section's text in the flow, spaces left out, in order."""
+    places: list[_Place] = []
+    gap = [True]
+
+    def text(value: str | None, element: etree._Element, in_tail: bool) -> None:
+        for offset, char in enumerate(value or ""):
+            if char.isspace():
+                gap[0] = True
+            else:
+                places.append(_Place(char, element, in_tail, offset, gap[0]))
+                gap[0] = False
+
+    def walk(element: etree._Element) -> None:
+        block = _tag(element) in _BLOCKS
+        skipped = any(name in _NOT_IN_FLOW for name in (element.get("class") or "").split()) \
+            or element.get(EPUB_TYPE) in ("footnote", "pagebreak")
+        if block:
+            gap[0] = True
+        if not skipped:
+            text(element.text, element, False)
+            for child in element:
+                if isinstance(child.tag, str):
+                    walk(child)
+                else:
+                    text(child.tail, child, True)
+        if block:
+            gap[0] = True
+        text(element.tail, element, True)
+
+    text(section.text, section, False)
+    for child in section:
+        if isinstance(child.tag, str):
+            walk(child)
+    return places
+
+
+def _find(folded: str, brk: PageBreak) -> int | None:
+    """Where the page's first line is in the text: the occurrence nearest the count."""
+    wanted = "".join(_fold(char) for char in brk.text)
+    for length in (len(wanted), 24, MIN_MATCH):
+        needle = wanted[:length]
+        if len(needle) < min(MIN_MATCH, len(wanted)):
+            break
+        hits = list(_occurrences(folded, needle, brk.chars - WINDOW, brk.chars + WINDOW))
+        if hits:
+            return min(hits, key=lambda hit: abs(hit - brk.chars))
+    return None
+
+
+def _occurrences(text: str, needle: str, start: int, end: int) -> Iterator[int]:
+    index = text.find(needle, max(0, start))
+    while index != -1 and index <= end:
+        yield index
+        index = text.find(needle, index + 1)
+
+
+def _insert(marker: etree._Element, place: _Place, section: etree._Element) -> None:
+    """Put `marker` just before the character at `place`: before the blocks it opens, if any."""
+    element, offset = place.element, place.offset
+    if place.in_tail:
+        tail = element.tail or ""
+        element.tail, marker.tail = tail[:offset], tail[offset:]
+        element.addnext(marker)
+        return
+    text = element.text or ""
+    before: etree._Element | None = None
+    current = element
+    if not text[:offset].strip():
+        while current is not section:
+            parent = current.getparent()
+            if parent is None or _tag(parent) in _NO_PHRASING:
+                break
+            before = current
+            if parent is section or (parent.text or "").strip() or current.getprevious() is not None:
+                break
+            current = parent
+    if before is not None:  # the text before `before` stays before the marker
+        before.addprevious(marker)
+        return
+    element.text, marker.tail = text[:offset], text[offset:]
+    element.insert(0, marker)
+
+
+def page_list_nav(entries: list[tuple[str, PageBreak]]) -> etree._Element:
+    """The nav's page-list: (EPUB file name, break) in reading order."""
+    nav = etree.Element(f"{X}nav", {EPUB_TYPE: "page-list", "role": "doc-pagelist",
+                                    "id": "page-list", "hidden": "hidden"})
+    heading = etree.SubElement(nav, f"{X}h2")
+    heading.text = "Pages"
+    items = etree.SubElement(nav, f"{X}ol")
+    for file_name, brk in entries:
+        link = etree.SubElement(etree.SubElement(items, f"{X}li"), f"{X}a",
+                                {"href": f"{file_name}#page-{brk.label}"})
+        link.text = brk.label
+    return nav
+
+
+def _tag(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _fold(char: str) -> str:
+    """A character compared without case (text-transform changes case in print)."""
+    return char.lower()[:1] or char
