@@ -212,14 +212,14 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
     root = xhtml.parse_fragment(xhtml.sanitize(html))
     for img in list(root.iter("img")):
         line = _pop_line(img)
+        markdown = img.attrib.pop("data-markdown", None) is not None  # ![alt](src), not <img>
         src = img.get("src")
         if not src:
             context.diagnostics.warn("image without a usable source removed", shown, line)
             xhtml.unwrap(img)
             continue
         img.set("src", context.images.add(src, path.parent, shown, line))
-        if img.get("alt") is None:
-            img.set("alt", "")
+        _check_alt(img, src, markdown, shown, line, context.diagnostics)
     for link in list(root.iter("a")):
         _check_link(link, path, shown, context)
     _mark_epub_types(root)
@@ -229,6 +229,28 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
     except etree.XMLSyntaxError as exc:  # pragma: no cover - a bug of ours, not the user's
         raise ManuscriptError(f"internal error: not well-formed XHTML ({exc})", shown) from None
     return fragment
+
+
+# ARIA's two names for "this image is decoration": role="presentation" and role="none".
+_DECORATIVE_ROLES = ("presentation", "none")
+
+
+def _check_alt(img: etree._Element, src: str, markdown: bool, shown: str, line: int | None,
+               diagnostics: Diagnostics) -> None:
+    """A decorative image gets an empty alt; any other needs alt text, or a warning says how."""
+    roles = (img.get("role") or "").split()  # the first is the role; the rest are fallbacks
+    if roles and roles[0] in _DECORATIVE_ROLES:
+        img.set("alt", "")  # decorative on purpose: screen readers pass over it, alt and all
+        return
+    if (img.get("alt") or "").strip():
+        return
+    img.set("alt", "")
+    if markdown:
+        how = f"describe it (![what it shows]({src})) or mark it decorative with {{.decorative}}"
+    else:
+        how = (f'describe it (<img src="{src}" alt="what it shows">) or mark it decorative '
+               'with alt="" role="presentation"')
+    diagnostics.warn(f"image {src} has no alt text: {how}", shown, line)
 
 
 def _check_link(link: etree._Element, path: Path, shown: str, context: ReadContext) -> None:

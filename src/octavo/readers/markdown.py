@@ -297,12 +297,18 @@ def _render_image(
     if _is_url(src):  # refused here, before the sanitiser would drop it without a word
         raise ManuscriptError(f"image {src} refused: images must be files inside the book "
                               "folder", env.get("shown"), line or None)
+    classes = str(token.attrs.get("class", "")).split()
+    decorative = "decorative" in classes
+    if decorative:  # `{.decorative}` is a mark for Octavo (role below), not for the stylesheet
+        token.attrs["class"] = " ".join(c for c in classes if c != "decorative")
     attrs = "".join(
         f' {escape(str(k))}="{escape(str(v))}"'
         for k, v in token.attrs.items()
-        if k in ("width", "height", "class", "id")
+        if k in ("width", "height", "class", "id") and str(v)
     )
-    img = f'<img src="{escape(src)}" alt="{escape(alt)}" data-line="{line}"{attrs} />'
+    role = ' role="presentation"' if decorative else ""
+    img = (f'<img src="{escape(src)}" alt="{escape(alt)}"{role} data-line="{line}" '
+           f'data-markdown=""{attrs} />')
     if token.meta.get("figure"):
         caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
         return f'<figure class="figure">{img}{caption}</figure>'
