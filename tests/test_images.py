@@ -58,7 +58,8 @@ def test_every_kind_of_image_reaches_both_outputs(picture_book: Path, octavo) ->
     epub = picture_book / "dist" / "a-test-book.epub"
     assert epubcheck(epub) == []
     with zipfile.ZipFile(epub) as zf:
-        images = sorted(n for n in zf.namelist() if "/images/" in n)
+        images = sorted(n for n in zf.namelist() if "/images/img-" in n)
+        assert "EPUB/images/cover.png" in zf.namelist()  # the typographic cover
         webp = Pillow.open(io.BytesIO(zf.read(images[-1])))
         assert webp.format == "JPEG"  # no transparency: a photo stays a photo
     assert [Path(n).name for n in images] == [

@@ -12,6 +12,7 @@ from typing import Any
 
 from octavo.backends import FORMATS, RenderContext
 from octavo.config import Config, load_config, stable_identifier
+from octavo.covers import check_cover
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.images import load_image
@@ -238,4 +239,6 @@ def _cover(config: Config, diagnostics: Diagnostics) -> Image | None:
     image, note = load_image(path, "cover", "book.toml", None, path.name)
     if note:
         diagnostics.note(f"book.toml: cover: {note}")
+    for problem in check_cover(image):
+        diagnostics.warn(f"[book] cover: {problem}", "book.toml")
     return image

@@ -57,4 +57,5 @@ def test_every_commonmark_example_becomes_valid_xhtml_in_a_valid_epub(tmp_path: 
     FORMATS["epub"].render(book, load_theme("classic", root), target,
                             RenderContext(root, 0, diagnostics))
     assert epubcheck(target) == []
-    assert len(spine_documents(target)) == len(chapters) + 3  # title page, copyright, contents
+    # The cover (typographic: the book has none), title page, copyright page and contents.
+    assert len(spine_documents(target)) == len(chapters) + 4

@@ -24,11 +24,13 @@ from octavo.backends.epub.accessibility import (
 )
 from octavo.backends.epub.pagelist import EPUB_TYPE, PageBreak, mark_pages, page_breaks, page_list_nav
 from octavo.backends.shared import image_bytes, number, page_facts, text_digest
+from octavo.covers import typographic_cover
 from octavo.errors import BuildError, ThemeError
 from octavo.images import is_animated
-from octavo.model import LEADING_MATTER, Book, Chapter, Metadata, Part
+from octavo.model import LEADING_MATTER, Book, Chapter, Image, Metadata, Part
 from octavo.paths import html_problems
 from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
+from octavo.uptodate import cache_dir
 
 STYLESHEET = "style.css"  # the stylesheet's name inside the EPUB
 MIME_BY_SUFFIX = {
@@ -56,6 +58,8 @@ EPUB_TYPES = {
     "also-by": "backmatter",
 }
 OPF_NS = "http://www.idpf.org/2007/opf"
+# Who vouches for the accessibility claims of a book with no publisher or author named.
+CHECKED_BY = "Octavo (automated checks)"
 # The DPUB-ARIA role of each epub:type, and the elements ARIA in HTML lets carry it.
 _SECTIONING = frozenset({"section", "div", "article", "aside", "body"})
 ROLES = {
@@ -84,7 +88,10 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
 
     _set_metadata(out, meta)
     style = _add_stylesheet(out, theme, stylesheet, context)
-    _add_images(out, book)
+    # Stores, e-readers and library apps show a book without a cover as a blank: one is made.
+    cover = book.cover or typographic_cover(meta, theme, context.book_root,
+                                            cache_dir(context.book_root))
+    _add_images(out, book, cover)
 
     breaks = page_breaks(context.facts.get(PAGE_MAP), text_digest(book))
     if breaks is None:
@@ -122,9 +129,8 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         return item
 
     spine: list[epub.EpubHtml | str] = []
-    if book.cover is not None:
-        spine.append(page("cover", "Cover", "cover", cover=book.cover))
-        out.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
+    spine.append(page("cover", "Cover", "cover", cover=cover))
+    out.guide.append({"type": "cover", "href": "cover.xhtml", "title": "Cover"})
     facts = page_facts(meta, context.source_epoch)
     spine.append(page("titlepage", meta.title, "titlepage", **facts))
     spine.append(page("copyright", "Copyright", "copyright", **facts))
@@ -183,7 +189,7 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
                       animated=sum(is_animated(image) for image in book.images),
                       page_list=bool(placed),
                       page_source=str(page_map.get("source", "")) if page_map else "",
-                      people=meta.publisher or ", ".join(meta.authors))
+                      people=meta.publisher or ", ".join(meta.authors) or CHECKED_BY)
     settings = context.settings or AccessibilitySettings()
     _set_accessibility(out, facts, settings)
     if len(placed) < sum(wanted):
@@ -274,18 +280,16 @@ def _member_name(url: str) -> str:
     return re.sub(r"[^A-Za-z0-9._/-]", "-", url)
 
 
-def _add_images(out: epub.EpubBook, book: Book) -> None:
+def _add_images(out: epub.EpubBook, book: Book, cover: Image) -> None:
     for image in book.images:
         uid = Path(image.href).stem
         out.add_item(epub.EpubImage(uid=uid, file_name=image.href, media_type=image.media_type,
                                     content=image_bytes(image)))
-    if book.cover is not None:
-        cover = epub.EpubImage(uid="cover-image", file_name=book.cover.href,
-                               media_type=book.cover.media_type,
-                               content=image_bytes(book.cover))
-        cover.properties = ["cover-image"]
-        out.add_item(cover)
-        out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    item = epub.EpubImage(uid="cover-image", file_name=cover.href, media_type=cover.media_type,
+                          content=image_bytes(cover))
+    item.properties = ["cover-image"]
+    out.add_item(item)
+    out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
 
 def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: str,

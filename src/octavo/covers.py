@@ -1,0 +1,325 @@
+"""Book covers: a typographic one made from the metadata in the theme's style, and checks on a given one."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import itertools
+import json
+import os
+import re
+import unicodedata
+from importlib import metadata as distributions
+from pathlib import Path
+
+from octavo.errors import BuildError, ThemeError
+from octavo.model import Image, Metadata
+from octavo.paths import Refused, abandoned, html_problems, landing
+from octavo.themes import Theme, builtin_styles_dir, render_template
+from octavo.uptodate import code_fingerprint, file_digest
+
+WIDTH, HEIGHT = 1600, 2560  # what the stores ask for: 1.6:1, over 1400 px on the short side
+PAGE_CSS = "@page { size: 4in 6.4in; }"  # last, so that no theme changes it
+SCALE = 400 / 72  # PDF points to pixels: 4 × 6.4 in at 400 dpi is 1600 × 2560 px
+MIN_SHORT_SIDE = 1400
+# Height to width. 1.4–1.8 holds every usual book shape (A5 1.41, 6×9 in 1.5, 5×8 in 1.6,
+# mass-market 4.25×7 in 1.65), so only covers that stores must crop or letterbox visibly
+# are warned of: square, landscape, letter-size (1.29) or a narrow strip.
+RATIO_BAND = (1.4, 1.8)
+TEMPLATE = "cover.html"
+STYLESHEET = "cover.css"
+FONT_SHEETS = ("print.css", "epub.css")  # where the theme's @font-face rules are taken from
+HREF = "images/cover.png"
+CACHE_FOLDER = "covers"
+KEEP = 8  # covers kept in the cache: a few themes or titles tried in turn are not redone
+FORMAT = "octavo-cover-1"  # changes when the cache's contents change meaning
+# Title sizes, largest first: the class cover.css sizes, the characters a line of it holds
+# and the most lines it takes; the first size the title fits in is used (the last takes any).
+TITLE_SIZES = (("xl", 8, 2), ("l", 12, 3), ("m", 17, 4), ("s", 24, 5), ("xs", 32, 0))
+SUBTITLE_WIDTH = 30
+MAX_BALANCED = 16  # lines; more are filled one by one
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # where a line may break: not at no-break spaces
+
+
+def typographic_cover(meta: Metadata, theme: Theme, book_root: Path, cache: Path | None) -> Image:
+    """A 1600 × 2560 px PNG cover: title, subtitle and authors in the theme's fonts and colours.
+
+    Laid out by WeasyPrint and rendered by pypdfium2 (about half a second), so it is kept in
+    `cache` (the book's .octavo-cache folder) under a hash of all that changes it.
+    """
+    html, sheet = cover_page(meta, theme)
+    key = cover_key(html, sheet, theme)
+    folder = _cache_folder(cache)
+    png = _cached(folder, key) if folder is not None else None
+    if png is None:
+        png = rasterize(layout(html, sheet, theme, book_root))
+        if folder is not None:
+            _store(folder, key, png)
+    return Image(source=book_root / "book.toml", href=HREF, media_type="image/png", data=png)
+
+
+def cover_pdf(meta: Metadata, theme: Theme, book_root: Path) -> bytes:
+    """The typographic cover as the one-page PDF that is rendered to the PNG."""
+    html, sheet = cover_page(meta, theme)
+    return layout(html, sheet, theme, book_root)
+
+
+def cover_page(meta: Metadata, theme: Theme) -> tuple[str, str]:
+    """The cover's HTML (the theme's cover.html) and its stylesheet, as read (url()s relative)."""
+    size, title_lines = title_layout(meta.title)
+    templates = theme.templates()
+    html = render_template(templates, TEMPLATE, meta=meta, title_size=size, title_lines=title_lines,
+                           subtitle_lines=balanced_lines(meta.subtitle, SUBTITLE_WIDTH))
+    problems = html_problems(html)
+    if problems:  # a theme's own template reaching for the network or another file
+        where = templates.get_template(TEMPLATE).filename
+        raise ThemeError(problems[0], Path(where) if where else TEMPLATE)
+    return html, "\n".join((_font_faces(theme), _cover_css(theme), PAGE_CSS))
+
+
+def layout(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
+    """Lay the cover page out with WeasyPrint; the PDF's bytes."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    from octavo.backends.pdf.compose import prepared_css
+    from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
+
+    fetcher = BookFetcher([book_root, *theme.folders])
+    fonts = FontConfiguration()
+    try:
+        with failures_raised():
+            css = CSS(string=prepared_css(theme, sheet), url_fetcher=fetcher, font_config=fonts)
+            page = HTML(string=html, base_url=book_root.resolve().as_uri() + "/", url_fetcher=fetcher)
+            document = page.render(stylesheets=[css], font_config=fonts)
+            return document.copy(document.pages[:1]).write_pdf()
+    except FatalURLFetchingError as exc:
+        raise BuildError(f"cover: {exc}") from None
+
+
+def rasterize(pdf: bytes) -> bytes:
+    """The PDF's first page as a 1600 × 2560 px RGB PNG with no metadata (the same bytes each time)."""
+    import pypdfium2
+    from PIL import Image as Pillow
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        bitmap = document[0].render(scale=SCALE, fill_color=(255, 255, 255, 255), may_draw_forms=False)
+        picture = bitmap.to_pil().convert("RGB")
+    finally:
+        document.close()
+    if picture.size != (WIDTH, HEIGHT):  # a rounding pixel short or over
+        picture = picture.resize((WIDTH, HEIGHT), Pillow.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def title_layout(title: str) -> tuple[str, list[str]]:
+    """The title's size class and its lines: the largest size it fits in, lines balanced."""
+    words = _words(title)
+    longest = max(map(_width, words), default=0)
+    for size, width, most in TITLE_SIZES[:-1]:
+        if longest <= width and len(_greedy_lines(words, width)) <= most:
+            return size, balanced_lines(title, width)
+    return TITLE_SIZES[-1][0], balanced_lines(title, TITLE_SIZES[-1][1])
+
+
+def balanced_lines(text: str, width: int) -> list[str]:
+    """`text` in the fewest lines of at most `width` characters (a longer word alone on its
+    line), as even in length as they can be: no word left alone on the last line if avoidable."""
+    words = _words(text)
+    if not words:
+        return []
+    greedy = _greedy_lines(words, width)
+    count = len(greedy)
+    if count > MAX_BALANCED:  # a wall of text, not a title: balancing it would take long
+        return greedy
+    ends = list(itertools.accumulate((_width(w) + 1 for w in words), initial=0))
+    target = (ends[-1] - 1) / count
+    # best[(lines, end)]: the least cost of words[:end] in that many lines, and where they break.
+    best: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(0, 0): (0.0, ())}
+    for line in range(1, count + 1):
+        for end in range(line, len(words) + 1):
+            for start in range(end - 1, line - 2, -1):  # the line grows leftwards
+                length = ends[end] - ends[start] - 1
+                if length > width and end - start > 1:
+                    break
+                before = best.get((line - 1, start))
+                if before is None:
+                    continue
+                cost = before[0] + (length - target) ** 2
+                if (line, end) not in best or cost < best[(line, end)][0]:
+                    best[(line, end)] = (cost, (*before[1], end))
+    breaks = (0, *best[(count, len(words))][1])
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(breaks)]
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in _SPACE.split(text.strip()) if word]
+
+
+def _greedy_lines(words: list[str], width: int) -> list[str]:
+    """The words filling lines of at most `width` characters one by one (the fewest lines)."""
+    lines: list[list[str]] = [[]]
+    length = -1
+    for word in words:
+        if lines[-1] and length + 1 + _width(word) > width:
+            lines.append([])
+            length = -1
+        lines[-1].append(word)
+        length += 1 + _width(word)
+    return [" ".join(line) for line in lines]
+
+
+def _width(text: str) -> int:
+    """A line's length in characters: wide (CJK) ones count two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def _font_faces(theme: Theme) -> str:
+    """The theme's @font-face rules, from its print stylesheet (or its EPUB one)."""
+    for name in FONT_SHEETS:
+        if _has_sheet(theme, name):
+            return "\n".join(_FONT_FACE.findall(theme.read_css(name)))
+    return ""
+
+
+def _cover_css(theme: Theme) -> str:
+    """The theme's cover.css (its parents' first); a theme that has none gets base's."""
+    if _has_sheet(theme, STYLESHEET):
+        return theme.read_css(STYLESHEET)
+    default = builtin_styles_dir() / "base" / STYLESHEET
+    return theme.fill_variables(default.read_text(encoding="utf-8"), default)
+
+
+def _has_sheet(theme: Theme, name: str) -> bool:
+    return any(not path.name.startswith("extra-") for path in theme.sources(name))
+
+
+def cover_key(html: str, sheet: str, theme: Theme) -> str:
+    """A hash of everything that changes the cover's pixels: its page, stylesheet and the
+    files that refers to (fonts), the theme's fallback fonts, Octavo's code and the versions
+    of WeasyPrint, pypdfium2 and Pillow. (Fonts of the machine a theme names are not in it.)"""
+    digest = hashlib.sha256()
+    files = [*theme.css_resources(sheet).values(), *theme.fallback_fonts]
+    parts = [FORMAT, html, sheet, code_fingerprint(), *map(_version, ("weasyprint", "pypdfium2", "pillow")),
+             *(f"{path.name}:{file_digest(path)}" for path in files)]
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:40]
+
+
+def _version(distribution: str) -> str:
+    try:
+        return distributions.version(distribution)
+    except distributions.PackageNotFoundError:
+        return ""
+
+
+def _cache_folder(cache: Path | None) -> Path | None:
+    """cache/covers, unless it is a link out of the cache folder."""
+    if cache is None:
+        return None
+    folder = cache / CACHE_FOLDER
+    try:
+        if folder.exists() or folder.is_symlink():
+            return folder if landing(folder).is_relative_to(landing(cache)) else None
+    except Refused:
+        return None
+    return folder
+
+
+def _cached(folder: Path, key: str) -> bytes | None:
+    """The cached PNG for `key` if it is there and whole (its facts vouch for its hash)."""
+    png, facts = folder / f"{key}.png", folder / f"{key}.json"
+    try:
+        data = png.read_bytes()
+        expected = json.loads(facts.read_text(encoding="utf-8"))["sha256"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if hashlib.sha256(data).hexdigest() != expected:
+        _discard(folder, key)
+        return None
+    for path in (png, facts):  # recently used: kept when the cache is pruned
+        with contextlib.suppress(OSError):
+            os.utime(path)
+    return data
+
+
+def _store(folder: Path, key: str, png: bytes) -> None:
+    """Keep a rendered cover (written atomically, the PNG before the facts that vouch for it);
+    a cache that cannot be written is no error."""
+    facts = {"sha256": hashlib.sha256(png).hexdigest(), "width": WIDTH, "height": HEIGHT}
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(folder / f"{key}.png", png)
+        _write_atomically(folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
+        _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP most recently used covers, and what crashed writers left."""
+    entries = sorted(folder.glob("[!.]*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        _discard(folder, old.stem)
+    for partial in folder.glob(".*"):
+        if abandoned(partial):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+
+
+def _discard(folder: Path, key: str) -> None:
+    for path in (folder / f"{key}.json", folder / f"{key}.png"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def cover_problems(width: int, height: int) -> list[str]:
+    """What the stores will object to in a cover of this pixel size, one message each."""
+    size = f"{width}×{height} px"
+    problems = []
+    if min(width, height) < MIN_SHORT_SIDE:
+        problems.append(f"cover is {size}; stores want at least {MIN_SHORT_SIDE} px on the short "
+                        f"side ({WIDTH}×{HEIGHT} is best)")
+    ratio = height / width if width > 0 else float("inf")
+    low, high = RATIO_BAND
+    if not low <= ratio <= high:
+        shape = "landscape" if ratio < 1 else "wider than a book" if ratio < low else "narrower than a book"
+        problems.append(f"cover is {size}, {ratio:.2f}:1 ({shape}); stores show "
+                        f"covers at about 1.6:1 and crop or letterbox others ({WIDTH}×{HEIGHT} is best)")
+    return problems
+
+
+def cover_size(image: Image) -> tuple[int, int] | None:
+    """A raster cover's size in pixels as shown (EXIF rotation applied); None for an SVG
+    (it has no pixel size) or what Pillow cannot read."""
+    if image.media_type == "image/svg+xml":
+        return None
+    from PIL import Image as Pillow
+    from PIL import UnidentifiedImageError
+
+    source = io.BytesIO(image.data) if image.data is not None else image.source
+    try:
+        with Pillow.open(source) as probe:
+            width, height = probe.size
+            turned = probe.getexif().get(0x0112) in (5, 6, 7, 8)  # Orientation: a quarter turn
+    except (UnidentifiedImageError, OSError):
+        return None
+    return (height, width) if turned else (width, height)
+
+
+def check_cover(image: Image) -> list[str]:
+    """`cover_problems` for a given cover image (none for an SVG)."""
+    size = cover_size(image)
+    return cover_problems(*size) if size is not None else []

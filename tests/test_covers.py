@@ -1,0 +1,256 @@
+"""Covers: the typographic cover of each theme, its cache, and the checks on a given cover."""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from PIL import Image as Pillow
+from PIL import ImageStat
+
+from octavo import covers
+from octavo.covers import (
+    balanced_lines,
+    check_cover,
+    cover_page,
+    cover_pdf,
+    cover_problems,
+    cover_size,
+    title_layout,
+    typographic_cover,
+)
+from octavo.model import Image, Metadata
+from octavo.themes import load_theme
+
+META = Metadata(title="The Hound of the Baskervilles", subtitle="Another Adventure of Sherlock Holmes",
+                authors=("Arthur Conan Doyle", "Jane Roe"))
+HOSTILE = Metadata(title="<script>&\"'", subtitle="</p><img src=x onerror=alert(1)>",
+                   authors=("O'Brien & <Sons>",))
+
+
+def picture(png: bytes) -> Pillow.Image:
+    with Pillow.open(io.BytesIO(png)) as image:
+        image.load()
+        return image
+
+
+def png_chunks(png: bytes) -> list[bytes]:
+    """The chunk types of a PNG file, in order."""
+    kinds, at = [], 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kinds.append(png[at + 4:at + 8])
+        at += 12 + length
+    return kinds
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of the PDF's first page, without spaces (letter-spaced words come out spaced)."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("name", ["base", "classic", "modern", "nonfiction"])
+def test_each_theme_makes_a_designed_cover(name: str, tmp_path: Path) -> None:
+    cover = typographic_cover(META, load_theme(name, tmp_path), tmp_path, None)
+    assert (cover.href, cover.media_type, cover.source) == ("images/cover.png", "image/png",
+                                                            tmp_path / "book.toml")
+    assert cover.data is not None
+    image = picture(cover.data)
+    assert (image.format, image.mode, image.size) == ("PNG", "RGB", (1600, 2560))
+    assert ImageStat.Stat(image.convert("L")).stddev[0] > 8  # type on a background, not blank
+    # No timestamps or other metadata: the same cover is the same bytes.
+    assert set(png_chunks(cover.data)) == {b"IHDR", b"IDAT", b"IEND"}
+
+
+def test_a_cover_is_the_same_bytes_each_time(tmp_path: Path) -> None:
+    theme = load_theme("classic", tmp_path)
+    first = typographic_cover(META, theme, tmp_path, None)
+    assert typographic_cover(META, theme, tmp_path, None).data == first.data
+
+
+@pytest.mark.parametrize("name", ["classic", "modern"])
+def test_the_title_subtitle_and_authors_are_laid_out(name: str, tmp_path: Path) -> None:
+    text = pdf_text(cover_pdf(META, load_theme(name, tmp_path), tmp_path)).casefold()
+    for words in (META.title, META.subtitle, *META.authors):
+        assert "".join(words.split()).casefold() in text, (words, text)
+
+
+def test_a_hostile_title_is_text(tmp_path: Path) -> None:
+    theme = load_theme("classic", tmp_path)
+    html, _ = cover_page(HOSTILE, theme)
+    assert "<script>" not in html and "&lt;script&gt;&amp;&#34;&#39;" in html
+    assert "<img" not in html and "&lt;Sons&gt;" in html
+    text = pdf_text(cover_pdf(HOSTILE, theme, tmp_path))
+    for words in (HOSTILE.title, HOSTILE.subtitle, *HOSTILE.authors):
+        assert "".join(words.split()).upper() in text.upper(), (words, text)
+    cover = typographic_cover(HOSTILE, theme, tmp_path, None)
+    assert cover.data is not None and picture(cover.data).size == (1600, 2560)
+
+
+def test_the_cache_is_used_and_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    theme, cache = load_theme("modern", tmp_path), tmp_path / ".octavo-cache"
+    first = typographic_cover(META, theme, tmp_path, cache)
+    [png] = list((cache / "covers").glob("*.png"))
+    assert png.read_bytes() == first.data and png.with_suffix(".json").is_file()
+    assert not [p for p in (cache / "covers").iterdir() if p.name.startswith(".")]
+
+    def no_layout(*args: object) -> bytes:
+        raise AssertionError("laid out again")
+
+    layout = covers.layout
+    monkeypatch.setattr(covers, "layout", no_layout)
+    assert typographic_cover(META, theme, tmp_path, cache).data == first.data  # from the cache
+    with pytest.raises(AssertionError, match="laid out again"):  # another title: another key
+        typographic_cover(Metadata(title="Another Book"), theme, tmp_path, cache)
+    with pytest.raises(AssertionError, match="laid out again"):  # another theme: another key
+        typographic_cover(META, load_theme("classic", tmp_path), tmp_path, cache)
+
+    png.write_bytes(first.data[:-100])  # a damaged entry is not used, but made again
+    with pytest.raises(AssertionError, match="laid out again"):
+        typographic_cover(META, theme, tmp_path, cache)
+    monkeypatch.setattr(covers, "layout", layout)
+    assert typographic_cover(META, theme, tmp_path, cache).data == first.data
+    assert png.read_bytes() == first.data
+
+
+def test_the_cache_keeps_a_few_covers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(covers, "rasterize", lambda pdf: b"png")
+    monkeypatch.setattr(covers, "layout", lambda *args: b"pdf")
+    theme, cache = load_theme("base", tmp_path), tmp_path / ".octavo-cache"
+    for number in range(covers.KEEP + 3):
+        typographic_cover(Metadata(title=f"Volume {number}"), theme, tmp_path, cache)
+    assert len(list((cache / "covers").glob("*.png"))) == covers.KEEP
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    cover = typographic_cover(META, load_theme("base", tmp_path), tmp_path, blocked)
+    assert cover.data is not None and picture(cover.data).size == (1600, 2560)
+
+
+def test_a_cache_folder_linked_elsewhere_is_not_used(tmp_path: Path) -> None:
+    cache, elsewhere = tmp_path / "book" / ".octavo-cache", tmp_path / "elsewhere"
+    cache.mkdir(parents=True)
+    elsewhere.mkdir()
+    (cache / "covers").symlink_to(elsewhere)
+    typographic_cover(META, load_theme("base", tmp_path), tmp_path / "book", cache)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_book_restyles_its_cover(make_book: Callable[..., Path]) -> None:
+    root = make_book({"styles/classic/extra-cover.css": "@page { background: #00ff00; }\n"
+                                                        ".cover { border: none; }\n"})
+    cover = typographic_cover(META, load_theme("classic", root), root, None)
+    assert cover.data is not None
+    assert picture(cover.data).getpixel((20, 20)) == (0, 255, 0)
+
+
+def test_a_theme_without_a_cover_stylesheet_gets_base_s(make_book: Callable[..., Path]) -> None:
+    root = make_book({"styles/mine/print.css": "body { color: #222; }\n"})  # extends nothing
+    theme = load_theme("mine", root)
+    assert theme.sources("cover.css") == []
+    cover = typographic_cover(META, theme, root, None)
+    assert cover.data is not None and picture(cover.data).size == (1600, 2560)
+
+
+def test_the_cover_modules_import_no_layout_engine() -> None:
+    code = "import sys, octavo.covers; print(sorted({'weasyprint', 'pypdfium2', 'PIL'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_title_lines_are_balanced() -> None:
+    assert balanced_lines("The Hound of the Baskervilles", 14) == ["The Hound", "of the", "Baskervilles"]
+    assert balanced_lines("A Tale of Two Cities", 12) == ["A Tale of", "Two Cities"]
+    assert balanced_lines("Mr.\u00a0Smith Goes to Washington", 12) == ["Mr.\u00a0Smith", "Goes to",
+                                                                        "Washington"]
+    assert balanced_lines("Supercalifragilistic", 5) == ["Supercalifragilistic"]
+    assert balanced_lines("  ", 10) == []
+    wall = balanced_lines("word " * 5000, 32)  # a wall of text: filled line by line, quickly
+    assert len(wall) == 834 and max(map(len, wall)) <= 32
+
+
+def test_short_titles_are_set_large() -> None:
+    assert title_layout("Dune") == ("xl", ["Dune"])
+    assert title_layout("The Quiet Press") == ("l", ["The Quiet", "Press"])
+    size, lines = title_layout(" ".join(["words"] * 60))
+    assert size == "xs" and len(lines) > 5
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    ((1600, 2560), []),
+    ((1400, 2240), []),
+    ((1600, 2240), []),  # 1.4:1, the shortest allowed
+    ((1000, 1600), ["cover is 1000×1600 px; stores want at least 1400 px on the short side "
+                    "(1600×2560 is best)"]),
+    ((1600, 1600), ["cover is 1600×1600 px, 1.00:1 (wider than a book); stores show covers at "
+                    "about 1.6:1 and crop or letterbox others (1600×2560 is best)"]),
+    ((1600, 2900), ["cover is 1600×2900 px, 1.81:1 (narrower than a book); stores show covers at "
+                    "about 1.6:1 and crop or letterbox others (1600×2560 is best)"]),
+])
+def test_a_given_cover_is_checked(size: tuple[int, int], expected: list[str]) -> None:
+    assert cover_problems(*size) == expected
+
+
+def test_a_small_landscape_cover_has_two_problems() -> None:
+    problems = cover_problems(1200, 800)
+    assert len(problems) == 2 and "1200×800 px" in problems[0] and "landscape" in problems[1]
+
+
+def test_a_cover_image_is_measured(tmp_path: Path) -> None:
+    path = tmp_path / "cover.png"
+    Pillow.new("RGB", (1000, 1600), "#357").save(path)
+    on_disk = Image(source=path, href="images/cover.png", media_type="image/png")
+    assert cover_size(on_disk) == (1000, 1600) and len(check_cover(on_disk)) == 1
+
+    turned = io.BytesIO()  # stored landscape, shown upright: EXIF orientation 6
+    exif = Pillow.Exif()
+    exif[0x0112] = 6
+    Pillow.new("RGB", (2560, 1600), "#357").save(turned, "JPEG", exif=exif)
+    photo = Image(source=path, href="images/cover.jpg", media_type="image/jpeg", data=turned.getvalue())
+    assert cover_size(photo) == (1600, 2560) and check_cover(photo) == []
+
+    svg = Image(source=path, href="images/cover.svg", media_type="image/svg+xml", data=b"<svg/>")
+    assert cover_size(svg) is None and check_cover(svg) == []
+
+
+def test_a_book_without_a_cover_gets_one_in_its_epub(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    from conftest import BASIC_TOML, epubcheck
+
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": "# One\n\nText.\n"})
+    assert octavo("build", root).code == 0
+    epub = root / "dist" / "a-test-book.epub"
+    with zipfile.ZipFile(epub) as zf:
+        opf = zf.read("EPUB/content.opf").decode()
+        page = zf.read("EPUB/cover.xhtml").decode()
+        png = Pillow.open(io.BytesIO(zf.read("EPUB/images/cover.png")))
+    assert png.size == (1600, 2560)
+    assert 'properties="cover-image"' in opf and '<itemref idref="cover"' in opf
+    assert 'role="doc-cover"' in page and 'alt="Cover: A Test Book, by Ada Writer"' in page
+    assert epubcheck(epub) == []
+
+
+def test_a_small_cover_of_ones_own_is_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    from conftest import BASIC_TOML, tiny_png
+
+    toml = BASIC_TOML.replace('language = "en"', 'language = "en"\ncover = "cover.png"')
+    root = make_book({"book.toml": toml, "cover.png": tiny_png(600, 900),
+                      "manuscript/01.md": "# One\n\nText.\n"})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    assert result.err.strip() == ("warning: book.toml: [book] cover: cover is 600×900 px; stores "
+                                  "want at least 1400 px on the short side (1600×2560 is best)")
