@@ -8,6 +8,7 @@ from pathlib import Path
 from octavo.backends import FORMATS
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.build import book_folder, build, load_book
+from octavo.checks.ace import check_ace
 from octavo.checks.findings import Finding, Report
 from octavo.checks.lint import lint_files
 from octavo.checks.pdfread import read_pages
@@ -35,6 +36,7 @@ def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
         report.facts.append(("build", f"{epub.name} and {pdf.name} are up to date"))
     report.findings += [Finding("warning", "build", w) for w in diagnostics.warnings]
     _check_epubcheck(epub, report)
+    check_ace(epub, report)
     printed: PrintSettings = config.settings["pdf"]
     pages = read_pages(pdf, printed.top, printed.bottom)
     check_words(book, epub, pages, report)

@@ -1,0 +1,85 @@
+"""Ace by DAISY, the accessibility checker stores use, run on the EPUB when it is installed.
+
+Ace is a Node program (`npm install -g @daisy/ace-cli`, run with a Chromium it drives through
+Puppeteer). It is looked for as OCTAVO_ACE, then `ace` and `ace-cli` on the PATH; without it
+the check says it was skipped and how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from octavo.checks.findings import Finding, Report
+
+TIMEOUT = 900  # seconds: a long novel takes Ace about a minute
+CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# Ace's impacts: serious and critical ones fail the book, as they fail it in Ace.
+ERRORS = ("critical", "serious")
+INSTALL = ("install it with `npm install -g @daisy/ace-cli` (needs Node.js and Chromium) or "
+           "name it in OCTAVO_ACE")
+
+
+def ace_command() -> list[str] | None:
+    """The command that runs Ace here, or None when it is not installed."""
+    named = os.environ.get("OCTAVO_ACE", "").strip()
+    if named:
+        return [named] if shutil.which(named) else None
+    found = shutil.which("ace") or shutil.which("ace-cli")
+    return [found] if found else None
+
+
+def check_ace(epub: Path, report: Report) -> None:
+    """Run Ace on `epub`; its violations become findings, its verdict a fact."""
+    command = ace_command()
+    if command is None:
+        report.facts.append(("ace", f"skipped: Ace by DAISY is not installed; {INSTALL}"))
+        return
+    environment = dict(os.environ)
+    if "PUPPETEER_EXECUTABLE_PATH" not in environment:  # Puppeteer's own browser is optional
+        chromium = next((c for c in CHROMIUMS if Path(c).is_file()), None)
+        if chromium:
+            environment["PUPPETEER_EXECUTABLE_PATH"] = chromium
+    with tempfile.TemporaryDirectory(prefix="octavo-ace-") as scratch:
+        try:
+            run = subprocess.run([*command, "--silent", "--force", "--outdir", scratch,
+                                  str(epub)], capture_output=True, text=True,
+                                 timeout=TIMEOUT, env=environment, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            report.findings.append(Finding("error", "ace", f"Ace could not run: {exc}"))
+            return
+        try:
+            data = json.loads((Path(scratch) / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no report"]
+            report.findings.append(Finding("error", "ace", f"Ace failed: {last[0][:300]}"))
+            return
+    read_report(data, report)
+
+
+def read_report(data: dict, report: Report) -> None:
+    """Findings and a fact from Ace's report.json."""
+    violations = 0
+    for document in data.get("assertions") or ():
+        where = (document.get("earl:testSubject") or {}).get("url")
+        for assertion in document.get("assertions") or ():
+            test = assertion.get("earl:test") or {}
+            impact = str(test.get("earl:impact", "moderate"))
+            title = str(test.get("dct:title", "rule"))
+            description = str((assertion.get("earl:result") or {}).get("dct:description", ""))
+            violations += 1
+            report.findings.append(Finding("error" if impact in ERRORS else "warning", "ace",
+                                           f"{title}: {description} ({impact})".strip(),
+                                           where))
+    outcome = (data.get("earl:result") or {}).get("earl:outcome", "unknown")
+    missing = (data.get("a11y-metadata") or {}).get("missing") or []
+    version = ((data.get("earl:assertedBy") or {}).get("doap:release") or {}).get(
+        "doap:revision", "")
+    fact = f"Ace {version}: {outcome}, {violations} violation(s)".replace("Ace :", "Ace:")
+    if missing:
+        fact += f"; metadata not declared: {', '.join(missing)}"
+    report.facts.append(("ace", fact))
