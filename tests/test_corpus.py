@@ -129,3 +129,13 @@ def test_novel_front_matter_breaks_and_italics(novel) -> None:  # type: ignore[n
     for expected in FEATURES[name]:
         assert expected in everything, expected
     assert PRINTED_CONTENTS[name] not in everything  # the printed contents are gone
+
+
+def test_novel_page_list_follows_the_printed_pages(novel) -> None:  # type: ignore[no-untyped-def]
+    from pagelists import misplaced, page_list
+
+    _, root, _ = novel
+    epub = next((root / "dist").glob("*.epub"))
+    pdf = next((root / "dist").glob("*.pdf"))
+    assert len(page_list(epub)) > 150
+    assert misplaced(epub, pdf) == []

@@ -80,7 +80,7 @@ def test_no_op_repeats_warnings_and_strict_still_fails(make_book, octavo) -> Non
 
 
 def test_progress_is_quiet_off_a_terminal_and_with_quiet(make_book, octavo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from test_parallel import multi_chapter_book
+    from books import multi_chapter_book
 
     monkeypatch.setattr("octavo.backends.pdf.chunks.CHUNK_CHARS", 4000)
     root = multi_chapter_book(make_book, "classic")

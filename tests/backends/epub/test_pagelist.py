@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BASIC_TOML, REPO, XHTML, epubcheck, pdf_fragments, pdf_margin_texts
+from books import multi_chapter_book
+from conftest import BASIC_TOML, REPO, epubcheck
 from lxml import etree
+from pagelists import misplaced, page_list
 
 from octavo import xhtml
 from octavo.backends.epub.pagelist import PageBreak, mark_pages, page_breaks
-
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-NOT_IN_FLOW = ("footnote", "noteref-mark", "scene-break-mark")
-
-
-def squash(text: str) -> str:
-    """Letters and digits only, without case: line ends, hyphens and typography left out."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
 @pytest.fixture(scope="module")
@@ -37,97 +29,25 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def page_list(epub: Path) -> list[tuple[str, str, str]]:
-    """(label, file, marker id) of each page-list entry, in order."""
-    with zipfile.ZipFile(epub) as zf:
-        nav = etree.fromstring(zf.read("EPUB/nav.xhtml"))
-    lists = [n for n in nav.iter(f"{XHTML}nav") if n.get(EPUB_TYPE) == "page-list"]
-    if not lists:
-        return []
-    entries = []
-    for link in lists[0].iter(f"{XHTML}a"):
-        file_name, _, anchor = link.get("href").partition("#")
-        entries.append((link.text, file_name, anchor))
-    return entries
-
-
-def words_after(doc: etree._Element, marker_id: str, count: int) -> str:
-    """The text that follows a marker in reading order, as the print book lays it out."""
-    marker = next(el for el in doc.iter() if el.get("id") == marker_id)
-    assert marker.get("role") == "doc-pagebreak" and marker.get(EPUB_TYPE) == "pagebreak"
-    assert marker.get("aria-label") == marker_id.removeprefix("page-")
-    texts: list[str] = [marker.tail or ""]
-    node = marker
-    while node is not None and len(" ".join(texts).split()) < count:
-        following = node.getnext()
-        while following is None:
-            node = node.getparent()
-            if node is None:
-                break
-            texts.append(node.tail or "")
-            following = node.getnext()
-        if node is None:
-            break
-        node = following
-        skipped = any(c in NOT_IN_FLOW for c in (node.get("class") or "").split())
-        if not skipped and isinstance(node.tag, str):
-            texts.append(_flow_text(node))
-        texts.append(node.tail or "")
-    return " ".join(" ".join(texts).split()[:count])
-
-
-def _flow_text(element: etree._Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if not any(c in NOT_IN_FLOW for c in (child.get("class") or "").split()):
-            parts.append(_flow_text(child))
-        parts.append(child.tail or "")
-    return " ".join(parts)
-
-
-def printed_pages(pdf: Path, labels: list[str]) -> dict[str, int]:
-    """Each label's page index, from the folios the PDF prints; a page that prints none is
-    placed by its series (roman or arabic), whose folios must all agree."""
-    offsets: dict[bool, set[int]] = {True: set(), False: set()}
-    for index, text in enumerate(pdf_margin_texts(pdf)):
-        folio = text.split()[-1] if text else ""
-        if folio.isdigit() or (folio and set(folio) <= set("ivxlc")):
-            offsets[folio.isdigit()].add(index - value(folio))
-    assert all(len(o) <= 1 for o in offsets.values()), offsets  # every folio in its place
-    return {label: value(label) + next(iter(offsets[label.isdigit()])) for label in labels}
-
-
-def value(label: str) -> int:
-    if label.isdigit():
-        return int(label)
-    numerals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-    total = 0
-    for char, following in zip(label, [*label[1:], ""], strict=True):
-        n = numerals[char]
-        total += -n if following and numerals[following] > n else n
-    return total
-
-
 def test_each_marker_is_where_its_printed_page_begins(sample: Path) -> None:
     epub = sample / "dist" / "the-quiet-press.epub"
     pdf = sample / "dist" / "the-quiet-press.pdf"
-    entries = page_list(epub)
-    pages = pdf_fragments(pdf)
-    where = printed_pages(pdf, [label for label, _, _ in entries])
-    with zipfile.ZipFile(epub) as zf:
-        docs = {name: etree.fromstring(zf.read(f"EPUB/{name}")) for _, name, _ in entries}
-    assert len(entries) >= 15
-    texts = [squash("".join(page)) for page in pages]
-    for label, name, anchor in entries:
-        after = squash(words_after(docs[name], anchor, 4))
-        index = where[label]
-        assert texts[index].startswith(after), (label, name, after, texts[index][:80])
-        assert index == 0 or not texts[index - 1].endswith(after)
-    # Every page that begins in a chapter has its marker: the list skips only pages the EPUB
-    # has no page for (the half-title, the printed contents) and blank ones.
-    listed = {where[label] for label, _, _ in entries}
-    unlisted = [i for i, text in enumerate(texts) if text and i not in listed]
-    assert all(texts[i].startswith(("thequietpress", "contents")) for i in unlisted), unlisted
+    assert len(page_list(epub)) >= 15
+    assert misplaced(epub, pdf) == []
+
+
+def test_a_book_laid_out_in_one_piece_gets_its_page_list_too(make_book) -> None:  # type: ignore[no-untyped-def]
+    from octavo.build import build
+    from octavo.diagnostics import Diagnostics
+
+    # Chapters that may open on any page: laid out whole, not in chunks.
+    root = multi_chapter_book(make_book, "modern", '[print]\nchapter_start = "any"\n')
+    toml = root / "book.toml"
+    toml.write_text(toml.read_text().replace('formats = ["pdf"]', 'formats = ["epub", "pdf"]'))
+    build(root, Diagnostics())
+    epub, pdf = root / "dist" / "chunked.epub", root / "dist" / "chunked.pdf"
+    assert len(page_list(epub)) > 20
+    assert misplaced(epub, pdf) == []
 
 
 def test_page_list_is_declared_and_valid(sample: Path) -> None:

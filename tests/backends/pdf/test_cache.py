@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from books import multi_chapter_book, page_texts
 from conftest import REPO
-from test_parallel import multi_chapter_book, page_texts
 
 import octavo.backends.pdf.chunks
 import octavo.backends.pdf.parallel
