@@ -139,3 +139,23 @@ def test_page_maps_for_another_text_are_refused() -> None:
     assert page_breaks(good, "abc") == {"copyright": [PageBreak(3, "iv", "copyright", 0, "x")]}
     assert page_breaks(good, "other") is None
     assert page_breaks({**good, "pages": [[3, "iv"]]}, "abc") is None
+
+
+def test_the_print_isbn_names_the_page_source(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    from conftest import pdf_text
+
+    toml = BASIC_TOML.replace('formats = ["epub"]', 'formats = ["epub", "pdf"]')
+    root = make_book({"book.toml": toml + '\n[print]\nisbn = "978-0-306-40615-7"\n',
+                      "manuscript/01.md": "# One\n\nText of the first chapter.\n",
+                      "manuscript/02.md": "# Two\n\nText of the second chapter.\n"})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(root / "dist" / "a-test-book.epub") as zf:
+        opf = zf.read("EPUB/content.opf").decode()
+    assert '<meta property="pageBreakSource">urn:isbn:9780306406157</meta>' in opf
+    assert "ISBN 9780306406157" in pdf_text(root / "dist" / "a-test-book.pdf")
+    (root / "book.toml").write_text(toml + '\n[print]\nisbn = "978-0-306-40615-8"\n')
+    refused = octavo("build", root)
+    assert refused.code == 3
+    assert ("book.toml: [print] isbn: 978-0-306-40615-8 looks like an ISBN but its check digit "
+            "is wrong") in refused.err

@@ -9,6 +9,7 @@ before the block when the page begins with one, never inside a heading's text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure
 _NO_PHRASING = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup",
                 "hgroup", "select", "optgroup", "datalist", "menu", "picture", "ruby"}
 _LABEL = re.compile(r"^[0-9A-Za-z]{1,12}$")
+_NOT_SPACE = re.compile(r"\S")
 WINDOW = 4000  # characters either side of the counted place where a page's first line is sought
 MIN_MATCH = 8  # characters of a first line that must match
 
@@ -74,76 +76,88 @@ def mark_pages(root: etree._Element, breaks: list[PageBreak]) -> list[PageBreak]
     section = next(iter(root), None)
     if section is None:
         return []
-    places = _places(section)
-    folded = "".join(_fold(place.char) for place in places)
+    text = _Text(section)
     found: list[tuple[int, PageBreak]] = []
     for brk in breaks:
-        index = 0 if brk.chars == 0 else _find(folded, brk)
+        index = 0 if brk.chars == 0 else _find(text.folded, brk)
         if index is None:
             continue
-        if index > 0 and not places[index].word_start:  # the end of a word hyphenated
-            index = next((i for i in range(index, len(places)) if places[i].word_start), None)
-            if index is None:
-                continue
+        while 0 < index < len(text.folded) and not text.locate(index)[3]:
+            index += 1  # the end of a word hyphenated on the page before: after it
+        if index >= len(text.folded):
+            continue
         found.append((index, brk))
     placed = []
     # From the last to the first, so that each split leaves the earlier places where they were.
     for index, brk in sorted(found, key=lambda item: item[0], reverse=True):
         marker = etree.Element(f"{X}span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak",
                                             "id": f"page-{brk.label}", "aria-label": brk.label})
-        if brk.chars == 0 or index == 0:
+        if index == 0:
             marker.tail, section.text = section.text, None
             section.insert(0, marker)
         else:
-            _insert(marker, places[index], section)
+            element, in_tail, offset, _start = text.locate(index)
+            _insert(marker, element, in_tail, offset, section)
         placed.append(brk)
     return placed[::-1]
 
 
-@dataclass(frozen=True)
-class _Place:
-    char: str
-    element: etree._Element
-    in_tail: bool  # the character is in element.tail, not element.text
-    offset: int
-    word_start: bool  # a space or a block's edge comes before it
+class _Text:
+    """A section's text in the flow, spaces left out, and where each character of it is."""
 
+    def __init__(self, section: etree._Element):
+        # Each run of text: (element, in its tail?, the text, a space or block edge before it).
+        self.runs: list[tuple[etree._Element, bool, str, bool]] = []
+        self.firsts: list[int] = []  # each run's first character in `folded`
+        pieces: list[str] = []
+        count = 0
+        gap = True
 
-def _places(section: etree._Element) -> list[_Place]:
-    """Every character of the section's text in the flow, spaces left out, in order."""
-    places: list[_Place] = []
-    gap = [True]
+        def add(value: str | None, element: etree._Element, in_tail: bool) -> None:
+            nonlocal count, gap
+            if not value:
+                return
+            squeezed = "".join(value.split())
+            if squeezed:
+                self.runs.append((element, in_tail, value, gap))
+                self.firsts.append(count)
+                folded = squeezed.lower()
+                pieces.append(folded if len(folded) == len(squeezed)
+                              else "".join(_fold(c) for c in squeezed))
+                count += len(squeezed)
+            gap = value[-1].isspace() if squeezed else True
 
-    def text(value: str | None, element: etree._Element, in_tail: bool) -> None:
-        for offset, char in enumerate(value or ""):
-            if char.isspace():
-                gap[0] = True
-            else:
-                places.append(_Place(char, element, in_tail, offset, gap[0]))
-                gap[0] = False
+        def walk(element: etree._Element) -> None:
+            nonlocal gap
+            block = _tag(element) in _BLOCKS
+            classes = (element.get("class") or "").split()
+            skipped = any(name in _NOT_IN_FLOW for name in classes) \
+                or element.get(EPUB_TYPE) in ("footnote", "pagebreak")
+            gap = gap or block
+            if not skipped:
+                add(element.text, element, False)
+                for child in element:
+                    if isinstance(child.tag, str):
+                        walk(child)
+                    else:
+                        add(child.tail, child, True)
+            gap = gap or block
+            add(element.tail, element, True)
 
-    def walk(element: etree._Element) -> None:
-        block = _tag(element) in _BLOCKS
-        skipped = any(name in _NOT_IN_FLOW for name in (element.get("class") or "").split()) \
-            or element.get(EPUB_TYPE) in ("footnote", "pagebreak")
-        if block:
-            gap[0] = True
-        if not skipped:
-            text(element.text, element, False)
-            for child in element:
-                if isinstance(child.tag, str):
-                    walk(child)
-                else:
-                    text(child.tail, child, True)
-        if block:
-            gap[0] = True
-        text(element.tail, element, True)
+        add(section.text, section, False)
+        for child in section:
+            if isinstance(child.tag, str):
+                walk(child)
+        self.folded = "".join(pieces)
 
-    text(section.text, section, False)
-    for child in section:
-        if isinstance(child.tag, str):
-            walk(child)
-    return places
+    def locate(self, index: int) -> tuple[etree._Element, bool, int, bool]:
+        """Where character `index` is: (element, in its tail?, offset there, a word start?)."""
+        run = bisect.bisect_right(self.firsts, index) - 1
+        element, in_tail, value, gap = self.runs[run]
+        wanted = index - self.firsts[run]
+        offset = next(m.start() for n, m in enumerate(_NOT_SPACE.finditer(value)) if n == wanted)
+        start = value[offset - 1].isspace() if offset else gap
+        return element, in_tail, offset, start
 
 
 def _find(folded: str, brk: PageBreak) -> int | None:
@@ -166,10 +180,11 @@ def _occurrences(text: str, needle: str, start: int, end: int) -> Iterator[int]:
         index = text.find(needle, index + 1)
 
 
-def _insert(marker: etree._Element, place: _Place, section: etree._Element) -> None:
-    """Put `marker` just before the character at `place`: before the blocks it opens, if any."""
-    element, offset = place.element, place.offset
-    if place.in_tail:
+def _insert(marker: etree._Element, element: etree._Element, in_tail: bool, offset: int,
+            section: etree._Element) -> None:
+    """Put `marker` at `offset` in the element's text (or tail): before the blocks that open
+    there, if any."""
+    if in_tail:
         tail = element.tail or ""
         element.tail, marker.tail = tail[:offset], tail[offset:]
         element.addnext(marker)
