@@ -72,13 +72,17 @@ def test_the_table_is_checked_value_by_value() -> None:
     settings = read_accessibility({
         "access_modes": ["textual", "visaul"], "hazards": "none", "summary": 3,
         "access_mode_sufficient": ["textual,visual", "textual, aural"],
-        "conforms_to": False, "certifier_report": "file:///etc/passwd",
+        "conforms_to": False, "certifier_report": "file:///etc/passwd", "features": [],
+        "certified_by": "Quiet\x01Press",
     }, lambda key, message: problems.append((key, message)))
     assert problems == [
         ("access_modes", "'visaul' is not a value of this property (did you mean \"visual\"?)"),
+        ("features", 'must name at least one value ("none" when there is none)'),
         ("access_mode_sufficient", "'aural' is not a value of this property; use auditory, "
                                    "tactile, textual, visual, …"),
         ("summary", "must be a string"),
+        ("certified_by", "holds the control character U+0001, which a book cannot hold; "
+                         "remove it"),
         ("certifier_report", "must be the address of the report (https://…)"),
     ]
     assert settings.hazards == ("none",) and settings.conforms_to == ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from octavo.backends.base import Problem
+from octavo.text import has_xml_invalid
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # The values schema.org and the W3C's accessibility vocabulary define for each property.
@@ -75,6 +76,9 @@ def read_accessibility(data: dict[str, Any], problem: Problem) -> AccessibilityS
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             problem(key, 'must be a list of strings, e.g. ["textual"]')
             continue
+        if not items:
+            problem(key, 'must name at least one value ("none" when there is none)')
+            continue
         checked = []
         for item in items:
             # accessModeSufficient's values are sets of modes: "textual,visual".
@@ -99,6 +103,10 @@ def read_accessibility(data: dict[str, Any], problem: Problem) -> AccessibilityS
         elif not isinstance(value, str) or (key != "conforms_to" and not value.strip()):
             problem(key, "must be a string" + (' (or false: claim none)'
                                                if key == "conforms_to" else ""))
+        elif has_xml_invalid(value):
+            bad = next(c for c in value if has_xml_invalid(c))
+            problem(key, f"holds the control character U+{ord(bad):04X}, which a book cannot "
+                         "hold; remove it")
         else:
             values[key] = " ".join(value.split())
     report = values.get("certifier_report", "")

@@ -95,8 +95,10 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
 
     breaks = page_breaks(context.facts.get(PAGE_MAP), text_digest(book))
     if breaks is None:
-        context.diagnostics.note("no page-list: the print layout is not for this text; "
-                                 "build the PDF too to give the EPUB its printed page numbers")
+        why = "the last print layout is of another text" if context.facts.get(PAGE_MAP) \
+            else "no print layout yet"
+        context.diagnostics.note(f"no page-list: {why}; build the PDF too to give the EPUB "
+                                 "the printed page numbers")
     placed: list[tuple[str, PageBreak]] = []
     wanted: list[int] = []  # the printed pages that begin in each EPUB page
     images = [0, 0]  # images in the text, and those without a text alternative
