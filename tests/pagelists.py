@@ -37,7 +37,7 @@ def words_after(doc: etree._Element, marker_id: str, count: int) -> str:
     """The text that follows a marker in reading order, as the print book lays it out."""
     marker = next(el for el in doc.iter() if el.get("id") == marker_id)
     assert marker.get("role") == "doc-pagebreak" and marker.get(EPUB_TYPE) == "pagebreak"
-    assert marker.get("aria-label") == marker_id.removeprefix("page-")
+    assert marker.get("aria-label") == re.sub(r"(-p)+$", "", marker_id.removeprefix("page-"))
     texts: list[str] = [marker.tail or ""]
     node = marker
     while node is not None and len(" ".join(texts).split()) < count:
@@ -73,7 +73,7 @@ def printed_pages(pdf: Path, labels: list[str]) -> dict[str, int]:
     offsets: dict[bool, set[int]] = {True: set(), False: set()}
     for index, text in enumerate(pdf_margin_texts(pdf)):
         folio = text.split()[-1] if text else ""
-        if folio.isdigit() or (folio and set(folio) <= set("ivxlc")):
+        if folio.isdigit() or (folio and set(folio.lower()) <= set("ivxlc")):
             offsets[folio.isdigit()].add(index - value(folio))
     assert all(len(o) <= 1 for o in offsets.values()), offsets  # every folio in its place
     return {label: value(label) + next(iter(offsets[label.isdigit()])) for label in labels}
@@ -83,6 +83,7 @@ def value(label: str) -> int:
     if label.isdigit():
         return int(label)
     numerals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    label = label.lower()
     total = 0
     for char, following in zip(label, [*label[1:], ""], strict=True):
         n = numerals[char]
@@ -101,6 +102,14 @@ def word_before(doc: etree._Element, marker_id: str) -> str:
         marker.text = None
     words = text.partition("\ue000")[0].split()
     return words[-1] if words else ""
+
+
+def repeated_header(doc: etree._Element, marker_id: str) -> str:
+    """The header row of the table a marker is in, which the print book repeats on each page."""
+    marker = next(el for el in doc.iter() if el.get("id") == marker_id)
+    table = next((a for a in marker.iterancestors(f"{XHTML}table")), None)
+    head = table.find(f"{XHTML}thead") if table is not None else None
+    return " ".join(head.itertext()) if head is not None else ""
 
 
 def misplaced(epub: Path, pdf: Path) -> list[str]:
@@ -126,6 +135,9 @@ def misplaced(epub: Path, pdf: Path) -> list[str]:
         before = squash(word_before(docs[name], anchor))
         carried = next((k for k in range(1, len(before)) if text.startswith(before[-k:] + after)),
                        0)
+        header = squash(repeated_header(docs[name], anchor))
+        if header and not carried and text.startswith(header + after):
+            carried = len(header)  # a table's header row, printed again atop the page
         if not after or not text[carried:].startswith(after):
             wrong.append(f"page {label} ({name}#{anchor}): {after!r} does not open {text[:60]!r}")
     return wrong

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import struct
 import subprocess
 import sys
@@ -117,6 +119,12 @@ def test_the_cache_is_used_and_verified(tmp_path: Path, monkeypatch: pytest.Monk
         typographic_cover(META, load_theme("classic", tmp_path), tmp_path, cache)
 
     png.write_bytes(first.data[:-100])  # a damaged entry is not used, but made again
+    with pytest.raises(AssertionError, match="laid out again"):
+        typographic_cover(META, theme, tmp_path, cache)
+    # A forged entry (the book folder is anyone's): its hash agrees, but it is no cover PNG.
+    forged = b"GIF89a" + bytes(200)
+    png.write_bytes(forged)
+    png.with_suffix(".json").write_text(json.dumps({"sha256": hashlib.sha256(forged).hexdigest()}))
     with pytest.raises(AssertionError, match="laid out again"):
         typographic_cover(META, theme, tmp_path, cache)
     monkeypatch.setattr(covers, "layout", layout)

@@ -127,3 +127,20 @@ def test_bad_images_are_refused_naming_file_and_line(
     with pytest.raises(ManuscriptError) as caught:
         load_image(path, "img-0001", "manuscript/ch.md", 7, f"img/{name}")
     assert caught.value.render().startswith(f"manuscript/ch.md:7: image img/{name} {message}")
+
+
+def test_moving_images_are_told_apart(tmp_path: Path) -> None:
+    from octavo.images import is_animated
+    from octavo.model import Image
+
+    def svg(body: str) -> Image:
+        path = tmp_path / f"{len(body)}.svg"
+        path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{body}</svg>')
+        return Image(path, "images/a.svg", "image/svg+xml")
+
+    assert is_animated(svg('<circle r="5"><animate attributeName="r" dur="1s"/></circle>'))
+    assert is_animated(svg("<style>circle { animation: spin 1s infinite; }</style>"))
+    assert not is_animated(svg('<circle r="5" fill="red"/>'))
+    png = tmp_path / "still.png"
+    png.write_bytes(tiny_png())
+    assert not is_animated(Image(png, "images/still.png", "image/png"))

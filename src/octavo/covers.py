@@ -9,6 +9,7 @@ import itertools
 import json
 import os
 import re
+import struct
 import unicodedata
 from importlib import metadata as distributions
 from pathlib import Path
@@ -19,6 +20,7 @@ from octavo.paths import Refused, abandoned, html_problems, landing
 from octavo.themes import Theme, builtin_styles_dir, render_template
 from octavo.uptodate import code_fingerprint, file_digest
 
+_PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # the signature, then the IHDR chunk
 WIDTH, HEIGHT = 1600, 2560  # what the stores ask for: 1.6:1, over 1400 px on the short side
 PAGE_CSS = "@page { size: 4in 6.4in; }"  # last, so that no theme changes it
 SCALE = 400 / 72  # PDF points to pixels: 4 × 6.4 in at 400 dpi is 1600 × 2560 px
@@ -242,7 +244,10 @@ def _cached(folder: Path, key: str) -> bytes | None:
         expected = json.loads(facts.read_text(encoding="utf-8"))["sha256"]
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if hashlib.sha256(data).hexdigest() != expected:
+    # The cache is in the book folder, which may come from anyone: the hash only shows the two
+    # files agree, so the bytes must also be a PNG of the cover's size (its IHDR says so).
+    if hashlib.sha256(data).hexdigest() != expected or data[:16] != _PNG_HEADER \
+            or struct.unpack(">II", data[16:24]) != (WIDTH, HEIGHT):
         _discard(folder, key)
         return None
     for path in (png, facts):  # recently used: kept when the cache is pruned

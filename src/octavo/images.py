@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -38,29 +39,34 @@ _SVG_DTDS = {
 }
 
 
-def load_image(path: Path, stem: str, shown: str, line: int | None, src: str) -> tuple[Image, str]:
+def load_image(path: Path, stem: str, shown: str, line: int | None, src: str,
+               data: bytes | None = None) -> tuple[Image, str]:
     """Check the image at `path` and name it `images/<stem>.<suffix>` in the book.
 
-    Returns the Image and a note for the user when it was converted (else ""). A file that
-    is not what it claims, too large, or an SVG that runs scripts or fetches other files
-    is refused with a ManuscriptError naming `shown` and `line`.
+    `data`, when given, is the image itself (a picture embedded in a Word document, `src`
+    its name there) and `path` the file that holds it. Returns the Image and a note for the
+    user when it was converted (else ""). A file that is not what it claims, too large, or
+    an SVG that runs scripts or fetches other files is refused with a ManuscriptError naming
+    `shown` and `line`.
     """
 
     def refuse(reason: str) -> ManuscriptError:
         return ManuscriptError(f"image {src} {reason}", shown, line)
 
-    if path.suffix.lower() not in SUFFIXES:
-        raise refuse(f"refused: {path.suffix or 'files without a suffix'} is not an image type; "
+    suffix = Path(src).suffix.lower() if data is not None else path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise refuse(f"refused: {suffix or 'files without a suffix'} is not an image type; "
                      "use PNG, JPEG, GIF or SVG")
-    size = path.stat().st_size
+    size = len(data) if data is not None else path.stat().st_size
     if size > MAX_BYTES:
         raise refuse(f"is too large ({size / 2**20:.0f} MB); keep images under "
                      f"{MAX_BYTES // 2**20} MB")
-    data = path.read_bytes()
-    if path.suffix.lower() == ".svg":
+    embedded = data is not None
+    data = data if data is not None else path.read_bytes()
+    if suffix == ".svg":
         cleaned = _check_svg(data, refuse)
         return Image(source=path, href=f"images/{stem}.svg", media_type="image/svg+xml",
-                     data=cleaned), ""
+                     data=cleaned if cleaned is not None or not embedded else data), ""
     from PIL import Image as Pillow
     from PIL import UnidentifiedImageError
 
@@ -74,8 +80,9 @@ def load_image(path: Path, stem: str, shown: str, line: int | None, src: str) ->
                                  f"{MAX_PIXELS // 1_000_000} million pixels")
                 probe.verify()
             if kind in KEPT:
-                media_type, suffix = KEPT[kind]
-                return Image(source=path, href=f"images/{stem}{suffix}", media_type=media_type), ""
+                media_type, kept = KEPT[kind]
+                return Image(source=path, href=f"images/{stem}{kept}", media_type=media_type,
+                             data=data if embedded else None), ""
             if kind not in CONVERTED:
                 raise refuse(f"is a {kind} image, which books cannot use; save it as PNG or JPEG")
             with Pillow.open(io.BytesIO(data)) as picture:
@@ -160,16 +167,28 @@ def _check_svg_css(css: str, refuse: Refusal) -> None:
             raise refuse(f"refused: the SVG's CSS refers to another file ({url})")
 
 
+_SVG_MOTION = re.compile(rb"<(?:\w+:)?(?:animate\w*|set)\b|@keyframes|\banimation\s*:", re.I)
+
+
 def is_animated(image: Image) -> bool:
-    """Whether an image the book holds moves (an animated GIF or PNG): a possible hazard."""
+    """Whether an image the book holds moves (an animated GIF or PNG, an SVG with SMIL or CSS
+    animation): a possible hazard."""
+    data = image.data if image.data is not None else image.source.read_bytes()
+    if image.media_type == "image/svg+xml":
+        return _SVG_MOTION.search(data) is not None
     if image.media_type not in ("image/gif", "image/png"):
         return False
     from PIL import Image as Pillow
     from PIL import UnidentifiedImageError
 
-    data = image.data if image.data is not None else image.source.read_bytes()
     try:
         with Pillow.open(io.BytesIO(data)) as picture:
             return bool(getattr(picture, "is_animated", False))
     except (UnidentifiedImageError, OSError):
         return False
+
+
+def decorative(img: etree._Element) -> bool:
+    """Whether an <img> is marked decorative on purpose (role "presentation" or "none")."""
+    role = (img.get("role") or "").split()
+    return bool(role) and role[0] in ("presentation", "none")

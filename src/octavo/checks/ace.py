@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -26,9 +27,9 @@ INSTALL = ("install it with `npm install -g @daisy/ace-cli` (needs Node.js and C
 
 def ace_command() -> list[str] | None:
     """The command that runs Ace here, or None when it is not installed."""
-    named = os.environ.get("OCTAVO_ACE", "").strip()
+    named = shlex.split(os.environ.get("OCTAVO_ACE", ""))  # "npx ace" is a command too
     if named:
-        return [named] if shutil.which(named) else None
+        return named if shutil.which(named[0]) else None
     found = shutil.which("ace") or shutil.which("ace-cli")
     return [found] if found else None
 

@@ -12,6 +12,7 @@ from octavo.backends.epub.accessibility import (
     CONFORMANCE,
     AccessibilitySettings,
     BookFacts,
+    certifier,
     declarations,
     read_accessibility,
 )
@@ -33,7 +34,8 @@ def values(pairs: list[tuple[str, str]], name: str) -> list[str]:
 
 
 def facts(**changes: object) -> BookFacts:
-    base = {"images": 0, "without_alt": 0, "animated": 0, "page_list": False, "people": "Ada"}
+    base = {"images": 0, "without_alt": 0, "animated": 0, "page_list": False,
+            "checked_by": "Octavo (automated checks)"}
     return BookFacts(**{**base, **changes})  # type: ignore[arg-type]
 
 
@@ -60,8 +62,13 @@ def test_claims_follow_the_images_and_the_page_list() -> None:
     assert "alternativeText" not in values(missing, "schema:accessibilityFeature")
     assert values(missing, "schema:accessModeSufficient") == ["textual,visual"]
     assert values(missing, "dcterms:conformsTo") == []
-    assert "1 of its 2 images have no text alternative" in values(
+    assert "1 of its 2 image(s) has no text alternative" in values(
         missing, "schema:accessibilitySummary")[0]
+    # Octavo vouches for a conformance claim it made, never for none; a named certifier wins.
+    assert certifier(facts(), AccessibilitySettings()) == ("Octavo (automated checks)", "", "")
+    assert certifier(facts(images=2, without_alt=1), AccessibilitySettings()) is None
+    assert certifier(facts(images=2, without_alt=1), AccessibilitySettings(
+        certified_by="Quiet Press")) == ("Quiet Press", "", "")
     moving = declarations(facts(images=1, animated=1), AccessibilitySettings())
     assert "unknownFlashingHazard" in values(moving, "schema:accessibilityHazard")
     assert values(moving, "dcterms:conformsTo") == []
@@ -70,14 +77,15 @@ def test_claims_follow_the_images_and_the_page_list() -> None:
 def test_the_table_is_checked_value_by_value() -> None:
     problems: list[tuple[str, str]] = []
     settings = read_accessibility({
-        "access_modes": ["textual", "visaul"], "hazards": "none", "summary": 3,
+        "access_modes": ["textual", "visaul"], "summary": 3,
         "access_mode_sufficient": ["textual,visual", "textual, aural"],
         "conforms_to": False, "certifier_report": "file:///etc/passwd", "features": [],
-        "certified_by": "Quiet\x01Press",
+        "certified_by": "Quiet\x01Press", "hazards": ["none", "flashing"],
     }, lambda key, message: problems.append((key, message)))
     assert problems == [
         ("access_modes", "'visaul' is not a value of this property (did you mean \"visual\"?)"),
         ("features", 'must name at least one value ("none" when there is none)'),
+        ("hazards", '"none" cannot stand beside other values'),
         ("access_mode_sufficient", "'aural' is not a value of this property; use auditory, "
                                    "tactile, textual, visual, …"),
         ("summary", "must be a string"),
@@ -85,7 +93,11 @@ def test_the_table_is_checked_value_by_value() -> None:
                          "remove it"),
         ("certifier_report", "must be the address of the report (https://…)"),
     ]
-    assert settings.hazards == ("none",) and settings.conforms_to == ""
+    assert settings.conforms_to == ""
+    for address in ("https://exa mple.org/a", "https://", "ftp://example.org/r"):
+        problems.clear()
+        read_accessibility({"certifier_report": address}, lambda k, m: problems.append((k, m)))
+        assert problems == [("certifier_report", "must be the address of the report (https://…)")]
     assert settings.access_mode_sufficient == ("textual,visual",)
 
 

@@ -121,7 +121,8 @@ def test_markers_go_before_the_first_word_that_begins_on_the_page() -> None:
         PageBreak(4, "5", "ch001", 30, "nowhereinthistext"),  # not found: no marker
     ]
     placed = mark_pages(root, breaks)
-    assert [b.label for b in placed] == ["2", "3", "4"]
+    assert [(uid, b.label) for uid, b in placed] == [("page-2", "2"), ("page-3", "3"),
+                                                    ("page-4", "4")]
     html = marked(root)
     assert 'obstructed <span id="page-2" aria-label="2"/>the way.' in html
     assert '<span id="page-3" aria-label="3"/><p>Next' in html
@@ -134,11 +135,36 @@ def test_a_page_opening_the_section_puts_its_marker_first() -> None:
     assert marked(root).startswith('<section id="ch001" epub:type="chapter"><span id="page-7"')
 
 
-def test_page_maps_for_another_text_are_refused() -> None:
-    good = {"text": "abc", "source": "s", "pages": [[3, "iv", "copyright-page", 0, "x"]]}
-    assert page_breaks(good, "abc") == {"copyright": [PageBreak(3, "iv", "copyright", 0, "x")]}
+def test_a_table_opens_its_page_before_it_and_ids_stay_unique() -> None:
+    root = fragment('<h2 id="page-5">Page 5</h2><p>Words.</p><table><thead><tr><th>Name</th>'
+                    "<th>Age</th></tr></thead><tbody><tr><td>Ada</td><td>36</td></tr></tbody>"
+                    "</table><p>After.</p>")
+    # Page 5 opens with the table; pages 6 and 7 both begin at "After" (a page of notes).
+    placed = mark_pages(root, [PageBreak(5, "5", "ch001", 10, "Name"),
+                               PageBreak(7, "7", "ch001", 24, "After."),
+                               PageBreak(6, "6", "ch001", 24, "After.")])
+    assert [uid for uid, _ in placed] == ["page-5-p", "page-6", "page-7"]
+    html = marked(root)
+    assert '<p>Words.</p><span id="page-5-p" aria-label="5"/><table>' in html
+    assert '<span id="page-6" aria-label="6"/><span id="page-7" aria-label="7"/><p>After.' in html
+
+
+def test_a_template_opening_with_a_comment_is_marked_in_its_section() -> None:
+    root = xhtml.fragment_root('<!-- a theme note --><section id="ch001"><p>Text here.</p>'
+                               "</section>")
+    assert len(mark_pages(root, [PageBreak(0, "1", "ch001", 0, "Texthere.")])) == 1
+    assert marked(root).startswith('<!-- a theme note --><section id="ch001"><span id="page-1"')
+
+
+def test_page_maps_for_another_text_or_tampered_with_are_refused() -> None:
+    good = {"text": "abc", "source": "urn:isbn:1", "pages": [[3, "iv", "copyright-page", 0, "x"]]}
+    found = page_breaks(good, "abc")
+    assert found is not None and found.source == "urn:isbn:1"
+    assert found.breaks == {"copyright": [PageBreak(3, "iv", "copyright", 0, "x")]}
     assert page_breaks(good, "other") is None
-    assert page_breaks({**good, "pages": [[3, "iv"]]}, "abc") is None
+    for bad in ({"pages": [[3, "iv"]]}, {"pages": [[3, "3\n", "ch001", 0, "x"]]},
+                {"source": ""}, {"source": "a\x01b"}, {"source": {"a": 1}}, {"pages": "x"}):
+        assert page_breaks({**good, **bad}, "abc") is None, bad
 
 
 def test_the_print_isbn_names_the_page_source(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

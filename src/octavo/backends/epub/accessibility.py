@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from octavo.backends.base import Problem
 from octavo.text import has_xml_invalid
@@ -57,10 +58,10 @@ class BookFacts:
 
     images: int  # images in the text (the cover is not counted)
     without_alt: int  # of those, how many have no text alternative and are not decorative
-    animated: int  # images that move (an animated GIF, PNG or WebP)
-    page_list: bool  # page-break markers and a page-list from the print edition
+    animated: int  # images that move (an animated GIF or PNG, an SVG with animation)
+    page_list: bool  # a marker for every printed page, and a page-list, from the print edition
     page_source: str = ""  # the print edition they come from
-    people: str = ""  # who vouches for the claims: the publisher, else the authors
+    checked_by: str = ""  # who vouches for a conformance claim when no certifier is named
 
 
 def read_accessibility(data: dict[str, Any], problem: Problem) -> AccessibilitySettings:
@@ -92,6 +93,8 @@ def read_accessibility(data: dict[str, Any], problem: Problem) -> AccessibilityS
                 problem(key, f"{word!r} is not a value of this property{hint}")
             if not wrong:
                 checked.append(",".join(words))
+        if "none" in checked and len(checked) > 1:
+            problem(key, '"none" cannot stand beside other values')
         values[key] = tuple(dict.fromkeys(checked))
     for key in ("summary", "conforms_to", "certified_by", "certifier_credential",
                 "certifier_report"):
@@ -107,11 +110,15 @@ def read_accessibility(data: dict[str, Any], problem: Problem) -> AccessibilityS
             bad = next(c for c in value if has_xml_invalid(c))
             problem(key, f"holds the control character U+{ord(bad):04X}, which a book cannot "
                          "hold; remove it")
+        elif key == "certifier_report":
+            address = urlsplit(value.strip())
+            if address.scheme not in ("https", "http") or not address.netloc \
+                    or any(c.isspace() for c in value.strip()):
+                problem(key, "must be the address of the report (https://…)")
+            else:
+                values[key] = value.strip()
         else:
             values[key] = " ".join(value.split())
-    report = values.get("certifier_report", "")
-    if report and not report.startswith(("https://", "http://")):
-        problem("certifier_report", "must be the address of the report (https://…)")
     return AccessibilitySettings(**values)
 
 
@@ -137,11 +144,12 @@ def declarations(facts: BookFacts, settings: AccessibilitySettings) -> list[tupl
 
 
 def certifier(facts: BookFacts, settings: AccessibilitySettings) -> tuple[str, str, str] | None:
-    """(certified by, credential, report URL), or None when no one can vouch for it."""
-    name = settings.certified_by or facts.people
-    if not name:
-        return None
-    return name, settings.certifier_credential, settings.certifier_report
+    """(certified by, credential, report URL): the certifier named in [accessibility], else,
+    for a conformance claim, Octavo's own checks; None when nothing is claimed or named."""
+    if settings.certified_by:
+        return settings.certified_by, settings.certifier_credential, settings.certifier_report
+    claimed = any(name == "dcterms:conformsTo" for name, _ in declarations(facts, settings))
+    return (facts.checked_by, "", "") if claimed and facts.checked_by else None
 
 
 def _sufficient(facts: BookFacts, described: bool) -> tuple[str, ...]:
@@ -172,7 +180,8 @@ def _summary(facts: BookFacts, described: bool, conforms: str) -> str:
         parts.append(f"Every image ({facts.images}) has a text alternative or is marked "
                      "decorative.")
     elif facts.images:
-        parts.append(f"{facts.without_alt} of its {facts.images} images have no text "
+        verb = "has" if facts.without_alt == 1 else "have"
+        parts.append(f"{facts.without_alt} of its {facts.images} image(s) {verb} no text "
                      "alternative.")
     if facts.page_list:
         parts.append(f"Page numbers follow the print edition ({facts.page_source}).")

@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from octavo import xhtml
+from octavo.text import has_xml_invalid
 
 X = "{" + xhtml.XHTML_NS + "}"
 EPUB_TYPE = "{" + xhtml.EPUB_NS + "}type"
@@ -32,7 +33,7 @@ _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure
 # Elements whose children must not include a <span>.
 _NO_PHRASING = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup",
                 "hgroup", "select", "optgroup", "datalist", "menu", "picture", "ruby"}
-_LABEL = re.compile(r"^[0-9A-Za-z]{1,12}$")
+_LABEL = re.compile(r"[0-9A-Za-z]{1,12}")
 _NOT_SPACE = re.compile(r"\S")
 WINDOW = 4000  # characters either side of the counted place where a page's first line is sought
 MIN_MATCH = 8  # characters of a first line that must match
@@ -49,17 +50,33 @@ class PageBreak:
     text: str  # the first line's text, spaces left out
 
 
-def page_breaks(page_map: Any, digest: str) -> dict[str, list[PageBreak]] | None:
-    """The page map's breaks by EPUB page, or None if it is not for this text or is damaged."""
+@dataclass(frozen=True)
+class PageMap:
+    """A print layout's page breaks by EPUB page, and the print edition they come from."""
+
+    breaks: dict[str, list[PageBreak]]
+    source: str  # "urn:isbn:…" or "<title>, print edition"
+
+
+def page_breaks(page_map: Any, digest: str) -> PageMap | None:
+    """The page map's breaks, or None if it is not for this text or anything in it is amiss
+    (it is read from the book's cache folder, which may come from anyone)."""
     if not isinstance(page_map, dict) or page_map.get("text") != digest:
+        return None
+    source = page_map.get("source")
+    if not (isinstance(source, str) and 0 < len(source.strip()) <= 300
+            and not has_xml_invalid(source)):
+        return None
+    pages = page_map.get("pages")
+    if not isinstance(pages, list):
         return None
     by_document: dict[str, list[PageBreak]] = {}
     seen: set[str] = set()
-    for entry in page_map.get("pages") or ():
+    for entry in pages:
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
         page, label, section, chars, text = entry
-        if not (isinstance(page, int) and isinstance(label, str) and _LABEL.match(label)
+        if not (isinstance(page, int) and isinstance(label, str) and _LABEL.fullmatch(label)
                 and isinstance(section, str) and isinstance(chars, int) and chars >= 0
                 and isinstance(text, str)):
             return None
@@ -68,38 +85,53 @@ def page_breaks(page_map: Any, digest: str) -> dict[str, list[PageBreak]] | None
             continue
         seen.add(label)
         by_document.setdefault(document, []).append(PageBreak(page, label, document, chars, text))
-    return by_document
+    return PageMap(by_document, " ".join(source.split()))
 
 
-def mark_pages(root: etree._Element, breaks: list[PageBreak]) -> list[PageBreak]:
-    """Put a marker into the EPUB page `root` (a fragment_root) for each break; those placed."""
-    section = next(iter(root), None)
+def mark_pages(root: etree._Element, breaks: list[PageBreak]) -> list[tuple[str, PageBreak]]:
+    """Put a marker into the EPUB page `root` (a fragment_root) for each break; the (id, break)
+    of those placed, in reading order."""
+    if not breaks:
+        return []
+    # The page's own element (its id is the page's), else the template's first element.
+    section = next((el for el in root.iter() if el.get("id") == breaks[0].document),
+                   next((el for el in root if isinstance(el.tag, str)), None))
     if section is None:
         return []
     text = _Text(section)
-    found: list[tuple[int, PageBreak]] = []
+    found: dict[int, list[PageBreak]] = {}
     for brk in breaks:
         index = 0 if brk.chars == 0 else _find(text.folded, brk)
         if index is None:
             continue
         while 0 < index < len(text.folded) and not text.locate(index)[3]:
             index += 1  # the end of a word hyphenated on the page before: after it
-        if index >= len(text.folded):
-            continue
-        found.append((index, brk))
-    placed = []
-    # From the last to the first, so that each split leaves the earlier places where they were.
-    for index, brk in sorted(found, key=lambda item: item[0], reverse=True):
-        marker = etree.Element(f"{X}span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak",
-                                            "id": f"page-{brk.label}", "aria-label": brk.label})
-        if index == 0:
-            marker.tail, section.text = section.text, None
-            section.insert(0, marker)
+        if index < len(text.folded) or index == 0:
+            found.setdefault(index, []).append(brk)
+    taken = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    placed: list[tuple[str, PageBreak]] = []
+    # From the last place to the first, so that each split leaves the earlier places as they
+    # were; pages that begin at one place (a page of footnotes) keep their order there.
+    for index in sorted(found, reverse=True):
+        markers = []
+        for brk in sorted(found[index], key=lambda b: b.page):
+            uid = f"page-{brk.label}"
+            while uid in taken:  # a heading "Page 3" may have made the id already
+                uid += "-p"
+            taken.add(uid)
+            markers.append(etree.Element(f"{X}span", {
+                EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": uid,
+                "aria-label": brk.label}))
+            placed.append((uid, brk))
+        if index == 0 or not text.folded:
+            markers[0].tail, section.text = section.text, None
+            section.insert(0, markers[0])
         else:
-            element, in_tail, offset, _start = text.locate(index)
-            _insert(marker, element, in_tail, offset, section)
-        placed.append(brk)
-    return placed[::-1]
+            _insert(markers[0], text, index, section)
+        for previous, marker in zip(markers, markers[1:], strict=False):
+            marker.tail, previous.tail = previous.tail, None
+            previous.addnext(marker)
+    return sorted(placed, key=lambda item: item[1].page)
 
 
 class _Text:
@@ -109,6 +141,7 @@ class _Text:
         # Each run of text: (element, in its tail?, the text, a space or block edge before it).
         self.runs: list[tuple[etree._Element, bool, str, bool]] = []
         self.firsts: list[int] = []  # each run's first character in `folded`
+        self.opens: dict[etree._Element, int] = {}  # where each element's text begins
         pieces: list[str] = []
         count = 0
         gap = True
@@ -134,6 +167,7 @@ class _Text:
             skipped = any(name in _NOT_IN_FLOW for name in classes) \
                 or element.get(EPUB_TYPE) in ("footnote", "pagebreak")
             gap = gap or block
+            self.opens[element] = count
             if not skipped:
                 add(element.text, element, False)
                 for child in element:
@@ -180,45 +214,40 @@ def _occurrences(text: str, needle: str, start: int, end: int) -> Iterator[int]:
         index = text.find(needle, index + 1)
 
 
-def _insert(marker: etree._Element, element: etree._Element, in_tail: bool, offset: int,
-            section: etree._Element) -> None:
-    """Put `marker` at `offset` in the element's text (or tail): before the blocks that open
-    there, if any."""
-    if in_tail:
+def _insert(marker: etree._Element, text: _Text, index: int, section: etree._Element) -> None:
+    """Put `marker` before character `index`: before the outermost element that opens there
+    and may have a <span> beside it (a paragraph, a list, a table), else in the text itself."""
+    element, in_tail, offset, _start = text.locate(index)
+    before: etree._Element | None = None
+    current = element.getparent() if in_tail else element
+    while current is not None and current is not section and text.opens.get(current) == index:
+        parent = current.getparent()
+        if parent is not None and _tag(parent) not in _NO_PHRASING:
+            before = current
+        current = parent
+    if before is not None:  # the text before `before` stays before the marker
+        before.addprevious(marker)
+    elif in_tail:
         tail = element.tail or ""
         element.tail, marker.tail = tail[:offset], tail[offset:]
         element.addnext(marker)
-        return
-    text = element.text or ""
-    before: etree._Element | None = None
-    current = element
-    if not text[:offset].strip():
-        while current is not section:
-            parent = current.getparent()
-            if parent is None or _tag(parent) in _NO_PHRASING:
-                break
-            before = current
-            if parent is section or (parent.text or "").strip() or current.getprevious() is not None:
-                break
-            current = parent
-    if before is not None:  # the text before `before` stays before the marker
-        before.addprevious(marker)
-        return
-    element.text, marker.tail = text[:offset], text[offset:]
-    element.insert(0, marker)
+    else:
+        value = element.text or ""
+        element.text, marker.tail = value[:offset], value[offset:]
+        element.insert(0, marker)
 
 
-def page_list_nav(entries: list[tuple[str, PageBreak]]) -> etree._Element:
-    """The nav's page-list: (EPUB file name, break) in reading order."""
+def page_list_nav(entries: list[tuple[str, str, str]]) -> etree._Element:
+    """The nav's page-list: (EPUB file name, marker id, folio) in reading order."""
     nav = etree.Element(f"{X}nav", {EPUB_TYPE: "page-list", "role": "doc-pagelist",
                                     "id": "page-list", "hidden": "hidden"})
     heading = etree.SubElement(nav, f"{X}h2")
     heading.text = "Pages"
     items = etree.SubElement(nav, f"{X}ol")
-    for file_name, brk in entries:
+    for file_name, uid, label in entries:
         link = etree.SubElement(etree.SubElement(items, f"{X}li"), f"{X}a",
-                                {"href": f"{file_name}#page-{brk.label}"})
-        link.text = brk.label
+                                {"href": f"{file_name}#{uid}"})
+        link.text = label
     return nav
 
 

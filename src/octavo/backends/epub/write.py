@@ -22,11 +22,11 @@ from octavo.backends.epub.accessibility import (
     certifier,
     declarations,
 )
-from octavo.backends.epub.pagelist import EPUB_TYPE, PageBreak, mark_pages, page_breaks, page_list_nav
+from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
 from octavo.backends.shared import image_bytes, number, page_facts, text_digest
 from octavo.covers import typographic_cover
 from octavo.errors import BuildError, ThemeError
-from octavo.images import is_animated
+from octavo.images import decorative, is_animated
 from octavo.model import LEADING_MATTER, Book, Chapter, Image, Metadata, Part
 from octavo.paths import html_problems
 from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
@@ -58,7 +58,7 @@ EPUB_TYPES = {
     "also-by": "backmatter",
 }
 OPF_NS = "http://www.idpf.org/2007/opf"
-# Who vouches for the accessibility claims of a book with no publisher or author named.
+# Who vouches for a conformance claim no one else has certified ([accessibility] certified_by).
 CHECKED_BY = "Octavo (automated checks)"
 # The DPUB-ARIA role of each epub:type, and the elements ARIA in HTML lets carry it.
 _SECTIONING = frozenset({"section", "div", "article", "aside", "body"})
@@ -99,7 +99,7 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
             else "no print layout yet"
         context.diagnostics.note(f"no page-list: {why}; build the PDF too to give the EPUB "
                                  "the printed page numbers")
-    placed: list[tuple[str, PageBreak]] = []
+    placed: list[tuple[str, str, str]] = []  # (file, marker id, folio) in reading order
     wanted: list[int] = []  # the printed pages that begin in each EPUB page
     images = [0, 0]  # images in the text, and those without a text alternative
 
@@ -118,12 +118,12 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         if uid != "cover":
             for img in root.iter(f"{{{xhtml.XHTML_NS}}}img"):
                 images[0] += 1
-                described = (img.get("alt") or "").strip() or img.get("role") in (
-                    "presentation", "none")
+                described = (img.get("alt") or "").strip() or decorative(img)
                 images[1] += 0 if described else 1
-        if breaks and uid in breaks:
-            wanted.append(len(breaks[uid]))
-            placed.extend((f"{uid}.xhtml", b) for b in mark_pages(root, breaks[uid]))
+        if breaks and uid in breaks.breaks:
+            wanted.append(len(breaks.breaks[uid]))
+            placed.extend((f"{uid}.xhtml", marker, brk.label)
+                          for marker, brk in mark_pages(root, breaks.breaks[uid]))
         item = epub.EpubHtml(uid=uid, file_name=f"{uid}.xhtml", title=title,
                              lang=meta.language, content=xhtml.inner_xml(root))
         item.add_item(style)
@@ -186,15 +186,14 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
     nav.add_item(style)
     out.add_item(nav)
     out.add_item(epub.EpubNcx())
-    page_map = context.facts.get(PAGE_MAP) if placed else None
+    complete = bool(placed) and len(placed) == sum(wanted)
     facts = BookFacts(images=images[0], without_alt=images[1],
                       animated=sum(is_animated(image) for image in book.images),
-                      page_list=bool(placed),
-                      page_source=str(page_map.get("source", "")) if page_map else "",
-                      people=meta.publisher or ", ".join(meta.authors) or CHECKED_BY)
+                      page_list=complete, page_source=breaks.source if breaks else "",
+                      checked_by=CHECKED_BY)
     settings = context.settings or AccessibilitySettings()
-    _set_accessibility(out, facts, settings)
-    if len(placed) < sum(wanted):
+    _set_accessibility(out, facts, settings, breaks.source if placed and breaks else "")
+    if placed and not complete:  # the page-list is kept, but not claimed as the print pages
         context.diagnostics.warn(f"page-list: {sum(wanted) - len(placed)} of the {sum(wanted)} "
                                  "printed pages could not be found in the EPUB's text; the "
                                  "theme's epub and print templates may print different text")
@@ -227,12 +226,12 @@ def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
                              {"refines": "#series", "property": "group-position"})
 
 
-def _set_accessibility(out: epub.EpubBook, facts: BookFacts,
-                       settings: AccessibilitySettings) -> None:
+def _set_accessibility(out: epub.EpubBook, facts: BookFacts, settings: AccessibilitySettings,
+                       page_source: str) -> None:
     for name, value in declarations(facts, settings):
         out.add_metadata(None, "meta", value, {"property": name})
-    if facts.page_list:
-        out.add_metadata(None, "meta", facts.page_source, {"property": "pageBreakSource"})
+    if page_source:  # a page-list names where its pages come from (EPUB 3.3)
+        out.add_metadata(None, "meta", page_source, {"property": "pageBreakSource"})
     vouched = certifier(facts, settings)
     if vouched is not None:
         name, credential, report = vouched

@@ -25,16 +25,18 @@ COUNTER_ATTRIBUTE = "octavo_page_counter"
 PageStart = list[Any]
 
 
-def page_starts(document: Any) -> list[PageStart | None]:
-    """The start of every page of a laid-out WeasyPrint document, in page order."""
+def page_starts(document: Any, front: bool = False) -> list[PageStart | None]:
+    """The start of every page of a laid-out WeasyPrint document, in page order; `front`:
+    the document is the front matter alone, numbered apart from the body."""
     from weasyprint.formatting_structure import boxes
 
     starts: list[PageStart | None] = []
     seen: dict[str, int] = {}  # characters of each section laid out so far
-    folios = _folios(document, boxes)
+    groups: set[int] = set()  # table headers and footers laid out: a repeat is not the text
+    folios = _folios(document, boxes, front)
     for page, folio in zip(document.pages, folios, strict=True):
         start: PageStart | None = None
-        for section, text in _lines(page._page_box, boxes):
+        for section, text in _lines(page._page_box, boxes, groups):
             if start is None and text:
                 start = [folio, section, seen.get(section, 0), text[:FIRST_LINE_CHARS]]
             seen[section] = seen.get(section, 0) + len(text)
@@ -42,8 +44,9 @@ def page_starts(document: Any) -> list[PageStart | None]:
     return starts
 
 
-def _lines(page_box: Any, boxes: Any) -> Iterator[tuple[str, str]]:
-    """(section id, text without spaces) of every line in the page's flow, in reading order."""
+def _lines(page_box: Any, boxes: Any, groups: set[int]) -> Iterator[tuple[str, str]]:
+    """(section id, text without spaces) of every line in the page's flow, in reading order;
+    a table's header or footer repeated on a later page is left out."""
     body = _child(page_box, "html")
     body = _child(body, "body") if body is not None else None
     if body is None:
@@ -52,7 +55,7 @@ def _lines(page_box: Any, boxes: Any) -> Iterator[tuple[str, str]]:
         element = getattr(section, "element", None)
         name = element.get("id") if element is not None and hasattr(element, "get") else None
         if section.element_tag in _SECTION_TAGS and name:
-            for line in _line_boxes(section, boxes):
+            for line in _line_boxes(section, boxes, groups):
                 yield name, _line_text(line, boxes)
 
 
@@ -60,15 +63,20 @@ def _child(box: Any, tag: str) -> Any:
     return next((c for c in getattr(box, "children", ()) if c.element_tag == tag), None)
 
 
-def _line_boxes(box: Any, boxes: Any) -> Iterator[Any]:
+def _line_boxes(box: Any, boxes: Any, groups: set[int]) -> Iterator[Any]:
     """The line boxes under `box` in document order, generated content left out."""
     for child in getattr(box, "children", ()):
         if _generated(child, boxes):
             continue
+        if getattr(child, "is_header", False) or getattr(child, "is_footer", False):
+            group = id(child.element)
+            if group in groups:  # the same <thead> again, at the top of the next page
+                continue
+            groups.add(group)
         if isinstance(child, boxes.LineBox):
             yield child
         else:
-            yield from _line_boxes(child, boxes)
+            yield from _line_boxes(child, boxes, groups)
 
 
 def _line_text(line: Any, boxes: Any) -> str:
@@ -101,7 +109,7 @@ def _generated(box: Any, boxes: Any) -> bool:
         box, boxes.MarginBox | boxes.FootnoteAreaBox)
 
 
-def _folios(document: Any, boxes: Any) -> list[str]:
+def _folios(document: Any, boxes: Any, front: bool) -> list[str]:
     """Each page's folio: as its margin prints it, else its page counter in the style of the
     printed folios around it (lower-roman in the front matter, say)."""
     counters: list[int] = []
@@ -116,7 +124,10 @@ def _folios(document: Any, boxes: Any) -> list[str]:
         if index < len(counters) and counters[index] == counters[index - 1] + 1:
             continue
         run = range(run_start, index)
-        style = next((printed[i] for i in run if printed[i]), "decimal")
+        # A run that prints no folio: roman if the numbering starts again after it (the front
+        # matter), as books number it, so that its pages cannot take the body's numbers.
+        unprinted = "lower-roman" if index < len(counters) or front else "decimal"
+        style = next((printed[i] for i in run if printed[i]), unprinted)
         for i in run:
             styles[i] = styles[i] or style
         run_start = index

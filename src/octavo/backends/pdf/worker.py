@@ -108,7 +108,7 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
         result = _describe(document, offset)
         from octavo.backends.pdf.pagestarts import page_starts
 
-        result.starts = page_starts(document)
+        result.starts = page_starts(document, front=job.index < 0)
         _drop_links_out(document, result)
         document.write_pdf(job.target, pdf_variant=job.variant or None,
                            pdf_identifier=job.identifier,
