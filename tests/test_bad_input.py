@@ -57,9 +57,9 @@ CASES: dict[str, Case] = {
                              "manuscript/01-one.md: empty chapter: the file has no text"),
     "only front matter": Case(md("---\ntitle: X\n---\n"), 4,
                               "manuscript/01-one.md: empty chapter: the file has no text"),
-    "heading with nothing under it": Case(
-        md("# One\n\nText.\n\n# Two\n"), 4,
-        "manuscript/01-one.md:5: empty chapter 'Two': a heading with no text under it"),
+    "heading with nothing under it (a draft)": Case(
+        md("# One\n\nText.\n\n# Two\n"), 0,
+        "manuscript/01-one.md:5: chapter 'Two' has only its heading (a draft)", words=("Two",)),
     "binary file named .md": Case(md(tiny_png()), 4,
                                   "manuscript/01-one.md: not a text file (it holds binary data)"),
     "Word document named .md": Case(md(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40), 4,
@@ -439,8 +439,8 @@ CASES.update({
         "styles/classic/theme.toml: fallback_fonts: ../../../secret/secret.png not found in "
         "the theme's folders"),
     "a file name holding a line break": Case(
-        {**md(GOOD), "manuscript/02-t\nwo.md": "# Two\n"}, 4,
-        "manuscript/02-t\\nwo.md:1: empty chapter 'Two': a heading with no text under it"),
+        {**md(GOOD), "manuscript/02-t\nwo.md": "# Two\n"}, 0,
+        "manuscript/02-t\\nwo.md:1: chapter 'Two' has only its heading (a draft)"),
     "a theme font that is not a font": Case(
         {**md(GOOD), "styles/classic/fonts/LinuxLibertine-Regular.otf": "not a font"}, 5,
         "styles/classic/fonts/LinuxLibertine-Regular.otf: not a font file (it does not start as "
@@ -478,7 +478,8 @@ CASES.update({
         md(GOOD), 6, ".octavo-cache: refused: a link to a folder outside the book folder; delete "
                      "it (it holds only a cache)", links={".octavo-cache": "{secretdir}"}),
     "only an empty subfolder": Case(
-        {"book.toml": BASIC_TOML}, 4, "manuscript: no chapters found: add .md or .txt files",
+        {"book.toml": BASIC_TOML}, 4,
+        "manuscript: no chapters found: add .md, .txt or .docx files",
         folders=("manuscript/part-one",)),
     "an inline SVG image that runs a script": Case(
         md("# One\n\nText <img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+\" "
@@ -490,6 +491,60 @@ CASES.update({
          "styles/classic/notes.txt": "x"}, 5,
         "styles/classic/theme.toml: fallback_fonts: notes.txt is not a font file (.otf, .ttf, "
         ".woff, .woff2)"),
+})
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def docx(data: bytes, name: str = "01-one.docx") -> dict[str, str | bytes]:
+    return {"book.toml": BASIC_TOML, f"manuscript/{name}": data}
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # a compound file, as Word 97 wrote
+WORD_ONLY = "# One\n\nText.\n"
+CASES.update({
+    # --- Word documents
+    "a .docx that is not a zip": Case(
+        docx(b"Chapter one. Some words typed in a text editor.\n"), 4,
+        "manuscript/01-one.docx: not a Word document (.docx): it is not a zip file; save it from "
+        "your word processor as .docx"),
+    "a zip that is not a Word document": Case(
+        docx(_zip({"notes.txt": b"hello"})), 4,
+        "manuscript/01-one.docx: not a Word document (.docx): it has no word/document.xml"),
+    "a password-protected .docx": Case(
+        # Office keeps an encrypted document in a compound file with an EncryptedPackage stream.
+        docx(OLE + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")),
+        4, "manuscript/01-one.docx: the document is password-protected; remove the password in "
+           "Word (File, Info, Protect Document) and save it again"),
+    "a Word 97 .doc": Case(
+        docx(OLE + "WordDocument".encode("utf-16-le"), "01-one.doc"), 4,
+        "manuscript/01-one.doc: a Word 97-2003 document (.doc), which Octavo cannot read; open it "
+        "in Word or LibreOffice and save it as .docx"),
+    "a Word 97 .doc named .docx": Case(
+        docx(OLE + "WordDocument".encode("utf-16-le")), 4,
+        "manuscript/01-one.docx: a Word 97-2003 document (.doc), which Octavo cannot read; open "
+        "it in Word or LibreOffice and save it as .docx"),
+    "a .docx zip bomb": Case(
+        docx(_zip({"word/document.xml": b"\x00" * (24 * 2**20)})), 4,
+        "manuscript/01-one.docx: refused: word/document.xml would unpack to 24 MB from 24 KB "
+        "(a zip bomb)"),
+    "a .docx whose XML declares entities": Case(
+        docx(_zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x '
+                                        b'SYSTEM "file:///etc/passwd">]><w:document '
+                                        b'xmlns:w="http://schemas.openxmlformats.org/'
+                                        b'wordprocessingml/2006/main">&x;</w:document>'})), 4,
+        "manuscript/01-one.docx: refused: word/document.xml declares a DTD, which Word never "
+        "writes"),
+    "a .docx with damaged XML": Case(
+        docx(_zip({"word/document.xml": b"<w:document><w:body>"})), 4,
+        "manuscript/01-one.docx: the document is damaged: word/document.xml: Namespace prefix w "
+        "on document is not defined, line 1, column 12"),
 })
 
 

@@ -52,15 +52,17 @@ def test_missing_manuscript_folder(make_book, octavo) -> None:  # type: ignore[n
 def test_empty_manuscript(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     root = make_book({"book.toml": BASIC_TOML})
     result = octavo("build", root)
-    assert_one_line_error(result, 4, "manuscript: no chapters found: add .md or .txt files")
+    assert_one_line_error(result, 4, "manuscript: no chapters found: add .md, .txt or .docx files")
 
 
-def test_empty_chapter_names_file_and_line(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_chapter_warns_naming_file_and_line(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER,
                       "manuscript/02.md": "\n\n# Two\n"})
     result = octavo("build", root)
-    assert_one_line_error(result, 4, "manuscript/02.md:3: empty chapter 'Two': a heading with no "
-                          "text under it")
+    assert result.code == 0, result.err
+    assert "warning: manuscript/02.md:3: chapter 'Two' has only its heading (a draft)" in result.err
+    strict = octavo("build", root, "--strict")
+    assert_one_line_error(strict, 7, "1 warning(s) and --strict is on")
 
 
 def test_empty_file(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +117,7 @@ def test_failed_build_keeps_the_last_good_file(make_book, octavo) -> None:  # ty
     epub = root / "dist" / "a-test-book.epub"
     before = epub.read_bytes()
     manuscript_before = sorted(p.name for p in (root / "manuscript").iterdir())
-    (root / "manuscript" / "2.md").write_text("# Two\n", encoding="utf-8")
+    (root / "manuscript" / "2.md").write_text("\n", encoding="utf-8")  # an empty file
     assert octavo("build", root).code == 4
     assert epub.read_bytes() == before
     assert sorted(p.name for p in (root / "dist").iterdir()) == ["a-test-book.epub"]

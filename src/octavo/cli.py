@@ -79,6 +79,16 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--author", help="the author's name")
     init.set_defaults(run=run_init)
 
+    imports = commands.add_parser(
+        "import", parents=[common], help="make a book folder from a Word document",
+        description="Make a new book folder from FILE.docx: book.toml from the document's "
+                    "title and author, one Markdown file per chapter, its pictures in "
+                    "manuscript/images/.")
+    imports.add_argument("source", type=Path, metavar="FILE.docx", help="the Word document")
+    imports.add_argument("book_dir", nargs="?", default=None, type=Path, metavar="BOOK_DIR",
+                         help="the new book's folder (default: named after the title)")
+    imports.set_defaults(run=run_import)
+
     themes = commands.add_parser("themes", parents=[common, book], help="list the themes",
                                  description="List the themes a book can use.")
     themes.set_defaults(run=run_themes)
@@ -209,6 +219,25 @@ def run_init(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
         for path in written:
             print(f"wrote {_shown(path)}")
         print(f"ready: cd {_shown(args.book_dir)} && octavo build")
+    return 0
+
+
+def run_import(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """`octavo import FILE.docx [BOOK_DIR]`: a book folder of Markdown from a Word document."""
+    from octavo.importer import import_word
+
+    written = import_word(args.source, args.book_dir, diagnostics)
+    _print_warnings(diagnostics)
+    if not args.quiet:
+        chapters = [p for p in written if p.suffix == ".md" and p.parent.name == "manuscript"]
+        for note in diagnostics.notes:
+            print(note)
+        print(f"wrote {len(chapters)} chapter file(s), "
+              f"{sum(1 for p in written if p.parent.name == 'images')} image(s) and book.toml "
+              f"into {_shown(written[0].parent)}")
+        print(f"ready: cd {_shown(written[0].parent)} && octavo build")
+    if args.strict and diagnostics.warnings:
+        raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict is on")
     return 0
 
 

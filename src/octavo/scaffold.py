@@ -14,8 +14,10 @@ SKELETON = Path(__file__).resolve().parent / "skeleton"
 RENAMED = {"gitignore.txt": ".gitignore"}
 
 
-def init_book(root: Path, title: str | None = None, author: str | None = None) -> list[Path]:
-    """Write a new book into `root` (created if missing); never over an existing book."""
+def init_book(root: Path, title: str | None = None, author: str | None = None,
+              first_chapter: bool = True) -> list[Path]:
+    """Write a new book into `root` (created if missing); never over an existing book.
+    Without `first_chapter` the manuscript folder is left empty (`octavo import` fills it)."""
     if (root / CONFIG_NAME).exists():
         raise BuildError("already holds a book; octavo init never overwrites one", root / CONFIG_NAME)
     manuscript = root / "manuscript"
@@ -23,7 +25,8 @@ def init_book(root: Path, title: str | None = None, author: str | None = None) -
         raise BuildError("already holds chapters; octavo init never overwrites a book", manuscript)
     title = title or _title_from(root)
     values = {"title": _toml_string(title), "author": _toml_string(author or "Your Name")}
-    sources = sorted(p for p in SKELETON.rglob("*") if p.is_file())
+    sources = sorted(p for p in SKELETON.rglob("*") if p.is_file()
+                     and (first_chapter or p.parent.name != "manuscript"))
     targets = [root / RENAMED.get(p.name, str(p.relative_to(SKELETON))) for p in sources]
     clashes = [t for t in targets if t.exists()]
     if clashes:
@@ -38,6 +41,7 @@ def init_book(root: Path, title: str | None = None, author: str | None = None) -
             target.write_text(text, encoding="utf-8")
             written.append(target)
         (root / "dist").mkdir(exist_ok=True)
+        (root / "manuscript").mkdir(exist_ok=True)
     except OSError as exc:
         raise BuildError(f"cannot write the new book: {exc.strerror}", root) from None
     return written

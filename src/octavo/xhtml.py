@@ -24,7 +24,8 @@ _COMMON = {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hi
 ALLOWED_ATTRIBUTES = {
     "*": _COMMON,
     "a": _COMMON | {"href", "data-line", "data-href"},
-    "img": _COMMON | {"src", "alt", "width", "height", "data-line", "data-markdown"},
+    "img": _COMMON | {"src", "alt", "width", "height", "data-line", "data-markdown",
+                      "data-embedded"},
     "ol": _COMMON | {"start", "reversed"},
     "td": _COMMON | {"colspan", "rowspan", "style"},
     "th": _COMMON | {"colspan", "rowspan", "style", "scope"},

@@ -156,3 +156,21 @@ def test_contents_lines_are_read_however_the_theme_sets_them() -> None:
             "The First Build. . . . . 13\r\nA Title So Long That It\r\nWraps . . . . . . 2 0 7")
     assert toc_entries(text) == [("Preface", "vii"), ("PA R T T WO : T H E B O O K", "11"),
                                   ("The First Build", "13"), ("A Title So Long That It Wraps", "207")]
+
+
+def test_a_word_chapter_is_linted_with_its_file(make_book: Callable[..., Path],
+                                                octavo: Callable[..., Result]) -> None:
+    from wordfiles import add_text, new_document, saved
+
+    document = new_document()
+    document.add_heading("The Second", level=1)
+    add_text(document, "And it went on, page after page.")
+    add_text(document, "She waited.  Then she left.")  # two spaces, as typists were taught
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01-first.md": FILES["manuscript/02-first.md"],
+                      "manuscript/02-second.docx": saved(document)})
+    result = octavo("check", root)
+    assert result.code == 0, result.out + result.err
+    assert "  words      " in result.out and "all in the EPUB" in result.out
+    findings = [line for line in result.out.splitlines() if "double space" in line]
+    assert findings == ["warning: manuscript/02-second.docx:3: double space: “She waited.  Then she "
+                        "left.”"], result.out

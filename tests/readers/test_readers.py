@@ -46,7 +46,8 @@ def test_readers_by_suffix() -> None:
     assert reader_for(Path("01-a.MARKDOWN")).name == "Markdown"
     assert reader_for(Path("book.txt")).name == "plain text"
     assert reader_for(Path("notes.rtf")) is None
-    assert suffixes_named() == ".md or .txt"
+    assert reader_for(Path("Draft.docx")).name == "Word"
+    assert suffixes_named() == ".md, .txt or .docx"
 
 
 def test_a_new_reader_is_one_row(make_book, octavo, shouting) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +55,7 @@ def test_a_new_reader_is_one_row(make_book, octavo, shouting) -> None:  # type: 
                       "manuscript/02-two.rtf": "{\\rtf1 not read}"})
     result = octavo("build", root)
     assert result.code == 0, result.err
-    assert "manuscript/02-two.rtf: ignored: not a .md, .txt or .shout file" in result.err
+    assert "manuscript/02-two.rtf: ignored: not a .md, .txt, .docx or .shout file" in result.err
     text = " ".join(" ".join(doc.itertext()) for _, doc in
                     spine_documents(root / "dist" / "a-test-book.epub"))
     assert "QUIET WORDS" in text

@@ -43,7 +43,8 @@ def _paragraphs(path: Path, shown: str) -> Iterator[Paragraph]:
     reader = reader_for(path)
     if reader is None:
         return
-    yield from reader.paragraphs(read_text_file(path, shown, Diagnostics()))
+    text_of = reader.text_of or read_text_file
+    yield from reader.paragraphs(text_of(path, shown, Diagnostics()))
 
 
 def _lint_paragraphs(shown: str, paragraphs: list[tuple[int, str]], language: str) -> list[Finding]:

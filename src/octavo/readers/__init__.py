@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from octavo.readers import markdown, plaintext
+from octavo.readers import markdown, plaintext, word
 from octavo.readers.base import Reader
 
-READERS: tuple[Reader, ...] = (markdown.READER, plaintext.READER)
+READERS: tuple[Reader, ...] = (markdown.READER, plaintext.READER, word.READER)
 
 
 def reader_for(path: Path) -> Reader | None:
@@ -21,6 +21,6 @@ def reader_for(path: Path) -> Reader | None:
 
 
 def suffixes_named() -> str:
-    """The usual suffix of each reader, as messages name them: ".md or .txt"."""
+    """The usual suffix of each reader, as messages name them: ".md, .txt or .docx"."""
     names = [r.suffixes[0] for r in READERS]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

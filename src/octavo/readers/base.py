@@ -51,6 +51,7 @@ class ImageRegistry:
     root: Path
     images: dict[Path, Image] = field(default_factory=dict)
     diagnostics: Diagnostics | None = None  # told when an image is converted
+    embedded: set[str] = field(default_factory=set)  # the names given to add_data's images
 
     def add(self, src: str, base_dir: Path, shown: str, line: int | None) -> str:
         """Check an image reference and return its name inside the book."""
@@ -79,6 +80,18 @@ class ImageRegistry:
             self.images[path] = image
         return self.images[path].href
 
+    def add_data(self, data: bytes, name: str, source: Path, shown: str) -> str:
+        """Check an image embedded in `source` (`name` inside it) and return its name in the book."""
+        key = Path(f"{source}#{name}")  # one entry per picture of the file, as for image files
+        if key not in self.images:
+            image, note = load_image(source, f"img-{len(self.images) + 1:04d}", shown, None,
+                                     name, data=data)
+            if note and self.diagnostics is not None:
+                self.diagnostics.note(f"{shown}: {name}: {note}")
+            self.images[key] = image
+            self.embedded.add(image.href)
+        return self.images[key].href
+
 
 @dataclass
 class ReadContext:
@@ -104,6 +117,9 @@ class Reader:
     suffixes: tuple[str, ...]  # the file names it reads, the usual one first: (".md", ".markdown")
     read: Callable[[Path, str, ReadContext], SourceDoc]  # (file, name as shown, context)
     paragraphs: Callable[[str], Iterator[Paragraph]]  # the text as set, for `octavo check`'s lint
+    # The text `paragraphs` reads (file, name as shown, warnings): None for a text file,
+    # decoded by read_text_file; a binary format (Word) says how to get its text.
+    text_of: Callable[[Path, str, Diagnostics], str] | None = None
 
 
 def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
@@ -213,7 +229,11 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
     for img in list(root.iter("img")):
         line = _pop_line(img)
         markdown = img.attrib.pop("data-markdown", None) is not None  # ![alt](src), not <img>
+        embedded = img.attrib.pop("data-embedded", None)  # a picture inside a Word document
         src = img.get("src")
+        if embedded is not None and src in context.images.embedded:
+            _check_alt(img, embedded or src, None, shown, line, context.diagnostics)
+            continue
         if not src:
             context.diagnostics.warn("image without a usable source removed", shown, line)
             xhtml.unwrap(img)
@@ -235,8 +255,8 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
 _DECORATIVE_ROLES = ("presentation", "none")
 
 
-def _check_alt(img: etree._Element, src: str, markdown: bool, shown: str, line: int | None,
-               diagnostics: Diagnostics) -> None:
+def _check_alt(img: etree._Element, src: str, markdown: bool | None, shown: str,
+               line: int | None, diagnostics: Diagnostics) -> None:
     """A decorative image gets an empty alt; any other needs alt text, or a warning says how."""
     roles = (img.get("role") or "").split()  # the first is the role; the rest are fallbacks
     if roles and roles[0] in _DECORATIVE_ROLES:
@@ -245,7 +265,9 @@ def _check_alt(img: etree._Element, src: str, markdown: bool, shown: str, line: 
     if (img.get("alt") or "").strip():
         return
     img.set("alt", "")
-    if markdown:
+    if markdown is None:  # a picture in a Word document
+        how = "describe it in Word (right-click, Edit Alt Text) or mark it decorative there"
+    elif markdown:
         how = f"describe it (![what it shows]({src})) or mark it decorative with {{.decorative}}"
     else:
         how = (f'describe it (<img src="{src}" alt="what it shows">) or mark it decorative '

@@ -109,7 +109,8 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
                             html=section.html if section.has_text else "", source=doc.shown,
                             anchor=section.anchor)
                 continue
-            chapter = _chapter(doc, section.kind or (kind if index == 0 else "chapter"), section)
+            chapter = _chapter(doc, section.kind or (kind if index == 0 else "chapter"), section,
+                               context)
             if chapter.kind in FRONT_MATTER and not body and part is None:
                 front.append(chapter)
             elif chapter.kind in BACK_MATTER:
@@ -168,7 +169,7 @@ def _is_part(doc: SourceDoc, kind: str, section: Section, index: int, level: int
             and bool(_PART_TITLE.match(section.title)))
 
 
-def _chapter(doc: SourceDoc, kind: str, section: Section) -> Chapter:
+def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) -> Chapter:
     title = section.title
     show_title = True
     if not title:
@@ -181,9 +182,12 @@ def _chapter(doc: SourceDoc, kind: str, section: Section) -> Chapter:
         else:
             title = ""  # filled in later: the book title, or the file name
     if not section.has_text:
-        what = f"chapter {title!r}" if title else "chapter"
-        raise ManuscriptError(f"empty {what}: a heading with no text under it", doc.shown,
-                              section.line)
+        if not title or section.level is None:
+            raise ManuscriptError("empty chapter: a heading with no text under it", doc.shown,
+                                  section.line)
+        # A draft's placeholder: it builds, and --strict (a warning) still refuses it.
+        context.diagnostics.warn(f"chapter {title!r} has only its heading (a draft)", doc.shown,
+                                 section.line)
     return Chapter(title=title, html=section.html, source=doc.shown, kind=kind,
                    show_title=show_title, anchor=section.anchor)
 

@@ -1,0 +1,78 @@
+"""`octavo import`: a Word document becomes a book folder of Markdown chapters and images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from octavo.config import CONFIG_NAME
+from octavo.diagnostics import Diagnostics
+from octavo.errors import BuildError, UsageError
+from octavo.importer.markdown import to_markdown
+from octavo.readers.base import ImageRegistry, ReadContext, Section
+from octavo.readers.manuscript import chapter_level
+from octavo.readers.word import read_word
+from octavo.scaffold import init_book
+from octavo.text import slugify
+
+
+def import_word(source: Path, root: Path | None, diagnostics: Diagnostics) -> list[Path]:
+    """Write a new book folder from `source` (a .docx); return the files written."""
+    if source.suffix.lower() not in (".docx", ".doc"):
+        raise UsageError("octavo import reads Word documents (.docx)", source)
+    if not source.is_file():
+        raise UsageError("not found", source)
+    shown = source.name
+    context = ReadContext(root=source.parent, diagnostics=diagnostics,
+                          images=ImageRegistry(source.parent, diagnostics=diagnostics))
+    doc = read_word(source, shown, context)
+    level = chapter_level([doc])
+    sections = doc.render(level)
+    title = str(doc.meta.get("book_title") or source.stem.replace("_", " ").replace("-", " "))
+    authors = [str(a) for a in doc.meta.get("book_authors") or []]
+    root = root if root is not None else Path(slugify(title, default=slugify(source.stem)))
+    if (root / CONFIG_NAME).exists() or (root / "manuscript").is_dir() and any(
+            (root / "manuscript").iterdir()):
+        raise BuildError("already holds a book; octavo import never overwrites one", root)
+    written = init_book(root, title, authors[0] if authors else None, first_chapter=False)
+    manuscript = root / "manuscript"
+    try:
+        if len(authors) > 1:  # init_book writes one author; the document names more
+            toml = root / CONFIG_NAME
+            text = toml.read_text(encoding="utf-8")
+            names = ", ".join(_toml(a) for a in authors)
+            toml.write_text(text.replace(f"authors = [{_toml(authors[0])}]", f"authors = [{names}]",
+                                         1), encoding="utf-8")
+        width = max(2, len(str(len(sections))))
+        for number, section in enumerate(sections, start=1):
+            path = manuscript / f"{number:0{width}d}-{_name(section, number)}.md"
+            path.write_text(_chapter_file(section, level), encoding="utf-8")
+            written.append(path)
+        if context.images.images:
+            (manuscript / "images").mkdir(exist_ok=True)
+        for image in context.images.images.values():
+            target = manuscript / image.href
+            target.write_bytes(image.data if image.data is not None else image.source.read_bytes())
+            written.append(target)
+    except OSError as exc:
+        raise BuildError(f"cannot write the new book: {exc.strerror}", root) from None
+    return written
+
+
+def _name(section: Section, number: int) -> str:
+    return slugify(section.title, default="opening" if number == 1 else "chapter")[:40].rstrip("-")
+
+
+def _chapter_file(section: Section, level: int) -> str:
+    """A chapter (or a part's title page) as Markdown: its heading, then its text."""
+    body = to_markdown(section.html) if section.html else ""
+    if section.level is None:
+        return body
+    if section.level < level:
+        return f"---\ntype: part\n---\n\n# {section.title}\n\n{body}".rstrip() + "\n"
+    return f"# {section.title}\n\n{body}".rstrip() + "\n"
+
+
+def _toml(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,235 @@
+"""A Word .docx opened with care: a real zip within size limits, hidden text taken out, tracked
+changes and comments counted, page breaks made explicit, the document's title and author read."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from octavo.errors import ManuscriptError
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, and Office's encrypted packages
+MAX_FILE = 128 * 2**20  # a novel with its pictures is a few MB
+MAX_MEMBER = 128 * 2**20  # what one part may unpack to
+MAX_TOTAL = 384 * 2**20  # what the whole package may unpack to
+MAX_RATIO = 200  # text compresses about 5-10 times; a zip bomb thousands
+MAX_MEMBERS = 10_000
+# The parts whose text reaches the book (mammoth reads these).
+TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+_CHANGES = ("ins", "del", "moveFrom", "moveTo")
+
+
+@dataclass
+class Package:
+    """The document as mammoth is to read it, and what was found on the way."""
+
+    data: bytes  # the zip, hidden text taken out and page breaks made explicit
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    changes: int = 0  # tracked changes not yet accepted or rejected
+    comments: int = 0
+    hidden: int = 0  # runs and paragraphs of hidden text
+
+
+def open_package(path: Path, shown: str) -> Package:
+    """Read and check a .docx; a file that is not one, or that is unsafe, is refused by name."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise ManuscriptError(f"refused: {size / 2**20:.0f} MB is too large for a Word "
+                                  f"document (at most {MAX_FILE // 2**20} MB)", shown)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read: {exc.strerror or exc}", shown) from None
+    if raw.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            raise ManuscriptError("the document is password-protected; remove the password "
+                                  "in Word (File, Info, Protect Document) and save it again", shown)
+        raise ManuscriptError("a Word 97-2003 document (.doc), which Octavo cannot read; open "
+                              "it in Word or LibreOffice and save it as .docx", shown)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, ValueError):
+        raise ManuscriptError("not a Word document (.docx): it is not a zip file; save it "
+                              "from your word processor as .docx", shown) from None
+    with archive:
+        members = _check_sizes(archive, shown)
+        parts = {name: _read(archive, name, shown) for name in members}
+    if "word/document.xml" not in parts:
+        raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
+    package = Package(data=b"")
+    hidden_styles, break_styles = _style_facts(parts.get("word/styles.xml"), shown)
+    for name in TEXT_PARTS:
+        if name in parts:
+            root = _parse(parts[name], name, shown)
+            package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
+                                   if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
+            package.hidden += _remove_hidden(root, hidden_styles)
+            _rules_as_scene_breaks(root)
+            _svg_pictures(root)
+            _explicit_page_breaks(root, break_styles)
+            parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                         standalone=True)
+    if "word/comments.xml" in parts:
+        package.comments = sum(1 for _ in _parse(parts["word/comments.xml"], "word/comments.xml",
+                                                 shown).iter(_W + "comment"))
+    if "docProps/core.xml" in parts:
+        package.title, package.authors = _properties(parts["docProps/core.xml"], shown)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as rebuilt:
+        for name, data in parts.items():
+            rebuilt.writestr(name, data)
+    package.data = out.getvalue()
+    return package
+
+
+def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ManuscriptError(f"refused: the document holds {len(infos)} files; a Word document "
+                              "holds a few dozen", shown)
+    total = sum(info.file_size for info in infos)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER or (info.file_size > 2**20 and ratio > MAX_RATIO):
+            raise ManuscriptError(f"refused: {info.filename} would unpack to "
+                                  f"{info.file_size / 2**20:,.0f} MB from "
+                                  f"{info.compress_size / 2**10:,.0f} KB (a zip bomb)", shown)
+    if total > MAX_TOTAL:
+        raise ManuscriptError(f"refused: the document would unpack to {total / 2**20:,.0f} MB "
+                              f"(at most {MAX_TOTAL // 2**20} MB)", shown)
+    names = []
+    for info in infos:
+        name = PurePosixPath(info.filename)
+        if not info.is_dir() and ".." not in name.parts and not name.is_absolute():
+            names.append(info.filename)
+    return names
+
+
+def _read(archive: zipfile.ZipFile, name: str, shown: str) -> bytes:
+    """One part; zipfile reads no more than the size the directory declares (checked above)."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        if "encrypted" in str(exc) or "password" in str(exc):
+            raise ManuscriptError("the document is password-protected; remove the password "
+                                  "and save it again", shown) from None
+        raise ManuscriptError(f"the document is damaged: {name}: {exc}", shown) from None
+
+
+def _parse(data: bytes, name: str, shown: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ManuscriptError(f"the document is damaged: {name}: {exc.msg}", shown) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise ManuscriptError(f"refused: {name} declares a DTD, which Word never writes", shown)
+    return root
+
+
+def _on(el: etree._Element | None) -> bool:
+    """A Word on/off property: present and not switched off."""
+    return el is not None and el.get(_W + "val", "true").lower() not in ("0", "false", "off")
+
+
+def _style_facts(styles: bytes | None, shown: str) -> tuple[set[str], set[str]]:
+    """The ids of styles that hide their text, and of paragraph styles that start a page."""
+    hidden: set[str] = set()
+    breaks: set[str] = set()
+    if styles is None:
+        return hidden, breaks
+    for style in _parse(styles, "word/styles.xml", shown).iter(_W + "style"):
+        style_id = style.get(_W + "styleId", "")
+        if _on(style.find(f"{_W}rPr/{_W}vanish")):
+            hidden.add(style_id)
+        if _on(style.find(f"{_W}pPr/{_W}pageBreakBefore")):
+            breaks.add(style_id)
+    return hidden, breaks
+
+
+def _remove_hidden(root: etree._Element, hidden_styles: set[str]) -> int:
+    """Take out runs (and paragraphs) formatted as hidden text; how many."""
+    count = 0
+    for paragraph in list(root.iter(_W + "p")):
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        if style is not None and style.get(_W + "val") in hidden_styles:
+            paragraph.getparent().remove(paragraph)
+            count += 1
+    for run in list(root.iter(_W + "r")):
+        props = run.find(_W + "rPr")
+        if props is None:
+            continue
+        style = props.find(_W + "rStyle")
+        if _on(props.find(_W + "vanish")) or (style is not None
+                                             and style.get(_W + "val") in hidden_styles):
+            run.getparent().remove(run)
+            count += 1
+    return count
+
+
+_VML_HR = "{urn:schemas-microsoft-com:office:office}hr"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+
+
+def _svg_pictures(root: etree._Element) -> None:
+    """A picture inserted as SVG is read as the SVG: Word keeps a PNG copy beside it for old
+    versions (pandoc, without rsvg-convert, none at all, which mammoth would drop)."""
+    for blip in root.iter(_BLIP):
+        svg = next(blip.iter(_SVG_BLIP), None)
+        if svg is not None and svg.get(_EMBED):
+            blip.set(_EMBED, svg.get(_EMBED, ""))
+
+
+def _rules_as_scene_breaks(root: etree._Element) -> None:
+    """A paragraph holding only a horizontal line (pandoc writes `* * *` so) becomes `* * *`,
+    which mammoth would drop and wordcues reads as a scene break."""
+    for paragraph in list(root.iter(_W + "p")):
+        rules = [el for el in paragraph.iter() if el.get(_VML_HR) in ("t", "true")]
+        text = "".join(paragraph.itertext()).strip()
+        if rules and not text:
+            for child in list(paragraph):
+                if child.tag != _W + "pPr":
+                    paragraph.remove(child)
+            run = etree.SubElement(paragraph, _W + "r")
+            etree.SubElement(run, _W + "t").text = "* * *"
+
+
+def _explicit_page_breaks(root: etree._Element, break_styles: set[str]) -> None:
+    """A paragraph that starts a page (page break before, its style's, or after a section
+    break) gets a page-break run, the one way mammoth shows a new page."""
+    new_page = False
+    for paragraph in root.iter(_W + "p"):
+        props = paragraph.find(_W + "pPr")
+        style = props.find(_W + "pStyle") if props is not None else None
+        starts = new_page or (props is not None and _on(props.find(_W + "pageBreakBefore"))) \
+            or (style is not None and style.get(_W + "val") in break_styles)
+        if starts:
+            run = etree.Element(_W + "r")
+            etree.SubElement(run, _W + "br").set(_W + "type", "page")
+            paragraph.insert(1 if props is not None else 0, run)
+        section = props.find(_W + "sectPr") if props is not None else None
+        kind = section.find(_W + "type") if section is not None else None
+        new_page = section is not None and (kind is None or kind.get(_W + "val") != "continuous")
+
+
+def _properties(core: bytes, shown: str) -> tuple[str, list[str]]:
+    """The title and authors the document's properties give (File, Info in Word)."""
+    root = _parse(core, "docProps/core.xml", shown)
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    title = " ".join((root.findtext(dc + "title") or "").split())
+    creator = " ".join((root.findtext(dc + "creator") or "").split())
+    authors = [a.strip() for a in creator.split(";") if a.strip()] \
+        if creator and creator.lower() not in ("python-docx", "unknown") else []
+    return title, authors

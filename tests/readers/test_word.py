@@ -1,0 +1,252 @@
+"""Word .docx chapters: styles and cues to structure, formatting, notes, pictures, changes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML, body_text, epubcheck, spine_documents, tiny_png
+from wordfiles import (
+    add_cue,
+    add_text,
+    comment,
+    hidden,
+    indent,
+    new_document,
+    saved,
+    styled_book,
+    tracked,
+)
+
+from octavo.checks.lint import lint_files
+from octavo.readers import reader_for
+
+FIXTURES = Path(__file__).parent / "docx"
+
+
+def build(make_book, octavo, data: bytes, *args: str, toml: str | None = BASIC_TOML):  # type: ignore[no-untyped-def]
+    files: dict[str, str | bytes] = {"manuscript/book.docx": data}
+    if toml is not None:
+        files["book.toml"] = toml
+    root = make_book(files)
+    result = octavo("build", root, "--format", "epub", *args)
+    return root, result
+
+
+def chapters(root: Path) -> list[tuple[str, str]]:
+    """(title, xhtml) of each chapter of the built EPUB."""
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as zf:
+        names = sorted(n for n in zf.namelist() if n.startswith("EPUB/ch"))
+        found = []
+        for name in names:
+            xhtml = zf.read(name).decode()
+            title = xhtml.split('<h1 class="chapter-title">', 1)[1].split("</h1>", 1)[0]
+            found.append((title, xhtml))
+        return found
+
+
+def test_docx_is_read_by_the_word_reader() -> None:
+    assert reader_for(Path("Draft.DOCX")).name == "Word"
+    assert reader_for(Path("old.doc")).name == "Word"  # read to be refused by name, not ignored
+
+
+def test_heading_styles_formatting_and_notes(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root, result = build(make_book, octavo, styled_book(), toml=None)
+    assert result.code == 0, result.err
+    assert "read 2 chapters from book.docx" in result.out
+    assert "title 'The Salt Road' taken from the manuscript" in result.out  # the Title style
+    found = chapters(root)
+    assert [t for t, _ in found] == ["The Ferry", "The Toll House"]
+    first, second = found[0][1], found[1][1]
+    assert "<em>dawn</em>" in first and "<strong>loaded</strong>" in first
+    assert '<span class="small-caps">salt</span>' in first and "3<sup>rd</sup>" in first
+    assert 'href="#fn-1"' in first and 'epub:type="footnote"' in first
+    assert "<p>The third crossing is the *unlucky* one.</p>" in first
+    assert 'href="#fn-1"' in second and "Mostly stories." in second  # numbered per chapter
+    assert "<blockquote><p>A keeper wrote them down.</p></blockquote>" in second
+    assert "The Salt Road</p>" not in first  # the title names the book, it is no paragraph
+    assert epubcheck(next((root / "dist").glob("*.epub"))) == []
+
+
+def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    picture = tmp_path / "dot.png"
+    picture.write_bytes(tiny_png())
+
+    def extra(document) -> None:  # type: ignore[no-untyped-def]
+        document.add_picture(str(picture))
+        table = document.add_table(rows=2, cols=2)
+        for row, values in zip(table.rows, (("Port", "Days"), ("Harwich", "3")), strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+        document.add_paragraph("Rope", style="List Bullet")
+        document.add_paragraph("Lantern", style="List Bullet")
+
+    root, result = build(make_book, octavo, styled_book(extra))
+    assert result.code == 0, result.err
+    text = chapters(root)[1][1]
+    assert '<img src="images/img-0001.png" alt=""' in text
+    assert "<td>Harwich</td>" in text.replace("<p>", "").replace("</p>", "")
+    assert "<li>Rope</li>" in text and "<li>Lantern</li>" in text
+    assert "manuscript/book.docx:7: image picture-1.png has no alt text: describe it in Word" \
+        in result.err
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as zf:
+        assert zf.read("EPUB/images/img-0001.png") == tiny_png()
+    assert epubcheck(epub) == []
+
+
+def test_tracked_changes_read_as_accepted_with_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document()
+    document.add_heading("Edits", level=1)
+    paragraph = add_text(document, "The boat was ")
+    tracked(paragraph, inserted="crimson", deleted="blue")
+    note = add_text(document, "A line someone questioned.")
+    comment(document, note, "Is this true? PRIVATECOMMENT")
+    secret = add_text(document, "Shown words.")
+    hidden(secret, " HIDDENWORDS")
+    root, result = build(make_book, octavo, saved(document))
+    assert result.code == 0, result.err
+    assert ("manuscript/book.docx: holds 2 tracked changes not yet accepted; read as if all "
+            "were accepted") in result.err
+    assert "manuscript/book.docx: 1 comment left out of the book" in result.err
+    assert "manuscript/book.docx: hidden text left out of the book (1 place)" in result.err
+    text = chapters(root)[0][1]
+    assert "The boat was crimson" in text and "blue" not in text
+    assert "PRIVATECOMMENT" not in text and "HIDDENWORDS" not in text
+    assert "Shown words." in text
+
+
+def test_a_chapter_that_is_only_its_heading_is_a_draft(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document()
+    document.add_heading("Written", level=1)
+    add_text(document, "Some words.")
+    document.add_heading("To Come", level=1)
+    root, result = build(make_book, octavo, saved(document))
+    assert result.code == 0, result.err
+    assert "manuscript/book.docx:3: chapter 'To Come' has only its heading (a draft)" in result.err
+    assert [t for t, _ in chapters(root)] == ["Written", "To Come"]
+    strict = octavo("build", root, "--format", "epub", "--strict")
+    assert strict.code == 7
+
+
+def test_chapters_from_cues_without_heading_styles(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document("Tidewater", "Ada Writer")
+    add_cue(document, "Prologue", page_break=False)
+    add_text(document, "Before the flood, a *small* town.")
+    add_cue(document, "CHAPTER 1")
+    add_cue(document, "The Rising", page_break=False, bold=False)
+    add_text(document, "Water came.")
+    add_text(document, "* * *")
+    add_text(document, "Morning.")
+    document.add_paragraph()
+    document.add_paragraph()
+    add_text(document, "Evening.")
+    add_text(document, "#")
+    add_text(document, "Night.")
+    add_cue(document, "Chapter Two", bold=False)
+    add_text(document, "Dry land at last, they said.")
+    quote = indent(add_text(document, "Set down by the keeper."))
+    assert quote is not None
+    root, result = build(make_book, octavo, saved(document))
+    assert result.code == 0, result.err
+    assert "no heading styles; 3 headings found from page breaks and centred lines" in result.out
+    found = chapters(root)
+    assert [t for t, _ in found] == ["Prologue", "CHAPTER 1: The Rising", "Chapter Two"]
+    assert found[0][1].count("<em>small</em>") == 1
+    assert found[1][1].count('class="scene-break"') == 3
+    assert "<blockquote><p>Set down by the keeper.</p></blockquote>" in found[2][1]
+
+
+def test_a_centred_line_without_a_page_break_is_not_a_chapter(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document()
+    add_cue(document, "Chapter One", page_break=False)
+    add_text(document, "Text.")
+    add_cue(document, "A Centred Sign", page_break=False, bold=False)
+    add_text(document, "More text.")
+    root, result = build(make_book, octavo, saved(document))
+    assert result.code == 0, result.err
+    found = chapters(root)
+    assert [t for t, _ in found] == ["Chapter One"]
+    assert "A Centred Sign" in found[0][1]
+
+
+def test_lint_reads_word_chapters(tmp_path: Path) -> None:
+    document = new_document()
+    document.add_heading("One", level=1)
+    add_text(document, 'He said "hello" twice.')
+    path = tmp_path / "book.docx"
+    path.write_bytes(saved(document))
+    findings = lint_files([(path, "manuscript/book.docx")])
+    assert [(f.file, f.line) for f in findings if "straight quote" in f.message] == \
+        [("manuscript/book.docx", 2)]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("lantern-*.docx")))
+def test_committed_documents_keep_every_word_and_italic(name: str, make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """Files made by pandoc and LibreOffice from our own text (tests/readers/docx/README.md)."""
+    from conftest import letters_in_order
+
+    source = (FIXTURES / "lantern.md").read_text(encoding="utf-8")
+    root, result = build(make_book, octavo, (FIXTURES / name).read_bytes())
+    assert result.code == 0, result.err
+    epub = next((root / "dist").glob("*.epub"))
+    text = " ".join(body_text(doc) for _, doc in spine_documents(epub))
+    story = [w for line in source.splitlines() if not line.startswith(("title:", "author:", "---"))
+             for w in line.replace("*", " ").replace("#", " ").split()]
+    assert letters_in_order(story, text) is None
+    italics = sum(line.count("*") // 2 for line in source.splitlines() if line != "* * *")
+    kept = sum(xhtml.count("<em>") for _, xhtml in chapters(root))
+    assert kept == italics
+    assert [t for t, _ in chapters(root)] == [line[2:] for line in source.splitlines()
+                                               if line.startswith("# ")]
+    assert epubcheck(epub) == []
+
+
+def _story(epub: Path) -> tuple[list[str], list[str], int]:
+    """Words, heading titles (parts' and chapters') and italics of an EPUB's parts and chapters."""
+    from conftest import XHTML
+
+    from octavo.text import words
+
+    docs = [d for n, d in spine_documents(epub) if n.rsplit("/", 1)[-1].startswith(("ch", "part"))]
+    return ([w for d in docs for w in words(body_text(d))],
+            ["".join(h.itertext()) for d in docs for h in d.iter(f"{XHTML}h1")],
+            sum(1 for d in docs for _ in d.iter(f"{XHTML}em")))
+
+
+def test_the_sample_book_through_pandoc_reads_as_its_markdown(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """sample-pandoc.docx is the repository's manuscript/ in one document (docx/README.md)."""
+    import re
+
+    from conftest import REPO, first_divergence, letters_in_order, markdown_words
+
+    from octavo.text import natural_key
+
+    assert octavo("build", REPO, "--format", "epub", "--out", tmp_path / "md", "-q").code == 0
+    root = make_book({"book.toml": (REPO / "book.toml").read_text(encoding="utf-8"),
+                      "manuscript/the-quiet-press.docx":
+                          (FIXTURES / "sample-pandoc.docx").read_bytes()})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    assert "read 8 chapters from the-quiet-press.docx" in result.out
+    word_epub = next((root / "dist").glob("*.epub"))
+    words, titles, italics = _story(word_epub)
+    md_words, md_titles, md_italics = _story(next((tmp_path / "md").glob("*.epub")))
+    # One document has no file names to say "dedication" or "part": the dedication, before the
+    # first heading, is a chapter named after the file, and the parts are chapters.
+    assert titles == ["The quiet press", *md_titles]
+    assert italics == md_italics == 9
+    # pandoc makes a picture's alt text its caption (Markdown's caption is the image's title).
+    files = sorted((REPO / "manuscript").glob("*.md"), key=lambda p: natural_key(p.name))
+    source = [re.sub(r'!\[([^]]*)\]\(([^ )]+) "[^"]*"\)', r'![\1](\2 "\1")',
+                     f.read_text(encoding="utf-8")) for f in files]
+    expected = [w for text in source for w in markdown_words(text)]
+    assert len(expected) > 2000
+    assert letters_in_order(expected, " ".join(words)) is None
+    assert first_divergence(words, ["the", "quiet", "press", *md_words]) == \
+        "word 1913 'hand' not found in order; near: cover of her notebook a hand press drawn in a"
+    with zipfile.ZipFile(word_epub) as zf:  # the SVG picture (pandoc wrote no PNG copy)
+        assert any(n.endswith(".svg") and "/images/" in n for n in zf.namelist())
+    assert epubcheck(word_epub) == []
