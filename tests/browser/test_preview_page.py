@@ -221,9 +221,10 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     tests that run after it, whatever their order."""
     watching = Watch(copy_sample_book(tmp_path / "book"))
     try:
-        assert watching.interrupt() == 0
+        code = watching.interrupt()
     finally:
         watching.stop()
+    assert code == 0, "".join(watching.out + watching.err)
     err = "".join(watching.err)
     assert "Traceback" not in err and "preview server" not in err, err
     assert watching.out[-1].strip() == "stopped"

@@ -94,3 +94,27 @@ def test_parallel_cached_and_one_shot_builds_match_page_by_page(
                 for p in PdfReader(str(parallel)).pages] == boxes
     else:
         assert any(page for page in links(parallel))  # the contents, cross-chapter links
+
+
+def test_ctrl_c_while_chunks_are_laid_out_ends_the_build(make_book) -> None:  # type: ignore[no-untyped-def]
+    """A worker waits for the chunks before it to number its pages: when the build is stopped,
+    it must not wait for chunks that will never be laid out (the build hung)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = multi_chapter_book(make_book, "classic")
+    build = subprocess.Popen([sys.executable, "-m", "octavo", "build", str(root), "--jobs", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
+    cache = root / ".octavo-cache" / "pdf"
+    deadline = time.monotonic() + 120
+    while not (cache.is_dir() and any(p.name.endswith(".rendering") for p in cache.iterdir())):
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.02)  # until a worker is laying out a chunk
+    build.send_signal(signal.SIGINT)
+    out, err = build.communicate(timeout=120)  # it hung here, waiting for a cancelled chunk
+    assert build.returncode == 130, out + err
+    assert "interrupted" in err and "Traceback" not in err

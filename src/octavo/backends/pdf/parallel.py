@@ -224,19 +224,33 @@ class _Runner:
             for index, key, chunk, job in made}
         by_index = {index: chunk for index, _key, chunk, _job in made}
         pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
-            self._drain(by_index)
-            failed = [f for f in finished if f.exception() is not None]
-            if failed:
-                for future in pending:
-                    future.cancel()
-                errors = [f.exception() for f in failed]
-                raise next((e for e in errors if not isinstance(e, ChunkAborted)), errors[0])  # type: ignore[misc]
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
+                self._drain(by_index)
+                failed = [f for f in finished if f.exception() is not None]
+                if failed:
+                    errors = [f.exception() for f in failed]
+                    raise next((e for e in errors if not isinstance(e, ChunkAborted)), errors[0])  # type: ignore[misc]
+        except BaseException:  # a chunk failed, or Ctrl-C: no worker may wait for the rest
+            for future in pending:
+                future.cancel()
+            self._abort([index for index, _key, _chunk, _job in made])
+            raise
         self._drain(by_index)
         for future, (index, key, _chunk, job) in futures.items():
             result = future.result()
             yield index, (self._keep(key, job, result), result)
+
+    def _abort(self, indexes: list[int]) -> None:
+        """Mark the chunks not laid out yet as failed: a worker waiting for their page counts
+        (to number its own pages) gives up instead of waiting for a chunk that never comes.
+
+        Without the condition's lock: a Ctrl-C may have broken it mid-wait, and the workers
+        look at the counts every WAIT_STEP anyway."""
+        for index in indexes:
+            if index >= 0 and self.counts[index] == -1:
+                self.counts[index] = -2
 
     def _keep(self, key: str, job: ChunkJob, result: ChunkResult) -> Path:
         return self.cache.put(key, result.offset, job.target, asdict(result))
