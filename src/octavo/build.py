@@ -32,6 +32,7 @@ from octavo.uptodate import (
     newest_input_time,
     record_inputs,
     record_outputs,
+    write_atomically,
     write_stamp,
 )
 
@@ -170,9 +171,7 @@ def _keep_facts(root: Path, facts: dict[str, Any]) -> None:
     folder = cache_dir(root)
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{FACTS}.{os.getpid()}.partial"
-        partial.write_text(json.dumps(facts), encoding="utf-8")
-        os.replace(partial, folder / FACTS)
+        write_atomically(folder / FACTS, json.dumps(facts).encode("utf-8"))
 
 
 def _remove_abandoned(out: Path) -> None:

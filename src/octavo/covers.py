@@ -18,7 +18,7 @@ from octavo.errors import BuildError, ThemeError
 from octavo.model import Image, Metadata
 from octavo.paths import Refused, abandoned, html_problems, landing
 from octavo.themes import Theme, builtin_styles_dir, render_template
-from octavo.uptodate import code_fingerprint, file_digest
+from octavo.uptodate import code_fingerprint, file_digest, write_atomically
 
 _PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # the signature, then the IHDR chunk
 WIDTH, HEIGHT = 1600, 2560  # what the stores ask for: 1.6:1, over 1400 px on the short side
@@ -262,8 +262,8 @@ def _store(folder: Path, key: str, png: bytes) -> None:
     facts = {"sha256": hashlib.sha256(png).hexdigest(), "width": WIDTH, "height": HEIGHT}
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(folder / f"{key}.png", png)
-        _write_atomically(folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
+        write_atomically(folder / f"{key}.png", png)
+        write_atomically(folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
         _prune(folder)
 
 
@@ -282,12 +282,6 @@ def _discard(folder: Path, key: str) -> None:
     for path in (folder / f"{key}.json", folder / f"{key}.png"):
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 def cover_problems(width: int, height: int) -> list[str]:

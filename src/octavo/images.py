@@ -189,6 +189,7 @@ def is_animated(image: Image) -> bool:
 
 
 def decorative(img: etree._Element) -> bool:
-    """Whether an <img> is marked decorative on purpose (role "presentation" or "none")."""
+    """Whether an <img> is marked decorative on purpose: ARIA's two names for it, role
+    "presentation" or "none" (the first role; any after it are fallbacks)."""
     role = (img.get("role") or "").split()
     return bool(role) and role[0] in ("presentation", "none")

@@ -144,9 +144,15 @@ def write_stamp(root: Path, stamp: Stamp) -> None:
     folder = cache_dir(root)
     with contextlib.suppress(OSError):
         folder.mkdir(exist_ok=True)
-        partial = folder / f".{STAMP}.{os.getpid()}"
-        partial.write_text(json.dumps(stamp.__dict__, indent=1), encoding="utf-8")
-        os.replace(partial, folder / STAMP)
+        write_atomically(folder / STAMP, json.dumps(stamp.__dict__, indent=1).encode("utf-8"))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a dot-file beside it first, then renamed over it (a
+    reader never sees half a file; a crashed writer's `.NAME.PID.partial` is left to prune)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def forget(root: Path) -> None:

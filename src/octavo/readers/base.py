@@ -14,7 +14,7 @@ from lxml import etree
 from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
-from octavo.images import load_image
+from octavo.images import decorative, load_image
 from octavo.model import Image
 from octavo.paths import Refused, regular_file
 from octavo.text import has_xml_invalid, xml_safe
@@ -251,15 +251,10 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
     return fragment
 
 
-# ARIA's two names for "this image is decoration": role="presentation" and role="none".
-_DECORATIVE_ROLES = ("presentation", "none")
-
-
 def _check_alt(img: etree._Element, src: str, markdown: bool | None, shown: str,
                line: int | None, diagnostics: Diagnostics) -> None:
     """A decorative image gets an empty alt; any other needs alt text, or a warning says how."""
-    roles = (img.get("role") or "").split()  # the first is the role; the rest are fallbacks
-    if roles and roles[0] in _DECORATIVE_ROLES:
+    if decorative(img):
         img.set("alt", "")  # decorative on purpose: screen readers pass over it, alt and all
         return
     if (img.get("alt") or "").strip():

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from octavo.paths import abandoned
+from octavo.uptodate import write_atomically
 
 FOLDER = "pdf"
 STALE = 3600  # seconds after which a half-written file is a crashed build's
@@ -91,7 +92,7 @@ class ChunkCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             facts = {**facts, "sha256": hashlib.sha256(rendered.read_bytes()).hexdigest()}
             os.replace(rendered, pdf)
-            _write_atomically(pdf.with_suffix(".json"), json.dumps(facts).encode("utf-8"))
+            write_atomically(pdf.with_suffix(".json"), json.dumps(facts).encode("utf-8"))
         except OSError:
             return rendered if rendered.exists() else pdf
         self.used.add(pdf.stem)
@@ -130,9 +131,3 @@ class ChunkCache:
                     path.unlink()
             return None
         return facts if isinstance(facts, dict) else None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
