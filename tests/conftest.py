@@ -196,6 +196,9 @@ def pdf_fragments(path: Path, top: float = 0.75, bottom: float = 0.75) -> list[l
             y = cm[3] * tm[5] + cm[5]  # baseline, PDF points from the bottom
             if text.strip() and bottom * 72 < y < height - top * 72:
                 found.append((size * abs(tm[0]), text))
+            elif text and not text.strip() and found and not found[-1][1][-1:].isspace():
+                # In a tagged PDF, spaces and line ends between marked runs come alone.
+                found[-1] = (found[-1][0], found[-1][1] + ("\n" if "\n" in text else " "))
 
         page.extract_text(visitor_text=visit)
         sizes = [s for s, t in found if len(t) > 20]

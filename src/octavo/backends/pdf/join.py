@@ -1,4 +1,4 @@
-"""Joins the chunks' PDFs into one book: blank versos, one outline, every link and anchor."""
+"""Joins the chunks' PDFs into one book: blank versos, one outline, every anchor, one tag tree."""
 
 from __future__ import annotations
 
@@ -24,10 +24,14 @@ def join(parts: list[Piece], target: Path) -> int:
     The first chunk (the front matter) gives the document its catalogue, metadata and
     identifier. A chunk that opens on a right-hand page after one that ended on a right-hand
     page gets the blank verso the one-shot layout has there. Anchors become one table of named
-    destinations, links between chunks are put back, and the bookmarks of all chunks make one
-    outline, nested as WeasyPrint nests them.
+    destinations (a chunk's links to another chunk name their target, as WeasyPrint's links
+    do), the bookmarks of all chunks make one outline, nested as WeasyPrint nests them, and
+    the chunks' structure trees (the reading PDF is tagged) one tree.
     """
     import pikepdf
+
+    from octavo.backends.pdf.subsets import unique_subset_tags
+    from octavo.backends.pdf.tagging import merge_structure
 
     opened = [pikepdf.open(part.pdf) for part in parts]
     pdf = opened[0]
@@ -41,9 +45,13 @@ def join(parts: list[Piece], target: Path) -> int:
             pdf.pages.extend(source.pages)
     pages = list(pdf.pages)
     _destinations(pdf, pages, parts, starts)
-    _links(pdf, pages, parts, starts)
     _outline(pdf, parts, starts)
-    pdf.save(target, deterministic_id=True)
+    merge_structure(pdf, opened, starts, [part.facts.pages for part in parts])
+    unique_subset_tags(pdf)  # two chunks' subsets of a font may share a tag
+    # The chunks' objects in object streams, as WeasyPrint writes them (the tags' thousands
+    # of small dictionaries: half the file), and the XMP packet as it was written.
+    pdf.save(target, deterministic_id=True, fix_metadata_version=False,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
     count = len(pages)
     for source in opened:
         source.close()
@@ -83,22 +91,6 @@ def _destinations(pdf: object, pages: list[object], parts: list[Piece], starts: 
         flat.append(pikepdf.String(name))
         flat.append(names[name])
     pdf.Root.Names = pikepdf.Dictionary(Dests=pdf.make_indirect(pikepdf.Dictionary(Names=flat)))
-
-
-def _links(pdf: object, pages: list[object], parts: list[Piece], starts: list[int]) -> None:
-    import pikepdf
-
-    assert isinstance(pdf, pikepdf.Pdf)
-    for part, start in zip(parts, starts, strict=True):
-        for page, target, x1, y1, x2, y2 in part.facts.links:
-            annotation = pdf.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                Rect=pikepdf.Array([x1, y1, x2, y2]),
-                BS=pikepdf.Dictionary(W=0), Dest=pikepdf.String(target)))
-            obj = pages[start + page].obj  # type: ignore[attr-defined]
-            if "/Annots" not in obj:
-                obj.Annots = pikepdf.Array()
-            obj.Annots.append(annotation)
 
 
 def _outline(pdf: object, parts: list[Piece], starts: list[int]) -> None:

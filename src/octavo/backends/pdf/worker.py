@@ -41,7 +41,6 @@ class ChunkResult:
     offset: int
     anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     bookmarks: list[tuple[int, int, str, float, float, str]] = field(default_factory=list)
-    links: list[tuple[int, str, float, float, float, float]] = field(default_factory=list)
     starts: list[list[Any] | None] = field(default_factory=list)  # pagestarts.page_starts
     seconds: float = 0.0
 
@@ -52,9 +51,13 @@ _shared: dict[str, Any] = {}
 
 
 def start_worker(counts: Any, condition: Any, progress: Any) -> None:
-    """Initialise a worker process: remember the shared state, hook the folio counter."""
+    """Initialise a worker process: remember the shared state, hook the folio counter (and
+    the error WeasyPrint logs for an image without alt text, see tagging.py)."""
+    from octavo.backends.pdf.tagging import hook_missing_alt
+
     _shared.update(counts=counts, condition=condition, progress=progress)
     hook_folios()
+    hook_missing_alt()
 
 
 def render_chunk(job: ChunkJob) -> ChunkResult:
@@ -107,12 +110,14 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
             offset = _wait_for_offset(job, len(document.pages))
         result = _describe(document, offset)
         from octavo.backends.pdf.pagestarts import page_starts
+        from octavo.backends.pdf.tagging import finisher
 
         result.starts = page_starts(document, front=job.index < 0)
-        _drop_links_out(document, result)
+        _keep_links_out(document, result)
         document.write_pdf(job.target, pdf_variant=job.variant or None,
                            pdf_identifier=job.identifier,
-                           pdf_version="1.7" if not job.variant else None)
+                           pdf_version="1.7" if not job.variant else None,
+                           finisher=finisher(job.variant))
     return result
 
 
@@ -130,21 +135,18 @@ def _describe(document: Any, offset: int) -> ChunkResult:
     return result
 
 
-def _drop_links_out(document: Any, result: ChunkResult) -> None:
-    """Take links to anchors in other chunks off the pages; the join puts them back."""
-    scale = 0.75
-    for number, page in enumerate(document.pages):
-        height = page.height * scale
-        kept = []
-        for link in page.links:
-            kind, target, rect, _box = link
+def _keep_links_out(document: Any, result: ChunkResult) -> None:
+    """Keep the links to anchors in other chunks: WeasyPrint drops a link to an anchor it does
+    not have, so each such anchor is named on the chunk's first page. WeasyPrint writes (and
+    tags) the link with the anchor's name as its destination; the join names every anchor
+    where it really is (`result.anchors`, which these are not in)."""
+    if not document.pages:
+        return
+    names = document.pages[0].anchors
+    for page in document.pages:
+        for kind, target, _rect, _box in page.links:
             if kind == "internal" and target not in result.anchors:
-                x1, y1, x2, y2 = rect
-                result.links.append((number, target, x1 * scale, height - y1 * scale,
-                                     x2 * scale, height - y2 * scale))
-            else:
-                kept.append(link)
-        page.links = kept
+                names.setdefault(target, (0, 0, 0, 0))
 
 
 # The folio hook: WeasyPrint makes the margin boxes (running heads, folios) once every page is

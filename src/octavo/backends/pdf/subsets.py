@@ -1,0 +1,76 @@
+"""One subset tag per font program: chunks laid out apart may give two subsets the same name."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+_TAGGED = re.compile(r"^/?([A-Z]{6})\+(.+)$")
+_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def unique_subset_tags(pdf: Any) -> int:
+    """Give every embedded subset a tag made from its own program; returns how many changed.
+
+    ISO 32000 (9.6.4) wants a distinct tag for each subset: a RIP that merges fonts by name
+    drops the glyphs one of two same-named subsets lacks. The tag is six capitals taken from
+    a hash of the font program, so the same subset keeps the same name on every build.
+    """
+    import pikepdf
+
+    renamed: dict[tuple[int, int], str] = {}  # descriptor -> its new name
+    changed = 0
+    for font in _fonts(pdf):
+        descriptor = _descriptor(font)
+        if descriptor is None:
+            continue
+        name = str(descriptor.get("/FontName", ""))
+        match = _TAGGED.match(name)
+        if match is None:
+            continue
+        key = descriptor.objgen
+        if key not in renamed:
+            program = next((descriptor[k] for k in _PROGRAMS if k in descriptor), None)
+            if program is None:
+                continue
+            renamed[key] = f"{_tag(program.read_raw_bytes())}+{match.group(2)}"
+            if renamed[key] != name.lstrip("/"):
+                changed += 1
+            descriptor.FontName = pikepdf.Name("/" + renamed[key])
+        new = pikepdf.Name("/" + renamed[key])
+        font.BaseFont = new
+        for descendant in font.get("/DescendantFonts", []):
+            descendant.BaseFont = new
+    return changed
+
+
+def _fonts(pdf: Any) -> list[Any]:
+    """Every font dictionary of the document (Type0 parents and simple fonts)."""
+    fonts = []
+    for obj in pdf.objects:
+        try:
+            if obj.get("/Type") == "/Font" and obj.get("/Subtype") != "/CIDFontType2" \
+                    and obj.get("/Subtype") != "/CIDFontType0":
+                fonts.append(obj)
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return fonts
+
+
+def _descriptor(font: Any) -> Any:
+    if "/FontDescriptor" in font:
+        return font.FontDescriptor
+    for descendant in font.get("/DescendantFonts", []):
+        if "/FontDescriptor" in descendant:
+            return descendant.FontDescriptor
+    return None
+
+
+def _tag(program: bytes) -> str:
+    number = int.from_bytes(hashlib.sha256(program).digest()[:8], "big")
+    letters = []
+    for _ in range(6):
+        number, index = divmod(number, 26)
+        letters.append(chr(ord("A") + index))
+    return "".join(letters)
