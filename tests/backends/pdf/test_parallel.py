@@ -14,6 +14,7 @@ from octavo.backends import RenderContext
 from octavo.backends.pdf import STYLESHEET
 from octavo.backends.pdf.compose import compose_html, theme_css
 from octavo.backends.pdf.layout import render_one_shot
+from octavo.backends.pdf.press import output_profile, press_ready
 from octavo.build import build, load_book, source_epoch
 from octavo.diagnostics import Diagnostics
 from octavo.themes import load_theme
@@ -63,7 +64,8 @@ def test_parallel_cached_and_one_shot_builds_match_page_by_page(
     build(root, Diagnostics(), jobs=2)
     parallel = root / "parallel.pdf"
     shutil.copy(pdf, parallel)
-    assert len(list((root / ".octavo-cache" / "pdf").glob("*.pdf"))) >= 4  # really in chunks
+    cached = root / ".octavo-cache" / ("pdf-print" if extra_toml else "pdf")
+    assert len(list(cached.glob("*.pdf"))) >= 4  # really in chunks (each profile its own cache)
 
     pdf.unlink()
     build(root, Diagnostics(), jobs=2)  # every chunk from the cache
@@ -78,6 +80,10 @@ def test_parallel_cached_and_one_shot_builds_match_page_by_page(
     pages, _gutter, _starts = render_one_shot(book, loaded, one_shot, context,
                                     compose_html(book, loaded, context),
                                     theme_css(loaded, STYLESHEET))
+    if extra_toml:  # the print shop's file made press-ready as the build makes it
+        settings = config.settings["pdf"]
+        pages = press_ready(one_shot, settings, book.metadata, context.source_epoch,
+                            output_profile(settings, root))
 
     expected, actual = page_texts(one_shot), page_texts(parallel)
     assert len(actual) == len(expected) == pages

@@ -86,7 +86,7 @@ def test_page_size_is_the_trim(sample_pdf: Path, print_pdf: Path) -> None:
     for page in PdfReader(str(print_pdf)).pages:
         trim = page.trimbox
         assert (round(float(trim.width), 2), round(float(trim.height), 2)) == (5 * PT, 8 * PT)
-        assert float(page.mediabox.width) == pytest.approx((5 + 0.25) * PT)
+        assert float(page.mediabox.width) == pytest.approx((5 + 0.125) * PT)  # no bleed at the spine
 
 
 def test_every_font_is_embedded_and_ours(sample_pdf: Path) -> None:

@@ -39,8 +39,8 @@ class ChunkCache:
     ignored, removed and rendered again.
     """
 
-    def __init__(self, root: Path | None):
-        self.folder = root / FOLDER if root is not None else None
+    def __init__(self, root: Path | None, folder: str = FOLDER):
+        self.folder = root / folder if root is not None else None
         self.used: set[str] = set()
         self.started = time.time()
 

@@ -40,7 +40,7 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
         f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
         # A note called again, or from inside another note, shows its number without a new call.
         ".footnote.nested::footnote-call { content: none; }",
-        "sup.noteref-mark.repeat { font-size: 0.65em; vertical-align: super; line-height: 0; }",
+        "sup.noteref-mark.repeat { font-size: 7pt; vertical-align: super; line-height: 0; }",
     ]
     if settings.chapter_start == "any":
         lines.append("html .chapter, html .part { break-before: page !important; }")

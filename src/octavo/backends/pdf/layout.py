@@ -8,7 +8,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from octavo.backends.base import PAGE_MAP, RenderContext
+from octavo.backends.base import PAGE_MAP, PDF_PAGES, RenderContext
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
@@ -16,6 +16,7 @@ from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.pagestarts import page_starts
 from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
+from octavo.backends.pdf.tagging import finisher, hook_missing_alt, weasyprint_variant
 from octavo.backends.pdf.worker import hook_folios
 from octavo.backends.shared import page_map
 from octavo.errors import BuildError
@@ -28,6 +29,12 @@ MAX_LAYOUTS = 4  # a gutter change can move the page count across one more thres
 def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
                stylesheet: str) -> None:
     """Write `book` as a print PDF at `target`: in chunks, in parallel and cached, if it can be."""
+    settings: PrintSettings = context.settings
+    press = None
+    if settings.profile == "print":  # its colour profile checked before the layout's seconds
+        from octavo.backends.pdf.press import output_profile
+
+        press = output_profile(settings, context.book_root)
     html = compose_html(book, theme, context)
     sheet = theme.read_css(stylesheet)  # read (and its URLs checked) once
     css = prepared_css(theme, sheet)
@@ -42,9 +49,15 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
     if done is None:
         done = render_one_shot(book, theme, target, context, html, css)
     pages, gutter, starts = done
+    if press is not None:
+        from octavo.backends.pdf.press import press_ready
+
+        pages = press_ready(target, settings, book.metadata, context.source_epoch, press,
+                            lambda message: context.diagnostics.warn(
+                                message, Path("styles") / theme.name / stylesheet))
     context.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
-    settings: PrintSettings = context.settings
     context.facts[PAGE_MAP] = page_map(book, starts, settings.isbn)
+    context.facts[PDF_PAGES] = pages  # as written, press-ready blanks included: the cover wrap's
 
 
 def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderContext, html: str,
@@ -61,6 +74,7 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
     gutter = gutter if gutter is not None else gutter_for(0, settings)
     pages = 0
     hook_folios()  # notes each page's counter, for the folios of the page-list
+    hook_missing_alt()
     try:
         with failures_raised():
             for _ in range(1 if fixed else MAX_LAYOUTS):
@@ -77,10 +91,11 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
                 if fixed or needed == gutter:
                     break
                 gutter = needed
-            variant = settings.pdf_variant if settings.profile == "print" else ""
+            variant = weasyprint_variant(settings)
             document.write_pdf(target, pdf_variant=variant or None,
                                pdf_identifier=book.metadata.identifier.encode("utf-8"),
-                               pdf_version="1.7" if not variant else None)
+                               pdf_version="1.7" if not variant else None,
+                               finisher=finisher(variant))
     except FatalURLFetchingError as exc:
         raise BuildError(str(exc)) from None
     starts = page_starts(document)

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from octavo.backends.base import RenderContext
-from octavo.backends.pdf.cache import ChunkCache, chunk_key
+from octavo.backends.pdf.cache import FOLDER, ChunkCache, chunk_key
 from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrite_contents_css, split_book
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.join import Piece, join
 from octavo.backends.pdf.settings import PrintSettings
+from octavo.backends.pdf.tagging import weasyprint_variant
 from octavo.backends.pdf.worker import (
     ChunkAborted,
     ChunkJob,
@@ -65,8 +66,9 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     if split is None or len(split.body) < 2:  # a short book: one layout is quicker
         return None
     root = cache_dir(context.book_root)
-    cache = ChunkCache(root)
-    variant = settings.pdf_variant if settings.profile == "print" else ""
+    # A folder per profile: building one (octavo check's print profile) keeps the other's.
+    cache = ChunkCache(root, FOLDER if settings.profile == "reading" else f"{FOLDER}-{settings.profile}")
+    variant = weasyprint_variant(settings)  # enters every chunk's key
     identifier = book.metadata.identifier.encode("utf-8")
     environment = _environment(book, theme, variant, identifier)
     gutter = gutter_for(_guess_pages(root, split, settings.width, settings.height), settings)
@@ -277,8 +279,6 @@ def _facts(data: dict[str, Any]) -> ChunkResult:
         anchors={k: (int(v[0]), float(v[1]), float(v[2])) for k, v in data["anchors"].items()},
         bookmarks=[(int(p), int(level), str(label), float(x), float(y), str(state))
                    for p, level, label, x, y, state in data["bookmarks"]],
-        links=[(int(p), str(t), float(a), float(b), float(c), float(d))
-               for p, t, a, b, c, d in data["links"]],
         starts=list(data.get("starts") or []),
     )
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from octavo.backends.base import Problem
+from octavo.backends.pdf.printers import PAPERS, PRINTERS
 from octavo.text import normalise_identifier
 
 MARGIN_KEYS = ("top", "bottom", "outside")
 # Trim sizes in inches (width, height).
 TRIMS = {"5x8": (5.0, 8.0), "5.25x8": (5.25, 8.0), "5.5x8.5": (5.5, 8.5), "6x9": (6.0, 9.0),
          "a5": (148 / 25.4, 210 / 25.4)}
+INGRAMSPARK_MARGIN = 0.875  # inches, top and bottom, unless book.toml sets them
 _UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
 
 
@@ -29,12 +31,15 @@ class PrintSettings:
     chapter_start: str = "right"  # or "any"
     profile: str = "reading"  # or "print" (no bookmarks or links; for the print shop)
     bleed: bool = False
-    pdf_variant: str = ""  # "" or "pdf/x-4"
+    pdf_variant: str = ""  # the print profile claims PDF/X-4 ("" or "pdf/x-4"), or "none"
     drop_caps: bool | None = None  # None: as the theme says
     small_caps: bool | None = None  # None: as the theme says
     folio_position: str = "bottom"  # or "top" (the outside top corner)
     running_head: str = "author"  # left-hand pages: "author" or "title"
     isbn: str = ""  # the print edition's ISBN, digits only: its copyright page, the EPUB's page-list
+    printer: str = "kdp"  # or "ingramspark": the cover wrap's spine, the preflight's rules
+    paper: str = "white"  # or "cream": the spine's width per page
+    icc_profile: str = ""  # a CMYK output profile in the book folder; "": the one Octavo ships
 
 
 def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
@@ -73,8 +78,9 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
     if gutter != "auto" and (inches := length("gutter", gutter)) is not None:
         values["gutter"] = inches
     choices = {"chapter_start": ("right", "any"), "profile": ("reading", "print"),
-               "pdf_variant": ("", "pdf/x-4"), "folio_position": ("bottom", "top"),
-               "running_head": ("author", "title")}
+               "pdf_variant": ("", "pdf/x-4", "none"), "folio_position": ("bottom", "top"),
+               "running_head": ("author", "title"), "printer": tuple(PRINTERS),
+               "paper": PAPERS}
     for key, allowed in choices.items():
         if key in data:
             if data[key] not in allowed:
@@ -98,6 +104,16 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
                 values["isbn"] = urn.removeprefix("urn:isbn:")
             else:
                 problem("isbn", f"{isbn!r} is not an ISBN (13 digits, or 10)")
+    if "icc_profile" in data:
+        if not isinstance(data["icc_profile"], str) or not data["icc_profile"].strip():
+            problem("icc_profile", 'must be the path of an .icc file in the book folder')
+        else:
+            values["icc_profile"] = data["icc_profile"].strip()
+    if values.get("printer") == "ingramspark":
+        # IngramSpark wants everything, folios and running heads too, 0.5 in inside the trim:
+        # deeper top and bottom margins put the heads and folios there (0.75 in leaves 0.43).
+        values.setdefault("top", INGRAMSPARK_MARGIN)
+        values.setdefault("bottom", INGRAMSPARK_MARGIN)
     settings = PrintSettings(**values)
     if settings.outside < 0.25:
         problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")

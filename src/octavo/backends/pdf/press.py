@@ -1,0 +1,361 @@
+"""The print profile made press-ready: bleed at the outside only, black ink only, PDF/X-4, same bytes.
+
+WeasyPrint bleeds every side of a page and writes colours in RGB with the wall-clock time. A
+printer trims a paperback on three sides and binds the fourth, prints a black-and-white
+interior with black ink, and wants the colours' meaning (an output intent) when a PDF claims
+PDF/X. This pass, run once the print PDF is whole, gives it that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from octavo.backends.pdf.settings import PrintSettings
+from octavo.errors import BuildError
+from octavo.model import Metadata
+
+SHIPPED_PROFILE = "octavo-gracol2006.icc"  # src/octavo/profiles/ (see its LICENSE)
+SHIPPED_CONDITION = ("CGATS TR 006", "GRACoL 2006 Coated #1 (ANSI CGATS/GRACoL TR 006-2007)")
+REGISTRY = "http://www.color.org"
+_RGB = {"rg": "k", "RG": "K"}
+_GREY = {"g": "k", "G": "K"}
+_NEUTRAL = 0.004  # RGB channels this close are a grey: black ink only
+SOLID = 0.8  # a colour this dark prints solid black: text in a 83 % screen would look fuzzy
+
+
+@dataclass(frozen=True)
+class OutputProfile:
+    """The CMYK printing condition the PDF's colours are meant for."""
+
+    data: bytes
+    identifier: str
+    info: str
+
+
+def output_profile(settings: PrintSettings, book_root: Path) -> OutputProfile:
+    """The book's `[print] icc_profile`, checked, or the GRACoL profile Octavo ships."""
+    if not settings.icc_profile:
+        data = resources.files("octavo.profiles").joinpath(SHIPPED_PROFILE).read_bytes()
+        return OutputProfile(data, *SHIPPED_CONDITION)
+    from octavo.paths import Refused, regular_file
+
+    where = book_root / "book.toml"
+    name = settings.icc_profile
+    try:
+        data = regular_file(book_root / name, book_root).read_bytes()
+    except FileNotFoundError:
+        raise BuildError(f"[print] icc_profile: {name} does not exist", where) from None
+    except Refused as exc:
+        raise BuildError(f"[print] icc_profile: {name}: {str(exc).removeprefix('refused: ')}",
+                         where) from None
+    except OSError as exc:
+        raise BuildError(f"[print] icc_profile: cannot read {settings.icc_profile}: "
+                         f"{exc.strerror or exc}", where) from None
+    description = _check_profile(data, settings.icc_profile, where)
+    return OutputProfile(data, description, description)
+
+
+def _check_profile(data: bytes, name: str, where: Path) -> str:
+    """The profile's description; an error unless it is a CMYK printer (output) profile."""
+    import io
+
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    except (OSError, ImageCms.PyCMSError):
+        raise BuildError(f"[print] icc_profile: {name} is not an ICC colour profile", where) \
+            from None
+    if profile.device_class != "prtr" or profile.xcolor_space.strip() != "CMYK":
+        raise BuildError(f"[print] icc_profile: {name} is a {profile.xcolor_space.strip()} "
+                         f"'{profile.device_class}' profile; a print PDF needs a CMYK output "
+                         "(printer) profile, such as the one your printer publishes", where)
+    return (profile.profile_description or Path(name).stem).strip()
+
+
+def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: int,
+                profile: OutputProfile, warn: Any = None, cover: bool = False) -> int:
+    """Rewrite the print PDF at `target` press-ready; returns its page count.
+
+    Pages (not for a `cover`, which bleeds on every side): bleed kept on the outside, top and
+    bottom only, TrimBox and BleedBox on each, an even count. Colour: black and greys in black
+    ink only (K); in the interior, dark colours solid black and other colours as the share of
+    black they print as (an interior printed in black ink has no other; told once through
+    `warn`); on a cover, colours converted to CMYK through the profile. Images and shadings
+    tagged sRGB, transparency blended in CMYK; the output intent and the PDF/X-4 marks unless
+    `pdf_variant = "none"`. Dates from `epoch` (SOURCE_DATE_EPOCH), identifiers from the
+    content: a rebuild gives the same bytes.
+    """
+    import pikepdf
+
+    from octavo.backends.pdf.subsets import unique_subset_tags
+
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        if not cover:
+            _bleed_at_outside(pdf)
+            if len(pdf.pages) % 2:
+                _add_blank(pdf)
+        colours = _recolour(pdf, _through(profile) if cover else _interior)
+        _srgb_images(pdf)
+        _output_intent(pdf, profile)
+        unique_subset_tags(pdf)
+        _metadata(pdf, meta, epoch, claim=settings.pdf_variant != "none")
+        if warn is not None and colours and not cover:
+            shades = sorted(colours.items(), key=lambda item: -item[1][3])
+            listed = ", ".join(f"{_hex(*rgb)} as {cmyk[3]:.0%}" for rgb, cmyk in shades[:6])
+            more = f" and {len(shades) - 6} more" if len(shades) > 6 else ""
+            warn(f"the print PDF has black ink only, so the theme's colours print as shades of "
+                 f"black: {listed}{more}")
+        pages = len(pdf.pages)
+        pdf.save(target, deterministic_id=True, min_version="1.6")
+    return pages
+
+
+def _bleed_at_outside(pdf: Any) -> None:
+    """Cut the bleed WeasyPrint puts at the spine: rectos bind on the left, versos on the right."""
+    import pikepdf
+
+    for index, page in enumerate(pdf.pages):
+        media = [float(v) for v in page.obj.MediaBox]
+        trim = [float(v) for v in page.obj.get("/TrimBox", media)]
+        recto = index % 2 == 0
+        box = pikepdf.Array([trim[0] if recto else media[0], media[1],
+                             media[2] if recto else trim[2], media[3]])
+        page.obj.MediaBox = box
+        page.obj.BleedBox = box
+        page.obj.TrimBox = pikepdf.Array(trim)
+        if "/CropBox" in page.obj:
+            del page.obj["/CropBox"]
+
+
+def _add_blank(pdf: Any) -> None:
+    """A blank verso at the end: a printed sheet has two sides."""
+    import pikepdf
+
+    last = pdf.pages[-1].obj
+    trim = [float(v) for v in last.TrimBox]
+    media = [float(v) for v in last.MediaBox]
+    bleed = trim[1] - media[1]
+    box = pikepdf.Array([trim[0] - bleed, media[1], trim[2], media[3]])  # a verso
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=box, BleedBox=box, TrimBox=pikepdf.Array(trim),
+        Resources=pikepdf.Dictionary(), Contents=pdf.make_stream(b""))))
+
+
+def _content_streams(pdf: Any) -> list[Any]:
+    """Every stream that paints: pages' contents, form XObjects, tiling patterns, Type 3 glyphs."""
+    import pikepdf
+
+    streams: dict[tuple[int, int], Any] = {}
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            if isinstance(stream, pikepdf.Stream):
+                streams[stream.objgen] = stream
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        if obj.get("/Subtype") == "/Form" or obj.get("/PatternType") == 1:
+            streams[obj.objgen] = obj
+        elif obj.get("/Type") == "/Font" and "/CharProcs" in obj:
+            for proc in obj.CharProcs.values():
+                streams[proc.objgen] = proc
+    return list(streams.values())
+
+
+_OPERATOR = re.compile(
+    rb"(?<![^\s\[\]()<>{}/%])((?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){1,3})(rg|RG|g|G)(?![^\s\[\]()<>{}/%])")
+
+
+Colour = tuple[float, float, float]
+Ink = tuple[float, float, float, float]
+
+
+def _interior(rgb: Colour) -> Ink:
+    """Black ink only: the grey of the colour's lightness, dark ones solid."""
+    return (0.0, 0.0, 0.0, _black(1 - _lightness(*rgb)))
+
+
+def _through(profile: OutputProfile) -> Any:
+    """Greys in black ink only; other colours through the profile, from sRGB (a cover's inks)."""
+    import io
+
+    from PIL import Image, ImageCms
+
+    srgb = ImageCms.createProfile("sRGB")
+    cmyk = ImageCms.ImageCmsProfile(io.BytesIO(profile.data))
+    transform = ImageCms.buildTransform(srgb, cmyk, "RGB", "CMYK",
+                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+    def convert(rgb: Colour) -> Ink:
+        if max(rgb) - min(rgb) <= _NEUTRAL:
+            return (0.0, 0.0, 0.0, 1 - _lightness(*rgb))
+        pixel = Image.new("RGB", (1, 1), tuple(round(c * 255) for c in rgb))
+        inks = ImageCms.applyTransform(pixel, transform).getpixel((0, 0))
+        return tuple(v / 255 for v in inks)  # type: ignore[return-value]
+
+    return convert
+
+
+def _recolour(pdf: Any, convert: Any) -> dict[Colour, Ink]:
+    """Every DeviceRGB and DeviceGray colour set as CMYK (k/K) by `convert`; the colours that
+    were not grey, with the inks each now prints with."""
+    import pikepdf
+
+    converted: dict[Colour, Ink] = {}
+    cache: dict[Colour, Ink] = {}
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        values = [float(v) for v in match.group(1).split()]
+        operator = match.group(2).decode()
+        if operator in _RGB and len(values) == 3:
+            rgb: Colour = (values[0], values[1], values[2])
+        elif operator in _GREY and len(values) == 1:
+            rgb = (values[0], values[0], values[0])
+        else:
+            return match.group(0)
+        if rgb not in cache:
+            cache[rgb] = convert(rgb)
+        inks = cache[rgb]
+        if max(rgb) - min(rgb) > _NEUTRAL:
+            converted[rgb] = inks
+        operands = b" ".join(_number(v) for v in inks)
+        return b"%s %s" % (operands, (_RGB.get(operator) or _GREY[operator]).encode())
+
+    for stream in _content_streams(pdf):
+        data = stream.read_bytes()
+        if b"ID" in data and re.search(rb"\bBI\b", data):  # inline images: bytes we must not touch
+            continue
+        new = _OPERATOR.sub(replace, data)
+        if new != data:
+            stream.write(new)  # compressed again when saved
+        group = stream.get("/Group")
+        if group is not None and group.get("/CS") is not None:
+            group.CS = pikepdf.Name.DeviceCMYK
+    for page in pdf.pages:
+        group = page.obj.get("/Group")
+        if group is not None and group.get("/CS") is not None:
+            group.CS = pikepdf.Name.DeviceCMYK
+    return converted
+
+
+def _black(share: float) -> float:
+    return 1.0 if share >= SOLID else share
+
+
+def _lightness(red: float, green: float, blue: float) -> float:
+    """sRGB to the grey of the same lightness (CIE Y, then the sRGB curve back)."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    y = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 12.92 * y if y <= 0.0031308 else 1.055 * y ** (1 / 2.4) - 0.055
+
+
+def _number(value: float) -> bytes:
+    value = min(1.0, max(0.0, value))
+    return (b"%.4f" % value).rstrip(b"0").rstrip(b".") or b"0"
+
+
+def _hex(red: float, green: float, blue: float) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in (red, green, blue))
+
+
+def _srgb_images(pdf: Any) -> None:
+    """DeviceRGB images and shadings said to be sRGB: a CMYK press converts them faithfully."""
+    import pikepdf
+
+    srgb: Any = None
+    for obj in list(pdf.objects):
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        is_image = obj.get("/Subtype") == "/Image"
+        if not is_image and "/ShadingType" not in obj:
+            continue
+        space = obj.get("/ColorSpace")
+        if space is None:
+            continue
+        if srgb is None:
+            data = resources.files("weasyprint.pdf").joinpath("sRGB2014.icc").read_bytes()
+            srgb = pdf.make_indirect(pikepdf.Array([pikepdf.Name.ICCBased,
+                                                    pdf.make_stream(data, N=3)]))
+        if space == "/DeviceRGB":
+            obj.ColorSpace = srgb
+        elif isinstance(space, pikepdf.Array) and len(space) > 1 and space[0] == "/Indexed" \
+                and space[1] == "/DeviceRGB":
+            space[1] = srgb
+
+
+def _output_intent(pdf: Any, profile: OutputProfile) -> None:
+    import pikepdf
+
+    stream = pdf.make_stream(profile.data, N=4)
+    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=pikepdf.String(profile.identifier),
+        OutputCondition=pikepdf.String(profile.info),
+        RegistryName=pikepdf.String(REGISTRY),
+        Info=pikepdf.String(profile.info),
+        DestOutputProfile=stream))])
+
+
+def _metadata(pdf: Any, meta: Metadata, epoch: int, claim: bool) -> None:
+    """Info and XMP alike, dated `epoch`, identified by a hash of the pages' content."""
+    import pikepdf
+
+    when = dt.datetime.fromtimestamp(epoch, dt.UTC)
+    digest = hashlib.sha256(meta.identifier.encode("utf-8"))
+    for stream in _content_streams(pdf):
+        digest.update(stream.read_raw_bytes())
+    document = uuid.UUID(bytes=digest.digest()[:16], version=4)
+    instance = uuid.UUID(bytes=hashlib.sha256(document.bytes + b"print").digest()[:16], version=4)
+    authors = ", ".join(meta.authors)
+    info = pikepdf.Dictionary(
+        Title=pikepdf.String(meta.title), Creator=pikepdf.String("Octavo"),
+        Producer=pikepdf.String("Octavo (WeasyPrint, pikepdf)"),
+        CreationDate=pikepdf.String(when.strftime("D:%Y%m%d%H%M%SZ")),
+        ModDate=pikepdf.String(when.strftime("D:%Y%m%d%H%M%SZ")),
+        Trapped=pikepdf.Name("/False"))
+    if authors:
+        info.Author = pikepdf.String(authors)
+    if claim:
+        info.GTS_PDFXVersion = pikepdf.String("PDF/X-4")
+    pdf.trailer.Info = pdf.make_indirect(info)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    creators = "".join(f"<rdf:li>{escape(a)}</rdf:li>" for a in meta.authors)
+    xmp = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq>{creators}</rdf:Seq></dc:creator>
+<dc:language><rdf:Bag><rdf:li>{escape(meta.language)}</rdf:li></rdf:Bag></dc:language>
+<xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+<xmp:MetadataDate>{stamp}</xmp:MetadataDate>
+<xmp:CreatorTool>Octavo</xmp:CreatorTool>
+<xmpMM:DocumentID>uuid:{document}</xmpMM:DocumentID>
+<xmpMM:InstanceID>uuid:{instance}</xmpMM:InstanceID>
+<xmpMM:VersionID>1</xmpMM:VersionID>
+<xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+<pdf:Producer>Octavo (WeasyPrint, pikepdf)</pdf:Producer>
+<pdf:Trapped>False</pdf:Trapped>
+{"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" if claim else ""}
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    pdf.Root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=pikepdf.Name.Metadata,
+                                        Subtype=pikepdf.Name.XML)

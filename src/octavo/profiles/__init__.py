@@ -1,0 +1,1 @@
+"""The CMYK output profile Octavo ships for print PDFs (see LICENSE in this folder)."""
