@@ -44,7 +44,7 @@ LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: the last time a book's date c
 class Output:
     """A file the build wrote."""
 
-    format: str
+    format: str  # the format's name, or its companion's ("cover-wrap")
     path: Path
     seconds: float
 
@@ -125,19 +125,24 @@ def build(
     try:
         # A format that leaves facts for others (the PDF's page map) renders before them.
         for name in sorted(wanted, key=lambda name: not FORMATS[name].leaves):
-            started = time.perf_counter()
             backend = FORMATS[name]
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
                                     progress=progress, facts=facts)
-            target = backend.target(out, slug)
-            partial = out / f".{target.name}.{os.getpid()}.partial"
-            written.append((Output(name, target, 0.0), partial))
-            try:
-                backend.render(book, theme, partial, context)
-            except OSError as exc:
-                raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}", out) from None
-            written[-1] = (Output(name, target, time.perf_counter() - started), partial)
+            # The format's own file, then its companions (the PDF's cover wrap), which see
+            # what it left in this build's facts (the page count): partial files all.
+            parts = [(name, backend.render, backend.target(out, slug)),
+                     *((c.name, c.render, c.target(out, slug)) for c in backend.companions)]
+            for part, render, target in parts:
+                started = time.perf_counter()
+                partial = out / f".{target.name}.{os.getpid()}.partial"
+                written.append((Output(part, target, 0.0), partial))
+                try:
+                    render(book, theme, partial, context)
+                except OSError as exc:
+                    raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}",
+                                     out) from None
+                written[-1] = (Output(part, target, time.perf_counter() - started), partial)
         for output, partial in written:
             try:
                 os.replace(partial, output.path)
@@ -148,8 +153,10 @@ def build(
         for _output, partial in written:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
+    order = [part for name in wanted
+             for part in (name, *(c.name for c in FORMATS[name].companions))]
     outputs = sorted((output for output, _partial in written),
-                     key=lambda output: wanted.index(output.format))
+                     key=lambda output: order.index(output.format))
     _keep_facts(root, facts)
     _stamp(root, request, config, book, theme, outputs, diagnostics)
     return outputs

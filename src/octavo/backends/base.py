@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # under this name, {"text": shared.text_digest(book), "source": the print edition, "pages":
 # [[page index, folio, section id, characters before, first line], ...]}.
 PAGE_MAP = "page-map"
+# The print PDF's page count as built (press-ready blanks included): in RenderContext.facts
+# under this name, for the PDF's companions (the cover wrap's spine follows it).
+PDF_PAGES = "pdf-pages"
 
 # Reports a problem with one key of a backend's settings table: (key, message).
 Problem = Callable[[str, str], None]
@@ -56,6 +59,23 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A second file a format writes beside its own in the same build (the PDF's cover wrap).
+
+    It renders right after its format, with the same context, so it sees the facts that render
+    left (the page count); it lands with the other files, is printed and stamped like them.
+    """
+
+    name: str  # "cover-wrap": how the build's outputs name it
+    suffix: str  # "-cover.pdf": the build writes <slug><suffix>
+    render: Renderer  # writes the file to the given path; imports its libraries when called
+
+    def target(self, out_dir: Path, slug: str) -> Path:
+        """The file this companion writes for a book whose slug is `slug`."""
+        return out_dir / f"{slug}{self.suffix}"
+
+
+@dataclass(frozen=True)
 class Backend:
     """An output format as the rest of Octavo knows it, declared in the module that writes it.
 
@@ -70,6 +90,7 @@ class Backend:
     stylesheet: str | None = None  # the theme's stylesheet it uses, "epub.css"
     settings: Settings | None = None  # its own table in book.toml, if it has one
     leaves: tuple[str, ...] = ()  # the facts it leaves for other formats (rendered first)
+    companions: tuple[Companion, ...] = ()  # files it writes beside its own (the cover wrap)
 
     def target(self, out_dir: Path, slug: str) -> Path:
         """The file this format writes for a book whose slug is `slug`."""

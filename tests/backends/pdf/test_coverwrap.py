@@ -1,0 +1,419 @@
+"""The cover wrap: its sheet follows the print PDF's page count; spine, back, barcode box, front."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from books import chapter, paragraph
+
+from octavo.backends.base import RenderContext
+from octavo.backends.pdf.coverwrap import Wrap, wrap_for, wrap_pdf
+from octavo.backends.pdf.printers import INGRAMSPARK, KDP
+from octavo.build import load_book
+from octavo.cli import main
+from octavo.diagnostics import Diagnostics
+from octavo.themes import load_theme
+from octavo.uptodate import forget
+
+PT = 72
+EPOCH = 1767225600
+# The published figures, written out here so that a changed printers.py is noticed:
+# KDP's "Paperback cover" page (inches per page), IngramSpark's 50 lb white and creme.
+PER_PAGE = {("kdp", "white"): 0.002252, ("kdp", "cream"): 0.0025,
+            ("ingramspark", "white"): 1 / 444, ("ingramspark", "cream"): 1 / 400}
+DESCRIPTION = ("Marguerite keeps a small press above the river, where every night she sets a page "
+               "by hand while the town sleeps.")
+LONG = "\n\n".join(paragraph(n, 70) for n in range(9))  # far more than a back cover holds
+
+
+def toml(printer: str = "kdp", paper: str = "white", description: str = DESCRIPTION,
+         extra: str = "") -> str:
+    return (f'[book]\ntitle = "The Night Press"\nauthors = ["Ada Writer"]\nlanguage = "en"\n'
+            f'description = """{description}"""\n{extra}'
+            f'[build]\nformats = ["pdf"]\ntheme = "classic"\n'
+            f'[print]\nprinter = "{printer}"\npaper = "{paper}"\n')
+
+
+def write_book(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def small_book(root: Path, chapters: int = 2, **settings: str) -> Path:
+    files: dict[str, str | bytes] = {"book.toml": toml(**settings)}
+    for n in range(1, chapters + 1):
+        files[f"manuscript/{n:02d}-chapter.md"] = chapter(n)
+    return write_book(root, files)
+
+
+def build(root: Path, *args: str) -> None:
+    assert main(["build", str(root), "-q", *args]) == 0
+
+
+def pages_of(pdf: Path) -> int:
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def boxes(pdf: Path) -> dict[str, list[float]]:
+    with pikepdf.open(pdf) as document:
+        assert len(document.pages) == 1
+        page = document.pages[0].obj
+        return {name: [float(v) for v in page[f"/{name}"]] for name in
+                ("MediaBox", "TrimBox", "BleedBox")}
+
+
+def expected_width(pages: int, printer: str, paper: str, trim: float = 6.0) -> float:
+    even = pages + pages % 2  # a leaf has two sides
+    return 0.125 + trim + even * PER_PAGE[(printer, paper)] + trim + 0.125
+
+
+def chars(pdf: bytes | Path) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every character of the wrap's text with its box (left, bottom, right, top), in points."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        text = document[0].get_textpage()
+        return [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())
+                if text.get_text_range(i, 1).strip()]
+    finally:
+        document.close()
+
+
+def objects(pdf: bytes | Path, kind: int) -> list[tuple[float, float, float, float]]:
+    """The bounds of the wrap's page objects of one kind (text, image, path), in points."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [tuple(o.get_bounds()) for o in document[0].get_objects(max_depth=8)
+                if o.type == kind]
+    finally:
+        document.close()
+
+
+def within(box: tuple[float, float, float, float], left: float, right: float) -> bool:
+    return box[0] >= left - 0.01 and box[2] <= right + 0.01
+
+
+def overlaps(box: tuple[float, float, float, float], area: tuple[float, float, float, float]) -> bool:
+    return box[0] < area[2] and area[0] < box[2] and box[1] < area[3] and area[1] < box[3]
+
+
+def letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def in_points(wrap: Wrap, box: tuple[float, float, float, float]) -> tuple[float, ...]:
+    """A box in inches from the sheet's top left, as PDF points from its bottom left."""
+    left, top, right, bottom = box
+    return left * PT, (wrap.height - bottom) * PT, right * PT, (wrap.height - top) * PT
+
+
+def text_in(pdf: bytes | Path, left: float, right: float) -> str:
+    return "".join(c for c, box in chars(pdf) if within(box, left, right))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small book's folder, read (not built) to lay wraps out at any page count."""
+    return small_book(tmp_path_factory.mktemp("wrap") / "book")
+
+
+def layout(root: Path, pages: int, printer: str = "kdp", paper: str = "white",
+           description: str = DESCRIPTION, extra: str = "",
+           diagnostics: Diagnostics | None = None) -> tuple[bytes, Wrap]:
+    """The wrap of the book at `root` laid out for `pages` pages, as [print] says."""
+    (root / "book.toml").write_text(toml(printer, paper, description, extra), encoding="utf-8")
+    diagnostics = diagnostics or Diagnostics()
+    config, book = load_book(root, diagnostics)
+    theme = load_theme(config.build.theme, root)
+    context = RenderContext(book_root=root, source_epoch=EPOCH, diagnostics=diagnostics,
+                            settings=config.settings["pdf"])
+    return wrap_pdf(book, theme, context, pages), wrap_for(config.settings["pdf"], pages)
+
+
+@pytest.mark.parametrize(("printer", "paper"), [("kdp", "white"), ("kdp", "cream"),
+                                                ("ingramspark", "white")])
+def test_the_sheet_is_back_spine_and_front_with_bleed(tmp_path: Path, printer: str,
+                                                      paper: str) -> None:
+    root = small_book(tmp_path / "book", printer=printer, paper=paper)
+    build(root)
+    pages = pages_of(root / "dist" / "the-night-press.pdf")
+    found = boxes(root / "dist" / "the-night-press-cover.pdf")
+    width, height = expected_width(pages, printer, paper) * PT, (0.125 + 9 + 0.125) * PT
+    assert found["MediaBox"] == pytest.approx([0, 0, width, height], abs=0.01)
+    assert found["BleedBox"] == found["MediaBox"]
+    # The trim: the whole wrap inside 0.125 in of bleed on all four outer edges.
+    assert found["TrimBox"] == pytest.approx([9, 9, width - 9, height - 9], abs=0.01)
+
+
+def test_the_printers_figures() -> None:
+    """Spine = pages (made even) × the paper's thickness; the rest is trim and bleed."""
+    for (printer, paper), per_page in PER_PAGE.items():
+        from octavo.backends.pdf.settings import PrintSettings
+
+        wrap = wrap_for(PrintSettings(printer=printer, paper=paper, width=5.5, height=8.5), 301)
+        assert wrap.spine == pytest.approx(302 * per_page)
+        assert wrap.width == pytest.approx(0.25 + 11 + 302 * per_page)
+        assert wrap.height == pytest.approx(8.75)
+    assert (KDP.spine_text_min_pages, INGRAMSPARK.spine_text_min_pages) == (80, 48)
+
+
+def spine_letters(data: bytes, wrap: Wrap) -> list[tuple[str, tuple[float, float, float, float]]]:
+    left, _, right, _ = in_points(wrap, wrap.spine_box)
+    return [(c, box) for c, box in chars(data) if box[0] >= left - 1 and box[2] <= right + 1]
+
+
+def room_from(printer: str, paper: str) -> int:
+    """The fewest pages (even) whose spine holds 5 pt lettering between the clearances."""
+    return next(n for n in range(2, 1000, 2)
+                if (n * PER_PAGE[(printer, paper)] - 2 * 0.0625) * PT / 1.3 >= 5)
+
+
+@pytest.mark.parametrize("printer", [KDP, INGRAMSPARK], ids=lambda p: p.name)
+def test_spine_text_only_from_the_printers_threshold(sample: Path, printer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from octavo.backends.pdf import printers
+
+    # The printer's own rule: nothing below its page count, though the spine has room.
+    later = dataclasses.replace(printer, spine_text_min_pages=200)
+    monkeypatch.setitem(printers.PRINTERS, printer.name, later)
+    assert spine_letters(*layout(sample, 198, printer.name)) == []
+    assert spine_letters(*layout(sample, 200, printer.name)) != []
+    monkeypatch.undo()
+    # As published: from its threshold, once the spine is wide enough for type to be read
+    # (5 pt between the clearances); 80 pages on KDP's white paper is a 0.18 in spine.
+    threshold = printer.spine_text_min_pages
+    room = room_from(printer.name, "white")
+    assert room == 96 and threshold < room
+    for pages in (threshold - 2, threshold, room - 2):
+        assert spine_letters(*layout(sample, pages, printer.name)) == [], pages
+    at, wrap = layout(sample, room, printer.name)
+    spine = spine_letters(at, wrap)
+    assert "".join(c for c, _ in spine) == "TheNightPressAdaWriter"
+    left, bottom, right, top = in_points(wrap, wrap.spine_box)
+    clearance = printer.spine_clearance * PT
+    for _c, box in spine:  # kept inside each fold by the clearance, and inside the trim
+        assert left + clearance - 0.05 <= box[0] and box[2] <= right - clearance + 0.05
+        assert bottom + printer.cover_safe * PT - 0.05 <= box[1]
+        assert box[3] <= top - printer.cover_safe * PT + 0.05
+    # Running top to bottom (turned 90° clockwise): each letter lower on the page than the last.
+    tops = [box[3] for _c, box in spine]
+    assert tops == sorted(tops, reverse=True)
+
+
+def test_spine_lettering_fits_a_wide_spine_and_a_long_title(sample: Path) -> None:
+    long = ('title = "A Very Long Title That Runs On and On, Down the Whole Spine of This '
+            'Rather Thick Book"\n')
+    data, wrap = layout(sample, 700, "kdp", "cream")
+    left, _, right, _ = in_points(wrap, wrap.spine_box)
+    heights = {round(box[2] - box[0], 1) for c, box in chars(data)
+               if within(box, left, right) and c == "N"}
+    assert 18 * 0.6 < max(heights) <= 22 * 0.8  # capped: a wide spine gets 22 pt at most
+    (sample / "book.toml").write_text(toml().replace('title = "The Night Press"\n', long))
+    diagnostics = Diagnostics()
+    config, book = load_book(sample, diagnostics)
+    context = RenderContext(book_root=sample, source_epoch=EPOCH, diagnostics=diagnostics,
+                            settings=config.settings["pdf"])
+    data = wrap_pdf(book, load_theme("classic", sample), context, 700)
+    wrap = wrap_for(config.settings["pdf"], 700)
+    left, bottom, right, top = in_points(wrap, wrap.spine_box)
+    spine = [box for c, box in chars(data) if within(box, left, right)]
+    assert len(spine) > 75  # the whole title and the author, smaller than 22 pt...
+    assert min(b[1] for b in spine) >= bottom + KDP.cover_safe * PT - 0.05  # ...within the trim
+    assert max(b[3] for b in spine) <= top - KDP.cover_safe * PT + 0.05
+
+
+def test_the_description_is_on_the_back(sample: Path) -> None:
+    data, wrap = layout(sample, 200)
+    back = text_in(data, wrap.bleed * PT, (wrap.bleed + wrap.trim_width) * PT)
+    assert letters(back) == letters(DESCRIPTION)  # under the theme's ornament
+    # The front: the typographic cover, as the EPUB has it (the same page, laid out larger).
+    from octavo.covers import cover_pdf
+
+    front = text_in(data, wrap.spine_box[2] * PT, wrap.width * PT)
+    config, book = load_book(sample, Diagnostics())
+    epub_cover = cover_pdf(book.metadata, load_theme("classic", sample), sample)
+    assert front == "".join(c for c, _box in chars(epub_cover)) == "TheNightPress❧AdaWriter"
+
+
+@pytest.mark.parametrize("printer", ["kdp", "ingramspark"])
+@pytest.mark.parametrize("description", ["short", "long"])
+def test_nothing_in_the_barcode_box(sample: Path, printer: str, description: str) -> None:
+    publisher = 'publisher = "The Quiet Press of the River Town"\n'
+    data, wrap = layout(sample, 200, printer, description=DESCRIPTION if description == "short"
+                        else LONG, extra=publisher)
+    area = in_points(wrap, wrap.barcode_box)
+    assert [c for c, box in chars(data) if overlaps(box, area)] == []
+    assert [b for b in objects(data, pdfium_c.FPDF_PAGEOBJ_TEXT) if overlaps(b, area)] == []
+    assert [b for b in objects(data, pdfium_c.FPDF_PAGEOBJ_IMAGE) if overlaps(b, area)] == []
+    # The box is drawn (white), for the author to see where the barcode goes.
+    assert any(b == pytest.approx(area, abs=0.05)
+               for b in objects(data, pdfium_c.FPDF_PAGEOBJ_PATH))
+    back = text_in(data, 0, (wrap.bleed + wrap.trim_width) * PT)
+    assert "TheQuietPressoftheRiverTown" in back
+    # The back's text kept inside the safe area: from the trim and from the spine's fold.
+    safe = wrap.printer.cover_safe * PT
+    for _c, box in chars(data):
+        if box[2] <= (wrap.bleed + wrap.trim_width) * PT:
+            assert (wrap.bleed * PT + safe - 0.05 <= box[0]
+                    and box[2] <= (wrap.bleed + wrap.trim_width) * PT - safe + 0.05)
+            assert wrap.bleed * PT + safe - 0.05 <= box[1]
+            assert box[3] <= (wrap.height - wrap.bleed) * PT - safe + 0.05
+
+
+def test_a_description_too_long_is_cut_with_a_warning(sample: Path) -> None:
+    diagnostics = Diagnostics()
+    data, wrap = layout(sample, 200, description="\n\n".join([LONG] * 4), diagnostics=diagnostics)
+    warned = [w for w in diagnostics.warnings if "too long for the back cover" in w]
+    assert len(warned) == 1 and "words fit; shorten it" in warned[0]
+    area = in_points(wrap, wrap.barcode_box)
+    assert [c for c, box in chars(data) if overlaps(box, area)] == []
+    back = text_in(data, wrap.bleed * PT, (wrap.bleed + wrap.trim_width) * PT)
+    kept = int(warned[0].split("its first ")[1].split(" of")[0])
+    words = "\n\n".join([LONG] * 4).split()
+    assert 50 < kept < len(words)
+    assert letters(back).startswith(letters(" ".join(words[:kept])))  # the first words, whole
+
+
+def test_the_wrap_follows_the_page_count(tmp_path: Path) -> None:
+    root = small_book(tmp_path / "book", chapters=1)
+    build(root)
+    pdf, wrap = root / "dist" / "the-night-press.pdf", root / "dist" / "the-night-press-cover.pdf"
+    before, width = pages_of(pdf), boxes(wrap)["MediaBox"][2]
+    for n in range(2, 6):
+        (root / "manuscript" / f"{n:02d}-chapter.md").write_text(chapter(n), encoding="utf-8")
+    build(root)
+    after = pages_of(pdf)
+    assert after > before + 1
+    assert boxes(wrap)["MediaBox"][2] > width
+    assert boxes(wrap)["MediaBox"][2] == pytest.approx(
+        expected_width(after, "kdp", "white") * PT, abs=0.01)
+
+
+def test_the_same_bytes_on_a_rebuild(tmp_path: Path) -> None:
+    root = small_book(tmp_path / "book")
+    build(root)
+    wrap = root / "dist" / "the-night-press-cover.pdf"
+    first = wrap.read_bytes()
+    forget(root)  # no stamp: the build runs in full
+    shutil.rmtree(root / ".octavo-cache", ignore_errors=True)
+    wrap.unlink()
+    build(root)
+    assert wrap.read_bytes() == first
+    with pikepdf.open(wrap) as document:
+        assert str(document.docinfo["/CreationDate"]) == "D:20260101000000Z"
+        assert str(document.docinfo["/ModDate"]) == "D:20260101000000Z"
+        # Press-ready (press.py): an output intent, and the colours as CMYK inks.
+        assert "/OutputIntents" in document.Root
+        assert document.pages[0].obj.TrimBox  # which it keeps
+
+
+def test_the_layout_alone_gives_the_same_bytes(sample: Path) -> None:
+    import io
+
+    first, _wrap = layout(sample, 200)
+    assert layout(sample, 200)[0] == first
+    with pikepdf.open(io.BytesIO(first)) as document:
+        assert str(document.docinfo["/CreationDate"]) == "D:20260101000000Z"  # SOURCE_DATE_EPOCH
+        identifier = load_book(sample, Diagnostics())[1].metadata.identifier
+        assert str(document.trailer.ID[0]) == identifier  # the book's, as the print PDF's
+
+
+@pytest.mark.parametrize("failing", ["the wrap", "the pdf"])
+def test_a_failed_build_leaves_the_old_wrap_and_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    failing: str) -> None:
+    from octavo.backends.pdf import coverwrap
+    from octavo.backends.pdf import layout as pdf_layout
+    from octavo.errors import BuildError
+
+    root = small_book(tmp_path / "book")
+    build(root)
+    dist = root / "dist"
+    old = {p.name: p.read_bytes() for p in dist.iterdir()}
+    (root / "manuscript" / "03-chapter.md").write_text(chapter(3), encoding="utf-8")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise BuildError("stopped on purpose")
+
+    if failing == "the wrap":  # after the new PDF is complete: it must not land alone
+        monkeypatch.setattr(coverwrap, "wrap_pdf", fail)
+    else:
+        monkeypatch.setattr(pdf_layout, "render_pdf", fail)
+    assert main(["build", str(root), "-q"]) != 0
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == old  # no partial file either
+
+
+def test_epub_alone_makes_no_wrap(tmp_path: Path) -> None:
+    root = small_book(tmp_path / "book")
+    build(root, "--format", "epub")
+    assert sorted(p.name for p in (root / "dist").iterdir()) == ["the-night-press.epub"]
+
+
+def test_the_build_says_it_wrote_the_wrap_and_a_no_op_stays_one(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    root = small_book(tmp_path / "book")
+    assert main(["build", str(root), "--format", "all"]) == 0
+    out = capsys.readouterr().out
+    wrote = [line for line in out.splitlines() if line.startswith("wrote ")]
+    assert len(wrote) == 3 and len(wrote) == len(list((root / "dist").iterdir()))
+    assert "wrote dist/the-night-press-cover.pdf" in out.replace(str(root) + "/", "")
+    wrap = root / "dist" / "the-night-press-cover.pdf"
+    made = wrap.stat().st_mtime_ns
+    assert main(["build", str(root), "--format", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "up to date" in out and "the-night-press-cover.pdf" in out
+    assert wrap.stat().st_mtime_ns == made
+    wrap.unlink()  # a deleted wrap builds again
+    assert main(["build", str(root), "--format", "all"]) == 0
+    assert "wrote" in capsys.readouterr().out and wrap.is_file()
+
+
+def cover_png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (width, height), (30, 60, 120))
+    ImageDraw.Draw(picture).ellipse([width // 5, height // 3, 4 * width // 5, 2 * height // 3],
+                                    fill=(250, 230, 120))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("size", "warned"), [((1600, 2560), True), ((1900, 2800), False)])
+def test_a_cover_image_fills_the_front_and_its_bleed(sample: Path, size: tuple[int, int],
+                                                      warned: bool) -> None:
+    (sample / "cover.png").write_bytes(cover_png(*size))
+    diagnostics = Diagnostics()
+    try:
+        data, wrap = layout(sample, 200, extra='cover = "cover.png"\n', diagnostics=diagnostics)
+    finally:
+        (sample / "cover.png").unlink()
+    images = objects(data, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+    assert len(images) == 1
+    left, bottom, right, top = images[0]
+    front_left = wrap.spine_box[2] * PT
+    # It covers the front panel and its bleed (top, bottom, outside), cropped...
+    assert left == pytest.approx(front_left, abs=0.05) or left < front_left
+    assert right >= wrap.width * PT - 0.05 and bottom <= 0.05 and top >= wrap.height * PT - 0.05
+    assert min(right - left - (wrap.width * PT - front_left), top - bottom - wrap.height * PT) \
+        == pytest.approx(0, abs=0.1)  # ...scaled no more than it must be...
+    # ...and never distorted.
+    assert (right - left) / (top - bottom) == pytest.approx(size[0] / size[1], rel=1e-3)
+    assert text_in(data, front_left, wrap.width * PT) == ""  # the picture is the front
+    low = [w for w in diagnostics.warnings if "dpi" in w]
+    assert bool(low) == warned
+    if warned:
+        assert "1600×2560 px prints at 261 dpi" in low[0] and "300 dpi" in low[0]
