@@ -11,6 +11,7 @@ from pathlib import Path
 
 from octavo import __version__
 from octavo.backends import FORMATS
+from octavo.backends.pdf.printers import PRINTERS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import CheckError, OctavoError, StrictError
 
@@ -48,9 +49,14 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[common, book], help="check the EPUB, the PDF and the manuscript",
         description="Build BOOK_DIR if needed, then check its EPUB (EPUBCheck), its PDF (fonts, "
-                    "page size, contents), every word in both, and the manuscript's typography.")
+                    "page size, contents), every word in both, and the manuscript's typography; "
+                    "with --printer, the printer's preflight of the print PDF.")
     check.add_argument("--out", type=Path, metavar="DIR", help="the output folder to check")
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    check.add_argument("--printer", nargs="?", const=True, choices=tuple(PRINTERS),
+                       metavar="PRINTER",
+                       help="also run this printer's preflight of the print PDF: "
+                            f"{', '.join(PRINTERS)} (alone: book.toml's [print] printer)")
     check.set_defaults(run=run_check)
 
     proof = commands.add_parser(
@@ -178,9 +184,10 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
 
 def run_check(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo check`: print the report; fail on errors (and, with --strict, on warnings)."""
-    from octavo.checks import check
+    from octavo.checks import BOOK_PRINTER, check
 
-    report = check(args.book_dir, diagnostics, out_dir=args.out)
+    printer = BOOK_PRINTER if args.printer is True else args.printer
+    report = check(args.book_dir, diagnostics, out_dir=args.out, printer=printer)
     diagnostics.shown = len(diagnostics.warnings)  # the report lists them
     print(report.to_json() if args.json else report.to_text())
     if report.errors():

@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import os
 import shutil
 from pathlib import Path
 
-from octavo.backends import FORMATS
+from octavo.backends import FORMATS, RenderContext
+from octavo.backends.pdf.printers import PRINTERS
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.build import book_folder, build, load_book
+from octavo.build import book_folder, build, load_book, source_epoch
 from octavo.checks.ace import check_ace
 from octavo.checks.findings import Finding, Report
 from octavo.checks.lint import lint_files
 from octavo.checks.pdfread import read_pages
+from octavo.checks.preflight import Preflight, manuscript_images, preflight
 from octavo.checks.printed import check_pdf
 from octavo.checks.words import check_words
 from octavo.config import Config
 from octavo.diagnostics import Diagnostics
+from octavo.errors import BuildError
+from octavo.model import Book
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.manuscript import manuscript_files
 from octavo.text import relative_name, slugify
+from octavo.themes import load_theme
+from octavo.uptodate import cache_dir, code_fingerprint
+
+BOOK_PRINTER = ""  # check(printer=BOOK_PRINTER): the preflight of book.toml's [print] printer
+PREFLIGHT_DIR = "preflight"  # in the cache folder: the print profile, built for the preflight
 
 
-def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> Report:
-    """Check the book in `root`: its EPUB, its PDF, and the manuscript's typography."""
+def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None,
+          printer: str | None = None) -> Report:
+    """Check the book in `root`: its EPUB, its PDF, and the manuscript's typography.
+
+    With a `printer` (a name in PRINTERS, or BOOK_PRINTER for the one book.toml names), the
+    print PDF gets that printer's preflight too.
+    """
     root = book_folder(root)
     config, book = load_book(root, diagnostics)
     out = (out_dir or config.build.output).resolve()
@@ -47,7 +64,58 @@ def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
     typography = lint_files(shown, book.metadata.language)
     report.findings += typography
     report.facts.append(("typography", f"{len(typography)} finding(s) in {len(files)} file(s)"))
+    if printer is not None:
+        _check_printer(config, book, pdf, printer or printed.printer, report)
     return report
+
+
+def _check_printer(config: Config, book: Book, pdf: Path, name: str, report: Report) -> None:
+    """The printer's preflight of the print PDF: dist/'s when the book is built with the print
+    profile, else the print profile built for the check into the cache folder."""
+    root, settings = config.root, config.settings["pdf"]
+    if settings.profile == "print":
+        checked, how = pdf, '[print] profile = "print"'
+    else:
+        settings = dataclasses.replace(settings, profile="print")
+        checked = print_profile(config, book, settings)
+        how = (f"the print profile built for this check: {pdf.name} is the reading profile, "
+               "with links and bookmarks")
+    shown = relative_name(checked, root)
+    cover = pdf.with_name(f"{pdf.stem}-cover.pdf")
+    printer = PRINTERS[name]
+    report.facts.append(("preflight", f"{printer.label}: {shown}, {how}"))
+    preflight(checked, Preflight(
+        printer=printer, settings=settings, report=report, shown=shown,
+        images=manuscript_images(book, root), cover=cover if cover.is_file() else None,
+        cover_shown=relative_name(cover, root)))
+
+
+def print_profile(config: Config, book: Book, settings: PrintSettings) -> Path:
+    """The book's PDF with the print profile, in the cache folder; built when it is older than
+    the book's files or than Octavo's code. dist/ is not touched."""
+    folder = cache_dir(config.root) / PREFLIGHT_DIR
+    target = FORMATS["pdf"].target(folder, slugify(book.metadata.title))
+    stamp = target.with_suffix(".code")
+    with contextlib.suppress(OSError):
+        if stamp.read_text(encoding="utf-8") == code_fingerprint() and \
+                not needs_build(config, [target]):
+            return target
+    context = RenderContext(book_root=config.root, source_epoch=source_epoch(config),
+                            diagnostics=Diagnostics(), settings=settings)
+    partial = folder / f".{target.name}.{os.getpid()}.partial"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        FORMATS["pdf"].render(book, load_theme(config.build.theme, config.root), partial,
+                              context)
+        os.replace(partial, target)
+        stamp.write_text(code_fingerprint(), encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(f"cannot write the print profile for the preflight: "
+                         f"{exc.strerror or exc}", folder) from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return target
 
 
 def needs_build(config: Config, outputs: list[Path]) -> bool:
