@@ -200,6 +200,9 @@ def _stamp(root: Path, request: dict[str, object], config: Config, book: Book, t
              *(image.source for image in book.images)]
     if book.cover is not None:
         files.append(book.cover.source)
+    printed = config.settings.get("pdf")
+    if getattr(printed, "icc_profile", ""):  # the print profile's output intent
+        files.append(root / printed.icc_profile)
     folders = [manuscript, root / "styles", *theme.folders]
     files += [folder / name for folder in theme.folders for name in listing(folder)]
     record_inputs(stamp, files, folders)

@@ -83,6 +83,11 @@ def colour_operations(pdf: pikepdf.Pdf) -> list[tuple[str, list[float]]]:
     for stream in streams:
         for operands, operator in pikepdf.parse_content_stream(stream):
             name = str(operator)
+            if any(isinstance(v, pikepdf.Name) and v != "/DeviceRGB" for v in operands) and \
+                    name in ("cs", "CS", "scn", "SCN"):
+                if name in ("cs", "CS") and operands[0] != "/Pattern":
+                    found.append((name, []))  # a colour space other than a pattern's
+                continue  # a pattern: its shading's colour space is checked on its own
             if name in ("rg", "RG", "g", "G", "k", "K", "sc", "scn", "SC", "SCN", "cs", "CS"):
                 found.append((name, [float(v) if isinstance(v, int | float | pikepdf.Object)
                                      and not isinstance(v, pikepdf.Name) else 0.0
@@ -235,3 +240,72 @@ def test_the_reading_pdf_is_left_in_rgb_for_screens(tmp_path: Path,
         assert "/OutputIntents" not in pdf.Root
         for page in pdf.pages:
             assert [float(v) for v in page.obj.MediaBox] == [0, 0, 6 * PT, 9 * PT]
+
+
+MODERN_COLOURS = """
+h1 { color: oklch(55% 0.2 30); }
+em { color: lab(40% 60 40); }
+p:first-of-type { color: device-cmyk(0 1 1 0); }
+blockquote { background: linear-gradient(to right, #c33, #36c); }
+.chapter { border-top: 2pt solid rgb(20 120 200); }
+"""
+
+
+def test_colours_of_every_css_kind_print_in_black_ink(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """lab(), oklch() and device-cmyk() are set with cs/scn, gradients are shadings: all black."""
+    book = sample(tmp_path)
+    (book / "styles" / "classic").mkdir(parents=True)
+    (book / "styles" / "classic" / "extra-print.css").write_text(MODERN_COLOURS)
+    assert build(book, monkeypatch) == 0
+    with pikepdf.open(book / "dist" / "the-quiet-press.pdf") as pdf:
+        operations = colour_operations(pdf)
+        assert {name for name, _ in operations} <= {"k", "K"}, operations
+        assert all(values[:3] == [0, 0, 0] for _name, values in operations)
+        shadings = [obj for obj in pdf.objects
+                    if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) and "/ShadingType" in obj]
+        assert shadings and all(s.ColorSpace == "/DeviceGray" for s in shadings)
+
+
+def test_strings_in_a_content_stream_are_never_taken_for_colours() -> None:
+    from octavo.backends.pdf.press import _COLOUR
+
+    stream = b"BT (Chapter 1 g and 0 0 0 rg) Tj <30312067> Tj ET 0.5 g 1 0 0 RG /lab-d65 cs 50 0 0 scn"
+    kinds = [m.lastgroup for m in _COLOUR.finditer(stream)]
+    assert [m.group("string") is not None for m in _COLOUR.finditer(stream)] == \
+        [True, True, False, False, False], kinds
+
+
+@pytest.mark.parametrize(("cut", "message"), [(0.9, "is damaged or incomplete"),
+                                              (0.3, "is damaged or incomplete")])
+def test_a_profile_cut_short_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch, cut: float,
+                                       message: str) -> None:
+    from importlib import resources
+
+    data = resources.files("octavo.profiles").joinpath("octavo-gracol2006.icc").read_bytes()
+    book = sample(tmp_path, PRINT_SHOP + 'icc_profile = "cut.icc"\n')
+    (book / "cut.icc").write_bytes(data[: int(len(data) * cut)])
+    assert build(book, monkeypatch) != 0
+    err = capsys.readouterr().err.strip()
+    assert "book.toml" in err and "cut.icc" in err and message in err, err
+
+
+def test_a_new_icc_profile_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import resources
+
+    data = resources.files("octavo.profiles").joinpath("octavo-gracol2006.icc").read_bytes()
+    book = sample(tmp_path, PRINT_SHOP + 'icc_profile = "house.icc"\n')
+    (book / "house.icc").write_bytes(data)
+    assert build(book, monkeypatch) == 0
+    assert build(book, monkeypatch) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert main(["build", str(book), "--format", "pdf"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    changed = bytearray(data)
+    changed[-1] ^= 1  # the same profile but for its last byte: another file
+    (book / "house.icc").write_bytes(bytes(changed))
+    assert main(["build", str(book), "--format", "pdf"]) == 0
+    assert "up to date" not in capsys.readouterr().out

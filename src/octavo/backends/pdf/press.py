@@ -25,6 +25,7 @@ from octavo.model import Metadata
 SHIPPED_PROFILE = "octavo-gracol2006.icc"  # src/octavo/profiles/ (see its LICENSE)
 SHIPPED_CONDITION = ("CGATS TR 006", "GRACoL 2006 Coated #1 (ANSI CGATS/GRACoL TR 006-2007)")
 REGISTRY = "http://www.color.org"
+MAX_PROFILE = 16 * 2**20  # bytes: printers' CMYK profiles are 0.5–4 MB
 _RGB = {"rg": "k", "RG": "K"}
 _GREY = {"g": "k", "G": "K"}
 _NEUTRAL = 0.004  # RGB channels this close are a grey: black ink only
@@ -50,7 +51,11 @@ def output_profile(settings: PrintSettings, book_root: Path) -> OutputProfile:
     where = book_root / "book.toml"
     name = settings.icc_profile
     try:
-        data = regular_file(book_root / name, book_root).read_bytes()
+        path = regular_file(book_root / name, book_root)
+        if path.stat().st_size > MAX_PROFILE:
+            raise BuildError(f"[print] icc_profile: {name} is {path.stat().st_size:,} bytes; an "
+                             f"output profile is well under {MAX_PROFILE // 2**20} MB", where)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise BuildError(f"[print] icc_profile: {name} does not exist", where) from None
     except Refused as exc:
@@ -78,6 +83,15 @@ def _check_profile(data: bytes, name: str, where: Path) -> str:
         raise BuildError(f"[print] icc_profile: {name} is a {profile.xcolor_space.strip()} "
                          f"'{profile.device_class}' profile; a print PDF needs a CMYK output "
                          "(printer) profile, such as the one your printer publishes", where)
+    declared = int.from_bytes(data[:4], "big")
+    try:  # a profile cut short, or without the tables a conversion needs, is no use to a press
+        if declared != len(data):
+            raise ImageCms.PyCMSError(f"{declared} bytes declared, {len(data)} found")
+        ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.ImageCmsProfile(
+            io.BytesIO(data)), "RGB", "CMYK")
+    except (OSError, ImageCms.PyCMSError) as exc:
+        raise BuildError(f"[print] icc_profile: {name} is damaged or incomplete ({exc})",
+                         where) from None
     return (profile.profile_description or Path(name).stem).strip()
 
 
@@ -103,7 +117,9 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
             _bleed_at_outside(pdf)
             if len(pdf.pages) % 2:
                 _add_blank(pdf)
-        colours = _recolour(pdf, _through(profile) if cover else _interior)
+        colours = _recolour(pdf, _through(profile) if cover else _interior, keep_cmyk=cover)
+        if not cover:
+            _grey_shadings(pdf)
         _srgb_images(pdf)
         _output_intent(pdf, profile)
         unique_subset_tags(pdf)
@@ -115,7 +131,7 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
             warn(f"the print PDF has black ink only, so the theme's colours print as shades of "
                  f"black: {listed}{more}")
         pages = len(pdf.pages)
-        pdf.save(target, deterministic_id=True, min_version="1.6")
+        pdf.save(target, deterministic_id=True, force_version="1.6")  # PDF/X-4 is PDF 1.6
     return pages
 
 
@@ -171,8 +187,22 @@ def _content_streams(pdf: Any) -> list[Any]:
     return list(streams.values())
 
 
-_OPERATOR = re.compile(
-    rb"(?<![^\s\[\]()<>{}/%])((?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){1,3})(rg|RG|g|G)(?![^\s\[\]()<>{}/%])")
+_NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
+_DELIMITED = rb"(?<![^\s\[\]()<>{}/%])"
+# What a content stream sets colours with, and the strings it must leave alone: literal
+# strings (with escapes; one level of nested parentheses) and hex strings.
+_COLOUR = re.compile(
+    rb"(?P<string>\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]*>)"
+    rb"|" + _DELIMITED + rb"(?P<values>(?:" + _NUMBER + rb"\s+){1,3})(?P<operator>rg|RG|g|G)\b"
+    rb"|" + _DELIMITED + rb"/(?P<space>[^\s/\[\]()<>{}%]+)\s+(?P<set>cs|CS)\s+"
+    rb"(?P<components>(?:" + _NUMBER + rb"\s+){1,4})(?P<special>scn|SCN|sc|SC)\b")
+_STROKE = {"RG": True, "G": True, "CS": True, "rg": False, "g": False, "cs": False}
+# Lab (CIE 1976) as WeasyPrint writes lab(), lch(), oklab() and oklch(): white points.
+_WHITES = {"lab-d50": (0.96422, 1.0, 0.82521), "lab-d65": (0.95047, 1.0, 1.08883)}
+_BRADFORD_D50_TO_D65 = ((0.9555766, -0.0230393, 0.0631636), (-0.0282895, 1.0099416, 0.0210077),
+                        (0.0122982, -0.0204830, 1.3299098))
+_XYZ_TO_SRGB = ((3.2404542, -1.5371385, -0.4985314), (-0.9692660, 1.8760108, 0.0415560),
+                (0.0556434, -0.2040259, 1.0572252))
 
 
 Colour = tuple[float, float, float]
@@ -205,22 +235,30 @@ def _through(profile: OutputProfile) -> Any:
     return convert
 
 
-def _recolour(pdf: Any, convert: Any) -> dict[Colour, Ink]:
-    """Every DeviceRGB and DeviceGray colour set as CMYK (k/K) by `convert`; the colours that
-    were not grey, with the inks each now prints with."""
+def _recolour(pdf: Any, convert: Any, keep_cmyk: bool = False) -> dict[Colour, Ink]:
+    """Every colour the content streams set (RGB, grey, CMYK, Lab, a profile's) set as CMYK
+    (k/K) by `convert`, which takes sRGB; CMYK as it was with `keep_cmyk` (a cover). Returns
+    the colours that were not grey, with the inks each now prints with."""
     import pikepdf
 
     converted: dict[Colour, Ink] = {}
     cache: dict[Colour, Ink] = {}
 
     def replace(match: re.Match[bytes]) -> bytes:
-        values = [float(v) for v in match.group(1).split()]
-        operator = match.group(2).decode()
-        if operator in _RGB and len(values) == 3:
-            rgb: Colour = (values[0], values[1], values[2])
-        elif operator in _GREY and len(values) == 1:
-            rgb = (values[0], values[0], values[0])
+        if match.group("string") is not None:
+            return match.group(0)
+        if match.group("operator") is not None:
+            operator = match.group("operator").decode()
+            space = "DeviceRGB" if operator in ("rg", "RG") else "DeviceGray"
+            values = [float(v) for v in match.group("values").split()]
         else:
+            operator = match.group("set").decode()
+            space = match.group("space").decode()
+            values = [float(v) for v in match.group("components").split()]
+        if keep_cmyk and space == "DeviceCMYK":
+            return match.group(0)
+        rgb = _as_rgb(space, values)
+        if rgb is None:
             return match.group(0)
         if rgb not in cache:
             cache[rgb] = convert(rgb)
@@ -228,13 +266,13 @@ def _recolour(pdf: Any, convert: Any) -> dict[Colour, Ink]:
         if max(rgb) - min(rgb) > _NEUTRAL:
             converted[rgb] = inks
         operands = b" ".join(_number(v) for v in inks)
-        return b"%s %s" % (operands, (_RGB.get(operator) or _GREY[operator]).encode())
+        return operands + (b" K" if _STROKE[operator] else b" k")
 
     for stream in _content_streams(pdf):
         data = stream.read_bytes()
         if b"ID" in data and re.search(rb"\bBI\b", data):  # inline images: bytes we must not touch
             continue
-        new = _OPERATOR.sub(replace, data)
+        new = _COLOUR.sub(replace, data)
         if new != data:
             stream.write(new)  # compressed again when saved
         group = stream.get("/Group")
@@ -245,6 +283,73 @@ def _recolour(pdf: Any, convert: Any) -> dict[Colour, Ink]:
         if group is not None and group.get("/CS") is not None:
             group.CS = pikepdf.Name.DeviceCMYK
     return converted
+
+
+def _as_rgb(space: str, values: list[float]) -> Colour | None:
+    """The sRGB colour of `values` in colour space `space`, a resource name (a theme's own
+    @color-profile space, "--name", by its number of components); None when unknown."""
+    own = space.startswith("--")
+    if space in _WHITES:
+        return _lab_to_srgb(*values, white=space) if len(values) == 3 else None
+    if (space == "DeviceCMYK" or own) and len(values) == 4:
+        cyan, magenta, yellow, black = values
+        return ((1 - cyan) * (1 - black), (1 - magenta) * (1 - black), (1 - yellow) * (1 - black))
+    if (space == "DeviceRGB" or own) and len(values) == 3:
+        return (values[0], values[1], values[2])
+    if (space == "DeviceGray" or own) and len(values) == 1:
+        return (values[0], values[0], values[0])
+    return None
+
+
+def _grey_shadings(pdf: Any) -> None:
+    """RGB gradients as the greys of their colours (their functions' end colours), in black."""
+    import pikepdf
+
+    def exponential(function: Any) -> list[Any] | None:
+        """The RGB interpolations a gradient's function is made of; None for another kind."""
+        if not isinstance(function, pikepdf.Dictionary | pikepdf.Stream):
+            return None
+        if function.get("/FunctionType") == 2:
+            ends = [function.get("/C0", [0, 0, 0]), function.get("/C1", [1, 1, 1])]
+            return [function] if all(len(end) == 3 for end in ends) else None
+        if function.get("/FunctionType") == 3:
+            parts = [exponential(part) for part in function.get("/Functions", [])]
+            return None if any(p is None for p in parts) else [f for p in parts for f in p or []]
+        return None
+
+    for obj in list(pdf.objects):
+        if not (isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) and "/ShadingType" in obj
+                and obj.get("/ColorSpace") == "/DeviceRGB"):
+            continue
+        functions = exponential(obj.get("/Function"))
+        if functions is None:
+            continue
+        for function in functions:
+            for key, default in (("/C0", [0, 0, 0]), ("/C1", [1, 1, 1])):
+                end = [float(v) for v in function.get(key, default)]
+                function[key] = pikepdf.Array([_lightness(*end)])
+        obj.ColorSpace = pikepdf.Name.DeviceGray
+
+
+def _lab_to_srgb(lightness: float, a: float, b: float, white: str) -> Colour:
+    """CIE Lab (D50 or D65) to sRGB, clipped to its gamut."""
+
+    def f_inverse(t: float) -> float:
+        return t ** 3 if t > 6 / 29 else 3 * (6 / 29) ** 2 * (t - 4 / 29)
+
+    fy = (lightness + 16) / 116
+    xyz = [w * f_inverse(f) for w, f in zip(_WHITES[white], (fy + a / 500, fy, fy - b / 200),
+                                             strict=True)]
+    if white == "lab-d50":
+        xyz = [sum(m * v for m, v in zip(row, xyz, strict=True)) for row in _BRADFORD_D50_TO_D65]
+    linear = [sum(m * v for m, v in zip(row, xyz, strict=True)) for row in _XYZ_TO_SRGB]
+
+    def encode(c: float) -> float:
+        c = min(1.0, max(0.0, c))
+        return 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+
+    red, green, blue = (encode(c) for c in linear)
+    return (red, green, blue)
 
 
 def _black(share: float) -> float:
