@@ -20,6 +20,7 @@ from octavo.backends.pdf.printers import INGRAMSPARK, KDP, Printer
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.checks.findings import Report
 from octavo.checks.preflight import Preflight, preflight
+from octavo.checks.printpdf import read_print_pdf
 
 SIX_BY_NINE = [0, 0, 432, 648]
 INK = b"0 0 0 rg 120 120 200 300 re f"  # a box well inside every margin: a page that prints
@@ -260,6 +261,39 @@ def test_a_too_narrow_gutter_is_found_on_recto_and_verso_pages(tmp_path: Path) -
         "0.5 in inside the trim"]
 
 
+def test_a_drop_cap_or_an_italic_hanging_past_the_text_frame_is_no_gutter_fault(
+        tmp_path: Path) -> None:
+    # The text frame is exactly at the least gutter for 2 pages, 0.375 in (27 pt). On the recto a
+    # 48 pt italic J, floated as a drop cap, hangs its hook left of the frame into the gutter; on
+    # the verso a 24 pt italic f, set flush right, hangs its head right of it.
+    css = ("@page :right { margin-left: 0.375in } @page :left { margin-right: 0.375in }"
+           "body { font-family: 'DejaVu Serif' } p { text-align: justify }"
+           ".drop { float: left; font-size: 48pt; line-height: 1; font-style: italic }")
+    words = " ".join(["word"] * 120)
+    pdf = made_with_weasyprint(tmp_path / "hanging.pdf",
+                               f'<p><span class="drop">J</span>{words}</p>'
+                               '<p style="break-before: page; text-align: right; '
+                               'font: italic 24pt DejaVu Serif">of</p>'
+                               f"<p>{words}</p>", css)
+    recto, verso = read_print_pdf(pdf).pages
+    assert recto.ink is not None and recto.ink[0] < 27 - 4  # the J's ink: 8 pt in the gutter
+    assert verso.ink is not None and verso.ink[2] > 432 - 27 + 2  # the f's: 3 pt
+    report = run(pdf)
+    assert messages(report, "gutter") == []
+    assert dict(report.facts)["gutter"] == ("the least 0.38 in (page 1); 0.375 in wanted for 2 "
+                                            "pages")
+    # A line, or an image, set into the gutter is a fault: both 0.125 in into it.
+    Image.new("RGB", (300, 300), "#336699").save(tmp_path / "photo.png")
+    into = made_with_weasyprint(tmp_path / "into.pdf",
+                                f'<p style="text-indent: -0.125in">{words}</p>'
+                                '<p style="break-before: page"><img src="photo.png" '
+                                'style="float: right; width: 1in; margin-right: -0.125in">'
+                                f"{words}</p>", css)
+    assert messages(run(into), "gutter") == [
+        "gutter: page 1: content 0.25 in from the spine; 0.375 in is the least for 2 pages",
+        "gutter: page 2: content 0.25 in from the spine; 0.375 in is the least for 2 pages"]
+
+
 def test_the_spine_is_a_fact_and_the_cover_wrap_must_fit_it(tmp_path: Path) -> None:
     pdf = made_with_pikepdf(tmp_path / "book.pdf", [INK] * 100)
     spine = 100 * 0.002252
@@ -341,6 +375,25 @@ def test_check_uses_the_books_printer_and_its_print_pdf(make_book: Callable[...,
     assert any(line.startswith("error: dist/a-test-book.pdf: page count:")
                and line.endswith("IngramSpark binds at least 18") for line in lines)
     assert not (root / ".octavo-cache" / "preflight").exists()
+
+
+@pytest.mark.usefixtures("no_java")
+def test_a_printer_other_than_the_books_is_warned_about_with_the_fix(
+        make_book: Callable[..., Path], octavo: Callable[..., Result]) -> None:
+    # book.toml names no printer: the PDF is laid out for KDP, with KDP's margins.
+    root = make_book({**PRINT_FILES, "book.toml": PRINT_FILES["book.toml"]
+                      + '\n[print]\nprofile = "print"\n'})
+    report = json.loads(octavo("check", root, "--printer", "ingramspark", "--json").out)
+    assert [f for f in report["findings"] if f["file"] == "book.toml"] == [{
+        "level": "warning", "check": "preflight", "file": "book.toml", "line": None,
+        "message": 'book.toml\'s [print] printer is "kdp": set printer = "ingramspark" so that '
+                   "the PDF and the cover wrap are made for IngramSpark (margins, spine, barcode "
+                   "box)"}]
+    # The book's own printer, named or not: no such warning.
+    for printer in ("kdp", None):
+        args = ["--printer"] + ([printer] if printer else [])
+        checked = json.loads(octavo("check", root, *args, "--json").out)
+        assert not any(f["file"] == "book.toml" for f in checked["findings"])
 
 
 def test_an_unknown_printer_is_one_line_from_argparse(tmp_path: Path,

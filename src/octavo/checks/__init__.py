@@ -84,6 +84,15 @@ def _check_printer(config: Config, book: Book, pdf: Path, name: str, report: Rep
     cover = pdf.with_name(f"{pdf.stem}-cover.pdf")
     printer = PRINTERS[name]
     report.facts.append(("preflight", f"{printer.label}: {shown}, {how}"))
+    if name != settings.printer:
+        # The PDF and the wrap are made for book.toml's printer (an IngramSpark book gets
+        # deeper top and bottom margins, settings.py): another printer's rules find faults in
+        # them that a book made for that printer would not have.
+        report.findings.append(Finding(
+            "warning", "preflight",
+            f'book.toml\'s [print] printer is "{settings.printer}": set printer = "{name}" so '
+            f"that the PDF and the cover wrap are made for {printer.label} (margins, spine, "
+            "barcode box)", "book.toml"))
     preflight(checked, Preflight(
         printer=printer, settings=settings, report=report, shown=shown,
         images=manuscript_images(book, root), cover=cover if cover.is_file() else None,

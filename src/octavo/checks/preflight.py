@@ -142,13 +142,18 @@ def check_images(pdf: PrintPdf, job: Preflight) -> None:
 
 def check_margins(pdf: PrintPdf, job: Preflight) -> None:
     """The inside margin against the minimum gutter for the page count; the other three
-    against the printer's safe distance from the trim."""
+    against the printer's safe distance from the trim.
+
+    A printer's margins are about the text area (KDP: the "inside margin"), so text is measured
+    by its lines' frame, not by the ink of a glyph hanging past it (printpdf._frame): a drop
+    cap's hook or an italic f at the gutter is no fault, a line or an image set into it is.
+    """
     count, safe = len(pdf.pages), job.printer.interior_safe
     gutter = minimum_gutter(count)
     insides: list[tuple[float, int]] = []
     others: list[tuple[float, int]] = []
     for page in pdf.pages:
-        if page.ink is None:
+        if page.frame is None:
             continue
         distances = _margins(page)
         insides.append((distances["spine"], page.number))
@@ -291,13 +296,14 @@ def _reach(page: PrintPage) -> dict[str, float]:
 
 
 def _margins(page: PrintPage) -> dict[str, float]:
-    """How far the ink lies from each edge of the trim, in inches (negative: in the bleed)."""
-    assert page.ink is not None
-    trim, ink = page.trimmed, page.ink
-    left, right = (ink[0] - trim[0]) / 72, (trim[2] - ink[2]) / 72
+    """How far the content lies from each edge of the trim, in inches (negative: in the bleed):
+    at the sides the text's frame or else the ink, above and below the ink (PrintPage.frame)."""
+    assert page.frame is not None
+    trim, frame = page.trimmed, page.frame
+    left, right = (frame[0] - trim[0]) / 72, (trim[2] - frame[2]) / 72
     spine, outside = (left, right) if page.recto else (right, left)
-    return {"spine": spine, "outside": outside, "top": (trim[3] - ink[3]) / 72,
-            "bottom": (ink[1] - trim[1]) / 72}
+    return {"spine": spine, "outside": outside, "top": (trim[3] - frame[3]) / 72,
+            "bottom": (frame[1] - trim[1]) / 72}
 
 
 def _sides(reach: dict[str, float]) -> str:
