@@ -112,6 +112,21 @@ def letters(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
+def spine_sizes(data: bytes, wrap: Wrap) -> list[tuple[str, float]]:
+    """Each character on the spine with its size as printed, in points: pdfium gives the font
+    size WeasyPrint sets (CSS px, at the design's scale), which the page enlarges by 0.75 (px to
+    pt) and the wrap's scale."""
+    left, _, right, _ = in_points(wrap, wrap.spine_box)
+    document = pdfium.PdfDocument(data)
+    try:
+        text = document[0].get_textpage()
+        return [(text.get_text_range(i, 1), pdfium_c.FPDFText_GetFontSize(text, i) * 0.75 * wrap.scale)
+                for i in range(text.count_chars())
+                if text.get_text_range(i, 1).strip() and within(text.get_charbox(i), left, right)]
+    finally:
+        document.close()
+
+
 def in_points(wrap: Wrap, box: tuple[float, float, float, float]) -> tuple[float, ...]:
     """A box in inches from the sheet's top left, as PDF points from its bottom left."""
     left, top, right, bottom = box
@@ -198,9 +213,15 @@ def test_spine_text_only_from_the_printers_threshold(sample: Path, printer, monk
     assert room == 96 and threshold < room
     for pages in (threshold - 2, threshold, room - 2):
         assert spine_letters(*layout(sample, pages, printer.name)) == [], pages
-    at, wrap = layout(sample, room, printer.name)
+    # There the title is 5 pt, the author (the theme's smaller type) would be less: left off.
+    diagnostics = Diagnostics()
+    at, wrap = layout(sample, room, printer.name, diagnostics=diagnostics)
     spine = spine_letters(at, wrap)
-    assert "".join(c for c, _ in spine) == "TheNightPressAdaWriter"
+    assert "".join(c for c, _ in spine) == "TheNightPress"
+    assert diagnostics.warnings == ["book.toml: [book] authors: the spine is too narrow for the "
+                                    "title and the author at 5 pt: the author is left off the spine"]
+    assert "".join(c for c, _ in spine_letters(*layout(sample, 120, printer.name))) \
+        == "TheNightPressAdaWriter"
     left, bottom, right, top = in_points(wrap, wrap.spine_box)
     clearance = printer.spine_clearance * PT
     for _c, box in spine:  # kept inside each fold by the clearance, and inside the trim
@@ -212,26 +233,57 @@ def test_spine_text_only_from_the_printers_threshold(sample: Path, printer, monk
     assert tops == sorted(tops, reverse=True)
 
 
+def titled(root: Path, pages: int, title: str, diagnostics: Diagnostics,
+           paper: str = "cream") -> tuple[bytes, Wrap]:
+    """The wrap of the book at `root` under another title, laid out on KDP's `paper`."""
+    (root / "book.toml").write_text(toml(paper=paper).replace("The Night Press", title))
+    config, book = load_book(root, diagnostics)
+    context = RenderContext(book_root=root, source_epoch=EPOCH, diagnostics=diagnostics,
+                            settings=config.settings["pdf"])
+    return (wrap_pdf(book, load_theme("classic", root), context, pages),
+            wrap_for(config.settings["pdf"], pages))
+
+
 def test_spine_lettering_fits_a_wide_spine_and_a_long_title(sample: Path) -> None:
-    long = ('title = "A Very Long Title That Runs On and On, Down the Whole Spine of This '
-            'Rather Thick Book"\n')
+    long = ("A Very Long Title That Runs On and On, Down the Whole Spine of This Rather Thick "
+            "Book")
     data, wrap = layout(sample, 700, "kdp", "cream")
     left, _, right, _ = in_points(wrap, wrap.spine_box)
     heights = {round(box[2] - box[0], 1) for c, box in chars(data)
                if within(box, left, right) and c == "N"}
     assert 18 * 0.6 < max(heights) <= 22 * 0.8  # capped: a wide spine gets 22 pt at most
-    (sample / "book.toml").write_text(toml().replace('title = "The Night Press"\n', long))
+    sizes = spine_sizes(data, wrap)  # (and the sizes as printed are what the wrap asked for)
+    assert max(size for _c, size in sizes) == pytest.approx(22, abs=0.01)
     diagnostics = Diagnostics()
-    config, book = load_book(sample, diagnostics)
-    context = RenderContext(book_root=sample, source_epoch=EPOCH, diagnostics=diagnostics,
-                            settings=config.settings["pdf"])
-    data = wrap_pdf(book, load_theme("classic", sample), context, 700)
-    wrap = wrap_for(config.settings["pdf"], 700)
+    data, wrap = titled(sample, 700, long, diagnostics)
     left, bottom, right, top = in_points(wrap, wrap.spine_box)
     spine = [box for c, box in chars(data) if within(box, left, right)]
     assert len(spine) > 75  # the whole title and the author, smaller than 22 pt...
     assert min(b[1] for b in spine) >= bottom + KDP.cover_safe * PT - 0.05  # ...within the trim
     assert max(b[3] for b in spine) <= top - KDP.cover_safe * PT + 0.05
+    assert min(size for _c, size in spine_sizes(data, wrap)) >= 5 - 0.01
+    assert diagnostics.warnings == []
+
+
+AUTHOR_LEFT_OFF = ("book.toml: [book] authors: the spine is too narrow for the title and the "
+                   "author at 5 pt: the author is left off the spine")
+SPINE_BARE = ("book.toml: [book] title: the spine is too narrow for the title at 5 pt: the spine "
+              "is left bare; a shorter title fits")
+
+
+@pytest.mark.parametrize(("title", "pages", "kept", "warned"), [
+    ("The Night Press", 96, "TheNightPress", AUTHOR_LEFT_OFF),  # the author would be 4.3 pt
+    ("A Long Title, " * 20, 188, "ALongTitle" * 20, AUTHOR_LEFT_OFF),  # the author under 5 pt
+    ("A Very Long Title That Runs On " * 10, 188, "", SPINE_BARE),  # the title alone under 5 pt
+])
+def test_spine_lettering_is_never_below_5_pt(sample: Path, title: str, pages: int, kept: str,
+                                             warned: str) -> None:
+    diagnostics = Diagnostics()
+    data, wrap = titled(sample, pages, title.strip(" ,"), diagnostics, paper="white")
+    sizes = spine_sizes(data, wrap)
+    assert all(size >= 5 - 0.01 for _c, size in sizes), min(size for _c, size in sizes)
+    assert "".join(c for c, _size in sizes if c.isalnum()) == kept
+    assert diagnostics.warnings == [warned]  # once
 
 
 def test_the_description_is_on_the_back(sample: Path) -> None:
@@ -284,6 +336,64 @@ def test_a_description_too_long_is_cut_with_a_warning(sample: Path) -> None:
     words = "\n\n".join([LONG] * 4).split()
     assert 50 < kept < len(words)
     assert letters(back).startswith(letters(" ".join(words[:kept])))  # the first words, whole
+
+
+CHINESE = "夜里小镇沉睡时，玛格丽特在河边的小印刷所里一字一字地排版，直到天亮。"
+
+
+@pytest.mark.parametrize("description", [
+    (CHINESE * 250)[:7500],  # no spaces at all: more than twice what the back holds
+    ("keepsapress" * 400)[:4000],  # one "word" of 4,000 letters: never hyphenated letter by letter
+])
+def test_a_long_text_without_spaces_is_cut_by_characters(sample: Path, description: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import math
+
+    import pyphen
+
+    from octavo.backends.pdf import coverwrap
+
+    layouts = 0
+    wrap_html, iterate = coverwrap.wrap_html, pyphen.Pyphen.iterate
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal layouts
+        layouts += 1
+        return wrap_html(*args, **kwargs)
+
+    def hyphenate(self, word: str):  # type: ignore[no-untyped-def]
+        assert len(word) <= coverwrap.LONG_WORD, "every hyphenation of a long word tried"
+        return iterate(self, word)
+
+    monkeypatch.setattr(coverwrap, "wrap_html", counted)
+    monkeypatch.setattr(pyphen.Pyphen, "iterate", hyphenate)
+    diagnostics = Diagnostics()
+    data, wrap = layout(sample, 200, description=description, diagnostics=diagnostics)
+    warned = [w for w in diagnostics.warnings if "too long for the back cover" in w]
+    assert len(warned) == 1 and "characters fit; shorten it" in warned[0], diagnostics.warnings
+    kept = int(warned[0].split("its first ")[1].split(" of")[0])
+    assert f" of {len(description)} characters" in warned[0]
+    assert 1000 < kept < len(description)
+    back = text_in(data, wrap.bleed * PT, (wrap.bleed + wrap.trim_width) * PT)
+    assert letters(back).startswith(letters(description[:kept]))  # the start, as far as it fits
+    area = in_points(wrap, wrap.barcode_box)
+    assert [c for c, box in chars(data) if overlaps(box, area)] == []
+    # Each size, then a search for the most characters that fit: no layout per character.
+    assert layouts <= coverwrap.MAX_LAYOUTS + 1 + math.ceil(math.log2(len(description))) + 1
+
+
+def test_a_cut_keeps_whole_characters_and_words() -> None:
+    from octavo.backends.pdf.coverwrap import _cut, _units
+
+    thai = "น้ำใจไม่ต้องซื้อ" * 10  # marks above and below their letters
+    by, units = _units([thai, "e\u0301t\u00e9"])
+    assert by == "characters" and units[0][:2] == ["น้ำ", "ใ"]
+    assert _cut(units, 1, by) == ["น้ำ…"]
+    assert _cut(units, len(units[0]), by) == [thai + "…"]
+    assert _cut(units, len(units[0]) + 1, by) == [thai, "e\u0301…"]
+    by, units = _units(["One two three.", "Four five."])
+    assert by == "words" and _cut(units, 2, by) == ["One two …"]
+    assert _cut(units, 3, by) == ["One two three. …"]
 
 
 def test_the_wrap_follows_the_page_count(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ printer's paper thickness (printers.py). One HTML document (the theme's coverwra
 the three panels; everything in it is drawn at the typographic cover's scale, a front 4 in wide
 (covers.py), and enlarged to the trim, so that the front is the EPUB's cover and the theme's
 cover.css styles all three panels. WeasyPrint lays it out; this module places the panels and
-measures what it laid out: the spine's lettering shrinks until it fits, the description steps
-down a size until it clears the barcode box.
+measures what it laid out: the spine's lettering shrinks until it fits (never below
+SPINE_MIN_PT: the author goes first, then the title), the description steps down a size until it
+clears the barcode box, and is cut (by words, or by characters in a text without spaces) if even
+the smallest size does not.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from octavo.backends.base import PDF_PAGES, RenderContext
 from octavo.backends.pdf.printers import PRINTERS, Printer
@@ -39,8 +41,21 @@ SPINE_MIN_PT = 5.0  # smaller cannot be read: a spine this narrow (between the c
 SPINE_EM = 1.3  # a line of lettering, ascenders to descenders, in ems: it must fit the spine
 GAP = 0.2  # inches between the description (or the imprint) and the barcode box
 IMPRINT_ROOM = 0.4  # inches: the imprint's line, when it sits above the barcode box
-MAX_LAYOUTS = len(BACK_SIZES) + 3  # each size, the imprint moved, the spine shrunk
+# Each size, the imprint moved, the spine shrunk (or its author dropped, or left bare), and
+# once more to check; the spine's steps are taken in the same layouts as the back's.
+MAX_LAYOUTS = len(BACK_SIZES) + 3
+# More characters than this to a space: a text written without spaces (Chinese, Japanese, Thai),
+# cut by characters, not by words.
+CHARACTERS_PER_WORD = 20
+# A "word" longer than this is no word (a text without spaces, a URL): the back breaks it
+# anywhere instead of trying every hyphenation of it, which takes minutes.
+LONG_WORD = 80
+UNBROKEN_CSS = ".back-text { hyphens: manual; overflow-wrap: anywhere; }"
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_CHARACTER = r"\X"  # a grapheme cluster: a letter and its combining marks, an emoji sequence
+
+# What the spine is lettered with: the title and the author(s), the title alone, nothing.
+Spine = Literal["full", "title", "bare"]
 
 
 @dataclass(frozen=True)
@@ -149,18 +164,21 @@ def wrap_pdf(book: Book, theme: Theme, context: RenderContext, pages: int) -> by
     description = [p.strip() for p in _PARAGRAPH.split(meta.description) if p.strip()]
     back_size = 0  # in BACK_SIZES
     imprint_above = False  # the publisher's name above the barcode box, not beside it
+    spine: Spine = "full" if wrap.spine_text else "bare"
     spine_pt = wrap.lettering
+    long_word = any(len(word) > LONG_WORD for p in description for word in p.split())
     fetcher = BookFetcher([context.book_root, *theme.folders])
     fonts = FontConfiguration()
     base_url = context.book_root.resolve().as_uri() + "/"
     try:
         with failures_raised():
-            sheet = CSS(string=prepared_css(theme, cover_sheet + "\n" + _wrap_css(theme)),
-                        url_fetcher=fetcher, font_config=fonts)
+            css = cover_sheet + "\n" + _wrap_css(theme) + ("\n" + UNBROKEN_CSS if long_word else "")
+            sheet = CSS(string=prepared_css(theme, css), url_fetcher=fetcher, font_config=fonts)
 
             def lay_out(paragraphs: list[str]) -> Any:
                 html = wrap_html(book, theme, wrap, context.source_epoch,
-                                 BACK_SIZES[back_size], paragraphs, front_html, imprint_above)
+                                 BACK_SIZES[back_size], paragraphs, front_html, imprint_above,
+                                 spine)
                 geometry = CSS(string=geometry_css(wrap, spine_pt, imprint_above),
                                url_fetcher=fetcher, font_config=fonts)
                 return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
@@ -175,26 +193,44 @@ def wrap_pdf(book: Book, theme: Theme, context: RenderContext, pages: int) -> by
                         and back_size < len(BACK_SIZES) - 1:
                     back_size += 1
                     again = True
-                if shrink := _shrink(document, "spine-text"):
-                    spine_pt *= shrink
-                    again = True
+                if spine != "bare" and (fit := _fit(document, "spine-text")) is not None:
+                    shrink, smallest = fit
+                    if spine_pt * shrink * smallest < SPINE_MIN_PT:
+                        # Too small to read: the title alone, if it fits at SPINE_MIN_PT or
+                        # more (as large as the spine allows), else nothing.
+                        title = _fit(document, "spine-text", "spine-title", grow=True) \
+                            if spine == "full" and meta.authors else None
+                        size = 0.0 if title is None else \
+                            min(spine_pt * title[0], wrap.lettering)
+                        spine = "title" if title and size * title[1] >= SPINE_MIN_PT else "bare"
+                        spine_pt = size if spine == "title" else spine_pt
+                        again = True
+                    elif shrink < 1:
+                        spine_pt *= shrink
+                        again = True
                 if not again:
                     break
+            else:  # the last change is not laid out yet
+                document = lay_out(description)
+            if spine != ("full" if wrap.spine_text else "bare"):
+                context.diagnostics.warn(_spine_warning(spine, len(meta.authors)), "book.toml")
             if _overflows(document, "back-safe", "back-text"):
-                # Even the smallest size runs into the barcode box: keep the most words that
-                # fit (text clipped from view would still be there, under the barcode).
-                words = sum(len(p.split()) for p in description)
-                fits, over = 0, words
+                # Even the smallest size runs into the barcode box: keep the most words (or
+                # characters) that fit (text clipped from view would still be there, under the
+                # barcode).
+                by, units = _units(description)
+                total = sum(len(u) for u in units)
+                fits, over = 0, total
                 while over - fits > 1:
                     middle = (fits + over) // 2
-                    if _overflows(lay_out(_cut(description, middle)), "back-safe", "back-text"):
+                    if _overflows(lay_out(_cut(units, middle, by)), "back-safe", "back-text"):
                         over = middle
                     else:
                         fits = middle
-                document = lay_out(_cut(description, fits))
+                document = lay_out(_cut(units, fits, by))
                 context.diagnostics.warn(
                     f"the description is too long for the back cover: its first {fits} of "
-                    f"{words} words fit; shorten it", "book.toml")
+                    f"{total} {by} fit; shorten it", "book.toml")
             return document.write_pdf(pdf_identifier=meta.identifier.encode("utf-8"),
                                       pdf_version="1.7", finisher=_boxes(wrap))
     except FatalURLFetchingError as exc:
@@ -202,9 +238,10 @@ def wrap_pdf(book: Book, theme: Theme, context: RenderContext, pages: int) -> by
 
 
 def wrap_html(book: Book, theme: Theme, wrap: Wrap, epoch: int, back_size: str,
-              description: list[str], front_page: str, imprint_above: bool = False) -> str:
+              description: list[str], front_page: str, imprint_above: bool = False,
+              spine: Spine = "full") -> str:
     """The wrap's HTML: the theme's coverwrap.html, the front the typographic cover's body (or
-    the book's cover image)."""
+    the book's cover image); the spine lettered as `spine` says, where the wrap allows it."""
     from markupsafe import Markup
 
     meta = book.metadata
@@ -213,8 +250,10 @@ def wrap_html(book: Book, theme: Theme, wrap: Wrap, epoch: int, back_size: str,
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = render_template(
         templates, TEMPLATE, meta=meta, stamp=stamp, printer=wrap.printer.name,
-        description=description, back_size=back_size, spine_text=wrap.spine_text,
-        authors=" & ".join(meta.authors), cover_image=image, imprint_above=imprint_above,
+        description=description, back_size=back_size,
+        spine_text=wrap.spine_text and spine != "bare",
+        authors=" & ".join(meta.authors) if spine == "full" else "", cover_image=image,
+        imprint_above=imprint_above,
         front=Markup(_body(front_page)))  # the theme's own cover.html, as rendered
     problems = html_problems(html, allowed=frozenset({image} if image else ()))
     if problems:  # a theme's own template reaching for the network or another file
@@ -297,17 +336,43 @@ def _body(page: str) -> str:
                                        for child in body)
 
 
-def _cut(paragraphs: list[str], words: int) -> list[str]:
-    """The first `words` words of the paragraphs, an ellipsis after the last."""
+def _spine_warning(spine: Spine, authors: int) -> str:
+    """What the wrap says when the spine could not hold all its lettering at SPINE_MIN_PT."""
+    at = f"{SPINE_MIN_PT:g} pt"
+    if spine == "title":
+        who, are = ("the authors", "are") if authors > 1 else ("the author", "is")
+        return f"[book] authors: the spine is too narrow for the title and {who} at {at}: " \
+               f"{who} {are} left off the spine"
+    return f"[book] title: the spine is too narrow for the title at {at}: the spine is left " \
+           "bare; a shorter title fits"
+
+
+def _units(paragraphs: list[str]) -> tuple[str, list[list[str]]]:
+    """What the description is cut by ("words" or "characters") and the paragraphs in them:
+    words, or characters (grapheme clusters) in a text with few spaces (Chinese, Japanese,
+    Thai)."""
+    import regex
+
+    words = [p.split() for p in paragraphs]
+    characters = [regex.findall(_CHARACTER, p) for p in paragraphs]
+    if sum(map(len, characters)) > CHARACTERS_PER_WORD * sum(map(len, words)):
+        return "characters", characters
+    return "words", words
+
+
+def _cut(paragraphs: list[list[str]], count: int, by: str) -> list[str]:
+    """The first `count` units (words or characters, as `by` says) of the paragraphs, an
+    ellipsis after the last."""
+    joiner, ellipsis = (" ", " …") if by == "words" else ("", "…")
     kept: list[str] = []
-    for paragraph in paragraphs:
-        if words <= 0:
+    for units in paragraphs:
+        if count <= 0:
             break
-        split = paragraph.split()
-        kept.append(" ".join(split[:words]) + (" …" if len(split) > words else ""))
-        words -= len(split)
-    if kept and words <= 0 and not kept[-1].endswith("…") and len(kept) < len(paragraphs):
-        kept[-1] += " …"
+        text = joiner.join(units[:count])
+        kept.append(text.rstrip() + ellipsis if len(units) > count else text)
+        count -= len(units)
+    if kept and count <= 0 and not kept[-1].endswith("…") and len(kept) < len(paragraphs):
+        kept[-1] += ellipsis
     return kept
 
 
@@ -373,16 +438,30 @@ def _overflows(document: Any, container: str, content: str) -> bool:
 def _shrink(document: Any, name: str) -> float | None:
     """How much the one line of the element with class `name` must shrink to fit its box's
     width (None: it fits, or there is none)."""
+    fit = _fit(document, name)
+    return None if fit is None or fit[0] >= 1 else fit[0]
+
+
+def _fit(document: Any, name: str, part: str | None = None,
+         grow: bool = False) -> tuple[float, float] | None:
+    """The one line of the element with class `name` (or only its `part`, a class inside it):
+    how much its text must be scaled to fit the element's width (1 when it fits, unless `grow`:
+    then more than 1 when there is room), and its smallest type as a share of the element's
+    font size. None when there is no such text."""
     from weasyprint.formatting_structure import boxes
 
     found = _boxes_of(document, name)
     if not found:
         return None
     box = found[0]
-    texts = [b for b in box.descendants(placeholders=True) if isinstance(b, boxes.TextBox)]
+    inside = set(box.descendants(placeholders=True))
+    within = [b for b in _boxes_of(document, part) if b in inside] if part else [box]
+    texts = [b for outer in within for b in outer.descendants(placeholders=True)
+             if isinstance(b, boxes.TextBox) and b.text.strip()]
     if not texts:
         return None
+    smallest = min(b.style["font_size"] for b in texts) / box.style["font_size"]
     extent = max(b.position_x + b.width for b in texts) - min(b.position_x for b in texts)
-    if extent <= box.width + 0.5:
-        return None
-    return box.width / extent * 0.98
+    if extent <= box.width + 0.5 and not grow:
+        return 1.0, smallest
+    return box.width / extent * 0.98, smallest
