@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import BASIC_TOML
 
 from octavo.config import load_config, stable_identifier
 from octavo.diagnostics import Diagnostics
@@ -108,3 +109,35 @@ def test_stable_identifier_is_stable_and_distinct() -> None:
     assert one == stable_identifier("Title", ("A",))
     assert one != stable_identifier("Title", ("B",))
     assert one.startswith("urn:uuid:")
+
+
+@pytest.mark.parametrize(("setting", "line"), [("", "Made with Octavo."),
+                                               ('colophon = "Set in Literata by hand."\n',
+                                                "Set in Literata by hand."),
+                                               ("colophon = false\n", None)])
+def test_the_colophon_line_is_a_setting(make_book, octavo, setting: str,  # type: ignore[no-untyped-def]
+                                        line: str | None) -> None:
+    import zipfile
+
+    from books import page_texts
+
+    root = make_book({"book.toml": BASIC_TOML.replace("[book]\n", f"[book]\n{setting}"),
+                      "manuscript/01-one.md": "# One\n\nText one.\n"})
+    result = octavo("build", root, "--format", "all")
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(root / "dist" / "a-test-book.epub") as zf:
+        epub = "".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".xhtml"))
+    pdf = " ".join(page_texts(root / "dist" / "a-test-book.pdf"))
+    for text in (epub, pdf):
+        if line is None:
+            assert "Made with Octavo" not in text and 'class="colophon"' not in text
+        else:
+            assert line in text
+
+
+def test_a_colophon_of_two_lines_or_a_number_is_refused(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    for value in ('"""one\ntwo"""', "3"):
+        root = make_book({"book.toml": BASIC_TOML.replace("[book]\n", f"[book]\ncolophon = {value}\n"),
+                          "manuscript/01-one.md": "# One\n\nText.\n"}, name=f"b{len(value)}")
+        result = octavo("build", root)
+        assert result.code != 0 and "[book] colophon: must be one line of text" in result.err

@@ -16,7 +16,7 @@ from octavo.covers import check_cover
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.images import load_image
-from octavo.model import Book, Image, Metadata
+from octavo.model import DEFAULT_COLOPHON, Book, Image, Metadata
 from octavo.paths import abandoned
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.manuscript import read_manuscript
@@ -237,6 +237,7 @@ def _metadata(config: Config, title: str) -> Metadata:
         identifier=book.get("identifier") or stable_identifier(title, authors),
         subjects=tuple(xml_safe(s) for s in book.get("subjects", ())),
         series_index=book.get("series_index"),
+        colophon=xml_safe(book.get("colophon", DEFAULT_COLOPHON)),
         **text,
     )
 

@@ -22,7 +22,7 @@ DEFAULT_THEME = "classic"
 
 BOOK_KEYS = (
     "title", "subtitle", "authors", "language", "identifier", "publisher", "date",
-    "description", "subjects", "rights", "series", "series_index", "cover",
+    "description", "subjects", "rights", "series", "series_index", "cover", "colophon",
 )
 BUILD_KEYS = ("manuscript", "output", "theme", "formats", "detect_headings", "chapter_pattern")
 # book.toml's own tables; each output format may add one of its own (the PDF's [print]).
@@ -160,6 +160,15 @@ def _book(
                 book[key] = value.strip()
     if "title" not in data:
         problems.append(OctavoError('[book] title: missing; add title = "Your Title"', shown))
+    if "colophon" in data:  # the copyright page's last line: your words, or none (false)
+        colophon = data["colophon"]
+        if colophon is False:
+            book["colophon"] = ""
+        elif isinstance(colophon, str) and "\n" not in colophon.strip():
+            book["colophon"] = colophon.strip()
+        else:
+            problem("colophon", 'must be one line of text, e.g. colophon = "Set in Literata.", '
+                                "or false for none")
 
     authors = data.get("authors")
     if authors is None:

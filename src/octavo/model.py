@@ -12,6 +12,9 @@ BACK_MATTER = ("epilogue", "afterword", "acknowledgements", "about-the-author", 
 LEADING_MATTER = ("titlepage", "dedication", "epigraph")
 
 
+DEFAULT_COLOPHON = "Made with Octavo."
+
+
 @dataclass(frozen=True)
 class Metadata:
     """What the book is: title, people, identifiers and publishing facts."""
@@ -28,6 +31,7 @@ class Metadata:
     rights: str = ""
     series: str = ""
     series_index: float | None = None
+    colophon: str = DEFAULT_COLOPHON  # the copyright page's last line; "" for none
 
 
 @dataclass(frozen=True)
