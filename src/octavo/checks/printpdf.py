@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from octavo.backends.pdf.subsets import FONT_PROGRAMS, font_descriptor
+
 Rect = tuple[float, float, float, float]  # left, bottom, right, top, in points
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -205,12 +207,8 @@ def _embedded(font: Any) -> bool:
     """True for a font whose program is in the file (or a Type 3 font, drawn by the PDF)."""
     if font.get("/Subtype") == "/Type3":
         return True
-    described = font
-    if font.get("/Subtype") == "/Type0" and font.get("/DescendantFonts"):
-        described = font.DescendantFonts[0]
-    descriptor = described.get("/FontDescriptor")
-    return descriptor is not None and any(
-        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    descriptor = font_descriptor(font)
+    return descriptor is not None and any(key in descriptor for key in FONT_PROGRAMS)
 
 
 def _ink(page: Any) -> Rect | None:

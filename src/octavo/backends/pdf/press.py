@@ -117,13 +117,15 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
             _bleed_at_outside(pdf)
             if len(pdf.pages) % 2:
                 _add_blank(pdf)
-        colours = _recolour(pdf, _through(profile) if cover else _interior, keep_cmyk=cover)
+        streams = _content_streams(pdf)  # recoloured, then hashed for the document's id
+        colours = _recolour(streams, pdf, _through(profile) if cover else _interior,
+                            keep_cmyk=cover)
         if not cover:
             _grey_shadings(pdf)
         _srgb_images(pdf)
         _output_intent(pdf, profile)
         unique_subset_tags(pdf)
-        _metadata(pdf, meta, epoch, claim=settings.pdf_variant != "none")
+        _metadata(pdf, streams, meta, epoch, claim=settings.pdf_variant != "none")
         if warn is not None and colours and not cover:
             shades = sorted(colours.items(), key=lambda item: -item[1][3])
             listed = ", ".join(f"{_hex(*rgb)} as {cmyk[3]:.0%}" for rgb, cmyk in shades[:6])
@@ -235,8 +237,9 @@ def _through(profile: OutputProfile) -> Any:
     return convert
 
 
-def _recolour(pdf: Any, convert: Any, keep_cmyk: bool = False) -> dict[Colour, Ink]:
-    """Every colour the content streams set (RGB, grey, CMYK, Lab, a profile's) set as CMYK
+def _recolour(streams: list[Any], pdf: Any, convert: Any,
+              keep_cmyk: bool = False) -> dict[Colour, Ink]:
+    """Every colour the content `streams` set (RGB, grey, CMYK, Lab, a profile's) set as CMYK
     (k/K) by `convert`, which takes sRGB; CMYK as it was with `keep_cmyk` (a cover). Returns
     the colours that were not grey, with the inks each now prints with."""
     import pikepdf
@@ -268,7 +271,7 @@ def _recolour(pdf: Any, convert: Any, keep_cmyk: bool = False) -> dict[Colour, I
         operands = b" ".join(_number(v) for v in inks)
         return operands + (b" K" if _STROKE[operator] else b" k")
 
-    for stream in _content_streams(pdf):
+    for stream in streams:
         data = stream.read_bytes()
         if b"ID" in data and re.search(rb"\bBI\b", data):  # inline images: bytes we must not touch
             continue
@@ -344,11 +347,7 @@ def _lab_to_srgb(lightness: float, a: float, b: float, white: str) -> Colour:
         xyz = [sum(m * v for m, v in zip(row, xyz, strict=True)) for row in _BRADFORD_D50_TO_D65]
     linear = [sum(m * v for m, v in zip(row, xyz, strict=True)) for row in _XYZ_TO_SRGB]
 
-    def encode(c: float) -> float:
-        c = min(1.0, max(0.0, c))
-        return 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
-
-    red, green, blue = (encode(c) for c in linear)
+    red, green, blue = (_encode(c) for c in linear)
     return (red, green, blue)
 
 
@@ -358,12 +357,18 @@ def _black(share: float) -> float:
 
 def _lightness(red: float, green: float, blue: float) -> float:
     """sRGB to the grey of the same lightness (CIE Y, then the sRGB curve back)."""
+    return _encode(0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue))
 
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    y = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-    return 12.92 * y if y <= 0.0031308 else 1.055 * y ** (1 / 2.4) - 0.055
+def _linear(c: float) -> float:
+    """An sRGB channel without its transfer curve."""
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _encode(c: float) -> float:
+    """A linear channel on the sRGB transfer curve (clipped to 0–1)."""
+    c = min(1.0, max(0.0, c))
+    return 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
 
 
 def _number(value: float) -> bytes:
@@ -413,13 +418,13 @@ def _output_intent(pdf: Any, profile: OutputProfile) -> None:
         DestOutputProfile=stream))])
 
 
-def _metadata(pdf: Any, meta: Metadata, epoch: int, claim: bool) -> None:
-    """Info and XMP alike, dated `epoch`, identified by a hash of the pages' content."""
+def _metadata(pdf: Any, streams: list[Any], meta: Metadata, epoch: int, claim: bool) -> None:
+    """Info and XMP alike, dated `epoch`, identified by a hash of the content `streams`."""
     import pikepdf
 
     when = dt.datetime.fromtimestamp(epoch, dt.UTC)
     digest = hashlib.sha256(meta.identifier.encode("utf-8"))
-    for stream in _content_streams(pdf):
+    for stream in streams:
         digest.update(stream.read_raw_bytes())
     document = uuid.UUID(bytes=digest.digest()[:16], version=4)
     instance = uuid.UUID(bytes=hashlib.sha256(document.bytes + b"print").digest()[:16], version=4)

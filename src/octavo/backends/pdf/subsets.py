@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 _TAGGED = re.compile(r"^/?([A-Z]{6})\+(.+)$")
-_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+FONT_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")  # where a descriptor holds the font
 
 
 def unique_subset_tags(pdf: Any) -> int:
@@ -22,7 +22,7 @@ def unique_subset_tags(pdf: Any) -> int:
     renamed: dict[tuple[int, int], str] = {}  # descriptor -> its new name
     changed = 0
     for font in _fonts(pdf):
-        descriptor = _descriptor(font)
+        descriptor = font_descriptor(font)
         if descriptor is None:
             continue
         name = str(descriptor.get("/FontName", ""))
@@ -31,7 +31,7 @@ def unique_subset_tags(pdf: Any) -> int:
             continue
         key = descriptor.objgen
         if key not in renamed:
-            program = next((descriptor[k] for k in _PROGRAMS if k in descriptor), None)
+            program = next((descriptor[k] for k in FONT_PROGRAMS if k in descriptor), None)
             if program is None:
                 continue
             renamed[key] = f"{_tag(program.read_raw_bytes())}+{match.group(2)}"
@@ -58,7 +58,8 @@ def _fonts(pdf: Any) -> list[Any]:
     return fonts
 
 
-def _descriptor(font: Any) -> Any:
+def font_descriptor(font: Any) -> Any:
+    """A font's descriptor: its own, or its descendant's (Type 0); None for a Type 3 font."""
     if "/FontDescriptor" in font:
         return font.FontDescriptor
     for descendant in font.get("/DescendantFonts", []):
