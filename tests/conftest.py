@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,18 +58,31 @@ def make_book(tmp_path: Path) -> Callable[..., Path]:
     """Write a book folder from {relative path: text or bytes}; returns its root."""
 
     def make(files: dict[str, str | bytes], name: str = "book") -> Path:
-        root = tmp_path / name
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        root = write_files(tmp_path / name, files)
         (root / "manuscript").mkdir(parents=True, exist_ok=True)
         return root
 
     return make
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text or bytes} under `root`; returns `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def sample_book(folder: Path, extra_toml: str = "") -> Path:
+    """A copy of the repository's sample book in `folder`/book, `extra_toml` after its book.toml."""
+    book = folder / "book"
+    shutil.copytree(REPO / "manuscript", book / "manuscript")
+    (book / "book.toml").write_text((REPO / "book.toml").read_text() + extra_toml)
+    return book
 
 
 BASIC_TOML = """\

@@ -412,17 +412,15 @@ def test_an_unknown_printer_is_one_line_from_argparse(tmp_path: Path,
 def test_the_sample_built_for_print_passes_its_printers_preflight(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, printer: Printer) -> None:
     """What Octavo builds passes: bleed, black ink, 7 pt notes, margins, blanks, the wrap."""
-    from conftest import REPO
+    from conftest import sample_book
 
     from octavo.build import load_book
     from octavo.checks.preflight import manuscript_images
     from octavo.cli import main
     from octavo.diagnostics import Diagnostics
 
-    book = tmp_path / "book"
-    shutil.copytree(REPO / "manuscript", book / "manuscript")
-    (book / "book.toml").write_text((REPO / "book.toml").read_text() + (
-        f'\n[print]\nprofile = "print"\nbleed = true\nprinter = "{printer.name}"\n'))
+    book = sample_book(tmp_path,
+                       f'\n[print]\nprofile = "print"\nbleed = true\nprinter = "{printer.name}"\n')
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert main(["build", str(book), "--format", "pdf", "-q"]) == 0
     config, loaded = load_book(book, Diagnostics())

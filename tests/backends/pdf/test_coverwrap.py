@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from books import chapter, paragraph
+from conftest import write_files
 
 from octavo.backends.base import RenderContext
 from octavo.backends.pdf.coverwrap import Wrap, wrap_for, wrap_pdf
@@ -39,22 +40,11 @@ def toml(printer: str = "kdp", paper: str = "white", description: str = DESCRIPT
             f'[print]\nprinter = "{printer}"\npaper = "{paper}"\n')
 
 
-def write_book(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
 def small_book(root: Path, chapters: int = 2, **settings: str) -> Path:
     files: dict[str, str | bytes] = {"book.toml": toml(**settings)}
     for n in range(1, chapters + 1):
         files[f"manuscript/{n:02d}-chapter.md"] = chapter(n)
-    return write_book(root, files)
+    return write_files(root, files)
 
 
 def build(root: Path, *args: str) -> None:

@@ -16,6 +16,7 @@ from conftest import (
     pdf_fragments,
     pdf_margin_texts,
     pdf_text,
+    sample_book,
 )
 from pypdf import PdfReader
 
@@ -29,9 +30,7 @@ PT = 72  # points per inch
 def build_sample(out: Path, extra_toml: str = "") -> Path:
     from octavo.cli import main
 
-    book = out / "book"
-    shutil.copytree(REPO / "manuscript", book / "manuscript")
-    (book / "book.toml").write_text((REPO / "book.toml").read_text() + extra_toml)
+    book = sample_book(out, extra_toml)
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1767225600")
     try:

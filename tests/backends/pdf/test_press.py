@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from books import multi_chapter_book
-from conftest import REPO
+from conftest import sample_book, write_files
 from PIL import ImageCms
 
 from octavo.backends.pdf.press import SOLID, _black, _lightness
@@ -31,24 +31,14 @@ def build(book: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
 
 
 def sample(folder: Path, extra: str = PRINT_SHOP) -> Path:
-    book = folder / "book"
-    shutil.copytree(REPO / "manuscript", book / "manuscript")
-    (book / "book.toml").write_text((REPO / "book.toml").read_text() + "\n" + extra)
-    return book
+    return sample_book(folder, "\n" + extra)
 
 
 @pytest.fixture(scope="module")
 def chunked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A book laid out in chunks and joined, in the print profile (classic: coloured ornaments)."""
     root = tmp_path_factory.mktemp("press")
-
-    def make(files: dict[str, str]) -> Path:
-        for rel, text in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text(text, encoding="utf-8")
-        return root
-
-    book = multi_chapter_book(make, "classic", PRINT_SHOP)
+    book = multi_chapter_book(lambda files: write_files(root, files), "classic", PRINT_SHOP)
     with pytest.MonkeyPatch.context() as mp:
         assert build(book, mp) == 0
     return book / "dist" / "chunked.pdf"

@@ -9,7 +9,7 @@ from typing import Any
 import pikepdf
 import pytest
 from books import multi_chapter_book
-from conftest import CORPUS, REPO
+from conftest import CORPUS, sample_book
 from lxml import etree
 
 import octavo.backends.pdf.chunks
@@ -308,9 +308,7 @@ def test_tagged_build_gives_the_same_bytes_twice(chunked: Path, tmp_path: Path) 
 def test_sample_book_reading_pdf_passes_pdfua(tmp_path: Path) -> None:
     from octavo.cli import main
 
-    book = tmp_path / "book"
-    shutil.copytree(REPO / "manuscript", book / "manuscript")
-    shutil.copy(REPO / "book.toml", book / "book.toml")
+    book = sample_book(tmp_path)
     assert main(["build", str(book), "--format", "pdf", "-q"]) == 0
     pdf = book / "dist" / "the-quiet-press.pdf"
     assert pdfua_errors(pdf) == []
