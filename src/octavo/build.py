@@ -63,9 +63,10 @@ def book_folder(path: Path) -> Path:
     raise OctavoError("book folder not found", path)
 
 
-def load_book(root: Path, diagnostics: Diagnostics) -> tuple[Config, Book]:
-    """Read book.toml and the manuscript into a Book, transforms applied."""
-    config = load_config(root, diagnostics)
+def load_book(root: Path, diagnostics: Diagnostics, edition: str = "") -> tuple[Config, Book]:
+    """Read book.toml (for `edition`, its tables over the top ones) and the manuscript into a
+    Book, transforms applied."""
+    config = load_config(root, diagnostics, edition)
     images = ImageRegistry(root, diagnostics=diagnostics)
     context = ReadContext(root=root, diagnostics=diagnostics, images=images,
                           detect_headings=config.build.detect_headings,
@@ -100,12 +101,15 @@ def build(
     out_dir: Path | None = None,
     jobs: int | None = None,
     progress: bool = False,
+    edition: str = "",
+    within: bool = False,
 ) -> list[Output]:
-    """Build the book in `root`; each file replaces the old one only once it is complete."""
+    """Build the book in `root` (or one of its editions); each file replaces the old one only
+    once it is complete. `within`: build only those `formats` the edition asks for itself."""
     root = book_folder(root)
-    request = build_request(root, formats, theme_name, out_dir)
-    forget(root)
-    config, book = load_book(root, diagnostics)
+    request = build_request(root, formats, theme_name, out_dir, edition, within)
+    forget(root, edition)
+    config, book = load_book(root, diagnostics, edition)
     theme = load_theme(theme_name or config.build.theme, root)
     out = (out_dir or config.build.output).resolve()
     if out == config.build.manuscript or out.is_relative_to(config.build.manuscript):
@@ -115,20 +119,22 @@ def build(
     except OSError as exc:
         raise BuildError(f"cannot create output folder: {exc.strerror}", out) from None
     epoch = source_epoch(config)
-    slug = slugify(book.metadata.title)
+    slug = edition_slug(config, book.metadata.title)
     _remove_abandoned(out)
     # Every format is written to a partial file first; only when all are complete do they
     # replace the old files together, so dist/ never holds a new EPUB beside an old PDF.
     written: list[tuple[Output, Path]] = []
-    facts = _last_facts(root)
+    facts = _last_facts(root, edition)
     wanted = formats or config.build.formats
+    if within and formats:
+        wanted = tuple(name for name in formats if name in config.build.formats)
     try:
         # A format that leaves facts for others (the PDF's page map) renders before them.
         for name in sorted(wanted, key=lambda name: not FORMATS[name].leaves):
             backend = FORMATS[name]
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
-                                    progress=progress, facts=facts)
+                                    progress=progress, facts=facts, edition=edition)
             # The format's own file, then its companions (the PDF's cover wrap), which see
             # what it left in this build's facts (the page count): partial files all.
             parts = [(name, backend.render, backend.target(out, slug)),
@@ -157,25 +163,32 @@ def build(
              for part in (name, *(c.name for c in FORMATS[name].companions))]
     outputs = sorted((output for output, _partial in written),
                      key=lambda output: order.index(output.format))
-    _keep_facts(root, facts)
+    _keep_facts(root, facts, edition)
     _stamp(root, request, config, book, theme, outputs, diagnostics)
     return outputs
 
 
-def _last_facts(root: Path) -> dict[str, Any]:
+def edition_slug(config: Config, title: str) -> str:
+    """What the build's files are named after: the title's slug, then the edition's name."""
+    if not config.edition:
+        return slugify(title)
+    return f"{slugify(config.main_title or title)}-{config.edition}"
+
+
+def _last_facts(root: Path, edition: str) -> dict[str, Any]:
     """What the last build to land left for later ones (the print layout's page map)."""
     with contextlib.suppress(OSError, ValueError):
-        facts = json.loads((cache_dir(root) / FACTS).read_text(encoding="utf-8"))
+        facts = json.loads((cache_dir(root, edition) / FACTS).read_text(encoding="utf-8"))
         if isinstance(facts, dict):
             return facts
     return {}
 
 
-def _keep_facts(root: Path, facts: dict[str, Any]) -> None:
+def _keep_facts(root: Path, facts: dict[str, Any], edition: str) -> None:
     """Keep this build's facts, now that its files have landed (if the cache can be written)."""
     if not facts:
         return
-    folder = cache_dir(root)
+    folder = cache_dir(root, edition)
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / FACTS, json.dumps(facts).encode("utf-8"))
@@ -194,7 +207,7 @@ def _stamp(root: Path, request: dict[str, object], config: Config, book: Book, t
            outputs: list[Output], diagnostics: Diagnostics) -> None:
     """Record what this build read and wrote, so that an unchanged book is not built again."""
     stamp = Stamp(request=request, notes=list(diagnostics.notes),
-                  warnings=list(diagnostics.warnings))
+                  warnings=list(diagnostics.warnings), editions=list(config.editions))
     manuscript = config.build.manuscript
     files = [root / "book.toml", *(manuscript / name for name in listing(manuscript)),
              *(image.source for image in book.images)]

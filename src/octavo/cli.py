@@ -13,7 +13,7 @@ from octavo import __version__
 from octavo.backends import FORMATS
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.diagnostics import Diagnostics
-from octavo.errors import CheckError, OctavoError, StrictError
+from octavo.errors import CheckError, OctavoError, StrictError, UsageError
 
 INTERNAL_ERROR = 70
 
@@ -35,15 +35,24 @@ def parser() -> argparse.ArgumentParser:
     book.add_argument("book_dir", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
                       help="the book folder (default: the current folder)")
 
-    build = commands.add_parser("build", parents=[common, book], help="build the EPUB and PDF",
-                                description="Build the book in BOOK_DIR into its output folder.")
+    build = commands.add_parser(
+        "build", parents=[common, book], help="build the EPUB and PDF",
+        description="Build the book in BOOK_DIR into its output folder, with every edition "
+                    "book.toml names; or, when BOOK_DIR is a shelf (a folder of book folders, or "
+                    "one with a shelf.toml), every book on it.")
     build.add_argument("--format", choices=(*FORMATS, "all"), default=None,
                        help="which file to build (default: [build] formats, or all)")
     build.add_argument("--theme", metavar="NAME", help="use this theme instead of book.toml's")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="write here instead of BOOK_DIR/dist")
     build.add_argument("--jobs", "-j", type=_jobs, metavar="N", default=None,
-                       help="lay out the PDF in N processes (default: one per CPU, at most 4)")
+                       help="lay out the PDF in N processes (default: one per CPU, at most 4); "
+                            "for a shelf, build N books at once (default: one per CPU)")
+    build.add_argument("--edition", metavar="NAME",
+                       help="build only this edition ([editions.NAME] in book.toml)")
+    build.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                       help="build the shelf's books on this Dask scheduler's workers "
+                            "(pip install 'octavo[cluster]')")
     build.set_defaults(run=run_build)
 
     check = commands.add_parser(
@@ -145,40 +154,66 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
-    """`octavo build`: write the book's files and say what was written."""
-    from octavo.uptodate import build_request, up_to_date
+    """`octavo build`: write the book's files (every edition's) and say what was written."""
+    from octavo.shelf import is_shelf
 
     started = time.perf_counter()
     formats = None if args.format in (None, "all") else (args.format,)
     if args.format == "all":
         formats = tuple(FORMATS)
     root = Path(args.book_dir)
-    stamp = up_to_date(root, build_request(root, formats, args.theme, args.out))
-    if stamp is not None:  # nothing changed: the files in dist/ are already what we would write
-        diagnostics.warnings.extend(stamp.warnings)
+    if args.cluster is not None or is_shelf(root):
+        return run_shelf(args, diagnostics, formats)
+    from octavo.buildall import build_editions
+
+    for done in build_editions(root, formats, args.theme, args.out, args.jobs,
+                               progress=not args.quiet, edition=args.edition):
+        diagnostics.warnings.extend(w for w in done.diagnostics.warnings
+                                    if w not in diagnostics.warnings)
         _print_warnings(diagnostics)
-        if not args.quiet:
-            names = ", ".join(_shown(Path(p)) for p in stamp.outputs)
-            print(f"up to date: {names} (nothing changed since the last build)")
-        if args.strict and diagnostics.warnings:
-            raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict is on")
-        return 0
-
-    from octavo.build import build
-
-    outputs = build(args.book_dir, diagnostics, formats=formats, theme_name=args.theme,
-                    out_dir=args.out, jobs=args.jobs, progress=not args.quiet)
-    _print_warnings(diagnostics)
-    if not args.quiet:
-        for note in diagnostics.notes:
-            print(note)
-        for output in outputs:
+        if args.quiet:
+            continue
+        label = f"[{done.edition}] " if done.edition else ""
+        if done.up_to_date:
+            names = ", ".join(_shown(p) for p in done.kept) or "no file for this --format"
+            print(f"{label}up to date: {names} (nothing changed since the last build)")
+            continue
+        for note in done.diagnostics.notes:
+            print(f"{label}{note}")
+        for output in done.outputs:
             size = output.path.stat().st_size
             print(f"wrote {_shown(output.path)} ({_size(size)}, {output.seconds:.2f} s)")
+    if not args.quiet:
         print(f"done in {time.perf_counter() - started:.2f} s"
               + (f", {len(diagnostics.warnings)} warning(s)" if diagnostics.warnings else ""))
     if args.strict and diagnostics.warnings:
         raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict is on")
+    return 0
+
+
+def run_shelf(args: argparse.Namespace, diagnostics: Diagnostics,
+              formats: tuple[str, ...] | None) -> int:
+    """`octavo build SHELF`: every book on the shelf, a line each, on this machine's CPUs or on a
+    Dask cluster; exit 1 when any book failed."""
+    from octavo.shelf import build_shelf, shelf_books
+
+    if args.out is not None:
+        raise UsageError("--out names one book's output folder; a shelf's books each write to "
+                         "their own")
+    books = shelf_books(Path(args.book_dir))
+    report = build_shelf(books, formats=formats, theme=args.theme, edition=args.edition,
+                         jobs=args.jobs, cluster=args.cluster,
+                         show=None if args.quiet else print)
+    for done in report.books:
+        for warning in done.warnings:
+            print(f"warning: {done.name}: {warning}", file=sys.stderr)
+    for line in report.failures():
+        print(f"error: {line}", file=sys.stderr)
+    print(report.summary())
+    if report.failed:
+        return 1
+    if args.strict and report.warnings:
+        raise StrictError(f"{report.warnings} warning(s) and --strict is on")
     return 0
 
 

@@ -13,6 +13,9 @@ from typing import Any
 
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
+from octavo.editions import NAME as EDITION_NAME
+from octavo.editions import TABLE as EDITIONS
+from octavo.editions import overlay, preset
 from octavo.errors import ConfigError, OctavoError
 from octavo.paths import Refused, inside, regular_file
 from octavo.text import has_xml_invalid, normalise_identifier, xml_safe
@@ -54,6 +57,10 @@ class Config:
     build: BuildSettings
     # Each output format's own settings, read from its table ([print] for "pdf"), by format.
     settings: dict[str, Any] = field(default_factory=dict)
+    editions: tuple[str, ...] = ()  # the [editions.NAME] tables' names, in book.toml's order
+    edition: str = ""  # the edition these settings are for; "": the book as book.toml's top sets it
+    # The top-level [book] title: every edition's files are named after it (<slug>-<edition>).
+    main_title: str | None = None
 
     @property
     def title(self) -> str | None:
@@ -64,8 +71,11 @@ MAX_SERIES_INDEX = 9999
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 
 
-def load_config(root: Path, diagnostics: Diagnostics) -> Config:
-    """Read `root/book.toml` if there is one; raise ConfigError listing every problem."""
+def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Config:
+    """Read `root/book.toml` if there is one; raise ConfigError listing every problem.
+
+    With an `edition`, its [editions.NAME] tables (over its preset) are read over the top ones.
+    """
     path = root / CONFIG_NAME
     if path.exists() or path.is_symlink():
         try:
@@ -74,6 +84,9 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
             reason = "a link to nothing" if isinstance(exc, FileNotFoundError) else str(exc)
             raise ConfigError([OctavoError(reason, CONFIG_NAME)]) from None
     else:
+        if edition:
+            raise ConfigError([OctavoError(f"no edition {edition!r}: there is no book.toml",
+                                           CONFIG_NAME)])
         return Config(root=root, source=None, book={},
                       build=_build_settings(root, {}, CONFIG_NAME, []),
                       settings=_format_settings({}, CONFIG_NAME, []))
@@ -90,6 +103,15 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     problems: list[OctavoError] = []
     sections = {**SECTIONS, **{b.settings.table: b.settings.keys for b in FORMATS.values()
                                if b.settings is not None}}
+    top_book = data.get("book")
+    main_title = top_book.get("title") if isinstance(top_book, dict) else None
+    editions = _editions(data.pop(EDITIONS, {}), sections, shown, problems)
+    if edition:
+        if edition not in editions:
+            known = ", ".join(editions) or "none"
+            raise ConfigError([OctavoError(f"no edition {edition!r} in book.toml (its editions: "
+                                           f"{known})", shown)])
+        data = overlay(data, preset(edition), editions[edition])
     tables: dict[str, dict[str, Any]] = {}
     for section, value in data.items():
         if section not in sections:
@@ -107,7 +129,36 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     settings = _format_settings(tables, shown, problems)
     if problems:
         raise ConfigError(problems)
-    return Config(root=root, source=path, book=book, build=build, settings=settings)
+    return Config(root=root, source=path, book=book, build=build, settings=settings,
+                  editions=tuple(editions), edition=edition,
+                  main_title=main_title.strip() if isinstance(main_title, str) else None)
+
+
+def _editions(data: Any, sections: dict[str, Any], shown: str,
+              problems: list[OctavoError]) -> dict[str, dict[str, Any]]:
+    """The [editions.NAME] tables, by name: each a table of book.toml's own tables."""
+    if not isinstance(data, dict):
+        problems.append(OctavoError(f"[{EDITIONS}] must hold tables, e.g. "
+                                    f"[{EDITIONS}.large-print.print]", shown))
+        return {}
+    editions: dict[str, dict[str, Any]] = {}
+    for name, tables in data.items():
+        where = f"[{EDITIONS}.{name}]"
+        if not EDITION_NAME.match(name) or name == "main":
+            problems.append(OctavoError(
+                f"{where}: {name!r} is not an edition name (lower-case letters, digits and '-', "
+                "as in large-print; it names the files)", shown))
+        elif not isinstance(tables, dict):
+            problems.append(OctavoError(f"{where} must be a table", shown))
+        elif bad := [k for k, v in tables.items() if k not in sections or not isinstance(v, dict)]:
+            close = difflib.get_close_matches(bad[0], list(sections), n=1)
+            hint = f"; did you mean [{EDITIONS}.{name}.{close[0]}]?" if close else ""
+            problems.append(OctavoError(
+                f"{where} {bad[0]}: an edition holds only tables read over book.toml's own "
+                f"({', '.join(f'[{EDITIONS}.{name}.{s}]' for s in sections)}){hint}", shown))
+        else:
+            editions[name] = tables
+    return editions
 
 
 def _format_settings(tables: dict[str, dict[str, Any]], shown: str,

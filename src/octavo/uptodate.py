@@ -16,20 +16,25 @@ from octavo.paths import Refused, landing
 
 CACHE_DIR = ".octavo-cache"
 STAMP = "build-stamp.json"
+EDITIONS_DIR = "editions"  # .octavo-cache/editions/NAME: each edition's own cache
 PACKAGE_DIR = Path(__file__).resolve().parent
 EARLIEST_ZIP_TIME = 315532800  # 1980-01-01
 
 
-def cache_dir(root: Path) -> Path:
-    """The book's cache folder (ignored by git; deleting it changes nothing but the time).
+def cache_dir(root: Path, edition: str = "") -> Path:
+    """The book's cache folder (ignored by git; deleting it changes nothing but the time), or
+    an edition's own inside it (its stamp, its print layout's facts and chunks).
 
     A cache folder that is a link out of the book is refused: a book from someone else could
     otherwise make a build write there."""
-    folder = root / CACHE_DIR
-    if (folder.exists() or folder.is_symlink()) and not _lands_inside(folder, root):
-        raise BuildError("refused: a link to a folder outside the book folder; delete it (it "
-                         "holds only a cache)", folder)
-    return folder
+    folders = [root / CACHE_DIR]
+    if edition:
+        folders += [folders[0] / EDITIONS_DIR, folders[0] / EDITIONS_DIR / edition]
+    for folder in folders:
+        if (folder.exists() or folder.is_symlink()) and not _lands_inside(folder, root):
+            raise BuildError("refused: a link to a folder outside the book folder; delete it "
+                             "(it holds only a cache)", folder)
+    return folders[-1]
 
 
 def _lands_inside(path: Path, root: Path) -> bool:
@@ -88,6 +93,7 @@ class Stamp:
     outputs: dict[str, list[int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    editions: list[str] = field(default_factory=list)  # book.toml's [editions.NAME], as built
 
     def holds(self, request: dict[str, object]) -> bool:
         """True when the same request finds the same inputs and the outputs as they were left."""
@@ -110,9 +116,11 @@ class Stamp:
 
 
 def build_request(root: Path, formats: Iterable[str] | None, theme: str | None,
-                  out_dir: Path | None) -> dict[str, object]:
+                  out_dir: Path | None, edition: str = "", within: bool = False) -> dict[str, object]:
     """What a build was asked for, and everything outside the files that changes its output."""
     return {
+        "edition": edition,
+        "within": within,
         "octavo": code_fingerprint(),
         "formats": sorted(formats) if formats else None,
         "theme": theme,
@@ -122,10 +130,10 @@ def build_request(root: Path, formats: Iterable[str] | None, theme: str | None,
     }
 
 
-def read_stamp(root: Path) -> Stamp | None:
+def read_stamp(root: Path, edition: str = "") -> Stamp | None:
     """The last build's stamp, or None when there is none or it cannot be read."""
     try:
-        data = json.loads((cache_dir(root) / STAMP).read_text(encoding="utf-8"))
+        data = json.loads((cache_dir(root, edition) / STAMP).read_text(encoding="utf-8"))
         return Stamp(**data)
     except (OSError, ValueError, TypeError):
         return None
@@ -133,7 +141,7 @@ def read_stamp(root: Path) -> Stamp | None:
 
 def up_to_date(root: Path, request: dict[str, object]) -> Stamp | None:
     """The last build's stamp if building again would write exactly the files already there."""
-    stamp = read_stamp(root)
+    stamp = read_stamp(root, str(request.get("edition") or ""))
     if stamp is None or not stamp.holds(request):
         return None
     return stamp
@@ -141,9 +149,9 @@ def up_to_date(root: Path, request: dict[str, object]) -> Stamp | None:
 
 def write_stamp(root: Path, stamp: Stamp) -> None:
     """Record a finished build (atomically); a stamp that cannot be written is no error."""
-    folder = cache_dir(root)
+    folder = cache_dir(root, str(stamp.request.get("edition") or ""))
     with contextlib.suppress(OSError):
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / STAMP, json.dumps(stamp.__dict__, indent=1).encode("utf-8"))
 
 
@@ -155,10 +163,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def forget(root: Path) -> None:
+def forget(root: Path, edition: str = "") -> None:
     """Remove the stamp, so that the next build runs in full."""
     with contextlib.suppress(OSError):
-        (cache_dir(root) / STAMP).unlink()
+        (cache_dir(root, edition) / STAMP).unlink()
 
 
 def record_inputs(stamp: Stamp, files: Iterable[Path], folders: Iterable[Path]) -> None:

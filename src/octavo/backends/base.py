@@ -44,6 +44,14 @@ class RenderContext:
     # What one format leaves for the next in the same build (formats that leave something
     # render first), over what the last build to land left: the print layout's page map.
     facts: dict[str, Any] = field(default_factory=dict)
+    edition: str = ""  # the edition being built ("": the main one): its own cache folder
+
+    @property
+    def cache(self) -> Path:
+        """This edition's cache folder in the book (the chunk cache, the last page count)."""
+        from octavo.uptodate import cache_dir
+
+        return cache_dir(self.book_root, self.edition)
 
 
 Renderer = Callable[["Book", "Theme", Path, RenderContext], None]

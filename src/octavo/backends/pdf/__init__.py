@@ -54,7 +54,8 @@ def render_cover_wrap(book: Book, theme: Theme, target: Path, context: RenderCon
 PRINT_KEYS = (
     "trim", "width", "height", "margins", "gutter", "chapter_start", "profile", "bleed",
     "pdf_variant", "drop_caps", "small_caps", "folio_position", "running_head", "isbn",
-    "printer", "paper", "icc_profile",
+    "printer", "paper", "icc_profile", "font_size", "line_height", "justify", "hyphenate",
+    "large_print",
 )
 STYLESHEET = "print.css"  # the theme's stylesheet for print (WeasyPrint)
 BACKEND = Backend(name="pdf", suffix=".pdf", media_type="application/pdf", render=render,

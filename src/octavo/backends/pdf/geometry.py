@@ -6,6 +6,7 @@ from octavo.backends.pdf.settings import PrintSettings
 from octavo.model import Book
 
 BLEED = 0.125  # inches, what KDP asks for
+LARGE_PRINT_SIZE = 16.0  # points: large_print without a font_size
 
 
 def minimum_gutter(pages: int) -> float:
@@ -53,7 +54,41 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
         ]
     if settings.profile == "print":
         lines.append("h1, h2, h3, h4, h5, h6 { bookmark-level: none !important; }")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + type_css(settings)) + "\n"
+
+
+def type_css(settings: PrintSettings) -> list[str]:
+    """[print] font_size, line_height, justify, hyphenate and large_print as CSS rules."""
+    # The theme's variables are filled in when its sheet is read: these rules set the same
+    # properties (html's font-size and line-height) after it.
+    lines = []
+    if settings.font_size is not None:
+        lines.append(f"html {{ font-size: {settings.font_size:g}pt; }}")
+    if settings.line_height is not None:
+        lines.append(f"html, .scene-break {{ line-height: {settings.line_height:g}; }}")
+    if settings.justify is False:
+        lines.append("html, .footnote { text-align: left; }")
+    if settings.hyphenate is False:
+        lines.append("html, html * { hyphens: manual !important; }")
+    if settings.large_print:
+        size = settings.font_size or LARGE_PRINT_SIZE
+        # Nothing smaller than the body: notes, folios, running heads, the copyright page,
+        # code and tables; headings grow with it, so they still stand above the text.
+        lines += [
+            f"@page {{ @top-left {{ font-size: {size:g}pt !important; }}"
+            f" @top-right {{ font-size: {size:g}pt !important; }}"
+            f" @bottom-center {{ font-size: {size:g}pt !important; }} }}",
+            ".footnote, .copyright-page, pre, table, figcaption, .toc-entry "
+            f"{{ font-size: {size:g}pt !important; line-height: 1.3 !important; }}",
+            ".footnote::footnote-call, sup.noteref-mark.repeat "
+            f"{{ font-size: {size * 0.7:.1f}pt !important; }}",
+            f"h1.chapter-title {{ font-size: {size * 1.5:.1f}pt !important; }}",
+            f"h1.part-title, .toc h1.toc-title {{ font-size: {size * 1.6:.1f}pt !important; }}",
+            f"h1.book-title {{ font-size: {max(26, size * 1.8):.1f}pt !important; }}",
+            f".book-subtitle, .book-authors, .half-title-text {{ font-size: {size:g}pt "
+            "!important; }",
+        ]
+    return lines
 
 
 def _css_string(text: str) -> str:

@@ -37,7 +37,7 @@ from octavo.backends.pdf.worker import (
 )
 from octavo.model import Book
 from octavo.themes import Theme
-from octavo.uptodate import cache_dir, code_fingerprint, file_digest
+from octavo.uptodate import code_fingerprint, file_digest
 
 # A layout: its page count, its gutter and where its pages start in the text, each start
 # [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
@@ -65,7 +65,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     split = split_book(html, book, attributes)
     if split is None or len(split.body) < 2:  # a short book: one layout is quicker
         return None
-    root = cache_dir(context.book_root)
+    root = context.cache
     # A folder per profile: building one (octavo check's print profile) keeps the other's.
     cache = ChunkCache(root, FOLDER if settings.profile == "reading" else f"{FOLDER}-{settings.profile}")
     variant = weasyprint_variant(settings)  # enters every chunk's key

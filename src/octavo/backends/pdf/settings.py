@@ -15,6 +15,7 @@ MARGIN_KEYS = ("top", "bottom", "outside")
 TRIMS = {"5x8": (5.0, 8.0), "5.25x8": (5.25, 8.0), "5.5x8.5": (5.5, 8.5), "6x9": (6.0, 9.0),
          "a5": (148 / 25.4, 210 / 25.4)}
 INGRAMSPARK_MARGIN = 0.875  # inches, top and bottom, unless book.toml sets them
+MIN_FONT_SIZE, MAX_FONT_SIZE = 6.0, 36.0  # points: a [print] font_size outside is a typo
 _UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
 
 
@@ -40,6 +41,11 @@ class PrintSettings:
     printer: str = "kdp"  # or "ingramspark": the cover wrap's spine, the preflight's rules
     paper: str = "white"  # or "cream": the spine's width per page
     icc_profile: str = ""  # a CMYK output profile in the book folder; "": the one Octavo ships
+    font_size: float | None = None  # the body type in points; None: as the theme says
+    line_height: float | None = None  # leading as a multiple of the type size; None: the theme's
+    justify: bool | None = None  # False: a ragged right edge; None: as the theme says
+    hyphenate: bool | None = None  # False: no word divided at a line's end; None: the theme's
+    large_print: bool = False  # notes, folios and running heads no smaller than the body type
 
 
 def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
@@ -87,7 +93,27 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
                 problem(key, f"must be one of {', '.join(repr(a) for a in allowed)}")
             else:
                 values[key] = data[key]
-    for key in ("bleed", "drop_caps", "small_caps"):
+    if "font_size" in data:
+        size = data["font_size"]
+        try:
+            points = size if isinstance(size, int | float) and not isinstance(size, bool) \
+                else parse_length(size) * 72
+        except ValueError:
+            points = None
+        if points is None or not MIN_FONT_SIZE <= points <= MAX_FONT_SIZE:
+            problem("font_size", f"{size!r} is not a type size from {MIN_FONT_SIZE:g}pt to "
+                                 f"{MAX_FONT_SIZE:g}pt, such as \"11pt\"")
+        else:
+            values["font_size"] = round(float(points), 2)
+    if "line_height" in data:
+        leading = data["line_height"]
+        if isinstance(leading, bool) or not isinstance(leading, int | float) \
+                or not 1 <= leading <= 3:
+            problem("line_height", f"{leading!r} is not a multiple of the type size from 1 to 3, "
+                                   "such as 1.4")
+        else:
+            values["line_height"] = float(leading)
+    for key in ("bleed", "drop_caps", "small_caps", "justify", "hyphenate", "large_print"):
         if key in data:
             if not isinstance(data[key], bool):
                 problem(key, "must be true or false")

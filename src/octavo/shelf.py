@@ -1,0 +1,244 @@
+"""Shelves: a folder of book folders (or a shelf.toml listing them), every book built in parallel."""
+
+from __future__ import annotations
+
+import os
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from octavo.config import CONFIG_NAME
+from octavo.errors import ConfigError, OctavoError, one_line
+from octavo.paths import Refused, inside
+
+SHELF_FILE = "shelf.toml"
+BUILT, UP_TO_DATE, FAILED = "built", "up to date", "failed"
+
+
+@dataclass
+class BookDone:
+    """One book's result on a shelf: its status, the files it has, and what went wrong."""
+
+    name: str  # the book folder as the shelf names it
+    status: str  # BUILT, UP_TO_DATE or FAILED
+    files: list[str] = field(default_factory=list)  # the files it wrote (or has, up to date)
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""  # why it failed, one line
+    seconds: float = 0.0
+    where: str = ""  # the machine that built it (a Dask worker's address), "" for this one
+
+    def line(self) -> str:
+        """The line printed for this book."""
+        if self.status == FAILED:
+            return f"{FAILED:<11} {self.name}: {self.message}"
+        files = ", ".join(self.files) or "nothing to build"
+        extra = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+        on = f" on {self.where}" if self.where else ""
+        took = "nothing changed" if self.status == UP_TO_DATE else f"{self.seconds:.2f} s"
+        return f"{self.status:<11} {self.name}: {files} ({took}{on}{extra})"
+
+
+@dataclass
+class ShelfReport:
+    """Every book's result, in the shelf's order, and the time the shelf took."""
+
+    books: list[BookDone]
+    seconds: float
+
+    @property
+    def failed(self) -> int:
+        return sum(book.status == FAILED for book in self.books)
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(book.warnings) for book in self.books)
+
+    def failures(self) -> list[str]:
+        """One line per failed book, its message."""
+        return [f"{book.name}: {book.message}" for book in self.books if book.status == FAILED]
+
+    def summary(self) -> str:
+        """The last line: how many books did what, in how long."""
+        counts = {status: sum(b.status == status for b in self.books)
+                  for status in (BUILT, UP_TO_DATE, FAILED)}
+        return (f"{len(self.books)} book(s): {counts[BUILT]} built, {counts[UP_TO_DATE]} up to "
+                f"date, {counts[FAILED]} failed, {self.warnings} warning(s) in "
+                f"{self.seconds:.2f} s")
+
+
+def is_shelf(path: Path) -> bool:
+    """True for a folder with a shelf.toml, or one that is no book but holds book folders."""
+    if not path.is_dir():
+        return False
+    if (path / SHELF_FILE).is_file():
+        return True
+    if (path / CONFIG_NAME).exists() or (path / "manuscript").is_dir():
+        return False
+    return any(_is_book(child) for child in path.iterdir())
+
+
+def shelf_books(shelf: Path) -> list[Path]:
+    """The shelf's book folders: shelf.toml's `books` in its order, else every book folder in
+    it by name."""
+    listed = shelf / SHELF_FILE
+    if not listed.is_file():
+        return sorted((child for child in shelf.iterdir() if _is_book(child)),
+                      key=lambda p: p.name)
+    try:
+        data = tomllib.loads(listed.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError([OctavoError(f"cannot read: {one_line(str(exc))}", listed)]) from None
+    names = data.get("books")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ConfigError([OctavoError('books: must list the shelf\'s book folders, e.g. '
+                                       'books = ["first-novel", "second-novel"]', listed)])
+    books: list[Path] = []
+    problems: list[OctavoError] = []
+    for name in dict.fromkeys(names):
+        try:
+            folder = inside(shelf / name, shelf)
+        except Refused:
+            problems.append(OctavoError(f"books: {name} is outside the shelf's folder", listed))
+            continue
+        if not folder.is_dir():
+            problems.append(OctavoError(f"books: {name} is not a folder", listed))
+        else:
+            books.append(folder)
+    if problems:
+        raise ConfigError(problems)
+    return books
+
+
+def _is_book(folder: Path) -> bool:
+    return folder.is_dir() and not folder.name.startswith(".") and (folder / CONFIG_NAME).is_file()
+
+
+def build_shelf(books: list[Path], formats: tuple[str, ...] | None = None,
+                theme: str | None = None, edition: str | None = None, jobs: int | None = None,
+                cluster: str | None = None,
+                show: Callable[[str], object] | None = None) -> ShelfReport:
+    """Build every book (every edition of each) and report each as it finishes: on this
+    machine's CPUs, or on the Dask scheduler at `cluster`. A failed book fails alone."""
+    started = time.perf_counter()
+    names = {book: _name(book, books) for book in books}
+    done: dict[Path, BookDone] = {}
+    stale = []
+    for book in books:  # an unchanged book costs nothing: no process, no task
+        kept = kept_files(book, formats, theme, edition)
+        if kept is not None:
+            done[book] = BookDone(names[book], UP_TO_DATE, files=kept[0], warnings=kept[1])
+            _show(show, done[book])
+        else:
+            stale.append(book)
+    options = BuildOptions(formats, theme, edition)
+    if cluster is not None and stale:
+        from octavo.cluster import build_on_cluster
+
+        for book, result in build_on_cluster(cluster, stale, options):
+            result.name = names[book]
+            done[book] = result
+            _show(show, result)
+    elif stale:
+        workers = min(len(stale), jobs or _cpus())
+        pdf_jobs = max(1, _cpus() // len(stale))  # a lone stale book still lays out in parallel
+        for book, result in _build_locally(stale, options, workers, pdf_jobs):
+            result.name = names[book]
+            done[book] = result
+            _show(show, result)
+    return ShelfReport([done[book] for book in books], time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line asked of every book on the shelf."""
+
+    formats: tuple[str, ...] | None = None
+    theme: str | None = None
+    edition: str | None = None
+
+
+def kept_files(root: Path, formats: tuple[str, ...] | None, theme: str | None,
+               edition: str | None) -> tuple[list[str], list[str]] | None:
+    """The book's files and warnings when every edition asked for is up to date, else None."""
+    from octavo.uptodate import build_request, up_to_date
+
+    names = [edition] if edition is not None else [""]
+    files: list[str] = []
+    warnings: list[str] = []
+    for position, name in enumerate(names):
+        within = bool(name) and edition is None
+        stamp = up_to_date(root, build_request(root, formats, theme, None, name, within))
+        if stamp is None:
+            return None
+        files += [Path(p).name for p in stamp.outputs]
+        warnings += [w for w in stamp.warnings if w not in warnings]
+        if position == 0 and edition is None:
+            names += stamp.editions
+    return files, warnings
+
+
+def build_book(root: Path, options: BuildOptions, pdf_jobs: int | None = None) -> BookDone:
+    """Build one book of a shelf here: every edition asked for; a failure is its result."""
+    from octavo.buildall import build_editions
+
+    started = time.perf_counter()
+    result = BookDone(root.name, UP_TO_DATE)
+    try:
+        for done in build_editions(root, options.formats, options.theme, None, pdf_jobs,
+                                   edition=options.edition):
+            result.warnings += [w for w in done.diagnostics.warnings if w not in result.warnings]
+            if done.up_to_date:
+                result.files += [p.name for p in done.kept]
+            else:
+                result.status = BUILT
+                result.files += [output.path.name for output in done.outputs]
+    except OctavoError as exc:
+        result.status, result.message = FAILED, one_line(exc.render(root.resolve()))
+    except Exception as exc:  # a bug of ours: this book fails, the shelf goes on
+        result.status = FAILED
+        result.message = one_line(f"internal error: {type(exc).__name__}: {exc}")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_locally(books: list[Path], options: BuildOptions, workers: int,
+                   pdf_jobs: int) -> Iterator[tuple[Path, BookDone]]:
+    """Each book in a process of its own, `workers` at a time; results as they finish."""
+    from octavo.backends.pdf.worker import fork_context
+
+    if workers < 2:
+        for book in books:
+            yield book, build_book(book, options, pdf_jobs)
+        return
+    with ProcessPoolExecutor(workers, mp_context=fork_context()) as pool:
+        futures: dict[Future[BookDone], Path] = {
+            pool.submit(build_book, book, options, pdf_jobs): book for book in books}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                book = futures[future]
+                try:
+                    yield book, future.result()
+                except Exception as exc:  # the process died (killed, out of memory)
+                    yield book, BookDone(book.name, FAILED,
+                                         message=f"its build process died: {exc}")
+
+
+def _name(book: Path, books: list[Path]) -> str:
+    """How the shelf names a book: its folder's name, or its path when names repeat."""
+    if sum(b.name == book.name for b in books) == 1:
+        return book.name
+    return str(book)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _show(show: Callable[[str], object] | None, book: BookDone) -> None:
+    if show is not None:
+        show(book.line())
