@@ -103,6 +103,7 @@ def build(
     progress: bool = False,
     edition: str = "",
     within: bool = False,
+    cluster: str | None = None,
 ) -> list[Output]:
     """Build the book in `root` (or one of its editions); each file replaces the old one only
     once it is complete. `within`: build only those `formats` the edition asks for itself."""
@@ -134,7 +135,8 @@ def build(
             backend = FORMATS[name]
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
-                                    progress=progress, facts=facts, edition=edition)
+                                    progress=progress, facts=facts, edition=edition,
+                                    cluster=cluster)
             # The format's own file, then its companions (the PDF's cover wrap), which see
             # what it left in this build's facts (the page count): partial files all.
             parts = [(name, backend.render, backend.target(out, slug)),

@@ -32,7 +32,7 @@ class EditionBuilt:
 
 def build_editions(root: Path, formats: tuple[str, ...] | None = None, theme: str | None = None,
                    out_dir: Path | None = None, jobs: int | None = None, progress: bool = False,
-                   edition: str | None = None) -> Iterator[EditionBuilt]:
+                   edition: str | None = None, cluster: str | None = None) -> Iterator[EditionBuilt]:
     """Build the main edition, then every edition book.toml names (or only `edition`), each
     edition whose inputs changed; yield each as it lands. An error stops at that edition."""
     names = [edition] if edition is not None else [""]
@@ -53,7 +53,8 @@ def build_editions(root: Path, formats: tuple[str, ...] | None = None, theme: st
             from octavo.build import build
 
             outputs = build(root, diagnostics, formats=formats, theme_name=theme, out_dir=out_dir,
-                            jobs=jobs, progress=progress, edition=name, within=within)
+                            jobs=jobs, progress=progress, edition=name, within=within,
+                            cluster=cluster)
             done = EditionBuilt(name, diagnostics, outputs=outputs)
             stamp = read_stamp(root, name)
         done.seconds = time.perf_counter() - started

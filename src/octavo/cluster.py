@@ -81,13 +81,21 @@ def pack(root: Path, options: BuildOptions) -> dict[str, Any]:
     from octavo.build import source_epoch
     from octavo.config import load_config
     from octavo.diagnostics import Diagnostics
-    from octavo.uptodate import CACHE_DIR
 
     root = root.resolve()
     config = load_config(root, Diagnostics(), options.edition or "")
     skipped = {config.build.output}
     for edition in config.editions:
         skipped.add(load_config(root, Diagnostics(), edition).build.output)
+    return {"name": root.name, "files": book_files(root, skipped),
+            "epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip() or str(source_epoch(config))}
+
+
+def book_files(root: Path, skipped: set[Path]) -> dict[str, bytes]:
+    """Every file of the book folder by its path inside it: not its output folders (`skipped`),
+    its cache, dot-files, or links that lead out of it."""
+    from octavo.uptodate import CACHE_DIR
+
     files: dict[str, bytes] = {}
     total = 0
     for folder, dirs, names in os.walk(root, followlinks=False):
@@ -105,8 +113,18 @@ def pack(root: Path, options: BuildOptions) -> dict[str, Any]:
                     raise OctavoError(f"the book folder holds over {MAX_BUNDLE >> 20} MB besides "
                                       "its output: too much to send to a cluster", root)
                 files[path.relative_to(root).as_posix()] = data
-    return {"name": root.name, "files": files,
-            "epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip() or str(source_epoch(config))}
+    return files
+
+
+def clean_environment(epoch: str | None) -> dict[str, str]:
+    """The environment of a build process on a worker: only what shapes the output travels
+    (the source date); the worker's own SOURCE_DATE_EPOCH, locale or time zone do not."""
+    env = {k: v for k, v in os.environ.items()
+           if k in ("PATH", "HOME", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "SYSTEMROOT")}
+    env |= {"LC_ALL": "C.UTF-8", "TZ": "UTC"}
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    return env
 
 
 def _lands_inside(path: Path, root: Path) -> bool:
@@ -133,14 +151,18 @@ def build_bundle(bundle: dict[str, Any], options: BuildOptions,
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         root.mkdir(exist_ok=True)
-        # Only what shapes the output travels: the date; the worker's own SOURCE_DATE_EPOCH,
-        # locale or time zone do not reach the build.
-        env = {k: v for k, v in os.environ.items()
-               if k in ("PATH", "HOME", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "SYSTEMROOT")}
-        env |= {"SOURCE_DATE_EPOCH": bundle["epoch"], "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-        spec = json.dumps({"root": str(root), "options": asdict(options)})
-        run = subprocess.run([sys.executable, "-c", "from octavo.cluster import main; main()"],
-                             input=spec, capture_output=True, text=True, env=env, check=False)
+        from distributed import get_worker, rejoin, secede
+
+        worker = get_worker()
+        spec = json.dumps({"root": str(root), "options": asdict(options),
+                           "cluster": worker.scheduler.address, "where": worker.address})
+        secede()  # the book's chunks are tasks too: this one waits without holding a thread
+        try:
+            run = subprocess.run([sys.executable, "-c", "from octavo.cluster import main; main()"],
+                                 input=spec, capture_output=True, text=True,
+                                 env=clean_environment(bundle["epoch"]), check=False)
+        finally:
+            rejoin()
         if run.returncode != 0:
             message = (run.stderr.strip().splitlines() or ["no message"])[-1]
             return {"done": asdict(BookDone(bundle["name"], FAILED, message=one_line(
@@ -158,11 +180,14 @@ def main() -> None:
     from octavo.themes import builtin_styles_dir
     from octavo.uptodate import CACHE_DIR, read_stamp
 
+    channel = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the reply
+    sys.stdout = sys.stderr
     spec = json.loads(sys.stdin.read())
     root = Path(spec["root"])
     options = BuildOptions(**{k: tuple(v) if isinstance(v, list) else v
                               for k, v in spec["options"].items()})
-    done = build_book(root, options)
+    done = build_book(root, options, cluster=spec["cluster"])
     files, stamps = [], {}
     if done.status != FAILED:
         names = [options.edition] if options.edition is not None else [""]
@@ -178,7 +203,8 @@ def main() -> None:
              for p in (root / CACHE_DIR).rglob("facts.json")]
     json.dump({"done": asdict(done), "files": files, "stamps": stamps, "cache": cache,
                "root": str(root), "builtin": str(builtin_styles_dir().resolve()),
-               "where": os.uname().nodename}, sys.stdout)
+               "where": spec["where"]}, channel)
+    channel.close()
 
 
 def land(root: Path, reply: dict[str, Any], options: BuildOptions) -> BookDone:

@@ -180,15 +180,17 @@ def kept_files(root: Path, formats: tuple[str, ...] | None, theme: str | None,
     return files, warnings
 
 
-def build_book(root: Path, options: BuildOptions, pdf_jobs: int | None = None) -> BookDone:
-    """Build one book of a shelf here: every edition asked for; a failure is its result."""
+def build_book(root: Path, options: BuildOptions, pdf_jobs: int | None = None,
+               cluster: str | None = None) -> BookDone:
+    """Build one book of a shelf here (its PDF's chunks on the Dask scheduler at `cluster`, if
+    given): every edition asked for; a failure is its result."""
     from octavo.buildall import build_editions
 
     started = time.perf_counter()
     result = BookDone(root.name, UP_TO_DATE)
     try:
         for done in build_editions(root, options.formats, options.theme, None, pdf_jobs,
-                                   edition=options.edition):
+                                   edition=options.edition, cluster=cluster):
             result.warnings += [w for w in done.diagnostics.warnings if w not in result.warnings]
             if done.up_to_date:
                 result.files += [p.name for p in done.kept]

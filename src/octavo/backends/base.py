@@ -45,6 +45,7 @@ class RenderContext:
     # render first), over what the last build to land left: the print layout's page map.
     facts: dict[str, Any] = field(default_factory=dict)
     edition: str = ""  # the edition being built ("": the main one): its own cache folder
+    cluster: str | None = None  # a Dask scheduler's address: the PDF's chunks are laid out there
 
     @property
     def cache(self) -> Path:

@@ -118,7 +118,16 @@ class _Runner:
     def __enter__(self) -> _Runner:
         self.work = self._work_dir()
         n = len(self.split.body)
-        if self.workers > 1:
+        self.remote: Any = None
+        if self.context.cluster is not None:  # the chunks go to the cluster's workers
+            from octavo.backends.pdf.remote import RemoteChunks
+
+            self.counts = [-1] * n
+            self.condition = threading.Condition()  # for a lone chunk laid out right here
+            self.queue = None
+            self.remote = self.stack.enter_context(
+                RemoteChunks(self.context.cluster, self.context.book_root))
+        elif self.workers > 1:
             context = fork_context()
             self.counts: Any = context.Array("i", n, lock=False)
             self.condition: Any = context.Condition()
@@ -215,6 +224,13 @@ class _Runner:
         """Lay out `jobs` (index, key, chunk, offset), cache each, yield (index, (pdf, facts))."""
         made = [(index, key, chunk, self._job(index, key, chunk, offset, sheets))
                 for index, key, chunk, offset in jobs]
+        if self.remote is not None and len(made) > 1:
+            for index, result in self.remote.run([job for *_rest, job in made], self.counts):
+                key, chunk = next((k, c) for i, k, c, _job in made if i == index)
+                self._progress(chunk.chapters, result.pages)
+                job = next(j for i, _k, _c, j in made if i == index)
+                yield index, (self._keep(key, job, result), result)
+            return
         if self.pool is None or len(made) < 2:
             for index, key, chunk, job in made:
                 result = render_chunk(job)

@@ -46,7 +46,8 @@ class ChunkResult:
 
 
 # Set in each worker by `start_worker`: the page counts of the chunks laid out so far (-1:
-# not yet, -2: failed), the condition that announces a new count, and the progress queue.
+# not yet, -2: failed), the condition that announces a new count, and the progress queue; on a
+# cluster, "ask" instead: (this chunk's page count) -> its offset (cluster.py).
 _shared: dict[str, Any] = {}
 
 
@@ -202,6 +203,9 @@ def _wait_for_offset(job: ChunkJob, pages: int) -> int:
     if job.offset is not None:
         _publish(job.index, pages)
         return job.offset
+    ask = _shared.get("ask")
+    if ask is not None:  # a chunk laid out on a cluster: the task that runs it knows
+        return int(ask(pages))
     counts, condition = _shared["counts"], _shared["condition"]
     with condition:
         counts[job.index] = pages
