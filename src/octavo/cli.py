@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo build`: write the book's files (every edition's) and say what was written."""
-    from octavo.shelf import is_shelf
+    from octavo.shelves.shelf import is_shelf
 
     started = time.perf_counter()
     formats = None if args.format in (None, "all") else (args.format,)
@@ -164,7 +164,7 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     root = Path(args.book_dir)
     if args.cluster is not None or is_shelf(root):
         return run_shelf(args, diagnostics, formats)
-    from octavo.buildall import build_editions
+    from octavo.shelves.alleditions import build_editions
 
     for done in build_editions(root, formats, args.theme, args.out, args.jobs,
                                progress=not args.quiet, edition=args.edition):
@@ -195,7 +195,7 @@ def run_shelf(args: argparse.Namespace, diagnostics: Diagnostics,
               formats: tuple[str, ...] | None) -> int:
     """`octavo build SHELF`: every book on the shelf, a line each, on this machine's CPUs or on a
     Dask cluster; exit 1 when any book failed."""
-    from octavo.shelf import build_shelf, shelf_books
+    from octavo.shelves.shelf import build_shelf, shelf_books
 
     if args.out is not None:
         raise UsageError("--out names one book's output folder; a shelf's books each write to "

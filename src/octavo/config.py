@@ -13,11 +13,11 @@ from typing import Any
 
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
-from octavo.editions import NAME as EDITION_NAME
-from octavo.editions import TABLE as EDITIONS
-from octavo.editions import overlay, preset
 from octavo.errors import ConfigError, OctavoError
 from octavo.paths import Refused, inside, regular_file
+from octavo.shelves.editions import NAME as EDITION_NAME
+from octavo.shelves.editions import TABLE as EDITIONS
+from octavo.shelves.editions import overlay, preset
 from octavo.text import has_xml_invalid, normalise_identifier, xml_safe
 
 CONFIG_NAME = "book.toml"

@@ -80,8 +80,11 @@ def type_css(settings: PrintSettings) -> list[str]:
             f" @bottom-center {{ font-size: {size:g}pt !important; }} }}",
             ".footnote, .copyright-page, pre, table, figcaption, .toc-entry "
             f"{{ font-size: {size:g}pt !important; line-height: 1.3 !important; }}",
+            "code, kbd, samp, pre code, blockquote, .epigraph, .epigraph * "
+            "{ font-size: 1em !important; }",
+            # A note's call is a raised numeral: three quarters of the type, not 7 pt.
             ".footnote::footnote-call, sup.noteref-mark.repeat "
-            f"{{ font-size: {size * 0.7:.1f}pt !important; }}",
+            f"{{ font-size: {size * 0.75:.1f}pt !important; }}",
             f"h1.chapter-title {{ font-size: {size * 1.5:.1f}pt !important; }}",
             f"h1.part-title, .toc h1.toc-title {{ font-size: {size * 1.6:.1f}pt !important; }}",
             f"h1.book-title {{ font-size: {max(26, size * 1.8):.1f}pt !important; }}",

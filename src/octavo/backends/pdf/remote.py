@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import CancelledError
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -39,7 +40,7 @@ class RemoteChunks:
     def __enter__(self) -> RemoteChunks:
         from distributed import Client
 
-        from octavo.cluster import book_files, environment
+        from octavo.shelves.bundles import book_files, environment
         from octavo.themes import builtin_styles_dir
 
         self.client = Client(self.address, timeout="30s")
@@ -47,7 +48,9 @@ class RemoteChunks:
         digest = hashlib.sha256()
         for name, data in files.items():
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        self.bundle = self.client.scatter([files], hash=False)[0]  # one future: the whole dict
+        # One future for the whole dict, on every worker: data scattered to one worker alone
+        # dies with it, and Dask cannot make it again (its chunks would be cancelled).
+        self.bundle = self.client.scatter([files], hash=False, broadcast=True)[0]
         builtin = builtin_styles_dir().resolve()
         self.sources = {"root": str(self.root), "builtin": str(builtin),
                         "name": self.root.name, "digest": digest.hexdigest()}
@@ -87,7 +90,10 @@ class RemoteChunks:
             for future in as_completed(futures):
                 pending.discard(future)
                 job = futures[future]
-                result, pdf = future.result()
+                try:
+                    result, pdf = future.result()
+                except CancelledError as exc:  # its input lost with every worker that held it
+                    raise BuildError(f"the cluster lost a chunk's task ({exc}); build again") from None
                 job.target.write_bytes(pdf)
                 if job.index >= 0:
                     counts[job.index] = result.pages
@@ -107,7 +113,7 @@ def lay_out_chunk(job: ChunkJob, files: dict[str, bytes], prefix: str, expected:
     """A Dask task: lay out one chunk on this worker, its folios from the earlier chunks."""
     from distributed import Variable, rejoin, secede
 
-    from octavo.cluster import clean_environment, environment
+    from octavo.shelves.bundles import clean_environment, environment
     from octavo.themes import builtin_styles_dir
 
     if environment() != expected:

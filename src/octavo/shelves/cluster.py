@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from octavo.errors import OctavoError, UsageError, one_line
-from octavo.shelf import BUILT, FAILED, BookDone, BuildOptions
+from octavo.shelves.books import BUILT, FAILED, BookDone, BuildOptions
+from octavo.shelves.bundles import book_files, clean_environment, environment
 
-SKIPPED_DIRS = {"node_modules", "__pycache__"}  # besides dot-folders, the cache and the output
-MAX_BUNDLE = 512 * 1024 * 1024  # bytes: a book folder larger than this is not sent
-CONNECT_TIMEOUT = "30s"
+CONNECT_TIMEOUT = "10s"  # a scheduler answers in milliseconds; nobody there fails soon
 
 
 def build_on_cluster(address: str, books: list[Path],
@@ -67,15 +66,6 @@ def build_on_cluster(address: str, books: list[Path],
             yield book, land(book, result, options)
 
 
-def environment() -> dict[str, str]:
-    """What a worker must share with this machine for its files to be this machine's."""
-    import weasyprint
-
-    from octavo.uptodate import code_fingerprint
-
-    return {"octavo": code_fingerprint(), "weasyprint": weasyprint.__version__}
-
-
 def pack(root: Path, options: BuildOptions) -> dict[str, Any]:
     """The book folder's inputs as bytes, by path inside it, with the build's source date."""
     from octavo.build import source_epoch
@@ -89,49 +79,6 @@ def pack(root: Path, options: BuildOptions) -> dict[str, Any]:
         skipped.add(load_config(root, Diagnostics(), edition).build.output)
     return {"name": root.name, "files": book_files(root, skipped),
             "epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip() or str(source_epoch(config))}
-
-
-def book_files(root: Path, skipped: set[Path]) -> dict[str, bytes]:
-    """Every file of the book folder by its path inside it: not its output folders (`skipped`),
-    its cache, dot-files, or links that lead out of it."""
-    from octavo.uptodate import CACHE_DIR
-
-    files: dict[str, bytes] = {}
-    total = 0
-    for folder, dirs, names in os.walk(root, followlinks=False):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and d != CACHE_DIR and here / d not in skipped)
-        for name in sorted(names):
-            path = here / name
-            if name.startswith(".") or not _lands_inside(path, root):
-                continue
-            with contextlib.suppress(OSError):
-                data = path.read_bytes()
-                total += len(data)
-                if total > MAX_BUNDLE:
-                    raise OctavoError(f"the book folder holds over {MAX_BUNDLE >> 20} MB besides "
-                                      "its output: too much to send to a cluster", root)
-                files[path.relative_to(root).as_posix()] = data
-    return files
-
-
-def clean_environment(epoch: str | None) -> dict[str, str]:
-    """The environment of a build process on a worker: only what shapes the output travels
-    (the source date); the worker's own SOURCE_DATE_EPOCH, locale or time zone do not."""
-    env = {k: v for k, v in os.environ.items()
-           if k in ("PATH", "HOME", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "SYSTEMROOT")}
-    env |= {"LC_ALL": "C.UTF-8", "TZ": "UTC"}
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = epoch
-    return env
-
-
-def _lands_inside(path: Path, root: Path) -> bool:
-    try:
-        return path.is_file() and path.resolve().is_relative_to(root)
-    except (OSError, RuntimeError):
-        return False
 
 
 def build_bundle(bundle: dict[str, Any], options: BuildOptions,
@@ -158,7 +105,7 @@ def build_bundle(bundle: dict[str, Any], options: BuildOptions,
                            "cluster": worker.scheduler.address, "where": worker.address})
         secede()  # the book's chunks are tasks too: this one waits without holding a thread
         try:
-            run = subprocess.run([sys.executable, "-c", "from octavo.cluster import main; main()"],
+            run = subprocess.run([sys.executable, "-c", "from octavo.shelves.cluster import main; main()"],
                                  input=spec, capture_output=True, text=True,
                                  env=clean_environment(bundle["epoch"]), check=False)
         finally:
@@ -176,7 +123,7 @@ def build_bundle(bundle: dict[str, Any], options: BuildOptions,
 
 def main() -> None:
     """The worker's build process: build the book named on stdin, print what it wrote."""
-    from octavo.shelf import build_book
+    from octavo.shelves.books import build_book
     from octavo.themes import builtin_styles_dir
     from octavo.uptodate import CACHE_DIR, read_stamp
 

@@ -1,0 +1,189 @@
+"""A shelf on a Dask cluster started here: a scheduler and two workers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML, sample_book, write_files
+
+from octavo.errors import UsageError
+from octavo.shelves.books import FAILED, BuildOptions
+from octavo.shelves.bundles import environment
+from octavo.shelves.cluster import build_bundle
+
+TOML = BASIC_TOML.replace('["epub"]', '["epub", "pdf"]')
+WORDS = ("the", "press", "ink", "paper", "margin", "folio", "quire", "signature", "proof", "type",
+         "leading", "measure", "spine", "gutter", "recto", "verso", "colophon", "imprint",
+         "edition", "reader", "chapter")
+STARTUP = 120  # seconds: the most a scheduler or worker may take to start on a loaded machine
+
+
+@dataclass
+class Cluster:
+    address: str
+    workers: list[subprocess.Popen[bytes]]
+    client: object
+
+
+def _wait(condition: object, what: str, limit: float = STARTUP) -> None:
+    """Wait for an event (polling it), failing with `what` if it never comes."""
+    deadline = time.monotonic() + limit
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """A scheduler and two single-thread workers, whose own environment differs from ours."""
+    from distributed import Client
+
+    file = tmp_path / "scheduler.json"
+    # The workers' own SOURCE_DATE_EPOCH and time zone must not reach the books they build.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "TZ": "Pacific/Kiritimati"}
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=tmp_path,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)  # its group: it and its children
+        started.append(process)
+        return process
+
+    try:
+        start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
+              "--no-dashboard", "--scheduler-file", str(file))
+        _wait(lambda: file.is_file() and file.stat().st_size > 0, "the scheduler")
+        address = json.loads(file.read_text())["address"]
+        workers = [start("distributed.cli.dask_worker", address, "--nthreads", "1",
+                         "--no-nanny", "--no-dashboard", "--name", f"w{i}") for i in range(2)]
+        client = Client(address, timeout=STARTUP)
+        client.wait_for_workers(2, timeout=STARTUP)
+        yield Cluster(address, workers, client)
+        client.close()
+    finally:
+        for process in started:
+            _kill(process)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill a process and every process it started (its session's group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _small_shelf(folder: Path) -> Path:
+    for name in ("alpha", "beta", "gamma"):
+        write_files(folder / name, {
+            "book.toml": TOML.replace("A Test Book", name.title()),
+            "manuscript/01.md": f"# One\n\n{name.title()} opens.\n",
+            "manuscript/02.md": f"# Two\n\n{name.title()} closes — “quoted”.\n"})
+    return folder
+
+
+def _long_book(folder: Path) -> Path:
+    """A book long enough to be laid out in several chunks (each about 40,000 characters)."""
+    rng = random.Random(19)
+    files = {"book.toml": TOML.replace("A Test Book", "A Long Book")}
+    for n in range(1, 9):
+        paragraphs = [" ".join(rng.choice(WORDS) for _ in range(110)).capitalize() + "."
+                      for _ in range(14)]
+        files[f"manuscript/{n:02}.md"] = f"# Chapter {n}\n\n" + "\n\n".join(paragraphs) + "\n"
+    return write_files(folder, files)
+
+
+def _files(shelf: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(shelf)): p.read_bytes() for p in sorted(shelf.glob("*/dist/*"))}
+
+
+def test_a_shelf_on_the_cluster_is_byte_identical_to_a_local_build(
+        cluster: Cluster, tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    here = _small_shelf(tmp_path / "here")
+    there = shutil.copytree(here, tmp_path / "there")
+    assert octavo("build", here, "-q").code == 0
+    result = octavo("build", there, "--cluster", cluster.address)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert [line.split()[0] for line in lines[:3]] == ["built"] * 3, result.out
+    assert all(" on tcp://127.0.0.1:" in line for line in lines[:3])
+    local, remote = _files(here), _files(there)
+    assert len(local) == 9 and local == remote  # EPUB, PDF and cover wrap of each
+    # The stamps came back too: a local build of the shelf built on the cluster does nothing.
+    again = octavo("build", there)
+    assert "3 book(s): 0 built, 3 up to date" in again.out
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_build_and_the_build_still_finishes(
+        cluster: Cluster, tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    from distributed import Client
+
+    here = tmp_path / "here"
+    _long_book(here / "long")
+    sample_book(here)  # here/book
+    there = shutil.copytree(here, tmp_path / "there")
+    assert octavo("build", here, "-q").code == 0
+    assert len(list((here / "long" / ".octavo-cache" / "pdf").glob("*.pdf"))) >= 3  # chunked
+
+    import threading
+
+    outcome: dict[str, object] = {}
+    thread = threading.Thread(target=lambda: outcome.update(
+        result=octavo("build", there, "--cluster", cluster.address)))
+    thread.start()
+    watcher = Client(cluster.address, timeout=STARTUP)
+    victim: dict[str, str] = {}
+
+    def a_chunk_is_laid_out() -> bool:  # a worker is laying out one of the long book's chunks
+        for worker, keys in watcher.processing().items():
+            if any(str(k).startswith("lay_out_chunk") for k in keys):
+                victim["address"] = worker
+                return True
+        return not thread.is_alive()
+
+    _wait(a_chunk_is_laid_out, "a chunk task on a worker")
+    names = {w["name"]: a for a, w in watcher.scheduler_info()["workers"].items()}
+    assert victim, "the build finished before any chunk task was seen"
+    name = next(n for n, a in names.items() if a == victim["address"])
+    _kill(cluster.workers[int(str(name)[1:])])
+    thread.join()
+    watcher.close()
+    result = outcome["result"]
+    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    assert "2 book(s): 2 built" in result.out  # type: ignore[attr-defined]
+    assert _files(here) == _files(there)
+
+
+def test_a_worker_with_another_octavo_refuses_the_book(tmp_path: Path) -> None:
+    reply = build_bundle({"name": "book", "files": {}, "epoch": "0"}, BuildOptions(),
+                         {**environment(), "octavo": "0123456789abcdef"})
+    assert reply["done"]["status"] == FAILED
+    assert "the worker runs another Octavo or WeasyPrint: octavo" in reply["done"]["message"]
+
+
+def test_no_scheduler_there_is_one_line(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shelf = _small_shelf(tmp_path / "shelf")
+    result = octavo("build", shelf, "--cluster", f"tcp://127.0.0.1:{port}")
+    assert result.code == UsageError.exit_code
+    assert result.err.startswith(f"error: --cluster tcp://127.0.0.1:{port}: cannot reach a Dask "
+                                 "scheduler there")
+    assert "Traceback" not in result.err and not list(shelf.glob("*/dist"))

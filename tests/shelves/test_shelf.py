@@ -1,0 +1,109 @@
+"""Shelves: every book folder built in parallel, a line each, a summary, failures alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML, write_files
+
+from octavo.errors import ConfigError, UsageError
+from octavo.shelves.shelf import is_shelf, shelf_books
+
+
+def _book(root: Path, title: str, chapters: int = 2) -> Path:
+    files = {"book.toml": BASIC_TOML.replace("A Test Book", title)}
+    for n in range(1, chapters + 1):
+        files[f"manuscript/{n:02}.md"] = f"# Chapter {n}\n\n{title} says {n}.\n"
+    return write_files(root, files)
+
+
+@pytest.fixture
+def shelf(tmp_path: Path) -> Path:
+    """A folder of three book folders, and one folder that is no book."""
+    folder = tmp_path / "shelf"
+    _book(folder / "alpha", "Alpha")
+    _book(folder / "beta", "Beta")
+    _book(folder / "gamma", "Gamma", chapters=1)
+    (folder / "notes").mkdir()
+    (folder / "notes" / "todo.txt").write_text("not a book")
+    return folder
+
+
+def test_a_shelf_builds_every_book_a_line_each(shelf: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    result = octavo("build", shelf)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert [line.split()[0] for line in lines[:3]] == ["built"] * 3
+    assert {line.split()[1] for line in lines[:3]} == {"alpha:", "beta:", "gamma:"}
+    assert "alpha.epub" in result.out
+    assert lines[-1].startswith("3 book(s): 3 built, 0 up to date, 0 failed, 0 warning(s) in")
+    for name in ("alpha", "beta", "gamma"):
+        assert (shelf / name / "dist" / f"{name}.epub").is_file()
+    assert not (shelf / "notes" / "dist").exists()
+
+
+def test_an_unchanged_book_costs_nothing(shelf: Path, octavo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert octavo("build", shelf).code == 0
+    (shelf / "beta" / "manuscript" / "01.md").write_text("# Chapter 1\n\nBeta changed.\n")
+    before = {p: p.stat().st_mtime_ns for p in shelf.glob("*/dist/*")}
+    built: list[str] = []
+    from octavo.shelves import shelf as shelving
+
+    original = shelving._build_locally
+    monkeypatch.setattr(shelving, "_build_locally",
+                        lambda books, *a: (built.extend(b.name for b in books),
+                                           original(books, *a))[1])
+    result = octavo("build", shelf)
+    assert result.code == 0, result.err
+    assert built == ["beta"]  # the others were never handed to a process
+    assert "up to date  alpha: alpha.epub (nothing changed)" in result.out
+    assert "3 book(s): 1 built, 2 up to date, 0 failed" in result.out
+    after = {p: p.stat().st_mtime_ns for p in shelf.glob("*/dist/*")}
+    assert {p.parent.parent.name for p in after if after[p] != before[p]} == {"beta"}
+
+
+def test_a_failed_book_fails_alone_with_its_message(shelf: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    (shelf / "beta" / "book.toml").write_text('[book]\ntitle = "Beta"\nlanguage = 7\n')
+    result = octavo("build", shelf)
+    assert result.code == 1
+    assert "error: beta: book.toml: [book] language: 7 is not a BCP 47" in result.err
+    assert "Traceback" not in result.err + result.out
+    assert "failed      beta: book.toml: [book] language" in result.out
+    assert (shelf / "alpha" / "dist" / "alpha.epub").is_file()
+    assert "3 book(s): 2 built, 0 up to date, 1 failed" in result.out
+
+
+def test_shelf_toml_lists_the_books_in_its_order(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    shelf = tmp_path / "press"
+    _book(shelf / "titles" / "one", "One")
+    _book(shelf / "titles" / "two", "Two")
+    _book(shelf / "drafts" / "three", "Three")
+    (shelf / "shelf.toml").write_text('books = ["titles/two", "titles/one"]\n')
+    assert is_shelf(shelf)
+    assert shelf_books(shelf) == [shelf / "titles" / "two", shelf / "titles" / "one"]
+    result = octavo("build", shelf, "-q")
+    assert result.code == 0, result.err
+    assert not (shelf / "drafts" / "three" / "dist").exists()
+    assert result.out.startswith("2 book(s): 2 built")
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ('books = ["../elsewhere"]\n', "shelf.toml: books: ../elsewhere is outside the shelf's folder"),
+    ('books = ["missing"]\n', "shelf.toml: books: missing is not a folder"),
+    ('books = "one"\n', "shelf.toml: books: must list the shelf's book folders"),
+    ('books = [\n', "shelf.toml: cannot read"),
+])
+def test_a_bad_shelf_toml_is_one_line(tmp_path: Path, octavo, toml: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    shelf = tmp_path / "press"
+    _book(tmp_path / "elsewhere", "Elsewhere")
+    write_files(shelf, {"shelf.toml": toml})
+    result = octavo("build", shelf)
+    assert result.code == ConfigError.exit_code, result.err
+    assert message in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "elsewhere" / "dist").exists()
+
+
+def test_a_book_folder_is_not_a_shelf(shelf: Path, tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    assert is_shelf(shelf) and not is_shelf(shelf / "alpha") and not is_shelf(tmp_path / "none")
+    assert octavo("build", shelf, "--out", tmp_path / "out").code == UsageError.exit_code
