@@ -195,12 +195,14 @@ def run_shelf(args: argparse.Namespace, diagnostics: Diagnostics,
               formats: tuple[str, ...] | None) -> int:
     """`octavo build SHELF`: every book on the shelf, a line each, on this machine's CPUs or on a
     Dask cluster; exit 1 when any book failed."""
-    from octavo.shelves.shelf import build_shelf, shelf_books
+    from octavo.build import book_folder
+    from octavo.shelves.shelf import build_shelf, is_shelf, shelf_books
 
     if args.out is not None:
         raise UsageError("--out names one book's output folder; a shelf's books each write to "
                          "their own")
-    books = shelf_books(Path(args.book_dir))
+    root = book_folder(Path(args.book_dir))
+    books = shelf_books(root) if is_shelf(root) else [root]  # --cluster: a book is a shelf of one
     report = build_shelf(books, formats=formats, theme=args.theme, edition=args.edition,
                          jobs=args.jobs, cluster=args.cluster,
                          show=None if args.quiet else print)

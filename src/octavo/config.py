@@ -144,10 +144,10 @@ def _editions(data: Any, sections: dict[str, Any], shown: str,
     editions: dict[str, dict[str, Any]] = {}
     for name, tables in data.items():
         where = f"[{EDITIONS}.{name}]"
-        if not EDITION_NAME.match(name) or name == "main":
+        if not EDITION_NAME.match(name) or name == "main" or name.split("-")[-1] == "cover":
             problems.append(OctavoError(
                 f"{where}: {name!r} is not an edition name (lower-case letters, digits and '-', "
-                "as in large-print; it names the files)", shown))
+                "as in large-print, not main nor ending in cover; it names the files)", shown))
         elif not isinstance(tables, dict):
             problems.append(OctavoError(f"{where} must be a table", shown))
         elif bad := [k for k, v in tables.items() if k not in sections or not isinstance(v, dict)]:

@@ -175,14 +175,15 @@ def test_a_worker_with_another_octavo_refuses_the_book(tmp_path: Path) -> None:
     assert "the worker runs another Octavo or WeasyPrint: octavo" in reply["done"]["message"]
 
 
-def test_no_scheduler_there_is_one_line(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("where", ["shelf", "shelf/alpha"])  # a book alone: a shelf of one
+def test_no_scheduler_there_is_one_line(tmp_path: Path, octavo, where: str) -> None:  # type: ignore[no-untyped-def]
     import socket
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     shelf = _small_shelf(tmp_path / "shelf")
-    result = octavo("build", shelf, "--cluster", f"tcp://127.0.0.1:{port}")
+    result = octavo("build", tmp_path / where, "--cluster", f"tcp://127.0.0.1:{port}")
     assert result.code == UsageError.exit_code
     assert result.err.startswith(f"error: --cluster tcp://127.0.0.1:{port}: cannot reach a Dask "
                                  "scheduler there")

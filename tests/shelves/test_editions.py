@@ -75,6 +75,8 @@ def test_large_print_preset_lies_under_the_editions_own_settings(make_book) -> N
 @pytest.mark.parametrize(("toml", "message"), [
     ('[editions.Large_Print.print]\ntrim = "6x9"\n', "'Large_Print' is not an edition name"),
     ('[editions.main.print]\ntrim = "6x9"\n', "'main' is not an edition name"),
+    ('[editions.cover.print]\ntrim = "6x9"\n', "'cover' is not an edition name"),  # -cover.pdf
+    ('[editions.hard-cover.print]\ntrim = "6x9"\n', "'hard-cover' is not an edition name"),
     ('[editions.hardcover]\ntrim = "6x9"\n', "[editions.hardcover] trim: an edition holds only "
                                              "tables"),
     ('[editions.hardcover.prnit]\ntrim = "6x9"\n', "did you mean [editions.hardcover.print]"),

@@ -107,3 +107,15 @@ def test_a_bad_shelf_toml_is_one_line(tmp_path: Path, octavo, toml: str, message
 def test_a_book_folder_is_not_a_shelf(shelf: Path, tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
     assert is_shelf(shelf) and not is_shelf(shelf / "alpha") and not is_shelf(tmp_path / "none")
     assert octavo("build", shelf, "--out", tmp_path / "out").code == UsageError.exit_code
+
+
+def test_an_edition_asked_of_a_shelf_skips_the_books_without_it(shelf: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    toml = (shelf / "beta" / "book.toml").read_text()
+    (shelf / "beta" / "book.toml").write_text(toml + '[editions.large-print.book]\n'
+                                              'subtitle = "Large Print"\n')
+    result = octavo("build", shelf, "--edition", "large-print", "--format", "pdf")
+    assert result.code == 0, result.err
+    assert "skipped     alpha: no edition 'large-print'" in result.out
+    assert (shelf / "beta" / "dist" / "beta-large-print.pdf").is_file()
+    assert not (shelf / "alpha" / "dist").exists()
+    assert "3 book(s): 1 built, 0 up to date, 0 failed, 2 without the edition" in result.out

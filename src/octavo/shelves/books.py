@@ -8,7 +8,7 @@ from pathlib import Path
 
 from octavo.errors import OctavoError, one_line
 
-BUILT, UP_TO_DATE, FAILED = "built", "up to date", "failed"
+BUILT, UP_TO_DATE, FAILED, SKIPPED = "built", "up to date", "failed", "skipped"
 
 
 @dataclass
@@ -16,7 +16,7 @@ class BookDone:
     """One book's result on a shelf: its status, the files it has, and what went wrong."""
 
     name: str  # the book folder as the shelf names it
-    status: str  # BUILT, UP_TO_DATE or FAILED
+    status: str  # BUILT, UP_TO_DATE, FAILED, or SKIPPED (no such edition)
     files: list[str] = field(default_factory=list)  # the files it wrote (or has, up to date)
     warnings: list[str] = field(default_factory=list)
     message: str = ""  # why it failed, one line
@@ -25,8 +25,8 @@ class BookDone:
 
     def line(self) -> str:
         """The line printed for this book."""
-        if self.status == FAILED:
-            return f"{FAILED:<11} {self.name}: {self.message}"
+        if self.status in (FAILED, SKIPPED):
+            return f"{self.status:<11} {self.name}: {self.message}"
         files = ", ".join(self.files) or "nothing to build"
         extra = f", {len(self.warnings)} warning(s)" if self.warnings else ""
         on = f" on {self.where}" if self.where else ""

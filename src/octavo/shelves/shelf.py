@@ -13,7 +13,15 @@ from pathlib import Path
 from octavo.config import CONFIG_NAME
 from octavo.errors import ConfigError, OctavoError, one_line
 from octavo.paths import Refused, inside
-from octavo.shelves.books import BUILT, FAILED, UP_TO_DATE, BookDone, BuildOptions, build_book
+from octavo.shelves.books import (
+    BUILT,
+    FAILED,
+    SKIPPED,
+    UP_TO_DATE,
+    BookDone,
+    BuildOptions,
+    build_book,
+)
 
 SHELF_FILE = "shelf.toml"
 
@@ -40,9 +48,10 @@ class ShelfReport:
     def summary(self) -> str:
         """The last line: how many books did what, in how long."""
         counts = {status: sum(b.status == status for b in self.books)
-                  for status in (BUILT, UP_TO_DATE, FAILED)}
+                  for status in (BUILT, UP_TO_DATE, FAILED, SKIPPED)}
+        skipped = f", {counts[SKIPPED]} without the edition" if counts[SKIPPED] else ""
         return (f"{len(self.books)} book(s): {counts[BUILT]} built, {counts[UP_TO_DATE]} up to "
-                f"date, {counts[FAILED]} failed, {self.warnings} warning(s) in "
+                f"date, {counts[FAILED]} failed{skipped}, {self.warnings} warning(s) in "
                 f"{self.seconds:.2f} s")
 
 
@@ -104,6 +113,10 @@ def build_shelf(books: list[Path], formats: tuple[str, ...] | None = None,
     done: dict[Path, BookDone] = {}
     stale = []
     for book in books:  # an unchanged book costs nothing: no process, no task
+        if edition is not None and not _has_edition(book, edition):
+            done[book] = BookDone(names[book], SKIPPED, message=f"no edition {edition!r}")
+            _show(show, done[book])
+            continue
         kept = kept_files(book, formats, theme, edition)
         if kept is not None:
             done[book] = BookDone(names[book], UP_TO_DATE, files=kept[0], warnings=kept[1])
@@ -170,6 +183,18 @@ def _build_locally(books: list[Path], options: BuildOptions, workers: int,
                 except Exception as exc:  # the process died (killed, out of memory)
                     yield book, BookDone(book.name, FAILED,
                                          message=f"its build process died: {exc}")
+
+
+def _has_edition(book: Path, edition: str) -> bool:
+    """Whether the book's book.toml has this edition (a book.toml that cannot be read: yes, so
+    that its build fails with its message)."""
+    from octavo.config import load_config
+    from octavo.diagnostics import Diagnostics
+
+    try:
+        return edition in load_config(book, Diagnostics()).editions
+    except OctavoError:
+        return True
 
 
 def _name(book: Path, books: list[Path]) -> str:
