@@ -46,33 +46,38 @@ def _wait(condition: object, what: str, limit: float = STARTUP) -> None:
         time.sleep(0.05)
 
 
+def _start(folder: Path, started: list[subprocess.Popen[bytes]], *args: str) -> None:
+    """Start a Dask command in its own session (so that it and its children can be killed),
+    with an environment of its own: its SOURCE_DATE_EPOCH and time zone must not reach books."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "TZ": "Pacific/Kiritimati"}
+    started.append(subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=folder,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True))
+
+
+def _scheduler(folder: Path, started: list[subprocess.Popen[bytes]]) -> str:
+    """Start a scheduler on 127.0.0.1; its address, once it has written it."""
+    file = folder / "scheduler.json"
+    _start(folder, started, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
+           "0", "--no-dashboard", "--scheduler-file", str(file))
+    _wait(lambda: file.is_file() and file.stat().st_size > 0, "the scheduler")
+    return str(json.loads(file.read_text())["address"])
+
+
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
     """A scheduler and two single-thread workers, whose own environment differs from ours."""
     from distributed import Client
 
-    file = tmp_path / "scheduler.json"
-    # The workers' own SOURCE_DATE_EPOCH and time zone must not reach the books they build.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "TZ": "Pacific/Kiritimati"}
     started: list[subprocess.Popen[bytes]] = []
-
-    def start(*args: str) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=tmp_path,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)  # its group: it and its children
-        started.append(process)
-        return process
-
     try:
-        start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-              "--no-dashboard", "--scheduler-file", str(file))
-        _wait(lambda: file.is_file() and file.stat().st_size > 0, "the scheduler")
-        address = json.loads(file.read_text())["address"]
-        workers = [start("distributed.cli.dask_worker", address, "--nthreads", "1",
-                         "--no-nanny", "--no-dashboard", "--name", f"w{i}") for i in range(2)]
+        address = _scheduler(tmp_path, started)
+        for i in range(2):
+            _start(tmp_path, started, "distributed.cli.dask_worker", address, "--nthreads", "1",
+                   "--no-nanny", "--no-dashboard", "--name", f"w{i}")
         client = Client(address, timeout=STARTUP)
         client.wait_for_workers(2, timeout=STARTUP)
-        yield Cluster(address, workers, client)
+        yield Cluster(address, started[1:], client)
         client.close()
     finally:
         for process in started:
@@ -188,3 +193,18 @@ def test_no_scheduler_there_is_one_line(tmp_path: Path, octavo, where: str) -> N
     assert result.err.startswith(f"error: --cluster tcp://127.0.0.1:{port}: cannot reach a Dask "
                                  "scheduler there")
     assert "Traceback" not in result.err and not list(shelf.glob("*/dist"))
+
+
+@pytest.mark.slow
+def test_a_scheduler_without_workers_is_one_line(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        address = _scheduler(tmp_path, started)
+        shelf = _small_shelf(tmp_path / "shelf")
+        result = octavo("build", shelf, "--cluster", address)
+    finally:
+        for process in started:
+            _kill(process)
+    assert result.code == UsageError.exit_code
+    assert result.err == (f"error: --cluster {address}: the scheduler has no workers; start some "
+                          f"with: dask worker {address}\n")

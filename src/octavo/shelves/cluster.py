@@ -26,6 +26,7 @@ from octavo.errors import OctavoError, UsageError, one_line
 from octavo.shelves.books import BUILT, FAILED, BookDone, BuildOptions
 from octavo.shelves.bundles import book_files, clean_environment, environment
 
+WORKER_TIMEOUT = 30  # seconds to wait for a first worker (one may be starting)
 CONNECT_TIMEOUT = "10s"  # a scheduler answers in milliseconds; nobody there fails soon
 
 
@@ -43,6 +44,11 @@ def build_on_cluster(address: str, books: list[Path],
         raise UsageError(f"--cluster {address}: cannot reach a Dask scheduler there "
                          f"({one_line(str(exc)) or type(exc).__name__})") from None
     with client:
+        try:  # with no worker, the books would wait for ever
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except (TimeoutError, OSError):
+            raise UsageError(f"--cluster {address}: the scheduler has no workers; start some "
+                             f"with: dask worker {address}") from None
         expected = environment()
         futures = {}
         for book in books:

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import shutil
 import struct
 import subprocess
 import sys
@@ -28,6 +29,8 @@ from octavo.backends.pdf.worker import ChunkAborted, ChunkJob, ChunkResult, body
 from octavo.errors import BuildError
 
 FAILED = -2  # a chunk's Variable when it failed: the chunks after it give up waiting
+KEPT_PROCESSES = 2  # idle layout processes a worker process keeps warm
+KEPT_BOOKS = 8  # unpacked books a worker process keeps for their next chunks
 
 
 class RemoteChunks:
@@ -186,15 +189,20 @@ def _chunk_process(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def _release(process: subprocess.Popen[bytes]) -> None:
-    """Keep a layout process that finished its chunk for the next one."""
+    """Keep a layout process that finished its chunk for the next one (a few at most: a burst
+    of chunks waiting for their folios may have started more than the worker keeps busy)."""
     with _idle_lock:
-        _idle.append(process)
+        if len(_idle) < KEPT_PROCESSES:
+            _idle.append(process)
+            return
+    process.kill()
+    process.wait()
 
 
 def _unpacked(files: dict[str, bytes], sources: dict[str, str]) -> Path:
     """The book's files in a folder of this worker's, written once per book and process."""
     with _idle_lock:
-        root = _unpacked_books.get(sources["digest"])
+        root = _unpacked_books.pop(sources["digest"], None)
         if root is None:
             folder = tempfile.mkdtemp(prefix="octavo-book-")
             root = Path(folder) / sources["name"]
@@ -203,7 +211,10 @@ def _unpacked(files: dict[str, bytes], sources: dict[str, str]) -> Path:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
             root.mkdir(exist_ok=True)
-            _unpacked_books[sources["digest"]] = root
+        _unpacked_books[sources["digest"]] = root  # the most recently used last
+        while len(_unpacked_books) > KEPT_BOOKS:  # a worker that builds a press's every book
+            oldest = next(iter(_unpacked_books))
+            shutil.rmtree(_unpacked_books.pop(oldest).parent, ignore_errors=True)
     return root
 
 
