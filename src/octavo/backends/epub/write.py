@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import lxml.html
@@ -22,6 +22,7 @@ from octavo.backends.epub.accessibility import (
     certifier,
     declarations,
 )
+from octavo.backends.epub.fonts import FONT_SUFFIXES, book_characters, subset_fonts
 from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
 from octavo.backends.shared import image_bytes, number, page_facts, text_digest
 from octavo.covers import typographic_cover
@@ -102,6 +103,7 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
     placed: list[tuple[str, str, str]] = []  # (file, marker id, folio) in reading order
     wanted: list[int] = []  # the printed pages that begin in each EPUB page
     images = [0, 0]  # images in the text, and those without a text alternative
+    texts: list[str] = ["Contents"]  # what the book sets, for its fonts' subsets
 
     def page(uid: str, title: str, template: str, **values: object) -> epub.EpubHtml:
         html = render_template(templates, f"epub/{template}.html", meta=meta, **values)
@@ -115,6 +117,7 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         except etree.XMLSyntaxError as exc:
             raise ThemeError(f"not well-formed XHTML: {exc}", shown) from None
         _add_roles(root)
+        texts.append("".join(root.itertext()))
         if uid != "cover":
             for img in root.iter(f"{{{xhtml.XHTML_NS}}}img"):
                 images[0] += 1
@@ -197,6 +200,8 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         context.diagnostics.warn(f"page-list: {sum(wanted) - len(placed)} of the {sum(wanted)} "
                                  "printed pages could not be found in the EPUB's text; the "
                                  "theme's epub and print templates may print different text")
+    _subset_fonts(out, book_characters(texts, style.content.decode("utf-8")), context.cache,
+                  lambda message: context.diagnostics.warn(f"theme {theme.name!r}: {message}"))
     _write(out, target, modified, meta.language, page_list_nav(placed) if placed else None)
 
 
@@ -274,6 +279,19 @@ def _add_stylesheet(out: epub.EpubBook, theme: Theme, name: str,
                           content=css.encode("utf-8"))
     out.add_item(style)
     return style
+
+
+def _subset_fonts(out: epub.EpubBook, characters: str, cache: Path | None,
+                  warn: Callable[[str], None]) -> None:
+    """Each OpenType or TrueType font of the theme cut down to the book's characters."""
+    items = [item for item in out.get_items() if item.file_name.lower().endswith(FONT_SUFFIXES)]
+    for item, content in zip(items, subset_fonts([item.content for item in items], characters,
+                                                  cache), strict=True):
+        if content:
+            item.content = content
+        else:
+            warn(f"{item.file_name}: fontTools cannot read this font to cut it down to the "
+                 "book's characters; it is embedded whole")
 
 
 def _member_name(url: str) -> str:

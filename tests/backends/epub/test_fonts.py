@@ -1,0 +1,94 @@
+"""The EPUB's fonts: subsets holding every character the book sets, cached, renamed, valid."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import BASIC_TOML, epubcheck
+from fontTools.ttLib import TTFont
+
+from octavo.backends.epub import fonts
+from octavo.backends.epub.fonts import book_characters
+
+TEXT = "# Één\n\nThe café’s œuvre — “ŵyrd” — and *italic* and **bold** text, 1 2 3.\n"
+
+
+def _fonts(epub: Path) -> dict[str, TTFont]:
+    with zipfile.ZipFile(epub) as zf:
+        return {name: TTFont(io.BytesIO(zf.read(name))) for name in zf.namelist()
+                if name.endswith((".otf", ".ttf"))}
+
+
+def _build(make_book, octavo, text: str = TEXT, theme: str = "classic") -> Path:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML + f'theme = "{theme}"\n',
+                      "manuscript/01.md": text})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    return root / "dist" / "a-test-book.epub"
+
+
+@pytest.mark.parametrize("theme", ["classic", "modern", "nonfiction"])
+def test_each_font_is_a_subset_holding_every_character_set(make_book, octavo,  # type: ignore[no-untyped-def]
+                                                            theme: str) -> None:
+    epub = _build(make_book, octavo, theme=theme)
+    styles = Path(__file__).resolve().parents[3] / "styles" / theme / "fonts"
+    embedded = _fonts(epub)
+    assert embedded
+    for name, font in embedded.items():
+        whole = TTFont(styles / Path(name).name)
+        cmap = font.getBestCmap()
+        assert len(cmap) < len(whole.getBestCmap()) / 3, name  # cut down
+        for char in "ÉéœŒŵŴ“”’—1aZ":  # the text, and both cases of it
+            if ord(char) in whole.getBestCmap():
+                assert ord(char) in cmap, (name, char)
+        assert font["name"].getDebugName(1).endswith(" Octavo subset")  # not the RFN
+    assert epubcheck(epub) == []
+
+
+def test_subsets_keep_small_caps_and_ligatures(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    epub = _build(make_book, octavo)
+    font = next(f for n, f in _fonts(epub).items() if n.endswith("Regular.otf")
+                and "Mono" not in n)
+    features = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
+    assert {"smcp", "liga", "onum"} <= features
+    assert len(font.getGlyphOrder()) > 2 * len(font.getBestCmap())  # and the glyphs they reach
+
+
+def test_the_same_book_gives_the_same_bytes_and_the_cache_is_used(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    epub = _build(make_book, octavo)
+    root = epub.parent.parent
+    cached = root / ".octavo-cache" / fonts.FOLDER
+    first, subsets = epub.read_bytes(), sorted(cached.iterdir())
+    assert len(subsets) == len(_fonts(epub))
+    (root / "manuscript" / "02.md").write_text("# Two\n\nCafé, again.\n")
+    assert octavo("build", root).code == 0
+    assert sorted(cached.iterdir()) == subsets  # no new character: every subset from the cache
+    (root / "manuscript" / "02.md").unlink()
+    assert octavo("build", root).code == 0
+    assert epub.read_bytes() == first
+    (root / "manuscript" / "02.md").write_text("# Two\n\nŁódź.\n")
+    assert octavo("build", root).code == 0
+    assert len(list(cached.iterdir())) == 2 * len(subsets)  # a new character: new subsets
+    assert all(ord("Ł") in f.getBestCmap() for n, f in _fonts(epub).items() if "Mono" not in n)
+
+
+def test_generated_content_and_both_cases_are_kept() -> None:
+    chars = book_characters(["straße Ǆ"], '.x::before { content: "\\2767"; } .y { content: "§" }')
+    assert {"❧", "§", "S", "ǆ", "a", "A", "~"} <= set(chars)
+    assert "\n" not in chars and chars == "".join(sorted(chars))
+
+
+def test_a_damaged_font_is_embedded_whole_with_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": TEXT})
+    theme = root / "styles" / "classic" / "fonts"
+    theme.mkdir(parents=True)
+    damaged = b"OTTO" + bytes(range(256)) * 8  # starts as an OpenType font, is none
+    (theme / "LinuxLibertine-Bold.otf").write_bytes(damaged)
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    assert "LinuxLibertine-Bold.otf: fontTools cannot read this font" in result.err
+    with zipfile.ZipFile(root / "dist" / "a-test-book.epub") as zf:
+        assert zf.read("EPUB/fonts/LinuxLibertine-Bold.otf") == damaged
