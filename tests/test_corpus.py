@@ -44,8 +44,18 @@ NOVELS = {
 
 
 def story_words(name: str, resume: str) -> list[str]:
-    """The words a reader expects: the text between Gutenberg's markers, without the
-    'Produced by' credit and the printed contents list."""
+    """The words a reader expects, in order: the text between Gutenberg's markers, without
+    the 'Produced by' credit, the printed contents list and the source's title page."""
+    return _source(name, resume)[1]
+
+
+def front_words(name: str, resume: str) -> list[str]:
+    """The words of the source's title page that stay in the book (as named front matter,
+    grouped by kind, so not in the source's order): all but its title, subtitle and author."""
+    return _source(name, resume)[0]
+
+
+def _source(name: str, resume: str) -> tuple[list[str], list[str]]:
     lines = (CORPUS / name).read_bytes().decode("latin-1").replace("\r\n", "\n").split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("*** START OF"))
     end = next(i for i, line in enumerate(lines) if line.upper().startswith(
@@ -54,8 +64,15 @@ def story_words(name: str, resume: str) -> list[str]:
     contents = next(i for i, line in enumerate(body) if line.strip().rstrip(".") == "CONTENTS")
     story = next(i for i in range(contents, len(body)) if body[i].strip() == resume)
     produced = next(i for i, line in enumerate(body) if line.startswith("Produced by"))
-    kept = body[:produced] + body[produced + 3 : contents] + body[story:]
-    return " ".join(kept).split()
+    front = [line for line in body[:produced] + body[produced + 3 : contents]
+             if line.strip() not in TITLE_LINES[name]]
+    return " ".join(front).split(), " ".join(body[story:]).split()
+
+
+# The source's title page lines that are the book's metadata (Octavo's own title page prints
+# them), not text of their own.
+TITLE_LINES = {"katrine.txt": {"KATRINE", "A Novel", "BY", "ELINOR MACARTNEY LANE"},
+               "jack-sheppard.txt": {"JACK SHEPPARD A Romance", "BY W. Harrison Ainsworth"}}
 
 
 @pytest.fixture(scope="module", params=sorted(NOVELS))
@@ -95,6 +112,7 @@ def test_novel_epub_is_valid_and_keeps_every_word(novel) -> None:  # type: ignor
     assert epubcheck(epub) == []
     text = " ".join(body_text(doc) for _, doc in spine_documents(epub))
     assert letters_in_order(story_words(name, NOVELS[name][1]), text) is None
+    assert missing_words(front_words(name, NOVELS[name][1]), text) == []
     assert "PROJECT GUTENBERG" not in text.upper()
     assert "\u2014" in text and "--" not in text
     assert '"' not in text  # every quote curled, even those that open a run-on speech
@@ -105,14 +123,30 @@ def test_novel_pdf_keeps_every_word(novel) -> None:  # type: ignore[no-untyped-d
 
     name, root, _ = novel
     pdf = next((root / "dist").glob("*.pdf"))
-    assert letters_in_order(story_words(name, NOVELS[name][1]), pdf_text(pdf)) is None
+    text = pdf_text(pdf)
+    assert letters_in_order(story_words(name, NOVELS[name][1]), text) is None
+    assert missing_words(front_words(name, NOVELS[name][1]), text) == []
+
+
+def missing_words(words: list[str], text: str) -> list[str]:
+    """The words (letters and digits only) that `text` does not hold."""
+    from octavo.text import letters
+
+    stream = letters(text)
+    return [w for w in words if letters(w) and letters(w) not in stream]
 
 
 FEATURES = {
     "katrine.txt": ['epub:type="preface"', "Dear and great Friend", 'class="scene-break"',
                     "<em>All rights reserved.</em>", "I. Under the Southern Pines",
-                    '<p class="verse">', "<strong>Grant B. Schley</strong>"],
-    "jack-sheppard.txt": ['epub:type="titlepage"', "Transcribers Note",
+                    '<p class="verse">', "<strong>Grant B. Schley</strong>",
+                    'epub:type="dedication"', 'epub:type="imprint"', "Copyright, 1909",
+                    '<p class="illustration-note">Illustration: <span class="illustration-caption">'
+                    "\u201cI HAVE WAITED ALL THESE YEARS\u201d</span></p>",
+                    '<p class="illustration-note">Illustration</p>'],
+    "jack-sheppard.txt": ['epub:type="imprint"', 'epub:type="epigraph"', "Transcribers Note",
+                          "sure<em>ly</em>", "other<em>wise</em>",
+                          '<span class="two-em-dash">\u2014\u2014</span>',
                           "<em>Life and Actions of Guzman d\u2019Alfarache.</em>",
                           "Chapter I: The Widow and her Child", "END OF THE FIRST EPOCH."],
 }
@@ -129,6 +163,15 @@ def test_novel_front_matter_breaks_and_italics(novel) -> None:  # type: ignore[n
     for expected in FEATURES[name]:
         assert expected in everything, expected
     assert PRINTED_CONTENTS[name] not in everything  # the printed contents are gone
+    with zipfile.ZipFile(epub) as zf:  # the source's title page is no chapter of its own
+        chapters = "".join(zf.read(n).decode() for n in zf.namelist() if "/ch" in n)
+    assert 'epub:type="titlepage"' not in chapters
+    assert "\u2014-" not in everything and "[Illustration" not in everything
+    opf = zipfile.ZipFile(epub).read("EPUB/content.opf").decode()
+    assert f">{AUTHORS[name]}</dc:creator>" in opf
+
+
+AUTHORS = {"katrine.txt": "Elinor Macartney Lane", "jack-sheppard.txt": "William Harrison Ainsworth"}
 
 
 def test_novel_page_list_follows_the_printed_pages(novel) -> None:  # type: ignore[no-untyped-def]

@@ -81,7 +81,7 @@ def load_book(root: Path, diagnostics: Diagnostics, edition: str = "") -> tuple[
         else:
             title = root.resolve().name
             diagnostics.note(f"no book.toml: title {title!r} taken from the folder name")
-    metadata = _metadata(config, xml_safe(title))
+    metadata = _metadata(config, xml_safe(title), manuscript.offered, diagnostics)
     book = Book(
         metadata=metadata,
         front=manuscript.front,
@@ -240,14 +240,31 @@ def source_epoch(config: Config) -> int:
     return newest_input_time(config.root / "book.toml", config.build.manuscript)
 
 
-def _metadata(config: Config, title: str) -> Metadata:
+def _metadata(config: Config, title: str, offered: dict[str, Any] | None = None,
+              diagnostics: Diagnostics | None = None) -> Metadata:
+    """The book's metadata: book.toml's values, and for what it leaves unset, what the
+    manuscript says of itself (`offered`: a Gutenberg header, the source's title page)."""
     book = config.book
+    offered = offered or {}
     authors = tuple(xml_safe(a) for a in book.get("authors", ()))
     text = {k: xml_safe(str(book.get(k, ""))) for k in
             ("subtitle", "publisher", "date", "description", "rights", "series")}
+    taken = []
+    if not authors and offered.get("book_authors"):
+        authors = tuple(xml_safe(str(a)) for a in offered["book_authors"])
+        taken.append(f"author {', '.join(authors)!r}")
+    for key in ("subtitle", "date"):
+        if not text[key] and offered.get(f"book_{key}"):
+            text[key] = xml_safe(str(offered[f"book_{key}"]))
+            taken.append(f"{key} {text[key]!r}")
+    if taken and diagnostics is not None:
+        diagnostics.note(f"{' and '.join(taken)} taken from the manuscript (book.toml wins: set "
+                         "them there to change them)")
     return Metadata(
         title=title,
         authors=authors,
+        contributors=tuple((xml_safe(str(name)), str(role))
+                           for name, role in offered.get("book_contributors", ())),
         language=book.get("language", "en"),
         identifier=book.get("identifier") or stable_identifier(title, authors),
         subjects=tuple(xml_safe(s) for s in book.get("subjects", ())),

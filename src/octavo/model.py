@@ -6,10 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Kinds of front and back matter, in the order books place them.
-FRONT_MATTER = ("titlepage", "dedication", "epigraph", "foreword", "preface", "prologue")
+FRONT_MATTER = ("titlepage", "frontispiece", "imprint", "dedication", "epigraph",
+                "transcriber-note", "foreword", "preface", "prologue")
 BACK_MATTER = ("epilogue", "afterword", "acknowledgements", "about-the-author", "also-by")
 # Front matter that comes before the table of contents.
-LEADING_MATTER = ("titlepage", "dedication", "epigraph")
+LEADING_MATTER = ("titlepage", "frontispiece", "imprint", "dedication", "epigraph")
+# What matter of each kind is called when the manuscript gives it no title; None: not shown.
+MATTER_NAMES = {"titlepage": ("Title Page", False), "frontispiece": ("Frontispiece", False),
+                "imprint": ("Original Edition", False), "dedication": ("Dedication", False),
+                "epigraph": ("Epigraph", False), "transcriber-note": ("Transcriber\u2019s Note", True)}
 
 
 DEFAULT_COLOPHON = "Made with Octavo."
@@ -21,6 +26,7 @@ class Metadata:
 
     title: str
     authors: tuple[str, ...] = ()
+    contributors: tuple[tuple[str, str], ...] = ()  # (name, MARC relator code, e.g. "ill")
     language: str = "en"
     identifier: str = ""
     subtitle: str = ""

@@ -67,3 +67,13 @@ def test_heading_titles_get_curly_quotes_and_dashes(tmp_path: Path) -> None:
     context = ReadContext(tmp_path, Diagnostics(), ImageRegistry(tmp_path))
     titles = [s.title for s in read_plaintext(path, path.name, context).render(1)]
     assert titles[0] == "Chapter I: “I Will Take Care of You” — Promised"
+
+
+def test_illustration_notes_are_styled_notes_not_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text('He drew a map.\n\n[Illustration]\n\nShe sang.\n\n'
+                    '[Illustration: "I HAVE\nWAITED"]\n', encoding="utf-8")
+    html, _ = read(path)
+    assert html == ('<p>He drew a map.</p>\n<p class="illustration-note">Illustration</p>\n'
+                    '<p>She sang.</p>\n<p class="illustration-note">Illustration: '
+                    '<span class="illustration-caption">\u201cI HAVE WAITED\u201d</span></p>')

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from octavo.errors import ManuscriptError
 from octavo.images import SUFFIXES as IMAGE_SUFFIXES
-from octavo.model import BACK_MATTER, FRONT_MATTER, Chapter, Image, Part
+from octavo.model import BACK_MATTER, FRONT_MATTER, MATTER_NAMES, Chapter, Image, Part
 from octavo.paths import Refused, inside, landing, regular_file
 from octavo.readers import reader_for, suffixes_named
 from octavo.readers.base import ReadContext, Section, SourceDoc
@@ -40,6 +41,9 @@ class Manuscript:
     images: tuple[Image, ...]
     first_heading: str | None
     summary: str
+    # What the sources say of the book (a Gutenberg header, a title page): book_title,
+    # book_authors, book_contributors, ...; book.toml's own values win over these.
+    offered: dict[str, Any] = field(default_factory=dict)
 
 
 def manuscript_files(folder: Path, shown: str, context: ReadContext) -> list[Path]:
@@ -133,8 +137,13 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
     if extra:
         summary += f", {extra} front/back matter section{'s' * (extra != 1)}"
     summary += f" from {files[0].name}" if len(files) == 1 else f" from {len(files)} files"
+    offered: dict[str, Any] = {}
+    for doc in docs:  # the first file that says a thing is heard
+        for key, value in doc.meta.items():
+            if key.startswith("book_") and value:
+                offered.setdefault(key, value)
     return Manuscript(tuple(front), tuple(body), tuple(back),
-                      tuple(context.images.images.values()), first_heading, summary)
+                      tuple(context.images.images.values()), first_heading, summary, offered)
 
 
 def chapter_level(docs: list[SourceDoc]) -> int:
@@ -177,8 +186,7 @@ def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) 
         if isinstance(meta_title, str) and meta_title.strip():
             title = meta_title.strip()
         elif kind != "chapter":
-            title = {"titlepage": "Title Page"}.get(kind) or kind.replace("-", " ").title()
-            show_title = kind not in ("dedication", "epigraph", "titlepage")
+            title, show_title = MATTER_NAMES.get(kind, (kind.replace("-", " ").title(), True))
         else:
             title = ""  # filled in later: the book title, or the file name
     if not section.has_text:

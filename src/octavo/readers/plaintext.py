@@ -20,6 +20,14 @@ from octavo.readers.base import (
     read_text_file,
 )
 from octavo.readers.markdown import SCENE_BREAK
+from octavo.readers.textmarks import (
+    finish_marks,
+    illustration_caption,
+    illustration_note,
+    long_dashes,
+    mark_word_italics,
+    unmarked,
+)
 from octavo.readers.textstructure import (
     PATTERN_SECONDS,
     Block,
@@ -31,6 +39,7 @@ from octavo.readers.textstructure import (
     is_scene_break,
     is_verse,
 )
+from octavo.readers.titlepage import read_title_page
 from octavo.readers.typography import typography_plugin
 
 # A file where this share of lines is longer than LONG_LINE keeps one paragraph per line.
@@ -67,6 +76,7 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
         layout = Layout([TextSection("chapter", None, "", 1, blocks_of(lines))], [])
     if layout.dropped:
         context.diagnostics.note(f"{shown}: left out {' and '.join(layout.dropped)}")
+    meta = source_metadata(layout)
     for section in layout.sections:
         section.title = plain_inline(section.title)
     headings = [(s.level, s.title, s.line) for s in layout.sections if s.level is not None]
@@ -83,8 +93,32 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
                                     bool(fragment), kind=kind))
         return sections
 
-    meta = {f"book_{k}": v for k, v in layout.meta.items()}
     return SourceDoc(path=path, shown=shown, meta=meta, headings=headings, render=render)
+
+
+def source_metadata(layout: Layout) -> dict[str, object]:
+    """What a Gutenberg text says of its book (its header, then its own title page), as the
+    SourceDoc's `book_*` meta; the title page's other text becomes named front matter in
+    its place (a frontispiece, the source edition's imprint, a dedication, an epigraph)."""
+    header = layout.meta
+    if not header:
+        return {}
+    page = None
+    if header.get("title") and layout.sections and layout.sections[0].kind == "titlepage":
+        page = read_title_page(layout.sections[0], header["title"])
+        if page is not None:
+            layout.sections[0:1] = page.sections
+    authors = [header["author"]] if header.get("author") else (page.authors if page else [])
+    illustrators = [header["illustrator"]] if header.get("illustrator") else \
+        (page.illustrators if page else [])
+    found: dict[str, object] = {
+        "book_title": header.get("title", ""),
+        "book_subtitle": header.get("subtitle") or (page.subtitle if page else ""),
+        "book_authors": tuple(authors),
+        "book_contributors": tuple((name, "ill") for name in illustrators),
+        "book_date": page.date if page else "",
+    }
+    return {key: value for key, value in found.items() if value}
 
 
 # Gutenberg's mark for bold: =Words like these=, opening and closing at word edges.
@@ -92,8 +126,10 @@ _BOLD = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]*?[^\s=])=(?![\w=])")
 
 
 def _marked(text: str) -> str:
-    """`=bold=` spelt as the inline parser's `__bold__`."""
-    return _BOLD.sub(r"__\1__", text) if "=" in text else text
+    """`=bold=` spelt as the inline parser's `__bold__`; `----` a two-em dash; italics
+    inside a word marked."""
+    text = _BOLD.sub(r"__\1__", text) if "=" in text else text
+    return mark_word_italics(long_dashes(text))
 
 
 def headings_only(layout: Layout) -> bool:
@@ -104,7 +140,7 @@ def headings_only(layout: Layout) -> bool:
 
 def render_inline(text: str) -> str:
     """One paragraph's text as XHTML: `_italics_`, `=bold=`, curly quotes and dashes."""
-    return inline_parser().renderInline(_marked(text))
+    return finish_marks(inline_parser().renderInline(_marked(text)))
 
 
 def plain_inline(text: str) -> str:
@@ -113,8 +149,8 @@ def plain_inline(text: str) -> str:
     if not text:
         return text
     children = inline_parser().parseInline(_marked(text))[0].children or []
-    return "".join(c.content if c.type == "text" else " " if c.type.endswith("break") else ""
-                   for c in children)
+    return unmarked("".join(c.content if c.type == "text" else " " if c.type.endswith("break")
+                            else "" for c in children))
 
 
 def _render_blocks(blocks: list[Block], per_line: bool) -> str:
@@ -122,6 +158,8 @@ def _render_blocks(blocks: list[Block], per_line: bool) -> str:
     for block in blocks:
         if is_scene_break(block):
             html.append(SCENE_BREAK)
+        elif (caption := illustration_caption(block)) is not None:
+            html.append(illustration_note(caption, render_inline))
         elif is_verse(block):
             verse = render_inline("\n".join(line.strip() for line in block.lines))
             html.append(f'<p class="verse">{verse}</p>\n')

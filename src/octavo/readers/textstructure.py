@@ -142,12 +142,20 @@ def detect(lines: list[str], pattern: str | None = None) -> Layout:
 
 
 def gutenberg_meta(header: list[str]) -> dict[str, str]:
-    """Title, author and language from a Project Gutenberg header."""
-    meta = {}
+    """Title (and an indented line under it, its subtitle), author, illustrator and language
+    from a Project Gutenberg header."""
+    meta: dict[str, str] = {}
+    last = ""
     for line in header:
+        if last == "title" and line.startswith((" ", "\t")) and line.strip() and \
+                "subtitle" not in meta:
+            meta["subtitle"] = line.strip()
+            continue
         key, _, value = line.partition(":")
         key = key.strip().lower()
-        if key in ("title", "author", "language") and value.strip() and key not in meta:
+        last = key if value.strip() else ""
+        if key in ("title", "author", "illustrator", "language") and value.strip() and \
+                key not in meta:
             meta[key] = value.strip()
     return meta
 

@@ -47,6 +47,9 @@ MIME_BY_SUFFIX = {
 EPUB_TYPES = {
     "chapter": "chapter",
     "titlepage": "titlepage",
+    "frontispiece": "frontmatter",  # no term of its own in the vocabulary
+    "imprint": "imprint",
+    "transcriber-note": "frontmatter",
     "dedication": "dedication",
     "epigraph": "epigraph",
     "foreword": "foreword",
@@ -215,6 +218,10 @@ def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
                                                     "property": "title-type"})
     for index, author in enumerate(meta.authors, start=1):
         out.add_author(author, role="aut", uid=f"author{index}")
+    for index, (name, role) in enumerate(meta.contributors, start=1):  # an illustrator: "ill"
+        out.add_metadata("DC", "contributor", name, {"id": f"contributor{index}"})
+        out.add_metadata(None, "meta", role, {"refines": f"#contributor{index}",
+                                              "property": "role", "scheme": "marc:relators"})
     for name in ("publisher", "date", "description", "rights"):
         value = getattr(meta, name)
         if value:
