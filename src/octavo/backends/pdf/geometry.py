@@ -7,6 +7,12 @@ from octavo.model import Book
 
 BLEED = 0.125  # inches, what KDP asks for
 LARGE_PRINT_SIZE = 16.0  # points: large_print without a font_size
+# Hyphenation: words of 6 letters or more, at least 3 letters before and after the break, and a
+# word divided only when the line would otherwise be left this much short of the measure (less
+# is taken up by justifying the line a little looser). hyphenation.py adds what CSS cannot say:
+# no third hyphenated line in a row, no hyphen at the foot of a right-hand page.
+HYPHENATE_LIMIT_CHARS = "6 3 3"
+HYPHENATE_LIMIT_ZONE = "10%"
 
 
 def minimum_gutter(pages: int) -> float:
@@ -70,6 +76,9 @@ def type_css(settings: PrintSettings) -> list[str]:
         lines.append("html, .footnote { text-align: left; }")
     if settings.hyphenate is False:
         lines.append("html, html * { hyphens: manual !important; }")
+    else:
+        lines.append(f"html {{ hyphenate-limit-chars: {HYPHENATE_LIMIT_CHARS}; "
+                     f"hyphenate-limit-zone: {HYPHENATE_LIMIT_ZONE}; }}")
     if settings.large_print:
         size = settings.font_size or LARGE_PRINT_SIZE
         # Nothing smaller than the body: notes, folios, running heads, the copyright page,

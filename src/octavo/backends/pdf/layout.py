@@ -13,6 +13,7 @@ from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
+from octavo.backends.pdf.hyphenation import hook_hyphenation
 from octavo.backends.pdf.pagestarts import page_starts
 from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
@@ -75,6 +76,7 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
     pages = 0
     hook_folios()  # notes each page's counter, for the folios of the page-list
     hook_missing_alt()
+    hook_hyphenation()
     try:
         with failures_raised():
             for _ in range(1 if fixed else MAX_LAYOUTS):
