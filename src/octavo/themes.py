@@ -184,7 +184,7 @@ class Theme:
         """
         folders = [str(f / "templates") for f in self.folders if (f / "templates").is_dir()]
         folders.append(str(TEMPLATES_DIR))
-        return jinja2.sandbox.SandboxedEnvironment(
+        env = jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(folders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -192,6 +192,10 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        from octavo.transforms.headings import keep_together
+
+        env.filters["keep_together"] = keep_together  # a title's last two words on one line
+        return env
 
 
 def epub_css_problems(css: str) -> list[str]:

@@ -109,15 +109,16 @@ def test_links_are_clickable_in_the_pdf(linked_book: Path, octavo) -> None:
 
     assert octavo("build", linked_book, "--format", "pdf").code == 0
     reader = PdfReader(linked_book / "dist" / "a-test-book.pdf")
-    internal = external = 0
+    internal = 0
+    external: set[str] = set()  # a link broken across two lines has two annotations
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
             action = annot.get("/A")
             if action is not None and action.get("/S") == "/URI":
-                external += 1
+                external.add(str(action.get("/URI")))
             elif annot.get("/Dest") is not None or (action is not None and action.get("/D")):
                 internal += 1
     # the contents links, plus five internal links in the text; two external ones
-    assert external == 2
+    assert len(external) == 2
     assert internal >= 3 + 5

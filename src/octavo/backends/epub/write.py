@@ -24,6 +24,7 @@ from octavo.backends.epub.accessibility import (
 )
 from octavo.backends.epub.fonts import FONT_SUFFIXES, book_characters, subset_fonts
 from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
+from octavo.backends.initials import theme_initial_css
 from octavo.backends.shared import image_bytes, number, page_facts, text_digest
 from octavo.covers import typographic_cover
 from octavo.errors import BuildError, ThemeError
@@ -272,6 +273,7 @@ def _add_roles(root: etree._Element) -> None:
 def _add_stylesheet(out: epub.EpubBook, theme: Theme, name: str,
                     context: RenderContext) -> epub.EpubItem:
     css = theme.read_css(name)
+    css += theme_initial_css(theme, css, epub=True)  # drop caps sized from the theme's font and leading
     for problem in epub_css_problems(css):
         context.diagnostics.warn(f"theme {theme.name!r} {name}, {problem}: e-readers may "
                                  "show blank pages or fail")

@@ -10,6 +10,7 @@ from lxml import etree
 
 from octavo import xhtml
 from octavo.backends.base import RenderContext
+from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.coverage import fallback_css, with_fallback
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.shared import image_url, page_facts
@@ -17,6 +18,9 @@ from octavo.errors import ThemeError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
 from octavo.paths import html_problems
 from octavo.themes import FONT_TYPES, Theme, render_template
+from octavo.transforms.capitals import mark_capitals
+from octavo.transforms.headings import bind_headings
+from octavo.transforms.openings import mark_opening
 
 XHTML = "{" + xhtml.XHTML_NS + "}"
 
@@ -28,7 +32,7 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     images = {image.href: image_url(image) for image in book.images}
 
     def prepare(chapter: Chapter) -> Chapter:
-        html = prepare_fragment(chapter.html, chapter.id, images, links,
+        html = prepare_fragment(bind_headings(chapter.html), chapter.id, images, links,
                                 opening=chapter.kind == "chapter")
         return dataclasses.replace(chapter, html=html)
 
@@ -41,7 +45,8 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     for item in book.body:
         if isinstance(item, Part):
             chapters = tuple(prepare(c) for c in item.chapters)
-            html = prepare_fragment(item.html, item.id, images, links) if item.html else ""
+            html = prepare_fragment(mark_capitals(item.html), item.id, images, links) \
+                if item.html else ""
             body.append(("part", dataclasses.replace(item, chapters=chapters, html=html)))
             toc.append({"id": item.id, "title": item.title, "kind": "part"})
             toc.extend({"id": c.id, "title": c.title, "kind": "chapter"} for c in chapters)
@@ -86,8 +91,8 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
     become plain text, and an opening paragraph gets its initial and lead-in marked up.
     """
     root = xhtml.fragment_root(fragment)
-    if opening:
-        _mark_opening(root)
+    if opening:  # a Book built without the transforms (a test's) is marked here
+        mark_opening(root)
     notes = {el.get("id"): el for el in root.iter(f"{XHTML}aside")
              if "footnote" in (el.get("class") or "").split()}
     placed: set[str] = set()
@@ -141,32 +146,6 @@ _NOTE_BLOCKS = {"p", "ul", "ol", "li", "blockquote", "pre", "div", "dl", "dt", "
                 "figcaption", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody",
                 "thead", "section"}
 _CHAPTER_LINK = re.compile(r"^[a-z]+\d+\.xhtml(#|$)")  # links.resolve_links writes these
-_OPENING = re.compile(r"^(\s*[^\w\s]*\w)(\w*(?:[\s\u00a0]+[\w’'-]+){0,3})")
-
-
-def _mark_opening(root: etree._Element) -> None:
-    """Wrap the first paragraph's initial (with any opening quote) and its first few words.
-
-    WeasyPrint lays out the first line before a floated ::first-letter, so drop caps and the
-    small-caps lead-in are real spans, styled by the theme (.drop-cap, .lead-in).
-    """
-    first = root[0] if len(root) else None
-    if first is None or etree.QName(first).localname != "p" or not first.text:
-        return
-    match = _OPENING.match(first.text)
-    if match is None:
-        return
-    initial = etree.Element(f"{XHTML}span", {"class": "drop-cap"})
-    initial.text = match.group(1).lstrip()
-    lead = etree.Element(f"{XHTML}span", {"class": "lead-in"})
-    lead.text = match.group(2)
-    lead.tail = first.text[match.end():]
-    first.text = None
-    first.insert(0, initial)
-    initial.addnext(lead)
-    first.set("class", ((first.get("class") or "") + " opening").strip())
-
-
 def _inline_note(note: etree._Element, nested: bool = False) -> etree._Element:
     """An aside's content as one inline span, which can sit inside the calling paragraph.
 
@@ -211,7 +190,8 @@ def _drop(el: etree._Element) -> None:
 
 def theme_css(theme: Theme, stylesheet: str) -> str:
     """The theme's print stylesheet as WeasyPrint gets it (see `prepared_css`)."""
-    return prepared_css(theme, theme.read_css(stylesheet))
+    sheet = theme.read_css(stylesheet)
+    return prepared_css(theme, sheet) + theme_initial_css(theme, sheet)
 
 
 def prepared_css(theme: Theme, css: str) -> str:

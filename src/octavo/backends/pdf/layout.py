@@ -9,6 +9,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from octavo.backends.base import PAGE_MAP, PDF_PAGES, RenderContext
+from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
@@ -38,7 +39,7 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         press = output_profile(settings, context.book_root)
     html = compose_html(book, theme, context)
     sheet = theme.read_css(stylesheet)  # read (and its URLs checked) once
-    css = prepared_css(theme, sheet)
+    css = prepared_css(theme, sheet) + theme_initial_css(theme, sheet, settings.line_height)
     fonts = print_fonts(theme, sheet)
     if fonts:  # a theme in the machine's own fonts (base) cannot be checked here
         for source, message in warnings_for(missing_characters(book, font_characters(fonts))):

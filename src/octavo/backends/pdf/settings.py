@@ -14,6 +14,14 @@ MARGIN_KEYS = ("top", "bottom", "outside")
 # Trim sizes in inches (width, height).
 TRIMS = {"5x8": (5.0, 8.0), "5.25x8": (5.25, 8.0), "5.5x8.5": (5.5, 8.5), "6x9": (6.0, 9.0),
          "a5": (148 / 25.4, 210 / 25.4)}
+# Each trim's margins (top, bottom, outside) for a measure of 60-70 characters in the default
+# type (Linux Libertine 10.5 pt): the fore-edge sets the measure with the gutter (by page count,
+# always wider than the fore-edge); the head 0.625-0.75 in (the fore-edge where it fits), the foot a
+# quarter deeper than the head: the classical progression head < fore-edge <= foot of the
+# 2:3:4:6 canon, kept shallow enough for print-on-demand pages. README, "The print PDF".
+TRIM_MARGINS = {"5x8": (0.625, 0.78125, 0.5), "5.25x8": (0.625, 0.78125, 0.5625),
+                "5.5x8.5": (0.6875, 0.859375, 0.6875), "6x9": (0.75, 0.9375, 0.875),
+                "a5": (0.7, 0.875, 0.75)}
 INGRAMSPARK_MARGIN = 0.875  # inches, top and bottom, unless book.toml sets them
 MIN_FONT_SIZE, MAX_FONT_SIZE = 6.0, 36.0  # points: a [print] font_size outside is a typo
 _UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
@@ -25,9 +33,9 @@ class PrintSettings:
 
     width: float = 6.0
     height: float = 9.0
-    top: float = 0.75
-    bottom: float = 0.75
-    outside: float = 0.5
+    top: float = TRIM_MARGINS["6x9"][0]
+    bottom: float = TRIM_MARGINS["6x9"][1]
+    outside: float = TRIM_MARGINS["6x9"][2]
     gutter: float | None = None  # None: from the page count (print-on-demand minimums)
     chapter_start: str = "right"  # or "any"
     profile: str = "reading"  # or "print" (no bookmarks or links; for the print shop)
@@ -64,6 +72,7 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
         key = str(trim).lower().replace(" ", "").replace("×", "x")
         if key in TRIMS:
             values["width"], values["height"] = TRIMS[key]
+            values["top"], values["bottom"], values["outside"] = TRIM_MARGINS[key]
         elif re.fullmatch(r"\d+(\.\d+)?x\d+(\.\d+)?", key):
             values["width"], values["height"] = (float(v) for v in key.split("x"))
         else:
@@ -138,8 +147,9 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
     if values.get("printer") == "ingramspark":
         # IngramSpark wants everything, folios and running heads too, 0.5 in inside the trim:
         # deeper top and bottom margins put the heads and folios there (0.75 in leaves 0.43).
-        values.setdefault("top", INGRAMSPARK_MARGIN)
-        values.setdefault("bottom", INGRAMSPARK_MARGIN)
+        for key in ("top", "bottom"):
+            if key not in margins:
+                values[key] = INGRAMSPARK_MARGIN
     settings = PrintSettings(**values)
     if settings.outside < 0.25:
         problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")
