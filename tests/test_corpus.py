@@ -111,7 +111,8 @@ def test_novel_pdf_keeps_every_word(novel) -> None:  # type: ignore[no-untyped-d
 FEATURES = {
     "katrine.txt": ['epub:type="preface"', "Dear and great Friend", 'class="scene-break"',
                     "<em>All rights reserved.</em>", "I. Under the Southern Pines",
-                    '<p class="verse">', "<strong>Grant B. Schley</strong>"],
+                    '<div class="verse">', '<span class="verse-line verse-indent-1">',
+                    "<strong>Grant B. Schley</strong>"],
     "jack-sheppard.txt": ['epub:type="titlepage"', "Transcribers Note",
                           "<em>Life and Actions of Guzman d\u2019Alfarache.</em>",
                           "Chapter I: The Widow and her Child", "END OF THE FIRST EPOCH."],

@@ -32,6 +32,7 @@ from octavo.readers.textstructure import (
     is_verse,
 )
 from octavo.readers.typography import typography_plugin
+from octavo.readers.verse import join_stanzas, stanza_html, verse_html
 
 # A file where this share of lines is longer than LONG_LINE keeps one paragraph per line.
 LONG_LINE = 100
@@ -107,6 +108,11 @@ def render_inline(text: str) -> str:
     return inline_parser().renderInline(_marked(text))
 
 
+def render_verse(block: Block) -> str:
+    """An indented block as a verse stanza: each line kept, its indent a level."""
+    return verse_html([stanza_html(inline_parser(), [_marked(line) for line in block.lines])])
+
+
 def plain_inline(text: str) -> str:
     """Text set as the paragraphs are (curly quotes, dashes), without markup: for headings,
     and for the lint, which must see what the book prints."""
@@ -123,13 +129,12 @@ def _render_blocks(blocks: list[Block], per_line: bool) -> str:
         if is_scene_break(block):
             html.append(SCENE_BREAK)
         elif is_verse(block):
-            verse = render_inline("\n".join(line.strip() for line in block.lines))
-            html.append(f'<p class="verse">{verse}</p>\n')
+            html.append(render_verse(block))
         elif per_line:
             html.extend(f"<p>{render_inline(line.strip())}</p>\n" for line in block.lines)
         else:
             html.append(f"<p>{render_inline(block.text)}</p>\n")
-    return "".join(html)
+    return join_stanzas("".join(html))
 
 
 def _one_paragraph_per_line(lines: list[str]) -> bool:
