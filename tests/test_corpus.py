@@ -139,7 +139,8 @@ def missing_words(words: list[str], text: str) -> list[str]:
 FEATURES = {
     "katrine.txt": ['epub:type="preface"', "Dear and great Friend", 'class="scene-break"',
                     "<em>All rights reserved.</em>", "I. Under the Southern Pines",
-                    '<p class="verse">', "<strong>Grant B. Schley</strong>",
+                    '<div class="verse">', '<span class="verse-line verse-indent-1">',
+                    "<strong>Grant B. Schley</strong>",
                     'epub:type="dedication"', 'epub:type="imprint"', "Copyright, 1909",
                     '<p class="illustration-note">Illustration: <span class="illustration-caption">'
                     "\u201cI HAVE WAITED ALL THESE YEARS\u201d</span></p>",

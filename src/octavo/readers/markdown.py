@@ -35,6 +35,7 @@ from octavo.readers.base import (
     read_text_file,
 )
 from octavo.readers.typography import typography_plugin
+from octavo.readers.verse import line_block_plugin
 
 SCENE_BREAK = (
     '<div class="scene-break" role="separator" aria-label="scene break">'
@@ -54,6 +55,7 @@ def parser() -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin)
     md.use(attrs_plugin).use(attrs_block_plugin)
     md.use(typography_plugin)
+    md.use(line_block_plugin)  # `| ` lines: verse
     # Every link and image becomes a token, whatever its scheme: markdown-it would leave
     # `![alt](file:///…)` or `[x](javascript:…)` as literal text, path and all. Octavo judges
     # them itself: an image that is not a file of the book is refused, a link that is not

@@ -41,6 +41,7 @@ from octavo.readers.textstructure import (
 )
 from octavo.readers.titlepage import read_title_page
 from octavo.readers.typography import typography_plugin
+from octavo.readers.verse import join_stanzas, stanza_html, verse_html
 
 # A file where this share of lines is longer than LONG_LINE keeps one paragraph per line.
 LONG_LINE = 100
@@ -143,6 +144,11 @@ def render_inline(text: str) -> str:
     return finish_marks(inline_parser().renderInline(_marked(text)))
 
 
+def render_verse(block: Block) -> str:
+    """An indented block as a verse stanza: each line kept, its indent a level."""
+    return verse_html([stanza_html(inline_parser(), [_marked(line) for line in block.lines])])
+
+
 def plain_inline(text: str) -> str:
     """Text set as the paragraphs are (curly quotes, dashes), without markup: for headings,
     and for the lint, which must see what the book prints."""
@@ -161,13 +167,12 @@ def _render_blocks(blocks: list[Block], per_line: bool) -> str:
         elif (caption := illustration_caption(block)) is not None:
             html.append(illustration_note(caption, render_inline))
         elif is_verse(block):
-            verse = render_inline("\n".join(line.strip() for line in block.lines))
-            html.append(f'<p class="verse">{verse}</p>\n')
+            html.append(render_verse(block))
         elif per_line:
             html.extend(f"<p>{render_inline(line.strip())}</p>\n" for line in block.lines)
         else:
             html.append(f"<p>{render_inline(block.text)}</p>\n")
-    return "".join(html)
+    return join_stanzas("".join(html))
 
 
 def _one_paragraph_per_line(lines: list[str]) -> bool:
