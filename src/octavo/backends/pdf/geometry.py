@@ -12,7 +12,7 @@ LARGE_PRINT_SIZE = 16.0  # points: large_print without a font_size
 # is taken up by justifying the line a little looser). hyphenation.py adds what CSS cannot say:
 # no third hyphenated line in a row, no hyphen at the foot of a right-hand page.
 HYPHENATE_LIMIT_CHARS = "6 3 3"
-HYPHENATE_LIMIT_ZONE = "10%"
+HYPHENATE_LIMIT_ZONE = "12%"
 
 
 def minimum_gutter(pages: int) -> float:

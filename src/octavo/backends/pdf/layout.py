@@ -15,6 +15,7 @@ from octavo.backends.pdf.coverage import font_characters, missing_characters, wa
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.hyphenation import hook_hyphenation
+from octavo.backends.pdf.makeup import hook_make_up
 from octavo.backends.pdf.pagestarts import page_starts
 from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
@@ -78,6 +79,7 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
     hook_folios()  # notes each page's counter, for the folios of the page-list
     hook_missing_alt()
     hook_hyphenation()
+    hook_make_up()
     try:
         with failures_raised():
             for _ in range(1 if fixed else MAX_LAYOUTS):

@@ -54,14 +54,16 @@ _shared: dict[str, Any] = {}
 def start_worker(counts: Any, condition: Any, progress: Any) -> None:
     """Initialise a worker process: remember the shared state, hook the folio counter (and
     the error WeasyPrint logs for an image without alt text, see tagging.py, and its line
-    breaking, see hyphenation.py)."""
+    breaking, see hyphenation.py, and its pagination, see makeup.py)."""
     from octavo.backends.pdf.hyphenation import hook_hyphenation
+    from octavo.backends.pdf.makeup import hook_make_up
     from octavo.backends.pdf.tagging import hook_missing_alt
 
     _shared.update(counts=counts, condition=condition, progress=progress)
     hook_folios()
     hook_missing_alt()
     hook_hyphenation()
+    hook_make_up()
 
 
 def render_chunk(job: ChunkJob) -> ChunkResult:

@@ -1,0 +1,448 @@
+"""Page make-up: facing pages that end at one depth, and no chapter ending on a line or two.
+
+WeasyPrint fills each page as far as it can and keeps a paragraph's first and last two lines
+together (`orphans`, `widows`): a page a line short beside a full one is the result, and a
+chapter whose last page holds two lines. A compositor mends both by running a spread (both its
+pages) one line long or one line short. This module does that inside WeasyPrint's layout:
+
+1. WeasyPrint paginates the document as usual (`layout.make_all_pages`, hooked once per process).
+2. Each run of pages between forced breaks (a chapter, usually) is read as a list of items (line
+   boxes, and block images) with their heights, the gaps between them and where a break is
+   allowed (widows, orphans, `break-*: avoid`). A model of WeasyPrint's page filling is checked
+   against what WeasyPrint did: a run it does not reproduce exactly is left as it is.
+3. For the runs it does reproduce, a search over every spread's choice (one line short, as set,
+   one line long) finds the cheapest make-up: facing pages of unequal depth cost most, then a
+   chapter's last page under four lines, then each spread run long or short.
+4. The document is paginated once more with those spreads' page areas a line shorter or longer
+   (`layout.page.page_height`, hooked: the folios stay where they are) — only the pagination,
+   not the styles or boxes — and kept only if it is no worse than the first by the same
+   measure, else paginated again as set.
+
+The choices depend on the document's own pages alone, so a book gives the same pages twice,
+in one document or in chunks (every chunk opens a run of its own).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+SHORT_LAST = 4  # a chapter's last page holds at least this many lines
+EPSILON = 0.01  # CSS px: WeasyPrint's own slack when a box meets the page's foot
+DEPTH_TOLERANCE = 1.5  # CSS px: facing pages whose last lines end this close match
+MISMATCH_COST = 100
+SHORT_LAST_COST = 100
+CHANGE_COST = 3  # a spread run long or short
+PAGE_COST = 1  # a page more
+BLANK_COST = 2  # a blank page after the run's last (the next chapter opens on the right)
+MAX_SPREADS = 400  # a run longer than this is left as it is (the search is per spread)
+AVOID = ("avoid", "avoid-page")
+
+# The make-up in force while WeasyPrint paginates: page index -> (run, page in run), and the
+# change of each (run, page in run)'s page area, in CSS px.
+_keys: dict[int, tuple[int, int]] = {}
+_changes: dict[tuple[int, int], float] = {}
+_names: dict[int, str] = {}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A line box (or a block image) of a run, with what its page break rules need."""
+
+    page: int  # the page it is on, in the run
+    top: float  # from the top of its page's content area
+    bottom: float
+    chain: tuple[Any, ...]  # the boxes it sits in, outermost first
+    paragraph: tuple[Any, ...] | None  # the key of the block it is a line of (None: an image)
+
+
+@dataclass
+class Run:
+    """Pages from a forced break to the next, as the first pagination left them."""
+
+    key: int
+    sides: list[str]  # "left" / "right", per page
+    items: list[Item]
+    starts: list[int]  # the index of each page's first item
+    heights: list[float]  # each page's area height (a chapter's first page may be shorter)
+    regular: bool = True  # nothing the model cannot follow (footnotes, floats, tables)
+
+
+def hook_make_up() -> None:
+    """Hook WeasyPrint's pagination (once per process): see the module's docstring."""
+    import weasyprint.layout as layout
+    import weasyprint.layout.page as page_module
+
+    if getattr(layout.make_all_pages, "octavo_hook", False):
+        return
+    original_pages = layout.make_all_pages
+    original_page = page_module.make_page
+    original_height = page_module.page_height
+
+    def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+        """WeasyPrint's pagination, made up (the first time a document is paginated)."""
+        if pages:  # a later round (page-based counters): the make-up stays as decided
+            yield from original_pages(context, root_box, html, pages)
+            return
+        _keys.clear()
+        _names.clear()
+        _changes.clear()
+        footnotes = list(context.footnotes)
+        first = list(original_pages(context, root_box, html, pages))
+        runs = read_runs(first)
+        plan = make_up(runs)
+        if not plan:
+            yield from first
+            return
+        _changes.update(plan)
+        made = _again(original_pages, context, root_box, html, footnotes)
+        if cost(read_runs(made)) <= cost(runs):
+            yield from made
+            return
+        _changes.clear()
+        yield from _again(original_pages, context, root_box, html, footnotes)
+
+    def make_page(context: Any, root_box: Any, page_type: Any, *args: Any) -> Any:
+        """WeasyPrint's page, its area a line longer or shorter where the make-up says; the
+        page itself (and so its folio) as it was."""
+        index = page_type.index
+        before = _keys.get(index - 1)
+        # A forced break (or a change of named page) opens a run; WeasyPrint's own
+        # `context.forced_break` is true on every named page, so it is not used.
+        forced = context.page_maker[index][1]["break"] != "any"
+        if page_type.blank:
+            key = (before[0] if before else 0, -1)
+        elif before is None:
+            key = (0, 0)
+        elif forced or before[1] < 0 or _names.get(index - 1) != page_type.name:
+            key = (before[0] + 1, 0)
+        else:
+            key = (before[0], before[1] + 1)
+        _keys[index] = key
+        _names[index] = page_type.name
+        change = _changes.get(key, 0.0)
+        _pending[0] = change
+        try:
+            result = original_page(context, root_box, page_type, *args)
+        finally:
+            _pending[0] = 0.0
+        if change:
+            page = result[0]
+            page.height -= change
+            page.margin_bottom += change
+        page = result[0]
+        page.octavo_key = key  # type: ignore[attr-defined]
+        return result
+
+    def page_height(box: Any, context: Any, containing_block_height: Any) -> Any:
+        """WeasyPrint's page height, changed by the make-up for the page being made."""
+        result = original_height(box, context, containing_block_height)
+        if _pending[0]:
+            box.height += _pending[0]
+            box.margin_bottom -= _pending[0]
+        return result
+
+    make_all_pages.octavo_hook = True  # type: ignore[attr-defined]
+    layout.make_all_pages = make_all_pages
+    page_module.make_page = make_page
+    page_module.page_height = page_height
+
+
+_pending = [0.0]  # the change of the page WeasyPrint is making now
+
+
+def _again(original: Any, context: Any, root_box: Any, html: Any,
+           footnotes: list[Any]) -> list[Any]:
+    """Paginate the document again from its first page, as a new round of WeasyPrint's does.
+
+    The pages the first pagination marked to be made again (a contents page whose page numbers
+    were looked up before their targets were laid out) stay marked, so WeasyPrint's next round
+    makes them again with the page numbers of this pagination."""
+    flags = ("content_changed", "pages_wanted")
+    marked = [(index, flag) for index, item in enumerate(context.page_maker)
+              for flag in flags if item[-1][flag]]
+    context.footnotes = list(footnotes)
+    context.running_elements.clear()
+    pages = list(original(context, root_box, html, []))
+    for index, flag in marked:
+        if index < len(context.page_maker):
+            context.page_maker[index][-1][flag] = True
+    return pages
+
+
+def read_runs(pages: list[Any]) -> list[Run]:
+    """The runs of a paginated document's pages (PageBoxes, before their margin boxes)."""
+    runs: list[Run] = []
+    for page in pages:
+        key = getattr(page, "octavo_key", None)
+        if key is None or key[1] < 0:
+            continue
+        run_key, number = key
+        if not runs or runs[-1].key != run_key or number == 0:
+            runs.append(Run(run_key, [], [], [], []))
+        run = runs[-1]
+        run.sides.append(page.page_type.side)
+        run.starts.append(len(run.items))
+        run.heights.append(page.height)
+        root, footnotes, notes = page.children[:3]
+        if footnotes.children or notes.children or (
+                len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
+            run.regular = False
+        top = page.content_box_y()
+        if not _collect(root, (), len(run.sides) - 1, top, run.items):
+            run.regular = False
+    return runs
+
+
+def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item]) -> bool:
+    """Append `box`'s line boxes and block images to `items`; False if it holds what the model
+    does not follow (a table, a flex or grid box). Floats and positioned boxes are passed by."""
+    from weasyprint.formatting_structure import boxes
+
+    regular = True
+    for child in getattr(box, "children", ()):
+        if child.is_floated() or child.is_absolutely_positioned():
+            continue  # out of the flow (a drop cap): the lines beside it hold its place
+        if isinstance(child, boxes.LineBox):
+            items.append(Item(page, child.position_y - top,
+                              child.position_y - top + child.height, chain,
+                              _key(chain[-1]) if chain else None))
+        elif isinstance(child, boxes.BlockReplacedBox):
+            items.append(Item(page, child.position_y - top,
+                              child.position_y - top + child.margin_height(),
+                              (*chain, child), None))
+        elif isinstance(child, (boxes.TableBox, boxes.FlexContainerBox, boxes.GridContainerBox)):
+            regular = False
+        elif isinstance(child, boxes.ParentBox):
+            regular = _collect(child, (*chain, child), page, top, items) and regular
+    return regular
+
+
+def _key(box: Any) -> tuple[Any, ...]:
+    """What a box is of, alike for the pieces of one element broken across pages."""
+    return (type(box).__name__, id(box.element), box.element_tag)
+
+
+class Model:
+    """WeasyPrint's page filling for one run's items, at any page area height."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        items = run.items
+        self.count = len(items)
+        # Each paragraph's first and last item, and its orphans and widows.
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        paragraphs: dict[tuple[Any, ...], list[int]] = {}
+        for index, item in enumerate(items):
+            if item.paragraph is not None:
+                paragraphs.setdefault(item.paragraph, []).append(index)
+        for members in paragraphs.values():
+            for index in members:
+                self.first[index], self.last[index] = members[0], members[-1]
+        # The flow: each item's top and bottom as if the run were one long page. Where the
+        # pagination broke between two blocks, the space between them is what it is between
+        # blocks of the same kinds elsewhere (WeasyPrint truncates it at the break).
+        gaps = _gaps(items)
+        self.top: list[float] = []
+        self.bottom: list[float] = []
+        for index, item in enumerate(items):
+            if not index:
+                top = 0.0
+            elif items[index - 1].page == item.page:
+                top = self.top[-1] + item.top - items[index - 1].top
+            else:
+                top = self.bottom[-1] + _gap(gaps, items[index - 1], item)
+            self.top.append(top)
+            self.bottom.append(top + item.bottom - item.top)
+        # Where a page's first item stands: as WeasyPrint put it where it opened a page.
+        self.offset = {run.starts[page]: items[run.starts[page]].top
+                       for page in range(len(run.starts)) if run.starts[page] < len(items)}
+
+    def fill(self, start: int, height: float) -> int:
+        """The first item of the next page, for a page opening at `start` with this height."""
+        base = self.top[start] - self.offset.get(start, 0.0)
+        last = start
+        while last + 1 < self.count and self.bottom[last + 1] - base <= height + EPSILON:
+            last += 1
+        if last + 1 >= self.count:
+            return self.count
+        for end in range(last, start - 1, -1):
+            if self.allowed(end, start):
+                return end + 1
+        return last + 1  # nowhere allowed: WeasyPrint breaks where the page is full
+
+    def allowed(self, end: int, start: int) -> bool:
+        """May a page that opened at `start` end after item `end`?"""
+        before, after = self.run.items[end], self.run.items[end + 1]
+        shared = _shared(before, after)
+        if any(box.style["break_inside"] in AVOID for box in before.chain[:shared]):
+            return False
+        if before.paragraph is not None and before.paragraph == after.paragraph:
+            style = before.chain[-1].style
+            here = end - max(start, self.first[end]) + 1
+            return here >= style["orphans"] and self.last[end] - end >= style["widows"]
+        return not (any(box.style["break_after"] in AVOID for box in before.chain[shared:])
+                    or any(box.style["break_before"] in AVOID for box in after.chain[shared:]))
+
+    def paginate(self, heights: list[float] | None = None,
+                 pages: int | None = None) -> list[int]:
+        """Each page's first item, for pages of the run's height changed by `heights`."""
+        starts, start = [], 0
+        while start < self.count:
+            starts.append(start)
+            extra = heights[len(starts) - 1] if heights and len(starts) <= len(heights) else 0
+            start = self.fill(start, self.height(len(starts) - 1) + extra)
+            if pages is not None and len(starts) > pages:
+                break
+        return starts
+
+    def height(self, page: int) -> float:
+        """The page area's height of the run's page `page` (as set, before any make-up)."""
+        heights = self.run.heights
+        return heights[page] if page < len(heights) else heights[-1]
+
+    def depth(self, start: int, end: int) -> float:
+        """Where a page holding items start..end-1 ends, from its content area's top."""
+        return self.bottom[end - 1] - self.top[start] + self.offset.get(start, 0.0)
+
+    def lines(self, start: int, end: int) -> int:
+        return sum(self.run.items[i].paragraph is not None for i in range(start, end))
+
+
+def _shared(before: Item, after: Item) -> int:
+    """How many of the boxes two items sit in they share, from the outermost."""
+    shared = 0
+    for outer, inner in zip(before.chain, after.chain, strict=False):
+        if _key(outer) != _key(inner):
+            break
+        shared += 1
+    return shared
+
+
+def _transition(before: Item, after: Item) -> tuple[Any, ...]:
+    """The kinds of the blocks that end after `before` and of those that begin before `after`."""
+    shared = _shared(before, after)
+    return (tuple(_kind(box) for box in before.chain[shared:]),
+            tuple(_kind(box) for box in after.chain[shared:]))
+
+
+def _kind(box: Any) -> tuple[Any, ...]:
+    element = box.element
+    return (box.element_tag, element.get("class") if element is not None else None)
+
+
+def _gaps(items: list[Item]) -> dict[tuple[Any, ...], float]:
+    """The space between two items on one page, by their transition (the first seen)."""
+    gaps: dict[tuple[Any, ...], float] = {}
+    for before, after in zip(items, items[1:], strict=False):
+        if before.page == after.page:
+            gaps.setdefault(_transition(before, after), after.top - before.bottom)
+    return gaps
+
+
+def _gap(gaps: dict[tuple[Any, ...], float], before: Item, after: Item) -> float:
+    """The space between two items the pagination put on different pages."""
+    if before.paragraph is not None and before.paragraph == after.paragraph:
+        return 0.0
+    known = gaps.get(_transition(before, after))
+    if known is not None:
+        return known
+    same = [gap for (ending, beginning), gap in gaps.items() if ending and beginning and
+            ending[-1:] == _transition(before, after)[0][-1:]]
+    return max(same) if same else 0.0
+
+
+def line_height(runs: list[Run]) -> float:
+    """The body's leading: the most common height of a line box."""
+    heights = Counter(round(item.bottom - item.top, 2) for run in runs for item in run.items
+                      if item.paragraph is not None)
+    return heights.most_common(1)[0][0] if heights else 0.0
+
+
+def make_up(runs: list[Run]) -> dict[tuple[int, int], float]:
+    """The spreads to run long or short: (run, page in run) -> change of its page area."""
+    leading = line_height(runs)
+    plan: dict[tuple[int, int], float] = {}
+    if leading <= 0:
+        return plan
+    for run in runs:
+        if not run.regular or len(run.starts) < 3 or len(run.starts) > MAX_SPREADS:
+            continue
+        model = Model(run)
+        if model.paginate() != run.starts:  # the model does not follow this run: leave it
+            continue
+        changes = _search(model, run, leading)
+        for page, lines in enumerate(changes):
+            if lines:
+                plan[(run.key, page)] = lines * leading
+    return plan
+
+
+def _side(run: Run, page: int) -> str:
+    """The side of the run's page `page` (pages alternate from the run's first)."""
+    first = run.sides[0]
+    return first if page % 2 == 0 else ("left" if first == "right" else "right")
+
+
+def _search(model: Model, run: Run, leading: float) -> list[int]:
+    """Each page's change in lines (-1, 0, 1; the two pages of a spread alike) at least cost."""
+    # States at a spread boundary: the next page's first item -> (cost, changes so far).
+    frontier: dict[int, tuple[float, list[int]]] = {0: (0.0, [])}
+    best: tuple[float, list[int]] | None = None
+    limit = len(run.starts) + 8
+    while frontier:
+        following: dict[int, tuple[float, list[int]]] = {}
+        for start, (spent, changes) in frontier.items():
+            page = len(changes)
+            if page >= limit:
+                continue
+            pair = 2 if _side(run, page) == "left" else 1
+            choices = (0,) if page == 0 else (-1, 0, 1)
+            for lines in choices:
+                cost, ends, at = spent + CHANGE_COST * abs(lines), [], start
+                for _ in range(pair):
+                    end = model.fill(at, model.height(page + len(ends)) + lines * leading)
+                    ends.append((at, end))
+                    at = end
+                    if at >= model.count:
+                        break
+                made = changes + [lines] * len(ends)
+                if at >= model.count:  # the run ends on this spread
+                    last_start, last_end = ends[-1]
+                    if len(made) > 1 and model.lines(last_start, last_end) < SHORT_LAST:
+                        cost += SHORT_LAST_COST
+                    # Ending on a right-hand page leaves a blank before a right-hand start.
+                    cost += PAGE_COST * len(made) + BLANK_COST * (
+                        _side(run, len(made) - 1) == "right")
+                    if best is None or cost < best[0]:
+                        best = (cost, made)
+                    continue
+                if len(ends) == 2 and page > 0 and abs(
+                        model.depth(*ends[0]) - model.depth(*ends[1])) > DEPTH_TOLERANCE:
+                    cost += MISMATCH_COST
+                if at not in following or cost < following[at][0]:
+                    following[at] = (cost, made)
+        frontier = following
+    return best[1] if best is not None else []
+
+
+def cost(runs: list[Run]) -> float:
+    """The make-up's faults in paginated runs: unequal facing pages, short last pages."""
+    total = 0.0
+    for run in runs:
+        model = Model(run)
+        starts = [*run.starts, len(run.items)]
+        pages = [(starts[i], starts[i + 1]) for i in range(len(run.starts))]
+        for page in range(1, len(pages) - 2):
+            if _side(run, page) != "left":
+                continue
+            verso, recto = pages[page], pages[page + 1]
+            if verso[1] > verso[0] and recto[1] > recto[0] and abs(
+                    model.depth(*verso) - model.depth(*recto)) > DEPTH_TOLERANCE:
+                total += MISMATCH_COST
+        if len(pages) > 1 and model.lines(*pages[-1]) < SHORT_LAST:
+            total += SHORT_LAST_COST
+    return total

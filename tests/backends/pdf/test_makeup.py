@@ -1,0 +1,119 @@
+"""Page make-up: spreads run a line long or short so facing pages end level and a chapter's
+last page holds at least four lines; the model of WeasyPrint's page filling checked against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from weasyprint import CSS, HTML
+
+from octavo.backends.pdf import makeup
+
+LEADING = 20  # CSS px
+CSS_TEXT = f"""
+@page {{ size: 360px 240px; margin: 20px; }}
+body {{ margin: 0; font: 14px/{LEADING}px serif; orphans: 2; widows: 2; text-align: justify; }}
+p {{ margin: 0; text-indent: 1em; }}
+section {{ break-before: right; }}
+"""
+
+
+def chapter(seed: int, paragraphs: int) -> str:
+    """A chapter of paragraphs of 4 to 48 words, the same for the same seed."""
+    words = ("the", "wind", "rose", "over", "the", "moor", "and", "the", "carrier", "turned",
+             "his", "horse", "toward", "home")
+    out = []
+    for index in range(paragraphs):
+        length = 4 + (seed * 7 + index * 13) % 45
+        out.append("<p>" + " ".join(words[(seed + index + n) % len(words)]
+                                    for n in range(length)) + "</p>")
+    return "<section>" + "".join(out) + "</section>"
+
+
+def pages(html: str, made_up: bool, monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
+    """Each page's line boxes (page order), laid out with or without the make-up."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    makeup.hook_make_up()
+    if not made_up:
+        monkeypatch.setattr(makeup, "make_up", lambda runs: {})
+    document = HTML(string=html).render(stylesheets=[CSS(string=CSS_TEXT)])
+    monkeypatch.undo()
+    return [[box for box in page._page_box.descendants() if isinstance(box, LineBox)]
+            for page in document.pages]
+
+
+def mismatches(laid: list[list[Any]]) -> int:
+    """Spreads (a left page, then a right one) inside a chapter whose last lines end apart;
+    a chapter's last page (before an empty or opening page) is free to end short."""
+    count = 0
+    for left in range(1, len(laid) - 2, 2):
+        right = left + 1
+        if not laid[left] or not laid[right] or not laid[right + 1]:
+            continue
+        if laid[right + 1][0].position_y > 60:  # the next page opens a chapter: sunk heading
+            continue
+        depth = [laid[i][-1].position_y + laid[i][-1].height for i in (left, right)]
+        count += abs(depth[0] - depth[1]) > 1
+    return count
+
+
+BOOK = "<html><body>" + "".join(chapter(seed, 40) for seed in range(4)) + "</body></html>"
+
+
+def test_facing_pages_end_level_after_make_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = mismatches(pages(BOOK, False, monkeypatch))
+    after = mismatches(pages(BOOK, True, monkeypatch))
+    assert before >= 3  # the widows rule leaves pages a line short beside full ones
+    assert after < before / 2
+
+
+def test_a_made_up_page_is_one_line_long_or_short_and_keeps_its_size(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    makeup.hook_make_up()
+    document = HTML(string=BOOK).render(stylesheets=[CSS(string=CSS_TEXT)])
+    full = 240 - 40
+    depths = set()
+    for page in document.pages:
+        assert (page.width, page.height) == (360, 240)
+        lines = [box for box in page._page_box.descendants()
+                 if type(box).__name__ == "LineBox"]
+        if lines:
+            depths.add(lines[-1].position_y + lines[-1].height - 20)
+    # A page's text ends on the grid: at most one line below the page area's foot.
+    assert max(depths) <= full + LEADING + 0.01
+    assert any(depth > full + 0.01 for depth in depths)  # some spread was run long
+
+
+def test_the_model_follows_weasyprint_page_filling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model paginates each run exactly as WeasyPrint did, at the set page height."""
+    seen: list[tuple[list[int], list[int]]] = []
+    original = makeup.make_up
+
+    def record(runs: list[makeup.Run]) -> dict[tuple[int, int], float]:
+        for run in runs:
+            if run.regular and len(run.starts) > 2:
+                seen.append((makeup.Model(run).paginate(), run.starts))
+        return original(runs)
+
+    monkeypatch.setattr(makeup, "make_up", record)
+    makeup.hook_make_up()
+    HTML(string=BOOK).render(stylesheets=[CSS(string=CSS_TEXT)])
+    assert len(seen) == 4
+    assert all(model == real for model, real in seen)
+
+
+def test_a_chapter_does_not_end_on_a_page_of_one_or_two_lines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Find a chapter length whose natural last page holds one or two lines.
+    for paragraphs in range(20, 60):
+        html = "<html><body>" + chapter(1, paragraphs) + "</body></html>"
+        natural = pages(html, False, monkeypatch)
+        if len(natural) > 2 and len(natural[-1]) < makeup.SHORT_LAST:
+            break
+    else:
+        pytest.fail("no chapter length gives a short last page")
+    made = pages(html, True, monkeypatch)
+    assert len(made[-1]) >= makeup.SHORT_LAST
+    assert sum(map(len, made)) == sum(map(len, natural))  # no line lost or added
