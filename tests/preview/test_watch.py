@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -113,6 +115,34 @@ def test_a_port_that_cannot_be_used_is_one_line(make_book: Callable[..., Path], 
     result = octavo("watch", root, "--port", "99999")
     assert result.code == 2 and "Traceback" not in result.err
     assert result.err.startswith("error: cannot serve the preview on 127.0.0.1:99999")
+
+
+# Ctrl-C landing where the first build's imports make a dataclass's methods: in code that
+# `exec()` runs from source text, which CPython then counts as never caught (see CtrlC).
+_CTRL_C_IN_EXEC = """\
+import sys
+from pathlib import Path
+
+from octavo.preview import watcher
+
+def run(self, stop):
+    exec("import os, signal\\nos.kill(os.getpid(), signal.SIGINT)\\nfor _ in range(10**6): pass")
+    raise AssertionError("Ctrl-C did not interrupt")
+
+watcher.Watcher.run = run
+sys.exit(watcher.watch(Path(sys.argv[1]), say=lambda line: print(line, flush=True)))
+"""
+
+
+def test_ctrl_c_in_code_run_by_exec_still_stops_cleanly(make_book: Callable[..., Path],
+                                                       tmp_path: Path) -> None:
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
+    (tmp_path / "ctrl_c_in_exec.py").write_text(_CTRL_C_IN_EXEC, encoding="utf-8")
+    # Run with -m, as `python -m octavo` runs: a script's sys.exit() exits at once, unmarked.
+    done = subprocess.run([sys.executable, "-m", "ctrl_c_in_exec", str(root)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr  # not -2: killed by SIGINT after returning 0
+    assert done.stdout.splitlines()[-1] == "stopped" and "Traceback" not in done.stderr
 
 
 def test_a_change_no_event_reported_is_built_at_the_next_rescan(

@@ -85,8 +85,28 @@ def _openings(pages: list[PdfPage], titles: list[str], start: int) -> list[int |
     for title in titles:
         token = letters(title)
         index = next((page.index for page in pages[position:]
-                      if token and token in letters(page.body)[:len(token) + 24]), None)
+                      if token and _opens_with(page.body, token)), None)
         found.append(index)
         if index is not None:
             position = index + 1
     return found
+
+
+def _opens_with(body: str, token: str, before: int = 24) -> bool:
+    """Whether the text of a page holds the title `token` (its letters) on lines of its own
+    (one or more: a long title wraps), after lines of at most `before` letters (a drop cap,
+    "Chapter 4"). A line of running text that begins with the title's words is not one."""
+    lines = [line for line in map(letters, body.splitlines()) if line]
+    seen = 0
+    for first, line in enumerate(lines):
+        joined = ""
+        for following in lines[first:]:
+            joined += following
+            if joined == token:
+                return True
+            if not token.startswith(joined):
+                break
+        seen += len(line)
+        if seen > before:
+            return False
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
@@ -145,6 +146,22 @@ def _has_manuscript(paths: list[Path]) -> bool:
     return any(path.is_dir() and path.name != "styles" for path in paths)
 
 
+class CtrlC(KeyboardInterrupt):
+    """Ctrl-C while watching, raised instead of KeyboardInterrupt itself.
+
+    CPython (since 3.8; seen on 3.11) marks a KeyboardInterrupt that leaves code run by
+    `exec()` or `eval()` of source text as never caught and, once `python -m octavo` has
+    returned, kills itself with SIGINT: caught or not, the exit code is lost. `dataclasses` and
+    `namedtuple` make their methods so, at import: Ctrl-C during the first build's imports
+    ended `octavo watch`, which had stopped cleanly, by signal. The mark is for that exact
+    type, not for a subclass, which stops everything that KeyboardInterrupt stops.
+    """
+
+
+def _ctrl_c(signum: int, frame: object) -> None:
+    raise CtrlC
+
+
 def watch(root: Path, port: int = 0, out_dir: Path | None = None, theme_name: str | None = None,
           debug: bool = False, say: Callable[[str], None] = _say) -> int:
     """Serve the preview page and rebuild on change until Ctrl-C; return the exit code."""
@@ -154,15 +171,25 @@ def watch(root: Path, port: int = 0, out_dir: Path | None = None, theme_name: st
     thread = threading.Thread(target=server.serve_forever, name="preview", daemon=True)
     thread.start()
     stop = threading.Event()
+    # Python's own Ctrl-C handler replaced, not one set by others or SIGINT ignored (a job in
+    # the background); only the main thread may set a handler, and only it is interrupted.
+    ours = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
     try:
+        if ours:  # before the first line: the cue that Ctrl-C now stops cleanly
+            signal.signal(signal.SIGINT, _ctrl_c)
         say(f"previewing on {server.url}")
         say("watching book.toml, manuscript/ and styles/; press Ctrl-C to stop")
         Watcher(root, state, out_dir, theme_name, debug, say).run(stop)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # CtrlC, or watchfiles' own KeyboardInterrupt for it
         pass
     finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+        try:
+            stop.set()
+            server.shutdown()
+            server.server_close()
+        finally:
+            if ours:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
     say("stopped")
     return 0
