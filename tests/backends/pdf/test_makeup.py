@@ -37,7 +37,7 @@ def pages(html: str, made_up: bool, monkeypatch: pytest.MonkeyPatch) -> list[lis
 
     makeup.hook_make_up()
     if not made_up:
-        monkeypatch.setattr(makeup, "make_up", lambda runs: {})
+        monkeypatch.setattr(makeup, "make_up", lambda runs: ({}, []))
     document = HTML(string=html).render(stylesheets=[CSS(string=CSS_TEXT)])
     monkeypatch.undo()
     return [[box for box in page._page_box.descendants() if isinstance(box, LineBox)]
@@ -91,7 +91,7 @@ def test_the_model_follows_weasyprint_page_filling(monkeypatch: pytest.MonkeyPat
     seen: list[tuple[list[int], list[int]]] = []
     original = makeup.make_up
 
-    def record(runs: list[makeup.Run]) -> dict[tuple[int, int], float]:
+    def record(runs: list[makeup.Run]) -> tuple[dict[tuple[int, int], float], list[Any]]:
         for run in runs:
             if run.regular and len(run.starts) > 2:
                 seen.append((makeup.Model(run).paginate(), run.starts))
@@ -117,3 +117,28 @@ def test_a_chapter_does_not_end_on_a_page_of_one_or_two_lines(
     made = pages(html, True, monkeypatch)
     assert len(made[-1]) >= makeup.SHORT_LAST
     assert sum(map(len, made)) == sum(map(len, natural))  # no line lost or added
+
+
+def test_make_up_never_leaves_a_widow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An orphan (a paragraph's first line alone at a foot) may be allowed; a widow (its last
+    line alone at the top of a page) never is."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+
+    makeup.hook_make_up()
+    document = HTML(string=BOOK).render(stylesheets=[CSS(string=CSS_TEXT)])
+
+    def lines(box: Any) -> list[Any]:
+        """The element of each line's paragraph, in order."""
+        found = []
+        for child in getattr(box, "children", ()):
+            if isinstance(child, LineBox):
+                found.append(box.element)
+            elif isinstance(child, ParentBox):
+                found += lines(child)
+        return found
+
+    per_page = [lines(page._page_box) for page in document.pages]
+    for before, page in zip(per_page, per_page[1:], strict=False):
+        if page and before and page[0] is before[-1]:  # a paragraph broken across pages
+            on_this = sum(element is page[0] for element in page)
+            assert on_this >= 2, "a widow: a paragraph's last line alone at a page's top"

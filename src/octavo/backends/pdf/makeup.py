@@ -2,21 +2,24 @@
 
 WeasyPrint fills each page as far as it can and keeps a paragraph's first and last two lines
 together (`orphans`, `widows`): a page a line short beside a full one is the result, and a
-chapter whose last page holds two lines. A compositor mends both by running a spread (both its
-pages) one line long or one line short. This module does that inside WeasyPrint's layout:
+chapter whose last page holds two lines. A compositor mends both by setting a page one line
+long or one line short, and (Bringhurst, 2.4.8) by letting a paragraph's first line stand alone
+at a page's foot, an orphan, where a widow would not do. This module does that inside
+WeasyPrint's layout:
 
 1. WeasyPrint paginates the document as usual (`layout.make_all_pages`, hooked once per process).
 2. Each run of pages between forced breaks (a chapter, usually) is read as a list of items (line
    boxes, and block images) with their heights, the gaps between them and where a break is
    allowed (widows, orphans, `break-*: avoid`). A model of WeasyPrint's page filling is checked
    against what WeasyPrint did: a run it does not reproduce exactly is left as it is.
-3. For the runs it does reproduce, a search over every spread's choice (one line short, as set,
-   one line long) finds the cheapest make-up: facing pages of unequal depth cost most, then a
-   chapter's last page under four lines, then each spread run long or short.
-4. The document is paginated once more with those spreads' page areas a line shorter or longer
-   (`layout.page.page_height`, hooked: the folios stay where they are) — only the pagination,
-   not the styles or boxes — and kept only if it is no worse than the first by the same
-   measure, else paginated again as set.
+3. For the runs it does reproduce, a search over every spread's pages (each one line short, as
+   set, or one line long; a paragraph's orphan allowed or not) finds the cheapest make-up:
+   facing pages of unequal depth cost most, then a chapter's last page under four lines, then a
+   right-hand page ending in a divided word, an orphan, each page run long or short, each page.
+4. The document is paginated once more with those page areas a line shorter or longer
+   (`layout.page.page_height`, hooked: the folios stay where they are) and those paragraphs'
+   `orphans` at 1 — only the pagination, not the styles or boxes — and kept only if it is no
+   worse than the first by the same measure, else paginated again as set.
 
 The choices depend on the document's own pages alone, so a book gives the same pages twice,
 in one document or in chunks (every chunk opens a run of its own).
@@ -24,6 +27,7 @@ in one document or in chunks (every chunk opens a run of its own).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +40,8 @@ MISMATCH_COST = 100
 SHORT_LAST_COST = 100
 CHANGE_COST = 3  # a spread run long or short
 PAGE_COST = 1  # a page more
+FOOT_HYPHEN_COST = 20  # a right-hand page ending in a divided word
+ORPHAN_COST = 10  # a paragraph's first line alone at a page's foot
 BLANK_COST = 2  # a blank page after the run's last (the next chapter opens on the right)
 MAX_SPREADS = 400  # a run longer than this is left as it is (the search is per spread)
 AVOID = ("avoid", "avoid-page")
@@ -56,6 +62,7 @@ class Item:
     bottom: float
     chain: tuple[Any, ...]  # the boxes it sits in, outermost first
     paragraph: tuple[Any, ...] | None  # the key of the block it is a line of (None: an image)
+    hyphenated: bool = False  # a line ending in a word hyphenation divided
 
 
 @dataclass
@@ -92,16 +99,22 @@ def hook_make_up() -> None:
         footnotes = list(context.footnotes)
         first = list(original_pages(context, root_box, html, pages))
         runs = read_runs(first)
-        plan = make_up(runs)
-        if not plan:
+        plan, orphans = make_up(runs)
+        if not plan and not orphans:
             yield from first
             return
         _changes.update(plan)
+        # A box's style is shared by its copies on every page and in the document's tree.
+        saved = [(box.style, box.style["orphans"]) for box in orphans]
+        for style, _orphans in saved:
+            style["orphans"] = 1
         made = _again(original_pages, context, root_box, html, footnotes)
         if cost(read_runs(made)) <= cost(runs):
             yield from made
             return
         _changes.clear()
+        for style, value in saved:
+            style["orphans"] = value
         yield from _again(original_pages, context, root_box, html, footnotes)
 
     def make_page(context: Any, root_box: Any, page_type: Any, *args: Any) -> Any:
@@ -201,6 +214,8 @@ def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: lis
     does not follow (a table, a flex or grid box). Floats and positioned boxes are passed by."""
     from weasyprint.formatting_structure import boxes
 
+    from octavo.backends.pdf.hyphenation import ends_hyphenated
+
     regular = True
     for child in getattr(box, "children", ()):
         if child.is_floated() or child.is_absolutely_positioned():
@@ -208,7 +223,7 @@ def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: lis
         if isinstance(child, boxes.LineBox):
             items.append(Item(page, child.position_y - top,
                               child.position_y - top + child.height, chain,
-                              _key(chain[-1]) if chain else None))
+                              _key(chain[-1]) if chain else None, ends_hyphenated(child)))
         elif isinstance(child, boxes.BlockReplacedBox):
             items.append(Item(page, child.position_y - top,
                               child.position_y - top + child.margin_height(),
@@ -261,20 +276,39 @@ class Model:
         self.offset = {run.starts[page]: items[run.starts[page]].top
                        for page in range(len(run.starts)) if run.starts[page] < len(items)}
 
-    def fill(self, start: int, height: float) -> int:
-        """The first item of the next page, for a page opening at `start` with this height."""
+    def fill(self, start: int, height: float, relaxed: frozenset[Any] = frozenset()) -> int:
+        """The first item of the next page, for a page opening at `start` with this height
+        (the paragraphs in `relaxed` may leave their first line alone at the page's foot)."""
+        last = self._last_fitting(start, height)
+        if last + 1 >= self.count:
+            return self.count
+        for end in range(last, start - 1, -1):
+            if self.allowed(end, start, relaxed):
+                return end + 1
+        return last + 1  # nowhere allowed: WeasyPrint breaks where the page is full
+
+    def _last_fitting(self, start: int, height: float) -> int:
         base = self.top[start] - self.offset.get(start, 0.0)
         last = start
         while last + 1 < self.count and self.bottom[last + 1] - base <= height + EPSILON:
             last += 1
-        if last + 1 >= self.count:
-            return self.count
-        for end in range(last, start - 1, -1):
-            if self.allowed(end, start):
-                return end + 1
-        return last + 1  # nowhere allowed: WeasyPrint breaks where the page is full
+        return last
 
-    def allowed(self, end: int, start: int) -> bool:
+    def orphan(self, start: int, height: float, relaxed: frozenset[Any]) -> tuple[int, Any] | None:
+        """The page's end when the paragraph whose first line is the last that fits may leave
+        that line alone at the foot (an orphan, which Bringhurst lets stand), and that
+        paragraph; None when that changes nothing."""
+        last = self._last_fitting(start, height)
+        if last + 1 >= self.count or self.first.get(last) != last or self.last[last] == last:
+            return None
+        paragraph = self.run.items[last].paragraph
+        if paragraph in relaxed:
+            return None
+        wider = relaxed | {paragraph}
+        end = self.fill(start, height, wider)
+        return (end, paragraph) if end != self.fill(start, height, relaxed) else None
+
+    def allowed(self, end: int, start: int, relaxed: frozenset[Any] = frozenset()) -> bool:
         """May a page that opened at `start` end after item `end`?"""
         before, after = self.run.items[end], self.run.items[end + 1]
         shared = _shared(before, after)
@@ -283,7 +317,8 @@ class Model:
         if before.paragraph is not None and before.paragraph == after.paragraph:
             style = before.chain[-1].style
             here = end - max(start, self.first[end]) + 1
-            return here >= style["orphans"] and self.last[end] - end >= style["widows"]
+            orphans = 1 if before.paragraph in relaxed else style["orphans"]
+            return here >= orphans and self.last[end] - end >= style["widows"]
         return not (any(box.style["break_after"] in AVOID for box in before.chain[shared:])
                     or any(box.style["break_before"] in AVOID for box in after.chain[shared:]))
 
@@ -307,6 +342,11 @@ class Model:
     def depth(self, start: int, end: int) -> float:
         """Where a page holding items start..end-1 ends, from its content area's top."""
         return self.bottom[end - 1] - self.top[start] + self.offset.get(start, 0.0)
+
+    def hyphenated(self, index: int) -> bool:
+        """Whether item `index` is a line that ends in a divided word (its paragraph going on)."""
+        item = self.run.items[index]
+        return item.hyphenated and self.last.get(index, index) != index
 
     def lines(self, start: int, end: int) -> int:
         return sum(self.run.items[i].paragraph is not None for i in range(start, end))
@@ -362,23 +402,27 @@ def line_height(runs: list[Run]) -> float:
     return heights.most_common(1)[0][0] if heights else 0.0
 
 
-def make_up(runs: list[Run]) -> dict[tuple[int, int], float]:
-    """The spreads to run long or short: (run, page in run) -> change of its page area."""
+def make_up(runs: list[Run]) -> tuple[dict[tuple[int, int], float], list[Any]]:
+    """The spreads to run long or short: (run, page in run) -> change of its page area; and
+    the boxes of the paragraphs that may leave their first line at a page's foot."""
     leading = line_height(runs)
     plan: dict[tuple[int, int], float] = {}
+    orphans: list[Any] = []
     if leading <= 0:
-        return plan
+        return plan, orphans
     for run in runs:
         if not run.regular or len(run.starts) < 3 or len(run.starts) > MAX_SPREADS:
             continue
         model = Model(run)
         if model.paginate() != run.starts:  # the model does not follow this run: leave it
             continue
-        changes = _search(model, run, leading)
+        changes, relaxed = _search(model, run, leading)
         for page, lines in enumerate(changes):
             if lines:
                 plan[(run.key, page)] = lines * leading
-    return plan
+        orphans += [item.chain[-1] for index, item in enumerate(run.items)
+                    if item.paragraph in relaxed and model.first[index] == index]
+    return plan, orphans
 
 
 def _side(run: Run, page: int) -> str:
@@ -387,50 +431,79 @@ def _side(run: Run, page: int) -> str:
     return first if page % 2 == 0 else ("left" if first == "right" else "right")
 
 
-def _search(model: Model, run: Run, leading: float) -> list[int]:
-    """Each page's change in lines (-1, 0, 1; the two pages of a spread alike) at least cost."""
-    # States at a spread boundary: the next page's first item -> (cost, changes so far).
-    frontier: dict[int, tuple[float, list[int]]] = {0: (0.0, [])}
-    best: tuple[float, list[int]] | None = None
+def _search(model: Model, run: Run, leading: float) -> tuple[list[int], frozenset[Any]]:
+    """Each page's change in lines (-1, 0, 1) at least cost, and the paragraphs let leave an
+    orphan. A spread's two pages may differ, so long as they end at one depth (a page set a
+    line long may end short by the widows rule just where its facing page ends full)."""
+    # States at a spread boundary: the next page's first item -> (cost, changes, orphans).
+    State = tuple[float, list[int], frozenset[Any]]
+    frontier: dict[int, State] = {0: (0.0, [], frozenset())}
+    best: State | None = None
     limit = len(run.starts) + 8
     while frontier:
-        following: dict[int, tuple[float, list[int]]] = {}
-        for start, (spent, changes) in frontier.items():
+        following: dict[int, State] = {}
+        for start, (spent, changes, relaxed) in frontier.items():
             page = len(changes)
             if page >= limit:
                 continue
             pair = 2 if _side(run, page) == "left" else 1
-            choices = (0,) if page == 0 else (-1, 0, 1)
-            for lines in choices:
-                cost, ends, at = spent + CHANGE_COST * abs(lines), [], start
-                for _ in range(pair):
-                    end = model.fill(at, model.height(page + len(ends)) + lines * leading)
-                    ends.append((at, end))
-                    at = end
-                    if at >= model.count:
-                        break
-                made = changes + [lines] * len(ends)
-                if at >= model.count:  # the run ends on this spread
-                    last_start, last_end = ends[-1]
-                    if len(made) > 1 and model.lines(last_start, last_end) < SHORT_LAST:
-                        cost += SHORT_LAST_COST
-                    # Ending on a right-hand page leaves a blank before a right-hand start.
-                    cost += PAGE_COST * len(made) + BLANK_COST * (
-                        _side(run, len(made) - 1) == "right")
-                    if best is None or cost < best[0]:
-                        best = (cost, made)
-                    continue
-                if len(ends) == 2 and page > 0 and abs(
-                        model.depth(*ends[0]) - model.depth(*ends[1])) > DEPTH_TOLERANCE:
-                    cost += MISMATCH_COST
-                if at not in following or cost < following[at][0]:
-                    following[at] = (cost, made)
+            steps = (0,) if page == 0 else (-1, 0, 1)
+            for choice in itertools.product(steps, repeat=pair):
+                for cost, ends, at, kept in _spread(model, run, page, start, choice, leading,
+                                                    relaxed):
+                    cost += spent
+                    if len(ends) < len(choice) and choice[-1]:
+                        continue  # a change to a page the run does not reach: as none
+                    made = changes + list(choice[:len(ends)])
+                    if at >= model.count:  # the run ends on this spread
+                        last_start, last_end = ends[-1]
+                        if len(made) > 1 and model.lines(last_start, last_end) < SHORT_LAST:
+                            cost += SHORT_LAST_COST
+                        # Ending on a right-hand page leaves a blank before a right-hand start.
+                        cost += PAGE_COST * len(made) + BLANK_COST * (
+                            _side(run, len(made) - 1) == "right")
+                        if best is None or cost < best[0]:
+                            best = (cost, made, kept)
+                        continue
+                    if len(ends) == 2 and page > 0 and abs(
+                            model.depth(*ends[0]) - model.depth(*ends[1])) > DEPTH_TOLERANCE:
+                        cost += MISMATCH_COST
+                    if at not in following or cost < following[at][0]:
+                        following[at] = (cost, made, kept)
         frontier = following
-    return best[1] if best is not None else []
+    return (best[1], best[2]) if best is not None else ([], frozenset())
+
+
+def _spread(model: Model, run: Run, page: int, start: int, choice: tuple[int, ...],
+            leading: float, relaxed: frozenset[Any]
+            ) -> list[tuple[float, list[tuple[int, int]], int, frozenset[Any]]]:
+    """The ways to fill a spread's pages with these changes: (cost, each page's first and
+    next item, the next page's first item, orphans allowed), with and without an orphan."""
+    ways: list[tuple[float, list[tuple[int, int]], int, frozenset[Any]]] = [
+        (0.0, [], start, relaxed)]
+    for offset, lines in enumerate(choice):
+        number, grown = page + offset, []
+        height = model.height(number) + lines * leading
+        for cost, ends, at, kept in ways:
+            if at >= model.count:
+                grown.append((cost, ends, at, kept))
+                continue
+            cost += CHANGE_COST * abs(lines)
+            options = [(model.fill(at, height, kept), kept, 0.0)]
+            orphan = model.orphan(at, height, kept)
+            if orphan is not None:
+                options.append((orphan[0], kept | {orphan[1]}, ORPHAN_COST))
+            for end, allowed, extra in options:
+                foot = FOOT_HYPHEN_COST * (_side(run, number) == "right"
+                                           and model.hyphenated(end - 1))
+                grown.append((cost + extra + foot, [*ends, (at, end)], end, allowed))
+        ways = grown
+    return ways
 
 
 def cost(runs: list[Run]) -> float:
-    """The make-up's faults in paginated runs: unequal facing pages, short last pages."""
+    """The make-up's faults in paginated runs: unequal facing pages, short last pages, right-hand
+    pages ending in a divided word."""
     total = 0.0
     for run in runs:
         model = Model(run)
@@ -445,4 +518,7 @@ def cost(runs: list[Run]) -> float:
                 total += MISMATCH_COST
         if len(pages) > 1 and model.lines(*pages[-1]) < SHORT_LAST:
             total += SHORT_LAST_COST
+        total += FOOT_HYPHEN_COST * sum(_side(run, page) == "right" and end > begin
+                                        and model.hyphenated(end - 1)
+                                        for page, (begin, end) in enumerate(pages))
     return total
