@@ -46,10 +46,10 @@ def test_a_novel_is_hyphenated_under_control(name: str, theme: str, tmp_path_fac
     assert result.body_lines > 3000
     assert result.hyphenated_share < 0.06, f"{result.hyphenated} of {result.body_lines}"
     assert result.longest_run <= 2 and result.runs_of_three == 0
-    # The foot of a right-hand page is kept whole for the line that is last by the page's depth;
-    # where the widows rule then pushes that line over, the line above ends the page, and it may
-    # be divided: at most two such pages in a novel (13 to 20 before the hook).
-    assert result.foot_hyphens <= 2
+    # The foot of a right-hand page is kept whole for the line that is last by the page's depth
+    # (hyphenation.py), and the make-up avoids a right-hand page ending hyphenated; where the
+    # widows rule and the spreads leave no other way, a few remain (13 to 20 before either).
+    assert result.foot_hyphens <= 3
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="needs ../shared/corpus")
@@ -58,10 +58,12 @@ def test_jack_sheppard_has_a_trade_measure_and_made_up_pages(theme: str,  # type
                                                              tmp_path_factory, octavo) -> None:
     result = figures("jack-sheppard.txt", theme, tmp_path_factory.mktemp("typeset"), octavo)
     assert 60 <= result.mean_chars <= 70
-    # makeup.py runs spreads a line long or short. Before it: 73 (classic), 92 (modern) facing
-    # pages of unequal depth and up to 5 chapters ending on a page of one to three lines. What
-    # is left are runs where no spread of +-1 line mends the widows rule, and runs the model
-    # does not follow (it leaves those as they are).
-    assert len(result.short_last_pages) <= 2
-    if theme != "nonfiction":  # its spaced paragraphs are off the line grid: see the README
-        assert len(result.depth_mismatches) <= 0.05 * result.pages / 2
+    # makeup.py runs pages a line long or short and allows an orphan. Before it: 73 (classic),
+    # 92 (modern) facing pages of unequal depth, and up to 5 chapters ending on a page of one
+    # to three lines. Nonfiction's spaced paragraphs sit on a half-line grid: its facing pages
+    # end level less often (130 unequal spreads of 282, from 154), so it is not held here.
+    if theme == "nonfiction":
+        assert len(result.short_last_pages) <= 1
+    else:
+        assert result.short_last_pages == []
+        assert len(result.depth_mismatches) <= 0.03 * result.pages / 2

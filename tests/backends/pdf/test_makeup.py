@@ -37,7 +37,7 @@ def pages(html: str, made_up: bool, monkeypatch: pytest.MonkeyPatch) -> list[lis
 
     makeup.hook_make_up()
     if not made_up:
-        monkeypatch.setattr(makeup, "make_up", lambda runs: ({}, []))
+        monkeypatch.setattr(makeup, "make_up", lambda runs: ({}, {}))
     document = HTML(string=html).render(stylesheets=[CSS(string=CSS_TEXT)])
     monkeypatch.undo()
     return [[box for box in page._page_box.descendants() if isinstance(box, LineBox)]
@@ -88,20 +88,20 @@ def test_a_made_up_page_is_one_line_long_or_short_and_keeps_its_size(
 
 def test_the_model_follows_weasyprint_page_filling(monkeypatch: pytest.MonkeyPatch) -> None:
     """The model paginates each run exactly as WeasyPrint did, at the set page height."""
-    seen: list[tuple[list[int], list[int]]] = []
+    calls: list[list[tuple[list[int], list[int]]]] = []
     original = makeup.make_up
 
-    def record(runs: list[makeup.Run]) -> tuple[dict[tuple[int, int], float], list[Any]]:
-        for run in runs:
-            if run.regular and len(run.starts) > 2:
-                seen.append((makeup.Model(run).paginate(), run.starts))
+    def record(runs: list[makeup.Run]) -> tuple[dict[tuple[int, int], float], dict[int, list[Any]]]:
+        calls.append([(makeup.Model(run).paginate(run.changes), run.starts) for run in runs
+                      if run.regular and len(run.starts) > 2])
         return original(runs)
 
     monkeypatch.setattr(makeup, "make_up", record)
     makeup.hook_make_up()
     HTML(string=BOOK).render(stylesheets=[CSS(string=CSS_TEXT)])
-    assert len(seen) == 4
-    assert all(model == real for model, real in seen)
+    first = calls[0]  # the first pagination, as WeasyPrint set it
+    assert len(first) == 4
+    assert all(model == real for model, real in first)
 
 
 def test_a_chapter_does_not_end_on_a_page_of_one_or_two_lines(

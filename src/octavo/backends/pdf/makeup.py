@@ -18,8 +18,10 @@ WeasyPrint's layout:
    right-hand page ending in a divided word, an orphan, each page run long or short, each page.
 4. The document is paginated once more with those page areas a line shorter or longer
    (`layout.page.page_height`, hooked: the folios stay where they are) and those paragraphs'
-   `orphans` at 1 — only the pagination, not the styles or boxes — and kept only if it is no
-   worse than the first by the same measure, else paginated again as set.
+   `orphans` at 1 — only the pagination, not the styles or boxes. A run still at fault (the
+   model missed a line a right-hand page's hyphenation rule broke anew) is modelled from that
+   pagination and made up once more (ROUNDS). Each run keeps the best of its paginations, and
+   the document is paginated a last time if that is not the one it has.
 
 The choices depend on the document's own pages alone, so a book gives the same pages twice,
 in one document or in chunks (every chunk opens a run of its own).
@@ -30,7 +32,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SHORT_LAST = 4  # a chapter's last page holds at least this many lines
@@ -45,6 +47,9 @@ ORPHAN_COST = 10  # a paragraph's first line alone at a page's foot
 BLANK_COST = 2  # a blank page after the run's last (the next chapter opens on the right)
 MAX_SPREADS = 400  # a run longer than this is left as it is (the search is per spread)
 AVOID = ("avoid", "avoid-page")
+# A page's changes, in lines.
+STEPS = (-1, 0, 1)
+ROUNDS = 2  # paginations made up, after the first: the second mends what the model missed
 
 # The make-up in force while WeasyPrint paginates: page index -> (run, page in run), and the
 # change of each (run, page in run)'s page area, in CSS px.
@@ -74,6 +79,7 @@ class Run:
     items: list[Item]
     starts: list[int]  # the index of each page's first item
     heights: list[float]  # each page's area height (a chapter's first page may be shorter)
+    changes: list[float] = field(default_factory=list)  # the make-up's change of each page
     regular: bool = True  # nothing the model cannot follow (footnotes, floats, tables)
 
 
@@ -99,23 +105,52 @@ def hook_make_up() -> None:
         footnotes = list(context.footnotes)
         first = list(original_pages(context, root_box, html, pages))
         runs = read_runs(first)
-        plan, orphans = make_up(runs)
-        if not plan and not orphans:
-            yield from first
-            return
-        _changes.update(plan)
-        # A box's style is shared by its copies on every page and in the document's tree.
-        saved = [(box.style, box.style["orphans"]) for box in orphans]
-        for style, _orphans in saved:
-            style["orphans"] = 1
-        made = _again(original_pages, context, root_box, html, footnotes)
-        if cost(read_runs(made)) <= cost(runs):
-            yield from made
-            return
-        _changes.clear()
-        for style, value in saved:
-            style["orphans"] = value
-        yield from _again(original_pages, context, root_box, html, footnotes)
+        made = first
+        # The paragraphs let leave an orphan: style -> (run, its own value). A box's style is
+        # shared by its copies on every page and in the document's tree.
+        relaxed: dict[int, tuple[Any, int, int]] = {}
+        # Each run's best make-up so far: (cost, its page changes, its relaxed styles' ids).
+        best = {run.key: (cost([run]), {}, frozenset()) for run in runs}
+        todo = runs
+        for _round in range(ROUNDS):
+            plan, orphans = make_up(todo)
+            if not plan and not orphans:
+                break
+            for run in todo:  # a run planned again starts from its new plan
+                for key in [key for key in _changes if key[0] == run.key]:
+                    del _changes[key]
+            _changes.update(plan)
+            for run_key, boxes in orphans.items():
+                for box in boxes:
+                    relaxed.setdefault(id(box.style), (box.style, run_key, box.style["orphans"]))
+                    box.style["orphans"] = 1
+            made = _again(original_pages, context, root_box, html, footnotes)
+            todo = []
+            for run in read_runs(made):
+                now = cost([run])
+                if now <= best.get(run.key, (0.0,))[0]:  # a tie: as set now, no pagination more
+                    best[run.key] = (now, {key: value for key, value in _changes.items()
+                                           if key[0] == run.key},
+                                     frozenset(ident for ident, (style, key, _value)
+                                               in relaxed.items()
+                                               if key == run.key and style["orphans"] == 1))
+                if now > 0:
+                    todo.append(run)
+        # Every run as its best pagination set it; paginated again unless that was the last.
+        final: dict[tuple[int, int], float] = {}
+        kept: set[int] = set()
+        for _cost, changes, idents in best.values():
+            final.update(changes)
+            kept |= idents
+        current = {ident for ident, (style, _key, _value) in relaxed.items()
+                   if style["orphans"] == 1}
+        if final != _changes or kept != current:
+            _changes.clear()
+            _changes.update(final)
+            for ident, (style, _key, value) in relaxed.items():
+                style["orphans"] = 1 if ident in kept else value
+            made = _again(original_pages, context, root_box, html, footnotes)
+        yield from made
 
     def make_page(context: Any, root_box: Any, page_type: Any, *args: Any) -> Any:
         """WeasyPrint's page, its area a line longer or shorter where the make-up says; the
@@ -147,6 +182,7 @@ def hook_make_up() -> None:
             page.margin_bottom += change
         page = result[0]
         page.octavo_key = key  # type: ignore[attr-defined]
+        page.octavo_change = change  # type: ignore[attr-defined]
         return result
 
     def page_height(box: Any, context: Any, containing_block_height: Any) -> Any:
@@ -199,6 +235,7 @@ def read_runs(pages: list[Any]) -> list[Run]:
         run.sides.append(page.page_type.side)
         run.starts.append(len(run.items))
         run.heights.append(page.height)
+        run.changes.append(getattr(page, "octavo_change", 0.0))
         root, footnotes, notes = page.children[:3]
         if footnotes.children or notes.children or (
                 len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
@@ -402,26 +439,28 @@ def line_height(runs: list[Run]) -> float:
     return heights.most_common(1)[0][0] if heights else 0.0
 
 
-def make_up(runs: list[Run]) -> tuple[dict[tuple[int, int], float], list[Any]]:
-    """The spreads to run long or short: (run, page in run) -> change of its page area; and
-    the boxes of the paragraphs that may leave their first line at a page's foot."""
+def make_up(runs: list[Run]) -> tuple[dict[tuple[int, int], float], dict[int, list[Any]]]:
+    """The pages to run long or short: (run, page in run) -> change of its page area; and
+    by run, the boxes of the paragraphs that may leave their first line at a page's foot."""
     leading = line_height(runs)
     plan: dict[tuple[int, int], float] = {}
-    orphans: list[Any] = []
+    orphans: dict[int, list[Any]] = {}
     if leading <= 0:
         return plan, orphans
     for run in runs:
-        if not run.regular or len(run.starts) < 3 or len(run.starts) > MAX_SPREADS:
+        if not run.regular or len(run.starts) < 3 or len(run.starts) > MAX_SPREADS or not cost(
+                [run]):
             continue
         model = Model(run)
-        if model.paginate() != run.starts:  # the model does not follow this run: leave it
+        if model.paginate(run.changes) != run.starts:  # the model does not follow it: leave it
             continue
         changes, relaxed = _search(model, run, leading)
         for page, lines in enumerate(changes):
             if lines:
                 plan[(run.key, page)] = lines * leading
-        orphans += [item.chain[-1] for index, item in enumerate(run.items)
-                    if item.paragraph in relaxed and model.first[index] == index]
+        if relaxed:
+            orphans[run.key] = [item.chain[-1] for index, item in enumerate(run.items)
+                                if item.paragraph in relaxed and model.first[index] == index]
     return plan, orphans
 
 
@@ -431,12 +470,12 @@ def _side(run: Run, page: int) -> str:
     return first if page % 2 == 0 else ("left" if first == "right" else "right")
 
 
-def _search(model: Model, run: Run, leading: float) -> tuple[list[int], frozenset[Any]]:
+def _search(model: Model, run: Run, leading: float) -> tuple[list[float], frozenset[Any]]:
     """Each page's change in lines (-1, 0, 1) at least cost, and the paragraphs let leave an
     orphan. A spread's two pages may differ, so long as they end at one depth (a page set a
     line long may end short by the widows rule just where its facing page ends full)."""
     # States at a spread boundary: the next page's first item -> (cost, changes, orphans).
-    State = tuple[float, list[int], frozenset[Any]]
+    State = tuple[float, list[float], frozenset[Any]]
     frontier: dict[int, State] = {0: (0.0, [], frozenset())}
     best: State | None = None
     limit = len(run.starts) + 8
@@ -447,7 +486,7 @@ def _search(model: Model, run: Run, leading: float) -> tuple[list[int], frozense
             if page >= limit:
                 continue
             pair = 2 if _side(run, page) == "left" else 1
-            steps = (0,) if page == 0 else (-1, 0, 1)
+            steps = (0,) if page == 0 else STEPS
             for choice in itertools.product(steps, repeat=pair):
                 for cost, ends, at, kept in _spread(model, run, page, start, choice, leading,
                                                     relaxed):
@@ -474,7 +513,7 @@ def _search(model: Model, run: Run, leading: float) -> tuple[list[int], frozense
     return (best[1], best[2]) if best is not None else ([], frozenset())
 
 
-def _spread(model: Model, run: Run, page: int, start: int, choice: tuple[int, ...],
+def _spread(model: Model, run: Run, page: int, start: int, choice: tuple[float, ...],
             leading: float, relaxed: frozenset[Any]
             ) -> list[tuple[float, list[tuple[int, int]], int, frozenset[Any]]]:
     """The ways to fill a spread's pages with these changes: (cost, each page's first and
