@@ -61,7 +61,7 @@ def test_jack_sheppard_has_a_trade_measure_and_made_up_pages(theme: str,  # type
     # makeup.py runs pages a line long or short and allows an orphan. Before it: 73 (classic),
     # 92 (modern) facing pages of unequal depth, and up to 5 chapters ending on a page of one
     # to three lines. Nonfiction's spaced paragraphs sit on a half-line grid: its facing pages
-    # end level less often (130 unequal spreads of 282, from 154), so it is not held here.
+    # end level less often (98 unequal spreads of 291, from 154), so it is not held here.
     if theme == "nonfiction":
         assert len(result.short_last_pages) <= 1
     else:
