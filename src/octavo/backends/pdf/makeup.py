@@ -176,11 +176,10 @@ def hook_make_up() -> None:
             result = original_page(context, root_box, page_type, *args)
         finally:
             _pending[0] = 0.0
+        page = result[0]
         if change:
-            page = result[0]
             page.height -= change
             page.margin_bottom += change
-        page = result[0]
         page.octavo_key = key  # type: ignore[attr-defined]
         page.octavo_change = change  # type: ignore[attr-defined]
         return result
