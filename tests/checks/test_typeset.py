@@ -129,3 +129,18 @@ def test_a_word_longer_than_the_line_is_divided_even_where_a_third_hyphen_is_ref
     assert result.hyphenated >= 8 and result.longest_run >= 3  # no way around it here
     edge = (5.0 - 0.5) * 72 + 1  # 5x8 trim: no line runs past a right-hand page's margin
     assert all(line.right <= edge for p in pages if p.recto for line in p.lines)
+
+
+def test_front_matter_pages_are_not_facing_text_pages() -> None:
+    """A copyright page facing a frontispiece's caption is not a spread of text: not counted."""
+    full = [line("text " * 12, 500 - 15 * i) for i in range(30)]
+    opening = [line("Chapter", 560, size=HEADING), *full[5:]]
+    small = [line("Copyright 1909", 200 - 12 * i, size=9.0) for i in range(3)]
+    pages = [
+        page(1, line("Title", 400, size=HEADING)),
+        page(2, *small), page(3, line("Illustration", 300, size=11.0)),
+        page(4, *full), page(5, *full[:-1]),  # a text spread one line short on the right
+        page(6, *full),
+        page(7, *opening), page(8, *full[:8]),
+    ]
+    assert measure(pages).depth_mismatches == [4]

@@ -219,8 +219,9 @@ def _make_up(pages: list[Page], body: float, result: Typesetting) -> None:
             result.short_last_pages.append(page.number)
     for verso in range(1, len(pages) - 1, 2):  # 0-based index 1 is page 2, a left-hand page
         pair = (verso, verso + 1)
-        if any(pages[i].blank or not pages[i].lines or opening[i] or ends[i] for i in pair):
-            continue
+        if any(pages[i].blank or _body_lines(pages[i], body) < SHORT_PAGE or opening[i]
+               or ends[i] for i in pair):
+            continue  # front matter (a copyright page, a frontispiece) is not text pages
         depths = [pages[i].lines[-1].baseline for i in pair]
         if abs(depths[0] - depths[1]) > DEPTH_TOLERANCE:
             result.depth_mismatches.append(pages[verso].number)

@@ -39,6 +39,8 @@ SHORT_LAST = 4  # a chapter's last page holds at least this many lines
 EPSILON = 0.01  # CSS px: WeasyPrint's own slack when a box meets the page's foot
 DEPTH_TOLERANCE = 1.5  # CSS px: facing pages whose last lines end this close match
 MISMATCH_COST = 100
+LEVEL_COST = 2  # facing pages a fraction of a line apart, levelled (levelling.py)
+MAX_GROWTH = 2.0  # levelling: a space between blocks grows by at most twice itself
 SHORT_LAST_COST = 100
 CHANGE_COST = 3  # a spread run long or short
 PAGE_COST = 1  # a page more
@@ -68,6 +70,8 @@ class Item:
     chain: tuple[Any, ...]  # the boxes it sits in, outermost first
     paragraph: tuple[Any, ...] | None  # the key of the block it is a line of (None: an image)
     hyphenated: bool = False  # a line ending in a word hyphenation divided
+    box: Any = None  # the line box or image itself
+    baseline: float = 0.0  # a line's baseline (an image's foot), from the content area's top
 
 
 @dataclass
@@ -81,6 +85,7 @@ class Run:
     heights: list[float]  # each page's area height (a chapter's first page may be shorter)
     changes: list[float] = field(default_factory=list)  # the make-up's change of each page
     regular: bool = True  # nothing the model cannot follow (footnotes, floats, tables)
+    plain: list[bool] = field(default_factory=list)  # per page: body text and images alone
 
 
 def hook_make_up() -> None:
@@ -134,7 +139,7 @@ def hook_make_up() -> None:
                                      frozenset(ident for ident, (style, key, _value)
                                                in relaxed.items()
                                                if key == run.key and style["orphans"] == 1))
-                if now > 0:
+                if cost([run], levelled=0):
                     todo.append(run)
         # Every run as its best pagination set it; paginated again unless that was the last.
         final: dict[tuple[int, int], float] = {}
@@ -150,6 +155,9 @@ def hook_make_up() -> None:
             for ident, (style, _key, value) in relaxed.items():
                 style["orphans"] = 1 if ident in kept else value
             made = _again(original_pages, context, root_box, html, footnotes)
+        from octavo.backends.pdf.levelling import level
+
+        level(read_runs(made))
         yield from made
 
     def make_page(context: Any, root_box: Any, page_type: Any, *args: Any) -> Any:
@@ -236,18 +244,22 @@ def read_runs(pages: list[Any]) -> list[Run]:
         run.heights.append(page.height)
         run.changes.append(getattr(page, "octavo_change", 0.0))
         root, footnotes, notes = page.children[:3]
-        if footnotes.children or notes.children or (
-                len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
+        notes_here = bool(footnotes.children or notes.children)
+        if notes_here or (len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
             run.regular = False
         top = page.content_box_y()
-        if not _collect(root, (), len(run.sides) - 1, top, run.items):
+        floats: list[Any] = []
+        plain = _collect(root, (), len(run.sides) - 1, top, run.items, floats)
+        run.plain.append(plain and not notes_here and not floats)
+        if not plain:
             run.regular = False
     return runs
 
 
-def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item]) -> bool:
-    """Append `box`'s line boxes and block images to `items`; False if it holds what the model
-    does not follow (a table, a flex or grid box). Floats and positioned boxes are passed by."""
+def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item],
+             floats: list[Any]) -> bool:
+    """Append `box`'s line boxes and block images to `items`, its floats and positioned boxes
+    to `floats`; False if it holds what the model does not follow (a table, a flex or grid)."""
     from weasyprint.formatting_structure import boxes
 
     from octavo.backends.pdf.hyphenation import ends_hyphenated
@@ -255,19 +267,21 @@ def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: lis
     regular = True
     for child in getattr(box, "children", ()):
         if child.is_floated() or child.is_absolutely_positioned():
-            continue  # out of the flow (a drop cap): the lines beside it hold its place
+            floats.append(child)  # out of the flow (a drop cap): the lines beside it hold
+            continue  # its place
         if isinstance(child, boxes.LineBox):
             items.append(Item(page, child.position_y - top,
                               child.position_y - top + child.height, chain,
-                              _key(chain[-1]) if chain else None, ends_hyphenated(child)))
+                              _key(chain[-1]) if chain else None, ends_hyphenated(child),
+                              child, child.position_y - top + child.baseline))
         elif isinstance(child, boxes.BlockReplacedBox):
-            items.append(Item(page, child.position_y - top,
-                              child.position_y - top + child.margin_height(),
-                              (*chain, child), None))
+            bottom = child.position_y - top + child.margin_height()
+            items.append(Item(page, child.position_y - top, bottom, (*chain, child), None,
+                              box=child, baseline=bottom))
         elif isinstance(child, (boxes.TableBox, boxes.FlexContainerBox, boxes.GridContainerBox)):
             regular = False
         elif isinstance(child, boxes.ParentBox):
-            regular = _collect(child, (*chain, child), page, top, items) and regular
+            regular = _collect(child, (*chain, child), page, top, items, floats) and regular
     return regular
 
 
@@ -387,6 +401,31 @@ class Model:
     def lines(self, start: int, end: int) -> int:
         return sum(self.run.items[i].paragraph is not None for i in range(start, end))
 
+    def spaces(self, start: int, end: int) -> float:
+        """The space between the blocks of a page holding items start..end-1."""
+        items = self.run.items
+        return sum(self.top[i] - self.bottom[i - 1] for i in range(start + 1, end)
+                   if between_blocks(items[i - 1], items[i]))
+
+    def facing(self, verso: tuple[int, int], recto: tuple[int, int], leading: float,
+               levelled: float = LEVEL_COST) -> float:
+        """What two facing pages' depths cost: nothing when level, a little when levelling
+        can even them out (a fraction of a line, spread between the shorter one's blocks)."""
+        depths = (self.depth(*verso), self.depth(*recto))
+        lack = abs(depths[0] - depths[1])
+        if lack <= DEPTH_TOLERANCE:
+            return 0.0
+        short = verso if depths[0] < depths[1] else recto
+        if lack <= leading + EPSILON and lack <= MAX_GROWTH * self.spaces(*short) + EPSILON:
+            return levelled
+        return MISMATCH_COST
+
+
+def between_blocks(before: Item, after: Item) -> bool:
+    """Whether the space between two items lies between blocks (not between a paragraph's
+    lines), where levelling may widen it."""
+    return before.paragraph is None or before.paragraph != after.paragraph
+
 
 def _shared(before: Item, after: Item) -> int:
     """How many of the boxes two items sit in they share, from the outermost."""
@@ -448,7 +487,7 @@ def make_up(runs: list[Run]) -> tuple[dict[tuple[int, int], float], dict[int, li
         return plan, orphans
     for run in runs:
         if not run.regular or len(run.starts) < 3 or len(run.starts) > MAX_SPREADS or not cost(
-                [run]):
+                [run], levelled=0):
             continue
         model = Model(run)
         if model.paginate(run.changes) != run.starts:  # the model does not follow it: leave it
@@ -503,9 +542,8 @@ def _search(model: Model, run: Run, leading: float) -> tuple[list[float], frozen
                         if best is None or cost < best[0]:
                             best = (cost, made, kept)
                         continue
-                    if len(ends) == 2 and page > 0 and abs(
-                            model.depth(*ends[0]) - model.depth(*ends[1])) > DEPTH_TOLERANCE:
-                        cost += MISMATCH_COST
+                    if len(ends) == 2 and page > 0:
+                        cost += model.facing(ends[0], ends[1], leading)
                     if at not in following or cost < following[at][0]:
                         following[at] = (cost, made, kept)
         frontier = following
@@ -539,10 +577,11 @@ def _spread(model: Model, run: Run, page: int, start: int, choice: tuple[float, 
     return ways
 
 
-def cost(runs: list[Run]) -> float:
+def cost(runs: list[Run], levelled: float = LEVEL_COST) -> float:
     """The make-up's faults in paginated runs: unequal facing pages, short last pages, right-hand
-    pages ending in a divided word."""
+    pages ending in a divided word; and what a spread levelling evens out costs (`levelled`)."""
     total = 0.0
+    leading = line_height(runs)
     for run in runs:
         model = Model(run)
         starts = [*run.starts, len(run.items)]
@@ -551,9 +590,8 @@ def cost(runs: list[Run]) -> float:
             if _side(run, page) != "left":
                 continue
             verso, recto = pages[page], pages[page + 1]
-            if verso[1] > verso[0] and recto[1] > recto[0] and abs(
-                    model.depth(*verso) - model.depth(*recto)) > DEPTH_TOLERANCE:
-                total += MISMATCH_COST
+            if verso[1] > verso[0] and recto[1] > recto[0]:
+                total += model.facing(verso, recto, leading, levelled)
         if len(pages) > 1 and model.lines(*pages[-1]) < SHORT_LAST:
             total += SHORT_LAST_COST
         total += FOOT_HYPHEN_COST * sum(_side(run, page) == "right" and end > begin

@@ -1,0 +1,82 @@
+"""Facing pages levelled: the shorter page of a spread takes up what it lacks between its blocks.
+
+The make-up (`makeup.py`) works in whole lines. A page whose blocks are spaced by other than
+whole lines (spaced paragraphs, a block quotation, a scene break, a heading) can still end a
+fraction of a line above its facing page. A compositor then adds the difference to the spaces
+between the shorter page's blocks — vertical justification, never between the lines of a
+paragraph. This does the same on WeasyPrint's made pages, before they are drawn: the blocks
+after each space move down, and the blocks around them grow.
+
+It levels a spread only within a run of pages (a chapter), never on the run's first or last
+spread, and only where it takes little: at most a line in all, and no space more than tripled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from octavo.backends.pdf.makeup import (
+    DEPTH_TOLERANCE,
+    EPSILON,
+    MAX_GROWTH,
+    Item,
+    Run,
+    between_blocks,
+    line_height,
+)
+
+
+def level(runs: list[Run]) -> int:
+    """Level the facing pages of paginated runs, in place; the number of pages moved."""
+    leading = line_height(runs)
+    moved = 0
+    for run in runs:
+        pages = _pages(run)
+        for verso in range(1, len(pages) - 2):
+            if run.sides[verso] != "left" or run.sides[verso + 1] != "right":
+                continue
+            pair = [verso, verso + 1]
+            if not all(pages[page] and run.plain[page] for page in pair):
+                continue
+            depths = [pages[page][-1].baseline for page in pair]
+            short = pair[depths[0] > depths[1]]
+            lack = abs(depths[0] - depths[1])
+            if DEPTH_TOLERANCE < lack <= leading + EPSILON:
+                room = run.heights[short] + run.changes[short] - pages[short][-1].bottom
+                moved += _spread_out(pages[short], lack) if lack <= room + EPSILON else 0
+    return moved
+
+
+def _pages(run: Run) -> list[list[Item]]:
+    """The run's items, page by page."""
+    ends = [*run.starts[1:], len(run.items)]
+    return [run.items[start:end] for start, end in zip(run.starts, ends, strict=True)]
+
+
+def _spread_out(items: list[Item], lack: float) -> int:
+    """Move a page's blocks down so that its last line ends `lack` lower; 1 if it did, else 0.
+
+    Each space between two blocks grows in proportion to its size."""
+    spaces = [(index, after.top - before.bottom)
+              for index, (before, after) in enumerate(zip(items, items[1:], strict=False), 1)
+              if between_blocks(before, after) and after.top - before.bottom > EPSILON]
+    total = sum(space for _index, space in spaces)
+    if not spaces or lack > MAX_GROWTH * total + EPSILON:
+        return 0
+    shifts, shift, growth = [], 0.0, dict(spaces)
+    for index in range(len(items)):
+        shift += lack * growth.get(index, 0.0) / total
+        shifts.append(shift)
+    # Each box an item sits in: moved as its first item on this page, grown to its last.
+    extent: dict[int, tuple[Any, float, float]] = {}
+    for item, moved in zip(items, shifts, strict=True):
+        item.box.translate(dy=moved)
+        for box in item.chain:
+            if box is item.box:
+                continue
+            first = extent.get(id(box), (box, moved, moved))[1]
+            extent[id(box)] = (box, first, moved)
+    for box, first, last in extent.values():
+        box.position_y += first
+        box.height += last - first
+    return 1
