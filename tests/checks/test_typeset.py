@@ -144,3 +144,18 @@ def test_front_matter_pages_are_not_facing_text_pages() -> None:
         page(7, *opening), page(8, *full[:8]),
     ]
     assert measure(pages).depth_mismatches == [4]
+
+
+def test_a_line_run_long_into_the_foot_margin_is_read_and_the_folio_is_not(
+        tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    html = """<style>
+      @page { size: 4in 4in; margin: 1in; @bottom-center { content: "12"; font-size: 9pt;
+              vertical-align: bottom; padding-bottom: 0.875in; } }
+      body { margin: 0; font: 12pt/16pt serif; } p { margin: 0; }
+    </style><p>First line</p><p style="position: absolute; top: 146pt">Run long</p>"""
+    pdf = tmp_path / "long.pdf"
+    HTML(string=html).write_pdf(pdf)
+    texts = [line.text for line in read_lines(pdf, 1.0, 1.0)[0].lines]
+    assert texts == ["First line", "Run long"]

@@ -47,23 +47,21 @@ def test_a_novel_is_hyphenated_under_control(name: str, theme: str, tmp_path_fac
     assert result.hyphenated_share < 0.06, f"{result.hyphenated} of {result.body_lines}"
     assert result.longest_run <= 2 and result.runs_of_three == 0
     # The foot of a right-hand page is kept whole for the line that is last by the page's depth
-    # (hyphenation.py), and the make-up avoids a right-hand page ending hyphenated; where the
-    # widows rule and the spreads leave no other way, a few remain (13 to 20 before either).
-    assert result.foot_hyphens <= 3
+    # (hyphenation.py), and the make-up avoids a right-hand page ending hyphenated (13 to 20
+    # before either, 0 since a chapter's first page may run long or short too).
+    assert result.foot_hyphens <= 1
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="needs ../shared/corpus")
 @pytest.mark.parametrize("theme", THEMES)
-def test_jack_sheppard_has_a_trade_measure_and_made_up_pages(theme: str,  # type: ignore[no-untyped-def]
-                                                             tmp_path_factory, octavo) -> None:
-    result = figures("jack-sheppard.txt", theme, tmp_path_factory.mktemp("typeset"), octavo)
+@pytest.mark.parametrize("name", sorted(NOVELS))
+def test_a_novel_has_a_trade_measure_and_made_up_pages(name: str, theme: str,  # type: ignore[no-untyped-def]
+                                                       tmp_path_factory, octavo) -> None:
+    result = figures(name, theme, tmp_path_factory.mktemp("typeset"), octavo)
     assert 60 <= result.mean_chars <= 70
-    # makeup.py runs pages a line long or short and allows an orphan. Before it: 73 (classic),
-    # 92 (modern) facing pages of unequal depth, and up to 5 chapters ending on a page of one
-    # to three lines. Nonfiction's spaced paragraphs sit on a half-line grid: its facing pages
-    # end level less often (98 unequal spreads of 291, from 154), so it is not held here.
-    if theme == "nonfiction":
-        assert len(result.short_last_pages) <= 1
-    else:
-        assert result.short_last_pages == []
-        assert len(result.depth_mismatches) <= 0.03 * result.pages / 2
+    # makeup.py runs pages a line long or short and allows an orphan; levelling.py evens out
+    # what is left between a page's blocks. Before them: 73 (classic), 92 (modern) and 154
+    # (nonfiction) facing pages of unequal depth, and up to 5 chapters ending on a page of one
+    # to three lines. Now 0 or 1 a theme, where a verse or a letter leaves no way.
+    assert result.short_last_pages == []
+    assert len(result.depth_mismatches) <= 2, result.depth_mismatches

@@ -11,6 +11,8 @@ from pathlib import Path
 HYPHENS = "\u2010-"  # WeasyPrint's hyphenate-character (U+2010), and a hyphen in the word itself
 SIZE_TOLERANCE = 0.3  # points: characters this close to the body size are body type
 DEPTH_TOLERANCE = 2.0  # points: facing pages whose last baselines differ by more do not match
+RUN_LONG = 22.0  # points under the live area's foot: a line run long (a folio is not one)
+FOLIO = re.compile(r"[0-9]+|[ivxlcdm]+", re.I)
 SHORT_PAGE = 4  # a chapter's last page with fewer lines than this is a short last page
 FULL_LINE = 0.125  # a line ending in the last eighth of the measure is a full line
 LOOSE = 0.5  # ems: a justified line whose word spaces are wider than this on average is loose
@@ -70,7 +72,8 @@ class Typesetting:
 
 def read_lines(path: Path, top: float, bottom: float) -> list[Page]:
     """Every page's lines of text inside the live area; `top` and `bottom` are the margins in
-    inches (the running heads and folios outside them are left out)."""
+    inches (the running heads and folios outside them are left out). A line run long into the
+    foot margin (the make-up's) is read too; a folio there is not."""
     import pypdfium2
     import pypdfium2.raw as pdfium_c
 
@@ -82,12 +85,15 @@ def read_lines(path: Path, top: float, bottom: float) -> list[Page]:
             _left, low, _right, high = page.get_trimbox()
             textpage = page.get_textpage()
             try:
-                chars = list(_characters(textpage, pdfium_c, low + bottom * 72, high - top * 72))
+                floor = low + max(0.0, bottom * 72 - RUN_LONG)
+                chars = list(_characters(textpage, pdfium_c, floor, high - top * 72))
                 blank = not chars and not any(True for _ in page.get_objects())
             finally:
                 textpage.close()
                 page.close()
-            pages.append(Page(index + 1, tuple(_group(chars)), blank))
+            lines = [line for line in _group(chars) if not (
+                line.baseline < low + bottom * 72 and FOLIO.fullmatch(line.text))]
+            pages.append(Page(index + 1, tuple(lines), blank))
     finally:
         document.close()
     return pages

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_makeup import chapter
 from weasyprint import CSS, HTML
 
 from octavo.backends.pdf import levelling, makeup
-
-from test_makeup import chapter
 
 LEADING = 20  # CSS px
 # Spaced paragraphs, half a line apart: pages end on a half-line grid.

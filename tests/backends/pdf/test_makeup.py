@@ -142,3 +142,18 @@ def test_make_up_never_leaves_a_widow(monkeypatch: pytest.MonkeyPatch) -> None:
         if page and before and page[0] is before[-1]:  # a paragraph broken across pages
             on_this = sum(element is page[0] for element in page)
             assert on_this >= 2, "a widow: a paragraph's last line alone at a page's top"
+
+
+def test_a_spaced_paragraph_opening_a_page_of_a_named_page_type_starts_at_its_top() -> None:
+    """WeasyPrint counts every break on a named page as forced and keeps the space above a
+    paragraph that opens a page there; the make-up's hook sets the break right."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    makeup.hook_make_up()
+    spaced = CSS_TEXT + "section { page: chapter; } p + p { margin-top: 10px; }"
+    document = HTML(string=BOOK).render(stylesheets=[CSS(string=spaced)])
+    tops = [next(box for box in page._page_box.descendants() if isinstance(box, LineBox))
+            for page in document.pages if any(isinstance(box, LineBox)
+                                              for box in page._page_box.descendants())]
+    assert len(tops) > 8
+    assert {round(line.position_y, 2) for line in tops} == {20.0}

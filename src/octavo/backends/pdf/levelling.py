@@ -41,9 +41,12 @@ def level(runs: list[Run]) -> int:
             depths = [pages[page][-1].baseline for page in pair]
             short = pair[depths[0] > depths[1]]
             lack = abs(depths[0] - depths[1])
-            if DEPTH_TOLERANCE < lack <= leading + EPSILON:
-                room = run.heights[short] + run.changes[short] - pages[short][-1].bottom
-                moved += _spread_out(pages[short], lack) if lack <= room + EPSILON else 0
+            # The shorter page may reach as far down as either page's area (a spread set a
+            # line long ends level a line below the foot).
+            foot = max(run.heights[page] + run.changes[page] for page in pair)
+            if DEPTH_TOLERANCE < lack <= leading + EPSILON and (
+                    pages[short][-1].bottom + lack <= foot + EPSILON):
+                moved += _spread_out(pages[short], lack)
     return moved
 
 

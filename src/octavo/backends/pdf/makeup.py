@@ -165,14 +165,19 @@ def hook_make_up() -> None:
         page itself (and so its folio) as it was."""
         index = page_type.index
         before = _keys.get(index - 1)
-        # A forced break (or a change of named page) opens a run; WeasyPrint's own
-        # `context.forced_break` is true on every named page, so it is not used.
-        forced = context.page_maker[index][1]["break"] != "any"
+        # A forced break (or a change of named page) opens a run.
+        forced = (context.page_maker[index][1]["break"] != "any"
+                  or _names.get(index - 1) != page_type.name)
+        # WeasyPrint sets `context.forced_break` on every page of a named page type (a
+        # chapter's), and so keeps the top margin of a block that opens a page after an
+        # unforced break (`margin-break: auto`): a spaced paragraph there would start half a
+        # line down. Set it right.
+        context.forced_break = forced
         if page_type.blank:
             key = (before[0] if before else 0, -1)
         elif before is None:
             key = (0, 0)
-        elif forced or before[1] < 0 or _names.get(index - 1) != page_type.name:
+        elif forced or before[1] < 0:
             key = (before[0] + 1, 0)
         else:
             key = (before[0], before[1] + 1)
@@ -524,7 +529,7 @@ def _search(model: Model, run: Run, leading: float) -> tuple[list[float], frozen
             if page >= limit:
                 continue
             pair = 2 if _side(run, page) == "left" else 1
-            steps = (0,) if page == 0 else STEPS
+            steps = STEPS
             for choice in itertools.product(steps, repeat=pair):
                 for cost, ends, at, kept in _spread(model, run, page, start, choice, leading,
                                                     relaxed):
