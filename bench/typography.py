@@ -106,6 +106,10 @@ def verdicts(novel: bool, result: Typesetting) -> list[tuple[str, str, str, bool
         ("blank pages", f"{result.blank_pages}/{result.pages}", "—", None),
         ("facing depth mismatches", _listed(result.depth_mismatches), "0",
          not result.depth_mismatches),
+        ("openings off the line grid", f"{_listed(result.openings_off_grid)}/{result.openings}",
+         "0", not result.openings_off_grid),
+        ("lines openings' text starts on", str(result.opening_starts), "≤ 2 (titles of 3+ lines)",
+         result.opening_starts <= 2),
     ]
 
 

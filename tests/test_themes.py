@@ -249,3 +249,23 @@ def test_wheel_ships_every_theme_file_and_works(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert init.returncode == 0, init.stderr
     assert (tmp_path / "new" / ".gitignore").is_file()
+
+
+def test_a_title_that_says_its_number_gets_no_label_in_either_file(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """A theme with chapter numbers ("Chapter 2" above the title) leaves the label out where
+    the title already says it ("Chapter I: The Storm"): it would say it twice."""
+    root = make_book({
+        "book.toml": '[book]\ntitle = "Labels"\nauthors = ["A. Writer"]\nlanguage = "en"\n\n'
+                     '[build]\ntheme = "nonfiction"\n',
+        "manuscript/01.md": "# Chapter I: The Storm\n\nRain fell.\n",
+        "manuscript/02.md": "# The Calm\n\nThe sun came out.\n",
+    })
+    out = build(octavo, root)
+    with zipfile.ZipFile(out / "labels.epub") as zf:
+        pages = [zf.read(name).decode() for name in sorted(zf.namelist())
+                 if re.search(r"ch\d+\.xhtml$", name)]
+    storm = next(page for page in pages if "The Storm" in page)
+    calm = next(page for page in pages if "The Calm" in page)
+    assert "chapter-number" not in storm and "chapter-number" in calm
+    text = " ".join(page.extract_text() for page in PdfReader(out / "labels.pdf").pages)
+    assert "Chapter 2" in re.sub(r"\s+", " ", text) and "Chapter 1" not in text

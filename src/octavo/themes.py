@@ -192,9 +192,10 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        from octavo.transforms.headings import keep_together
+        from octavo.transforms.headings import keep_together, names_its_number
 
         env.filters["keep_together"] = keep_together  # a title's last two words on one line
+        env.tests["numbered"] = names_its_number  # a title that says its number itself
         return env
 
 

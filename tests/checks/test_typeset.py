@@ -159,3 +159,18 @@ def test_a_line_run_long_into_the_foot_margin_is_read_and_the_folio_is_not(
     HTML(string=html).write_pdf(pdf)
     texts = [line.text for line in read_lines(pdf, 1.0, 1.0)[0].lines]
     assert texts == ["First line", "Run long"]
+
+
+def test_openings_on_the_line_grid_and_on_one_line() -> None:
+    full = [line("text " * 12, 500 - 15 * i) for i in range(30)]
+    on_grid = [line("Chapter", 560, size=HEADING), *full[6:]]  # text starts 6 lines down
+    off_grid = [line("Chapter", 560, size=HEADING), line("text " * 12, 500 - 15 * 7 - 4),
+                *full[8:]]
+    lower = [line("Chapter", 560, size=HEADING), line("Title, line two", 535, size=HEADING),
+             *full[8:]]
+    pages = [page(1, *on_grid), page(2, *full), page(3, *full), page(4, *full),
+             page(5, *off_grid), page(6, *full), page(7, *lower), page(8, *full)]
+    result = measure(pages)
+    assert result.openings == 3
+    assert result.openings_off_grid == [5]
+    assert result.opening_starts == 3  # lines 6, 7 and 8

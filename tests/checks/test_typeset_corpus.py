@@ -65,3 +65,7 @@ def test_a_novel_has_a_trade_measure_and_made_up_pages(name: str, theme: str,  #
     # to three lines. Now 0 or 1 a theme, where a verse or a letter leaves no way.
     assert result.short_last_pages == []
     assert len(result.depth_mismatches) <= 2, result.depth_mismatches
+    # Every chapter's text starts on the line grid, on one line under a title of one or two
+    # lines (a longer title moves it down whole lines).
+    assert result.openings > 20 and result.openings_off_grid == []
+    assert result.opening_starts <= 2

@@ -139,3 +139,32 @@ def test_adjacent_verse_blocks_join_but_not_across_prose() -> None:
     one = '<div class="verse">\n<p class="stanza">a</p>\n</div>\n'
     assert join_stanzas(one + one).count('<div class="verse">') == 1
     assert join_stanzas(one + "<p>b</p>\n" + one).count('<div class="verse">') == 2
+
+
+LETTER_TXT = """The letter read:
+
+    DEAR FRIEND,--The weather has turned and the garden is a ruin of
+    leaves. I walk to the village every morning and back by the mill,
+    and think of you on the bridge.
+
+    Write to me when the boat comes in, and tell me the news of the
+    harbour.
+
+    "Oh, the long and the weary road that ever I have walked upon,
+    And the far hills before me and the sea behind me gone."
+
+She folded it away.
+"""
+
+
+def test_an_indented_letter_is_a_block_quotation_not_verse(tmp_path: Path) -> None:
+    """Wrapped prose, indented (a letter): its lines joined into paragraphs of one block
+    quotation. Long lines that each end in punctuation before a capital stay verse."""
+    html = read(tmp_path / "letter.txt", LETTER_TXT)
+    root = xhtml.fragment_root(html)
+    assert [etree.QName(el).localname for el in root] == ["p", "blockquote", "div", "p"]
+    letter = [" ".join("".join(p.itertext()).split()) for p in root[1]]
+    assert len(letter) == 2
+    assert letter[0].endswith("a ruin of leaves. I walk to the village every morning and back "
+                              "by the mill, and think of you on the bridge.")
+    assert len(verse_lines(html)) == 2  # the song's two long lines, each kept

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from octavo.transforms.capitals import mark_capitals
-from octavo.transforms.headings import keep_together
+from octavo.transforms.headings import keep_together, names_its_number
 
 
 def test_a_title_never_ends_with_one_word_alone():
@@ -38,3 +38,12 @@ def test_a_title_page_keeps_holmes_with_sherlock(make_book, octavo):
     lines = [line.strip() for line in title_page.splitlines() if line.strip()]
     assert lines[0] != "The Adventures of Sherlock Holmes"  # too wide for one line at 5x8
     assert "Sherlock" in lines[1] and "Holmes" in lines[1], lines
+
+
+def test_a_title_that_says_its_number_gets_no_chapter_label_above_it():
+    for title in ("Chapter I: The Widow and her Child", "CHAPTER 12", "IV. The Garden",
+                  "1. Start", "chapter xii"):
+        assert names_its_number(title), title
+    for title in ("In the Garden", "Ivy League", "12 Angry Men", "Mix. A Story",
+                  "C. S. Lewis at Oxford", "Part of the Problem", "Chapters of a Life"):
+        assert not names_its_number(title), title

@@ -63,6 +63,9 @@ class Typesetting:
     short_last_pages: list[int] = field(default_factory=list)  # page numbers
     blank_pages: int = 0
     depth_mismatches: list[int] = field(default_factory=list)  # the verso's page number
+    openings: int = 0  # chapter openings (pages that open with the book's chapter heading)
+    openings_off_grid: list[int] = field(default_factory=list)  # text off the pages' line grid
+    opening_starts: int = 0  # the lines, counted down the grid, that openings' text starts on
 
     @property
     def hyphenated_share(self) -> float:
@@ -184,7 +187,42 @@ def measure(pages: list[Page], words: set[str] | None = None) -> Typesetting:
         result.mean_chars = sum(chars) / len(chars)
         result.max_chars = max(chars)
     _make_up(pages, body, result)
+    _openings(pages, body, result)
     return result
+
+
+def _openings(pages: list[Page], body: float, result: Typesetting) -> None:
+    """Chapter openings: the first line of text under the heading on the line grid of the text
+    pages (so it backs up with the other side of the leaf), and on which line it starts."""
+    text = [page for page in pages if _body_lines(page, body) >= SHORT_PAGE
+            and not _opens(page, body) and len(page.lines) > 2]
+    if not text:
+        return
+    top = Counter(round(page.lines[0].baseline, 1) for page in text).most_common(1)[0][0]
+    leading = Counter(round(page.lines[0].baseline - page.lines[1].baseline, 1)
+                      for page in text).most_common(1)[0][0]
+    heads: dict[int, tuple[float, float]] = {}  # page number -> (heading size, first text line)
+    for page in pages:
+        if not _opens(page, body):
+            continue
+        last = max(i for i, line in enumerate(page.lines) if line.size > body * 1.15)
+        first = next((line for line in page.lines[last + 1:]
+                      if abs(line.size - body) <= SIZE_TOLERANCE), None)
+        if first is not None:
+            heads[page.number] = (page.lines[last].size, first.baseline)
+    if not heads or leading <= 0:
+        return
+    chapter = Counter(size for size, _line in heads.values()).most_common(1)[0][0]
+    starts = set()
+    for number, (size, baseline) in heads.items():
+        if size != chapter:
+            continue  # a part page, the contents: pages of their own kind
+        result.openings += 1
+        down = (top - baseline) / leading
+        starts.add(round(down))
+        if abs(down - round(down)) * leading > DEPTH_TOLERANCE:
+            result.openings_off_grid.append(number)
+    result.opening_starts = len(starts)
 
 
 def hyphen_added(text: str, following: str, words: set[str] | None) -> bool:

@@ -36,6 +36,7 @@ from octavo.readers.textstructure import (
     TextSection,
     blocks_of,
     detect,
+    is_quoted_prose,
     is_scene_break,
     is_verse,
 )
@@ -166,13 +167,15 @@ def _render_blocks(blocks: list[Block], per_line: bool) -> str:
             html.append(SCENE_BREAK)
         elif (caption := illustration_caption(block)) is not None:
             html.append(illustration_note(caption, render_inline))
+        elif is_quoted_prose(block):  # a letter: one paragraph of a block quotation
+            html.append(f"<blockquote>\n<p>{render_inline(block.text)}</p>\n</blockquote>\n")
         elif is_verse(block):
             html.append(render_verse(block))
         elif per_line:
             html.extend(f"<p>{render_inline(line.strip())}</p>\n" for line in block.lines)
         else:
             html.append(f"<p>{render_inline(block.text)}</p>\n")
-    return join_stanzas("".join(html))
+    return join_stanzas("".join(html)).replace("</blockquote>\n<blockquote>\n", "")
 
 
 def _one_paragraph_per_line(lines: list[str]) -> bool:

@@ -271,8 +271,28 @@ def is_scene_break(block: Block) -> bool:
 
 
 def is_verse(block: Block) -> bool:
-    """Indented lines kept as they are (verse, letters, a dedication)."""
+    """Indented lines kept as they are (verse, a dedication, a signature)."""
     return len(block.lines) > 1 and all(line.startswith(("  ", "\t")) for line in block.lines)
+
+
+PROSE_LINE = 55  # characters: an indented line this long is most likely wrapped prose
+PROSE_SHARE = 0.8  # of an indented block's lines (its last one aside)
+
+
+def is_quoted_prose(block: Block) -> bool:
+    """An indented block that is prose wrapped to the page, not verse: a letter, a quotation.
+
+    Nearly all its lines (the last aside) are long, and the text runs on from one line to the
+    next somewhere: a line ending in a letter, or one starting in lower case. Verse lines are
+    mostly short, and a long one ends in punctuation before a capital."""
+    if not is_verse(block):
+        return False
+    lines = [line.strip() for line in block.lines]
+    body = lines[:-1]
+    if sum(len(line) >= PROSE_LINE for line in body) < PROSE_SHARE * len(body):
+        return False
+    return any(line[-1:].isalpha() for line in body) or any(
+        line[:1].islower() for line in lines[1:])
 
 
 def _shouts(text: str) -> bool:

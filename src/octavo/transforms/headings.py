@@ -7,6 +7,9 @@ import re
 NBSP = "\u00a0"
 MAX_BOUND = 24  # letters: two last words longer than this may break (a narrow page)
 _LAST_TWO = re.compile(r"(\S+) +(\S+)\s*$")
+# A title that names its own number: "Chapter I: The Storm", "CHAPTER 12", "IV. The Garden".
+_NUMBERED = re.compile(r"\s*(?:(?i:(?:chapter|book|part|letter|canto)\s+[0-9ivxlcdm]+\b)"
+                       r"|[0-9]+[.:]\s|[IVXLCDM]+[.:]\s(?![A-Z]\.))")  # not initials: "C. S. Lewis"
 _HEADING = re.compile(r"(<h[1-6]\b[^>]*>)(.*?)(</h[1-6]>)", re.S)
 
 
@@ -20,6 +23,12 @@ def keep_together(title: str) -> str:
     if match is None or len(text.split()) < 3 or len(match.group(1) + match.group(2)) > MAX_BOUND:
         return text
     return text[:match.start()] + f"{match.group(1)}{NBSP}{match.group(2)}"
+
+
+def names_its_number(title: str) -> bool:
+    """Whether a title already says its number ("Chapter I: The Storm", "IV. The Garden"), so
+    that a theme's "Chapter 4" label above it would say it twice."""
+    return _NUMBERED.match(str(title)) is not None
 
 
 def bind_headings(fragment: str) -> str:

@@ -24,9 +24,11 @@ AFTER = ("After the song the story goes on in a new paragraph, set at the margin
          "and long enough to run on to a second line of its own.")
 OPENING = ("It began, as such things do in that country, with a house, a name and a song; and "
            "since a drop cap may stand in the first lines of a chapter, this opening runs on "
-           "for a good many lines, well past the foot of any initial a theme may set, before "
-           "the paragraph that is measured begins.")
-TEXT = f"CHAPTER I.\n\n{OPENING}\n\n{PROSE}\n\n{SONG}\n{AFTER}\n\nThe end.\n"
+           "past the foot of any initial a theme may set.")
+# The chapter runs on well past its first page, so that the make-up has no reason to move the
+# song (it would to give a chapter's last page four lines).
+CLOSING = "\n\n".join(PROSE.replace("The lilac-walk", f"Walk {n}") for n in range(6))
+TEXT = f"CHAPTER I.\n\n{OPENING}\n\n{PROSE}\n\n{SONG}\n{AFTER}\n\n{CLOSING}\n"
 
 
 def pdf_lines(pdf: Path) -> list[tuple[float, float, str]]:
@@ -86,7 +88,7 @@ def test_verse_keeps_lines_indents_turnovers_and_space(make_book, octavo, theme:
     turnover = long + 1
     assert lines[turnover][2].endswith("turnsover.\u201d")  # the long line turns over, once
     after = find(lines, "After the song")
-    assert after == turnover + 1
+    assert after == turnover + 1, " | ".join(line[2] for line in lines[turnover - 2:after + 1])
 
     start = lines[second][0]
     step = lines[third][0] - start  # one indent level
