@@ -455,12 +455,14 @@ def _kind(box: Any) -> tuple[Any, ...]:
 
 
 def _gaps(items: list[Item]) -> dict[tuple[Any, ...], float]:
-    """The space between two items on one page, by their transition (the first seen)."""
-    gaps: dict[tuple[Any, ...], float] = {}
+    """The space between two items on one page, by their transition (the most common: a line
+    taller than the rest, with a superscript, narrows the space below it)."""
+    seen: dict[tuple[Any, ...], Counter[float]] = {}
     for before, after in zip(items, items[1:], strict=False):
         if before.page == after.page:
-            gaps.setdefault(_transition(before, after), after.top - before.bottom)
-    return gaps
+            seen.setdefault(_transition(before, after), Counter())[
+                round(after.top - before.bottom, 3)] += 1
+    return {transition: counts.most_common(1)[0][0] for transition, counts in seen.items()}
 
 
 def _gap(gaps: dict[tuple[Any, ...], float], before: Item, after: Item) -> float:
@@ -470,9 +472,17 @@ def _gap(gaps: dict[tuple[Any, ...], float], before: Item, after: Item) -> float
     known = gaps.get(_transition(before, after))
     if known is not None:
         return known
-    same = [gap for (ending, beginning), gap in gaps.items() if ending and beginning and
-            ending[-1:] == _transition(before, after)[0][-1:]]
-    return max(same) if same else 0.0
+    # Not seen on one page in this run: the margins that meet there, collapsed as CSS does.
+    shared = _shared(before, after)
+    margins = [_margin(box, "margin_bottom") for box in before.chain[shared:]] + [
+        _margin(box, "margin_top") for box in after.chain[shared:]]
+    return max([0.0, *margins]) + min([0.0, *margins])
+
+
+def _margin(box: Any, side: str) -> float:
+    """A box's computed margin on one side, in CSS px (0 for a percentage or auto)."""
+    value = box.style[side]
+    return float(value.value) if getattr(value, "unit", None) == "px" else 0.0
 
 
 def line_height(runs: list[Run]) -> float:
