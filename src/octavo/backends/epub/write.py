@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import tempfile
@@ -32,6 +33,7 @@ from octavo.images import decorative, is_animated
 from octavo.model import LEADING_MATTER, Book, Chapter, Image, Metadata, Part
 from octavo.paths import html_problems
 from octavo.themes import FONT_TYPES, Theme, epub_css_problems, render_template
+from octavo.transforms.capitals import mark_capitals
 from octavo.uptodate import cache_dir
 
 STYLESHEET = "style.css"  # the stylesheet's name inside the EPUB
@@ -168,7 +170,9 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
     first_body: str | None = None
     for item in book.body:
         if isinstance(item, Part):
-            part_page = page(item.id, item.title, "part", part=item)
+            # Capitals as written on a part page ("JONATHAN WILD.") set as small capitals.
+            marked = dataclasses.replace(item, html=mark_capitals(item.html))
+            part_page = page(item.id, item.title, "part", part=marked)
             spine.append(part_page)
             links = []
             for chapter in item.chapters:
