@@ -323,3 +323,23 @@ def test_notes_called_twice_nested_or_holding_lists_print_once_each(make_book, o
                  "3. The last note.4", "4. A note inside a note."):
         assert note in text
     assert "5." not in text
+
+
+def test_a_contents_entry_that_turns_over_keeps_its_leader_and_number_with_its_words(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """A long title turns over before the column of page numbers; its leader and number follow
+    its last words on the last line, never on a line of their own."""
+    # Titles a word longer each: one of them ends just short of the line's end.
+    words = "how the keeper of the old lighthouse came down at last to see the sea".split()
+    titles = [" ".join(words[:count]).capitalize() for count in range(6, len(words) + 1)]
+    files = {"book.toml": BASIC_TOML.replace('formats = ["epub"]', 'formats = ["pdf"]')}
+    for number, title in enumerate(titles, 1):
+        files[f"manuscript/{number:02}.md"] = f"# {title}\n\nThe lamp was lit at dusk.\n"
+    root = make_book(files)
+    assert octavo("build", root, "-q").code == 0
+    toc = next(t for t in page_texts(root / "dist" / "a-test-book.pdf")
+               if t.startswith("Contents"))
+    lines = [line.strip() for line in toc.splitlines() if line.strip()]
+    numbered = [line for line in lines if re.search(r"\d+$", line)]
+    assert len(numbered) == len(titles)
+    assert all(re.search(r"[A-Za-z]", line) for line in numbered), numbered  # words before it
