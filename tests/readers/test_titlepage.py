@@ -141,3 +141,15 @@ def test_book_toml_wins_over_the_source(make_book, octavo) -> None:  # type: ign
     said = result.out + result.err
     assert "author 'Mary Q. Hollis'" not in said  # book.toml named the author
     assert "subtitle 'A Tale of the Marsh' and date '1911' taken from the manuscript" in said
+
+
+def test_a_transcribers_note_is_titled_by_its_label_and_does_not_repeat_it(
+        tmp_path: Path) -> None:
+    note = ("Transcribers Note: Obvious printer's errors have been corrected\n"
+            "silently; the spelling is the author's own.\n\n"
+            "*       *       *       *       *\n\n")
+    sections = read(tmp_path, HEADER + note + TITLE_PAGE + STORY).render(1)
+    noted = next(s for s in sections if s.kind == "transcriber-note")
+    assert noted.title == "Transcribers Note"
+    text = re.sub(r"<[^>]+>", "", noted.html)
+    assert "Note" not in text and text.strip().startswith("Obvious printer")

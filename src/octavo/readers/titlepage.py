@@ -52,8 +52,13 @@ def read_title_page(section: TextSection, title: str) -> TitlePage | None:
 
     index = 0
     if blocks and _TRANSCRIBER.match(_plain(blocks[0].text)):  # up to the rule after it
+        # "Transcribers Note: Obvious errors..." : the label is the section's title, as
+        # written, and not said again at the head of its text.
+        name, first = _labelled(blocks[0])
+        if first is not None:
+            blocks = [first, *blocks[1:]]
         while index < start and not is_scene_break(blocks[index]):
-            keep("transcriber-note", blocks[index])
+            keep("transcriber-note", blocks[index], name)
             index += 1
     dedicating = False  # a dedication runs to the end of the page, or to an epigraph
     while index < len(blocks):
@@ -95,6 +100,19 @@ def read_title_page(section: TextSection, title: str) -> TitlePage | None:
     page.sections = sorted((s for s in kept.values() if s.blocks),
                            key=lambda s: s.kind not in LEADING_MATTER)
     return page
+
+
+def _labelled(block: Block) -> tuple[str, Block | None]:
+    """A block opening "Transcriber's Note:" and more: the label (its title), and the block
+    without it; ("", None) when the label is all the block says, or it has no colon."""
+    first = block.lines[0]
+    label, colon, rest = first.partition(":")
+    if not colon or not _TRANSCRIBER.match(_plain(label.strip())) or len(label) > 40:
+        return "", None
+    lines = [rest.strip(), *block.lines[1:]] if rest.strip() else block.lines[1:]
+    if not lines:
+        return "", None
+    return _plain(label.strip()), Block(lines, block.line)
 
 
 def _after_title(text: str, title: str) -> str:
