@@ -223,7 +223,9 @@ def pdf_fragments(path: Path, top: float = 0.75, bottom: float = 0.75) -> list[l
             if body and size > 2.5 * body and len(text.strip()) <= 2:
                 held.append(text.strip())
                 continue
-            if held and abs(size - body) < 0.5:
+            # The first text near the body's size: a page of a letter set smaller can make
+            # that the commonest size, with the opening paragraph a little larger.
+            if held and 0.8 * body < size < 1.2 * body:
                 text = "".join(held) + text
                 held = []
             texts.append(text)

@@ -330,7 +330,7 @@ def test_a_contents_entry_that_turns_over_keeps_its_leader_and_number_with_its_w
     """A long title turns over before the column of page numbers; its leader and number follow
     its last words on the last line, never on a line of their own."""
     # Titles a word longer each: one of them ends just short of the line's end.
-    words = "how the keeper of the old lighthouse came down at last to see the sea".split()
+    words = re.findall(r"\w+", "how the keeper of the old lighthouse came down at last to see the sea")
     titles = [" ".join(words[:count]).capitalize() for count in range(6, len(words) + 1)]
     files = {"book.toml": BASIC_TOML.replace('formats = ["epub"]', 'formats = ["pdf"]')}
     for number, title in enumerate(titles, 1):

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from octavo.backends.pdf.makeup import (
+from octavo.backends.pdf.pageruns import (
     DEPTH_TOLERANCE,
     EPSILON,
-    MAX_GROWTH,
     Item,
     Run,
     between_blocks,
     line_height,
 )
+
+MAX_GROWTH = 2.0  # a space between blocks grows by at most twice itself
 
 
 def level(runs: list[Run]) -> int:

@@ -32,15 +32,24 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
+from octavo.backends.pdf import levelling
+from octavo.backends.pdf.levelling import MAX_GROWTH
+from octavo.backends.pdf.pageruns import (
+    DEPTH_TOLERANCE,
+    EPSILON,
+    Item,
+    Run,
+    between_blocks,
+    box_key,
+    line_height,
+    read_runs,
+)
+
 SHORT_LAST = 4  # a chapter's last page holds at least this many lines
-EPSILON = 0.01  # CSS px: WeasyPrint's own slack when a box meets the page's foot
-DEPTH_TOLERANCE = 1.5  # CSS px: facing pages whose last lines end this close match
 MISMATCH_COST = 100
 LEVEL_COST = 2  # facing pages a fraction of a line apart, levelled (levelling.py)
-MAX_GROWTH = 2.0  # levelling: a space between blocks grows by at most twice itself
 SHORT_LAST_COST = 100
 CHANGE_COST = 3  # a spread run long or short
 PAGE_COST = 1  # a page more
@@ -58,34 +67,6 @@ ROUNDS = 2  # paginations made up, after the first: the second mends what the mo
 _keys: dict[int, tuple[int, int]] = {}
 _changes: dict[tuple[int, int], float] = {}
 _names: dict[int, str] = {}
-
-
-@dataclass(frozen=True)
-class Item:
-    """A line box (or a block image) of a run, with what its page break rules need."""
-
-    page: int  # the page it is on, in the run
-    top: float  # from the top of its page's content area
-    bottom: float
-    chain: tuple[Any, ...]  # the boxes it sits in, outermost first
-    paragraph: tuple[Any, ...] | None  # the key of the block it is a line of (None: an image)
-    hyphenated: bool = False  # a line ending in a word hyphenation divided
-    box: Any = None  # the line box or image itself
-    baseline: float = 0.0  # a line's baseline (an image's foot), from the content area's top
-
-
-@dataclass
-class Run:
-    """Pages from a forced break to the next, as the first pagination left them."""
-
-    key: int
-    sides: list[str]  # "left" / "right", per page
-    items: list[Item]
-    starts: list[int]  # the index of each page's first item
-    heights: list[float]  # each page's area height (a chapter's first page may be shorter)
-    changes: list[float] = field(default_factory=list)  # the make-up's change of each page
-    regular: bool = True  # nothing the model cannot follow (footnotes, floats, tables)
-    plain: list[bool] = field(default_factory=list)  # per page: body text and images alone
 
 
 def hook_make_up() -> None:
@@ -155,9 +136,7 @@ def hook_make_up() -> None:
             for ident, (style, _key, value) in relaxed.items():
                 style["orphans"] = 1 if ident in kept else value
             made = _again(original_pages, context, root_box, html, footnotes)
-        from octavo.backends.pdf.levelling import level
-
-        level(read_runs(made))
+        levelling.level(read_runs(made))  # what whole lines could not even out
         yield from made
 
     def make_page(context: Any, root_box: Any, page_type: Any, *args: Any) -> Any:
@@ -231,68 +210,6 @@ def _again(original: Any, context: Any, root_box: Any, html: Any,
         if index < len(context.page_maker):
             context.page_maker[index][-1][flag] = True
     return pages
-
-
-def read_runs(pages: list[Any]) -> list[Run]:
-    """The runs of a paginated document's pages (PageBoxes, before their margin boxes)."""
-    runs: list[Run] = []
-    for page in pages:
-        key = getattr(page, "octavo_key", None)
-        if key is None or key[1] < 0:
-            continue
-        run_key, number = key
-        if not runs or runs[-1].key != run_key or number == 0:
-            runs.append(Run(run_key, [], [], [], []))
-        run = runs[-1]
-        run.sides.append(page.page_type.side)
-        run.starts.append(len(run.items))
-        run.heights.append(page.height)
-        run.changes.append(getattr(page, "octavo_change", 0.0))
-        root, footnotes, notes = page.children[:3]
-        notes_here = bool(footnotes.children or notes.children)
-        if notes_here or (len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
-            run.regular = False
-        top = page.content_box_y()
-        floats: list[Any] = []
-        plain = _collect(root, (), len(run.sides) - 1, top, run.items, floats)
-        run.plain.append(plain and not notes_here and not floats)
-        if not plain:
-            run.regular = False
-    return runs
-
-
-def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item],
-             floats: list[Any]) -> bool:
-    """Append `box`'s line boxes and block images to `items`, its floats and positioned boxes
-    to `floats`; False if it holds what the model does not follow (a table, a flex or grid)."""
-    from weasyprint.formatting_structure import boxes
-
-    from octavo.backends.pdf.hyphenation import ends_hyphenated
-
-    regular = True
-    for child in getattr(box, "children", ()):
-        if child.is_floated() or child.is_absolutely_positioned():
-            floats.append(child)  # out of the flow (a drop cap): the lines beside it hold
-            continue  # its place
-        if isinstance(child, boxes.LineBox):
-            items.append(Item(page, child.position_y - top,
-                              child.position_y - top + child.height, chain,
-                              _key(chain[-1]) if chain else None, ends_hyphenated(child),
-                              child, child.position_y - top + child.baseline))
-        elif isinstance(child, boxes.BlockReplacedBox):
-            bottom = child.position_y - top + child.margin_height()
-            items.append(Item(page, child.position_y - top, bottom, (*chain, child), None,
-                              box=child, baseline=bottom))
-        elif isinstance(child, (boxes.TableBox, boxes.FlexContainerBox, boxes.GridContainerBox)):
-            regular = False
-        elif isinstance(child, boxes.ParentBox):
-            regular = _collect(child, (*chain, child), page, top, items, floats) and regular
-    return regular
-
-
-def _key(box: Any) -> tuple[Any, ...]:
-    """What a box is of, alike for the pieces of one element broken across pages."""
-    return (type(box).__name__, id(box.element), box.element_tag)
 
 
 class Model:
@@ -426,17 +343,11 @@ class Model:
         return MISMATCH_COST
 
 
-def between_blocks(before: Item, after: Item) -> bool:
-    """Whether the space between two items lies between blocks (not between a paragraph's
-    lines), where levelling may widen it."""
-    return before.paragraph is None or before.paragraph != after.paragraph
-
-
 def _shared(before: Item, after: Item) -> int:
     """How many of the boxes two items sit in they share, from the outermost."""
     shared = 0
     for outer, inner in zip(before.chain, after.chain, strict=False):
-        if _key(outer) != _key(inner):
+        if box_key(outer) != box_key(inner):
             break
         shared += 1
     return shared
@@ -483,13 +394,6 @@ def _margin(box: Any, side: str) -> float:
     """A box's computed margin on one side, in CSS px (0 for a percentage or auto)."""
     value = box.style[side]
     return float(value.value) if getattr(value, "unit", None) == "px" else 0.0
-
-
-def line_height(runs: list[Run]) -> float:
-    """The body's leading: the most common height of a line box."""
-    heights = Counter(round(item.bottom - item.top, 2) for run in runs for item in run.items
-                      if item.paragraph is not None)
-    return heights.most_common(1)[0][0] if heights else 0.0
 
 
 def make_up(runs: list[Run]) -> tuple[dict[tuple[int, int], float], dict[int, list[Any]]]:

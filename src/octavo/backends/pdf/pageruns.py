@@ -1,0 +1,118 @@
+"""A paginated document read back as runs of pages: line items, the boxes they sit in, depths.
+
+A run is the pages from one forced break (a chapter's first page) to the next. The make-up
+(`makeup.py`) models and changes the pagination from it; levelling (`levelling.py`) evens out
+facing pages with it once the pagination is settled.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+EPSILON = 0.01  # CSS px: WeasyPrint's own slack when a box meets the page's foot
+DEPTH_TOLERANCE = 1.5  # CSS px: facing pages whose last lines end this close match
+
+
+@dataclass(frozen=True)
+class Item:
+    """A line box (or a block image) of a run, with what its page break rules need."""
+
+    page: int  # the page it is on, in the run
+    top: float  # from the top of its page's content area
+    bottom: float
+    chain: tuple[Any, ...]  # the boxes it sits in, outermost first
+    paragraph: tuple[Any, ...] | None  # the key of the block it is a line of (None: an image)
+    hyphenated: bool = False  # a line ending in a word hyphenation divided
+    box: Any = None  # the line box or image itself
+    baseline: float = 0.0  # a line's baseline (an image's foot), from the content area's top
+
+
+@dataclass
+class Run:
+    """Pages from a forced break to the next, as the first pagination left them."""
+
+    key: int
+    sides: list[str]  # "left" / "right", per page
+    items: list[Item]
+    starts: list[int]  # the index of each page's first item
+    heights: list[float]  # each page's area height (a chapter's first page may be shorter)
+    changes: list[float] = field(default_factory=list)  # the make-up's change of each page
+    regular: bool = True  # nothing the model cannot follow (footnotes, floats, tables)
+    plain: list[bool] = field(default_factory=list)  # per page: body text and images alone
+
+
+def read_runs(pages: list[Any]) -> list[Run]:
+    """The runs of a paginated document's pages (PageBoxes, before their margin boxes)."""
+    runs: list[Run] = []
+    for page in pages:
+        key = getattr(page, "octavo_key", None)
+        if key is None or key[1] < 0:
+            continue
+        run_key, number = key
+        if not runs or runs[-1].key != run_key or number == 0:
+            runs.append(Run(run_key, [], [], [], []))
+        run = runs[-1]
+        run.sides.append(page.page_type.side)
+        run.starts.append(len(run.items))
+        run.heights.append(page.height)
+        run.changes.append(getattr(page, "octavo_change", 0.0))
+        root, footnotes, notes = page.children[:3]
+        notes_here = bool(footnotes.children or notes.children)
+        if notes_here or (len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
+            run.regular = False
+        top = page.content_box_y()
+        floats: list[Any] = []
+        plain = _collect(root, (), len(run.sides) - 1, top, run.items, floats)
+        run.plain.append(plain and not notes_here and not floats)
+        if not plain:
+            run.regular = False
+    return runs
+
+
+def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item],
+             floats: list[Any]) -> bool:
+    """Append `box`'s line boxes and block images to `items`, its floats and positioned boxes
+    to `floats`; False if it holds what the model does not follow (a table, a flex or grid)."""
+    from weasyprint.formatting_structure import boxes
+
+    from octavo.backends.pdf.hyphenation import ends_hyphenated
+
+    regular = True
+    for child in getattr(box, "children", ()):
+        if child.is_floated() or child.is_absolutely_positioned():
+            floats.append(child)  # out of the flow (a drop cap): the lines beside it hold
+            continue  # its place
+        if isinstance(child, boxes.LineBox):
+            items.append(Item(page, child.position_y - top,
+                              child.position_y - top + child.height, chain,
+                              box_key(chain[-1]) if chain else None, ends_hyphenated(child),
+                              child, child.position_y - top + child.baseline))
+        elif isinstance(child, boxes.BlockReplacedBox):
+            bottom = child.position_y - top + child.margin_height()
+            items.append(Item(page, child.position_y - top, bottom, (*chain, child), None,
+                              box=child, baseline=bottom))
+        elif isinstance(child, (boxes.TableBox, boxes.FlexContainerBox, boxes.GridContainerBox)):
+            regular = False
+        elif isinstance(child, boxes.ParentBox):
+            regular = _collect(child, (*chain, child), page, top, items, floats) and regular
+    return regular
+
+
+def box_key(box: Any) -> tuple[Any, ...]:
+    """What a box is of, alike for the pieces of one element broken across pages."""
+    return (type(box).__name__, id(box.element), box.element_tag)
+
+
+def between_blocks(before: Item, after: Item) -> bool:
+    """Whether the space between two items lies between blocks (not between a paragraph's
+    lines), where levelling may widen it."""
+    return before.paragraph is None or before.paragraph != after.paragraph
+
+
+def line_height(runs: list[Run]) -> float:
+    """The body's leading: the most common height of a line box."""
+    heights = Counter(round(item.bottom - item.top, 2) for run in runs for item in run.items
+                      if item.paragraph is not None)
+    return heights.most_common(1)[0][0] if heights else 0.0
