@@ -22,6 +22,8 @@ WeasyPrint's layout:
    model missed a line a right-hand page's hyphenation rule broke anew) is modelled from that
    pagination and made up once more (ROUNDS). Each run keeps the best of its paginations, and
    the document is paginated a last time if that is not the one it has.
+5. Facing pages still a fraction of a line apart (spaces between blocks that are not whole
+   lines) are levelled by `levelling.py`, which the search counts on (LEVEL_COST).
 
 The choices depend on the document's own pages alone, so a book gives the same pages twice,
 in one document or in chunks (every chunk opens a run of its own).
