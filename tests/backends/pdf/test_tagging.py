@@ -182,8 +182,12 @@ def _annotation_problems(number: int, annotation: Any, tree: dict[int, Any], key
         problems.append(f"page {number}: link's /Link element has no OBJR to it")
     # Its text may be marked in a nested element: WeasyPrint tags the contents' leader and
     # page number (::after) as a /Link inside the entry's, and when they wrap onto a line of
-    # their own, that line's part of the entry holds only them.
-    if not _marks_content(element):
+    # their own, that line's part of the entry holds only them. A leader with no room for a
+    # dot (a title that fills its line to the page numbers' column) is such a nested /Link
+    # with nothing to mark; its entry's /Link marks the title and number.
+    parent = element.get("/P")
+    nested = isinstance(parent, pikepdf.Dictionary) and parent.get("/S") == pikepdf.Name.Link
+    if not _marks_content(element) and not (nested and _marks_content(parent)):
         problems.append(f"page {number}: link's /Link element marks none of its text")
     dest = annotation.get("/Dest")
     if isinstance(dest, pikepdf.String) and str(dest) not in _names(pdf):
