@@ -27,6 +27,12 @@ from octavo.backends.pdf.pageruns import (
 MAX_GROWTH = 2.0  # a space between blocks grows by at most twice itself
 
 
+def evens_out(lack: float, spaces: float, leading: float) -> bool:
+    """Whether levelling may take up `lack` on a page whose blocks have `spaces` between them:
+    at most a line, and no space more than tripled. The make-up's search counts on it too."""
+    return lack <= leading + EPSILON and lack <= MAX_GROWTH * spaces + EPSILON
+
+
 def level(runs: list[Run]) -> int:
     """Level the facing pages of paginated runs, in place; the number of pages moved."""
     leading = line_height(runs)
@@ -42,12 +48,16 @@ def level(runs: list[Run]) -> int:
             depths = [pages[page][-1].baseline for page in pair]
             short = pair[depths[0] > depths[1]]
             lack = abs(depths[0] - depths[1])
+            if lack <= DEPTH_TOLERANCE:
+                continue
+            spaces = _spaces(pages[short])
             # The shorter page may reach as far down as either page's area (a spread set a
             # line long ends level a line below the foot).
             foot = max(run.heights[page] + run.changes[page] for page in pair)
-            if DEPTH_TOLERANCE < lack <= leading + EPSILON and (
-                    pages[short][-1].bottom + lack <= foot + EPSILON):
-                moved += _spread_out(pages[short], lack)
+            if (spaces and evens_out(lack, sum(spaces.values()), leading)
+                    and pages[short][-1].bottom + lack <= foot + EPSILON):
+                _spread_out(pages[short], spaces, lack)
+                moved += 1
     return moved
 
 
@@ -57,19 +67,20 @@ def _pages(run: Run) -> list[list[Item]]:
     return [run.items[start:end] for start, end in zip(run.starts, ends, strict=True)]
 
 
-def _spread_out(items: list[Item], lack: float) -> int:
-    """Move a page's blocks down so that its last line ends `lack` lower; 1 if it did, else 0.
+def _spaces(items: list[Item]) -> dict[int, float]:
+    """A page's spaces between blocks: the index of the item after each, and its size."""
+    return {index: after.top - before.bottom
+            for index, (before, after) in enumerate(zip(items, items[1:], strict=False), 1)
+            if between_blocks(before, after) and after.top - before.bottom > EPSILON}
 
-    Each space between two blocks grows in proportion to its size."""
-    spaces = [(index, after.top - before.bottom)
-              for index, (before, after) in enumerate(zip(items, items[1:], strict=False), 1)
-              if between_blocks(before, after) and after.top - before.bottom > EPSILON]
-    total = sum(space for _index, space in spaces)
-    if not spaces or lack > MAX_GROWTH * total + EPSILON:
-        return 0
-    shifts, shift, growth = [], 0.0, dict(spaces)
+
+def _spread_out(items: list[Item], spaces: dict[int, float], lack: float) -> None:
+    """Move a page's blocks down so that its last line ends `lack` lower, each of its `spaces`
+    grown in proportion to its size."""
+    total = sum(spaces.values())
+    shifts, shift = [], 0.0
     for index in range(len(items)):
-        shift += lack * growth.get(index, 0.0) / total
+        shift += lack * spaces.get(index, 0.0) / total
         shifts.append(shift)
     # Each box an item sits in: moved as its first item on this page, grown to its last.
     extent: dict[int, tuple[Any, float, float]] = {}
@@ -83,4 +94,3 @@ def _spread_out(items: list[Item], lack: float) -> int:
     for box, first, last in extent.values():
         box.position_y += first
         box.height += last - first
-    return 1

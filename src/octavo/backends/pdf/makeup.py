@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from octavo.backends.pdf import levelling
-from octavo.backends.pdf.levelling import MAX_GROWTH
+from octavo.backends.pdf.levelling import evens_out
 from octavo.backends.pdf.pageruns import (
     DEPTH_TOLERANCE,
     EPSILON,
@@ -340,7 +340,7 @@ class Model:
         if lack <= DEPTH_TOLERANCE:
             return 0.0
         short = verso if depths[0] < depths[1] else recto
-        if lack <= leading + EPSILON and lack <= MAX_GROWTH * self.spaces(*short) + EPSILON:
+        if evens_out(lack, self.spaces(*short), leading):
             return levelled
         return MISMATCH_COST
 
