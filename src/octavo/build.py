@@ -6,13 +6,15 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from octavo.backends import FORMATS, RenderContext
 from octavo.config import Config, load_config, stable_identifier
-from octavo.covers import check_cover
+from octavo.coverpress import CoverPress
+from octavo.covers import CACHE_FOLDER, check_cover
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.images import load_image
@@ -63,10 +65,13 @@ def book_folder(path: Path) -> Path:
     raise OctavoError("book folder not found", path)
 
 
-def load_book(root: Path, diagnostics: Diagnostics, edition: str = "") -> tuple[Config, Book]:
+def load_book(root: Path, diagnostics: Diagnostics, edition: str = "",
+              before_reading: Callable[[Config], None] | None = None) -> tuple[Config, Book]:
     """Read book.toml (for `edition`, its tables over the top ones) and the manuscript into a
-    Book, transforms applied."""
+    Book, transforms applied; `before_reading` is given the config before the manuscript is read."""
     config = load_config(root, diagnostics, edition)
+    if before_reading is not None:
+        before_reading(config)
     images = ImageRegistry(root, diagnostics=diagnostics)
     context = ReadContext(root=root, diagnostics=diagnostics, images=images,
                           detect_headings=config.build.detect_headings,
@@ -110,7 +115,38 @@ def build(
     root = book_folder(root)
     request = build_request(root, formats, theme_name, out_dir, edition, within)
     forget(root, edition)
-    config, book = load_book(root, diagnostics, edition)
+    with contextlib.ExitStack() as stack:
+        press: list[CoverPress] = []
+
+        def warm_cover(config: Config) -> None:
+            if _needs_cover_press(root, config, formats, within):
+                press.append(CoverPress())
+                stack.callback(press[0].close)
+
+        config, book = load_book(root, diagnostics, edition, warm_cover)
+        return _build(root, request, config, book, diagnostics, formats, theme_name, out_dir,
+                      jobs, progress, edition, within, cluster, press[0] if press else None)
+
+
+def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | None,
+                       within: bool) -> bool:
+    """Whether a build should warm a cover press (coverpress.py) while it reads: it writes the
+    EPUB but not the PDF (which imports WeasyPrint anyway), the book gives no cover, and no
+    cover is cached yet (a first build)."""
+    wanted = formats or config.build.formats
+    if within and formats:
+        wanted = tuple(name for name in formats if name in config.build.formats)
+    if "epub" not in wanted or "pdf" in wanted or config.book.get("cover") is not None:
+        return False
+    cached = cache_dir(root) / CACHE_FOLDER
+    return not (cached.is_dir() and any(cached.glob("*.png")))
+
+
+def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Diagnostics,
+           formats: tuple[str, ...] | None, theme_name: str | None, out_dir: Path | None,
+           jobs: int | None, progress: bool, edition: str, within: bool, cluster: str | None,
+           press: CoverPress | None) -> list[Output]:
+    """Build the book, read, into its files (`build`'s second half)."""
     theme = load_theme(theme_name or config.build.theme, root)
     out = (out_dir or config.build.output).resolve()
     if out == config.build.manuscript or out.is_relative_to(config.build.manuscript):
@@ -136,7 +172,7 @@ def build(
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
                                     progress=progress, facts=facts, edition=edition,
-                                    cluster=cluster)
+                                    cluster=cluster, cover_press=press)
             # The format's own file, then its companions (the PDF's cover wrap), which see
             # what it left in this build's facts (the page count): partial files all.
             parts = [(name, backend.render, backend.target(out, slug)),

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from octavo import __version__
+from octavo import __version__, libsearch
 from octavo.backends import FORMATS
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.diagnostics import Diagnostics
@@ -128,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser().print_help()
         return 0
     diagnostics = Diagnostics()
+    libsearch.install()  # WeasyPrint's import, a quarter of a second quicker
     try:
         code: int = args.run(args, diagnostics)
     except OctavoError as exc:

@@ -1,4 +1,4 @@
-"""The EPUB's fonts cut down to the characters the book sets (fontTools), cached by glyph set.
+"""The EPUB's fonts cut down to the characters the book sets (HarfBuzz), cached by glyph set.
 
 A theme embeds whole fonts (Linux Libertine's five files are 1.8 MB); a novel sets a few hundred
 characters. Each font keeps what the book's text needs — its characters in both cases (a theme
@@ -7,6 +7,10 @@ content, ASCII, and every OpenType feature (ligatures, small capitals, old-style
 the glyphs those features reach. The subset's own family names are changed (to "… Octavo
 subset"): a Reserved Font Name under the OFL may not name a modified font; the EPUB's
 stylesheet names the font by its own @font-face family, so readers see no difference.
+
+HarfBuzz's subsetter (hb-subset, through uharfbuzz) cuts a font in about two milliseconds, a
+hundred times faster than fontTools' (which took a quarter of a second a font, and so most of a
+cold EPUB build); fontTools then renames the subset, leaving its outlines as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FONT_SUFFIXES = (".otf", ".ttf")  # WOFF and WOFF2 are kept whole (compressed already)
-RECIPE = "octavo-subset-1"  # enters the cache key: a changed recipe never reuses old subsets
+RECIPE = "octavo-subset-2"  # enters the cache key: a changed recipe never reuses old subsets
 FOLDER = "epub-fonts"  # in the book's cache folder
 _CONTENT = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
 _ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?")
@@ -39,8 +43,8 @@ def book_characters(texts: Iterable[str], css: str) -> str:
 
 def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> list[bytes]:
     """Each font (OpenType or TrueType) with only what `characters` need: the same bytes for the
-    same font and characters, from the cache when it has them, else made in parallel; b"" for
-    a font that cannot be cut down."""
+    same font and characters, from the cache when it has them; b"" for a font that cannot be
+    cut down."""
     keys = [hashlib.sha256(RECIPE.encode() + b"\0" + data + characters.encode("utf-8"))
             .hexdigest() for data in fonts]
     done: dict[int, bytes] = {}
@@ -49,17 +53,7 @@ def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> lis
             with contextlib.suppress(OSError):
                 done[index] = (cache / FOLDER / f"{key}.font").read_bytes()
     missing = [index for index in range(len(fonts)) if index not in done]
-    if len(missing) > 1:  # a few tenths of a second each: one process per CPU
-        from concurrent.futures import ProcessPoolExecutor
-
-        from octavo.backends.pdf.worker import fork_context, worker_count
-
-        workers = min(len(missing), worker_count(None))
-        with ProcessPoolExecutor(workers, mp_context=fork_context()) as pool:
-            made = pool.map(_subset, [fonts[i] for i in missing], [characters] * len(missing))
-            done.update(zip(missing, made, strict=True))
-    else:
-        done.update((index, _subset(fonts[index], characters)) for index in missing)
+    done.update((index, _subset(fonts[index], characters)) for index in missing)
     if cache is not None and missing:
         from octavo.uptodate import write_atomically
 
@@ -72,7 +66,7 @@ def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> lis
 
 
 def _subset(data: bytes, characters: str) -> bytes:
-    """The subset's bytes, or b"" when fontTools cannot read the font (it is kept whole)."""
+    """The subset's bytes, or b"" when the font cannot be read (it is kept whole)."""
     try:
         return _cut(data, characters)
     except Exception:  # a damaged font a theme ships: its whole file, as before subsetting
@@ -80,23 +74,28 @@ def _subset(data: bytes, characters: str) -> bytes:
 
 
 def _cut(data: bytes, characters: str) -> bytes:
-    import logging
-
-    from fontTools import subset
+    import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
-    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset; dropped"
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = ["*"]  # ligatures, small caps, figures: and the glyphs they reach
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False  # the same bytes on every build
-    options.drop_tables += ["DSIG"]  # a signature of the whole font no longer holds
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(c) for c in characters])
-    subsetter.subset(font)
+    wanted = hb.SubsetInput()
+    for char in characters:
+        wanted.unicode_set.add(ord(char))
+    # Every OpenType feature (ligatures, small caps, figures: and the glyphs they reach), and
+    # every name record, in every language; no signature of the whole font, which no longer holds.
+    for kept in (hb.SubsetInputSets.LAYOUT_FEATURE_TAG, hb.SubsetInputSets.NAME_ID,
+                 hb.SubsetInputSets.NAME_LANG_ID):
+        wanted.sets(kept).clear()  # HarfBuzz's defaults (some features, some names) ...
+        wanted.sets(kept).invert()  # ... become all of them
+    wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).add(int.from_bytes(b"DSIG", "big"))
+    # A missing character shows as a box; the Macintosh name records are kept too.
+    wanted.flags |= hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
+    face = hb.Face(data)
+    subset = hb.subset(face, wanted) if face.glyph_count else None  # raises on a damaged font
+    if subset is None or not subset.blob.data:
+        raise ValueError("HarfBuzz cannot cut this font down")
+    # The subset's outlines and bounding boxes stay as HarfBuzz wrote them; only names change.
+    font = TTFont(io.BytesIO(subset.blob.data), lazy=True, recalcBBoxes=False,
+                  recalcTimestamp=False)
     _rename(font)
     out = io.BytesIO()
     font.save(out, reorderTables=True)

@@ -27,7 +27,7 @@ from octavo.backends.epub.fonts import FONT_SUFFIXES, book_characters, subset_fo
 from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.shared import image_bytes, number, page_facts, text_digest
-from octavo.covers import typographic_cover
+from octavo.covers import HREF, typographic_cover_later
 from octavo.errors import BuildError, ThemeError
 from octavo.images import decorative, is_animated
 from octavo.model import LEADING_MATTER, Book, Chapter, Image, Metadata, Part
@@ -95,10 +95,13 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
 
     _set_metadata(out, meta)
     style = _add_stylesheet(out, theme, stylesheet, context)
-    # Stores, e-readers and library apps show a book without a cover as a blank: one is made.
-    cover = book.cover or typographic_cover(meta, theme, context.book_root,
-                                            cache_dir(context.book_root))
-    _add_images(out, book, cover)
+    # Stores, e-readers and library apps show a book without a cover as a blank: one is made,
+    # in the cover press if the build started one, while the chapters are written.
+    made = None if book.cover else typographic_cover_later(
+        meta, theme, context.book_root, cache_dir(context.book_root), context.cover_press)
+    cover = book.cover or Image(source=context.book_root / "book.toml", href=HREF,
+                                media_type="image/png")
+    cover_item = _add_images(out, book, cover)  # the typographic cover's bytes come when made
 
     breaks = page_breaks(context.facts.get(PAGE_MAP), text_digest(book))
     if breaks is None:
@@ -208,6 +211,8 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         context.diagnostics.warn(f"page-list: {sum(wanted) - len(placed)} of the {sum(wanted)} "
                                  "printed pages could not be found in the EPUB's text; the "
                                  "theme's epub and print templates may print different text")
+    if made is not None:
+        cover_item.content = image_bytes(made())
     _subset_fonts(out, book_characters(texts, style.content.decode("utf-8")), context.cache,
                   lambda message: context.diagnostics.warn(f"theme {theme.name!r}: {message}"))
     _write(out, target, modified, meta.language, page_list_nav(placed) if placed else None)
@@ -303,8 +308,8 @@ def _subset_fonts(out: epub.EpubBook, characters: str, cache: Path | None,
         if content:
             item.content = content
         else:
-            warn(f"{item.file_name}: fontTools cannot read this font to cut it down to the "
-                 "book's characters; it is embedded whole")
+            warn(f"{item.file_name}: this font cannot be read (HarfBuzz, fontTools) to cut it "
+                 "down to the book's characters; it is embedded whole")
 
 
 def _member_name(url: str) -> str:
@@ -312,16 +317,18 @@ def _member_name(url: str) -> str:
     return re.sub(r"[^A-Za-z0-9._/-]", "-", url)
 
 
-def _add_images(out: epub.EpubBook, book: Book, cover: Image) -> None:
+def _add_images(out: epub.EpubBook, book: Book, cover: Image) -> epub.EpubImage:
+    """The book's images and its cover (whose bytes may come later); the cover's item."""
     for image in book.images:
         uid = Path(image.href).stem
         out.add_item(epub.EpubImage(uid=uid, file_name=image.href, media_type=image.media_type,
                                     content=image_bytes(image)))
     item = epub.EpubImage(uid="cover-image", file_name=cover.href, media_type=cover.media_type,
-                          content=image_bytes(cover))
+                          content=image_bytes(cover) if book.cover else b"")
     item.properties = ["cover-image"]
     out.add_item(item)
     out.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    return item
 
 
 def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: str,

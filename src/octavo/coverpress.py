@@ -1,0 +1,77 @@
+"""The typographic cover made in a process of its own, which imports WeasyPrint while the
+manuscript is read.
+
+An EPUB-only build that must make its cover spends most of a second importing WeasyPrint,
+pypdfium2 and Pillow, then half a second laying the cover out and rendering it, all before the
+book is written. A press is forked before the manuscript is read: it imports them meanwhile,
+then makes the one cover it is sent while the parent writes the chapters. The parent makes the
+cover itself when the press fails (a theme's mistake is then reported as it always is).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+
+class CoverPress:
+    """One forked process that makes one typographic cover (`covers.layout`, `rasterize`)."""
+
+    def __init__(self) -> None:
+        from octavo.backends.pdf.worker import fork_context
+
+        context = fork_context()
+        self._parent, child = context.Pipe()
+        self._process: Any = context.Process(target=_serve, args=(child,), daemon=True,
+                                             name="octavo-cover")
+        self._process.start()
+        child.close()
+        self._sent = False
+
+    def submit(self, html: str, sheet: str, theme: Any, book_root: Path) -> bool:
+        """Send the cover's page to be made; False if the press cannot take it."""
+        if self._sent or not self._process.is_alive():
+            return False
+        try:
+            self._parent.send((html, sheet, theme, book_root))
+        except (OSError, ValueError):
+            return False
+        self._sent = True
+        return True
+
+    def result(self) -> bytes | None:
+        """The cover's PNG, once made; None if the press failed (the caller makes it)."""
+        if not self._sent:
+            return None
+        with contextlib.suppress(EOFError, OSError):
+            status, png = self._parent.recv()
+            if status == "ok" and isinstance(png, bytes):
+                return png
+        return None
+
+    def close(self) -> None:
+        """Stop the press, whether or not it made a cover."""
+        self._parent.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _serve(connection: Connection) -> None:
+    """In the press: import what a cover needs, make the one cover sent, send its PNG back."""
+    try:
+        import pypdfium2  # noqa: F401
+        import weasyprint  # noqa: F401
+        from PIL import PngImagePlugin  # noqa: F401
+
+        from octavo.covers import layout, rasterize
+
+        html, sheet, theme, book_root = connection.recv()
+        connection.send(("ok", rasterize(layout(html, sheet, theme, book_root))))
+    except BaseException:  # the parent makes the cover itself, and reports what went wrong
+        with contextlib.suppress(OSError, ValueError):
+            connection.send(("failed", None))
+    finally:
+        connection.close()

@@ -1,0 +1,79 @@
+"""The cover press: the typographic cover made in a process warmed while the manuscript is read."""
+
+from __future__ import annotations
+
+import multiprocessing
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import BASIC_TOML, tiny_png
+
+from octavo.build import _needs_cover_press
+from octavo.config import load_config
+from octavo.coverpress import CoverPress
+from octavo.covers import CACHE_FOLDER, typographic_cover, typographic_cover_later
+from octavo.diagnostics import Diagnostics
+from octavo.model import Metadata
+from octavo.themes import load_theme
+
+META = Metadata(title="The Quiet Press", subtitle="A Novel", authors=("Nell Marsh",))
+
+
+def test_the_press_makes_the_cover_the_build_would(tmp_path: Path) -> None:
+    theme = load_theme("classic", tmp_path)
+    press = CoverPress()
+    try:
+        pressed = typographic_cover_later(META, theme, tmp_path, None, press)()
+    finally:
+        press.close()
+    assert pressed.data == typographic_cover(META, theme, tmp_path, None).data
+    assert not press._process.is_alive()
+
+
+def test_a_press_that_dies_leaves_the_cover_to_the_build(tmp_path: Path) -> None:
+    theme = load_theme("modern", tmp_path)
+    press = CoverPress()
+    try:
+        finish = typographic_cover_later(META, theme, tmp_path, None, press)
+        press._process.kill()  # killed with the page sent: nothing comes back
+        press._process.join()
+        cover = finish()
+    finally:
+        press.close()
+    assert cover.data == typographic_cover(META, theme, tmp_path, None).data
+
+
+def test_an_epub_only_first_build_without_a_cover_warms_a_press(
+        make_book: Callable[..., Path]) -> None:
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": "# One\n\nText.\n"})
+    config = load_config(root, Diagnostics())
+    assert _needs_cover_press(root, config, None, False)
+    assert not _needs_cover_press(root, config, ("epub", "pdf"), False)  # WeasyPrint is imported
+    assert not _needs_cover_press(root, config, ("pdf",), False)
+    cached = root / ".octavo-cache" / CACHE_FOLDER
+    cached.mkdir(parents=True)
+    (cached / "0123.png").write_bytes(b"")
+    assert not _needs_cover_press(root, config, None, False)  # the cover is likely cached
+    (cached / "0123.png").unlink()
+    (root / "cover.png").write_bytes(tiny_png())
+    (root / "book.toml").write_text(BASIC_TOML.replace("[build]", 'cover = "cover.png"\n\n[build]'))
+    assert not _needs_cover_press(root, load_config(root, Diagnostics()), None, False)
+
+
+def test_a_build_through_the_press_gives_the_same_epub_and_leaves_no_process(
+        make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": "# One\n\nText.\n"})
+    assert octavo("build", root).code == 0
+    epub = root / "dist" / "a-test-book.epub"
+    first = epub.read_bytes()
+    assert multiprocessing.active_children() == []
+    theme = load_theme("classic", root)
+    with zipfile.ZipFile(epub) as zf:
+        png = zf.read("EPUB/images/cover.png")
+    meta = Metadata(title="A Test Book", authors=("Ada Writer",))
+    assert png == typographic_cover(meta, theme, root, None).data
+    assert (root / ".octavo-cache" / CACHE_FOLDER).is_dir()  # kept for the next build
+    (root / "dist" / "a-test-book.epub").unlink()
+    assert octavo("build", root).code == 0  # the cover from the cache, no press
+    assert epub.read_bytes() == first
