@@ -81,12 +81,13 @@ def _cut(data: bytes, characters: str) -> bytes:
     for char in characters:
         wanted.unicode_set.add(ord(char))
     # Every OpenType feature (ligatures, small caps, figures: and the glyphs they reach), and
-    # every name record, in every language; no signature of the whole font, which no longer holds.
+    # every name record, in every language.
     for kept in (hb.SubsetInputSets.LAYOUT_FEATURE_TAG, hb.SubsetInputSets.NAME_ID,
                  hb.SubsetInputSets.NAME_LANG_ID):
         wanted.sets(kept).clear()  # HarfBuzz's defaults (some features, some names) ...
         wanted.sets(kept).invert()  # ... become all of them
-    wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).add(int.from_bytes(b"DSIG", "big"))
+    for dropped in (b"DSIG", b"FFTM"):  # a signature that no longer holds; FontForge's dates
+        wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).add(int.from_bytes(dropped, "big"))
     # A missing character shows as a box; the Macintosh name records are kept too.
     wanted.flags |= hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
     face = hb.Face(data)
