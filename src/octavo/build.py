@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from octavo.backends import FORMATS, RenderContext
+from octavo.backends.epub.coverpress import CoverPress
 from octavo.config import Config, load_config, stable_identifier
-from octavo.coverpress import CoverPress
-from octavo.covers import CACHE_FOLDER, check_cover
+from octavo.covers import CACHE_FOLDER, check_cover, cover_png
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.images import load_image
@@ -120,7 +120,7 @@ def build(
 
         def warm_cover(config: Config) -> None:
             if _needs_cover_press(root, config, formats, within):
-                press.append(CoverPress())
+                press.append(CoverPress(cover_png))
                 stack.callback(press[0].close)
 
         config, book = load_book(root, diagnostics, edition, warm_cover)
@@ -130,9 +130,9 @@ def build(
 
 def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | None,
                        within: bool) -> bool:
-    """Whether a build should warm a cover press (coverpress.py) while it reads: it writes the
-    EPUB but not the PDF (which imports WeasyPrint anyway), the book gives no cover, and no
-    cover is cached yet (a first build)."""
+    """Whether a build should warm a cover press (backends/epub/coverpress.py) as it reads: it
+    writes the EPUB but not the PDF (which imports WeasyPrint anyway), the book gives no cover,
+    and no cover is cached yet (a first build)."""
     wanted = formats or config.build.formats
     if within and formats:
         wanted = tuple(name for name in formats if name in config.build.formats)

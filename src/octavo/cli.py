@@ -9,8 +9,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from octavo import __version__, libsearch
+from octavo import __version__
 from octavo.backends import FORMATS
+from octavo.backends.pdf import libsearch
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import CheckError, OctavoError, StrictError, UsageError

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from importlib import metadata as distributions
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from octavo.errors import BuildError, ThemeError
 from octavo.model import Image, Metadata
@@ -22,8 +22,13 @@ from octavo.paths import Refused, abandoned, html_problems, landing
 from octavo.themes import Theme, builtin_styles_dir, render_template
 from octavo.uptodate import code_fingerprint, file_digest, write_atomically
 
-if TYPE_CHECKING:
-    from octavo.coverpress import CoverPress
+
+class Press(Protocol):
+    """Where a cover may be made while the build goes on (backends/epub/coverpress.py)."""
+
+    def submit(self, html: str, sheet: str, theme: Theme, book_root: Path) -> bool: ...
+
+    def result(self) -> bytes | None: ...
 
 _PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # the signature, then the IHDR chunk
 WIDTH, HEIGHT = 1600, 2560  # what the stores ask for: 1.6:1, over 1400 px on the short side
@@ -60,8 +65,8 @@ def typographic_cover(meta: Metadata, theme: Theme, book_root: Path, cache: Path
 
 
 def typographic_cover_later(meta: Metadata, theme: Theme, book_root: Path, cache: Path | None,
-                            press: CoverPress | None) -> Callable[[], Image]:
-    """The typographic cover, begun: made in `press` (coverpress.py) while the caller goes on,
+                            press: Press | None) -> Callable[[], Image]:
+    """The typographic cover, begun: made in `press` while the caller goes on,
     if the cache does not have it; call the result for the cover."""
     html, sheet = cover_page(meta, theme)
     key = cover_key(html, sheet, theme)
@@ -74,7 +79,7 @@ def typographic_cover_later(meta: Metadata, theme: Theme, book_root: Path, cache
         if png is None:
             png = press.result() if pressed and press is not None else None
             if png is None:  # no press, or it failed: made here, any mistake reported here
-                png = rasterize(layout(html, sheet, theme, book_root))
+                png = cover_png(html, sheet, theme, book_root)
             if folder is not None:
                 _store(folder, key, png)
         return Image(source=book_root / "book.toml", href=HREF, media_type="image/png", data=png)
@@ -99,6 +104,11 @@ def cover_page(meta: Metadata, theme: Theme) -> tuple[str, str]:
         where = templates.get_template(TEMPLATE).filename
         raise ThemeError(problems[0], Path(where) if where else TEMPLATE)
     return html, "\n".join((_font_faces(theme), _cover_css(theme), PAGE_CSS))
+
+
+def cover_png(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
+    """The cover's page laid out and rendered: the PNG's bytes."""
+    return rasterize(layout(html, sheet, theme, book_root))
 
 
 def layout(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:

@@ -46,7 +46,7 @@ class RenderContext:
     facts: dict[str, Any] = field(default_factory=dict)
     edition: str = ""  # the edition being built ("": the main one): its own cache folder
     cluster: str | None = None  # a Dask scheduler's address: the PDF's chunks are laid out there
-    cover_press: Any = None  # a CoverPress (coverpress.py) warmed for the EPUB's typographic cover
+    cover_press: Any = None  # a CoverPress (epub/coverpress.py) warmed for the typographic cover
 
     @property
     def cache(self) -> Path:

@@ -22,7 +22,9 @@ WeasyPrint's layout:
    model missed a line a right-hand page's hyphenation rule broke anew) is modelled from that
    pagination and made up once more (ROUNDS). Each run keeps the best of its paginations, and
    the document is paginated a last time if that is not the one it has.
-5. Facing pages still a fraction of a line apart (spaces between blocks that are not whole
+5. A spread still a line uneven (the widows rule leaves no page change that evens it) has a
+   paragraph tracked a hair looser or tighter to gain or lose that line (`respacing.py`).
+6. Facing pages still a fraction of a line apart (spaces between blocks that are not whole
    lines) are levelled by `levelling.py`, which the search counts on (LEVEL_COST).
 
 The choices depend on the document's own pages alone, so a book gives the same pages twice,
@@ -36,7 +38,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from octavo.backends.pdf import levelling
+from octavo.backends.pdf import levelling, respacing
 from octavo.backends.pdf.levelling import evens_out
 from octavo.backends.pdf.pageruns import (
     DEPTH_TOLERANCE,
@@ -138,6 +140,10 @@ def hook_make_up() -> None:
             for ident, (style, _key, value) in relaxed.items():
                 style["orphans"] = 1 if ident in kept else value
             made = _again(original_pages, context, root_box, html, footnotes)
+        # A spread whole lines could not even: a paragraph tracked to gain or lose a line.
+        made = respacing.respace(
+            made, root_box, lambda: _again(original_pages, context, root_box, html, footnotes),
+            uneven, lambda run: cost([run]))
         levelling.level(read_runs(made))  # what whole lines could not even out
         yield from made
 
@@ -496,6 +502,22 @@ def _spread(model: Model, run: Run, page: int, start: int, choice: tuple[float, 
                 grown.append((cost + extra + foot, [*ends, (at, end)], end, allowed))
         ways = grown
     return ways
+
+
+def uneven(run: Run) -> list[tuple[int, int]]:
+    """A paginated run's facing pages that end at depths levelling cannot even out, each as
+    (the shorter page, the longer) in the run."""
+    model, leading = Model(run), line_height([run])
+    starts = [*run.starts, len(run.items)]
+    pages = [(starts[i], starts[i + 1]) for i in range(len(run.starts))]
+    found = []
+    for page in range(1, len(pages) - 2):
+        verso, recto = pages[page], pages[page + 1]
+        if (_side(run, page) == "left" and verso[1] > verso[0] and recto[1] > recto[0]
+                and model.facing(verso, recto, leading) >= MISMATCH_COST):
+            shorter = model.depth(*verso) < model.depth(*recto)
+            found.append((page, page + 1) if shorter else (page + 1, page))
+    return found
 
 
 def cost(runs: list[Run], levelled: float = LEVEL_COST) -> float:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from conftest import BASIC_TOML, tiny_png
 
+from octavo.backends.epub.coverpress import CoverPress
 from octavo.build import _needs_cover_press
 from octavo.config import load_config
-from octavo.coverpress import CoverPress
-from octavo.covers import CACHE_FOLDER, typographic_cover, typographic_cover_later
+from octavo.covers import CACHE_FOLDER, cover_png, typographic_cover, typographic_cover_later
 from octavo.diagnostics import Diagnostics
 from octavo.model import Metadata
 from octavo.themes import load_theme
@@ -22,7 +22,7 @@ META = Metadata(title="The Quiet Press", subtitle="A Novel", authors=("Nell Mars
 
 def test_the_press_makes_the_cover_the_build_would(tmp_path: Path) -> None:
     theme = load_theme("classic", tmp_path)
-    press = CoverPress()
+    press = CoverPress(cover_png)
     try:
         pressed = typographic_cover_later(META, theme, tmp_path, None, press)()
     finally:
@@ -33,7 +33,7 @@ def test_the_press_makes_the_cover_the_build_would(tmp_path: Path) -> None:
 
 def test_a_press_that_dies_leaves_the_cover_to_the_build(tmp_path: Path) -> None:
     theme = load_theme("modern", tmp_path)
-    press = CoverPress()
+    press = CoverPress(cover_png)
     try:
         finish = typographic_cover_later(META, theme, tmp_path, None, press)
         press._process.kill()  # killed with the page sent: nothing comes back

@@ -1,5 +1,5 @@
-"""The typographic cover made in a process of its own, which imports WeasyPrint while the
-manuscript is read.
+"""The EPUB's typographic cover made in a process of its own, which imports WeasyPrint while
+the manuscript is read.
 
 An EPUB-only build that must make its cover spends most of a second importing WeasyPrint,
 pypdfium2 and Pillow, then half a second laying the cover out and rendering it, all before the
@@ -11,20 +11,24 @@ cover itself when the press fails (a theme's mistake is then reported as it alwa
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+# What makes the cover's PNG from its page: (html, stylesheet, theme, book folder) -> bytes.
+Maker = Callable[[str, str, Any, Path], bytes]
+
 
 class CoverPress:
-    """One forked process that makes one typographic cover (`covers.layout`, `rasterize`)."""
+    """One forked process that makes one typographic cover with `make` (covers.cover_png)."""
 
-    def __init__(self) -> None:
+    def __init__(self, make: Maker) -> None:
         from octavo.backends.pdf.worker import fork_context
 
         context = fork_context()
         self._parent, child = context.Pipe()
-        self._process: Any = context.Process(target=_serve, args=(child,), daemon=True,
+        self._process: Any = context.Process(target=_serve, args=(child, make), daemon=True,
                                              name="octavo-cover")
         self._process.start()
         child.close()
@@ -59,17 +63,15 @@ class CoverPress:
         self._process.join()
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, make: Maker) -> None:
     """In the press: import what a cover needs, make the one cover sent, send its PNG back."""
     try:
         import pypdfium2  # noqa: F401
         import weasyprint  # noqa: F401
         from PIL import PngImagePlugin  # noqa: F401
 
-        from octavo.covers import layout, rasterize
-
         html, sheet, theme, book_root = connection.recv()
-        connection.send(("ok", rasterize(layout(html, sheet, theme, book_root))))
+        connection.send(("ok", make(html, sheet, theme, book_root)))
     except BaseException:  # the parent makes the cover itself, and reports what went wrong
         with contextlib.suppress(OSError, ValueError):
             connection.send(("failed", None))

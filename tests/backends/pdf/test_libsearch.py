@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from octavo import libsearch
+from octavo.backends.pdf import libsearch
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
