@@ -131,11 +131,26 @@ BOOKS = {"long": ("long novel (jack-sheppard.txt)", long_novel),
 
 
 def edit(path: Path) -> None:
-    """Change one word in the middle of a chapter, as a writer's small edit does."""
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    middle = len(text) // 2
-    at = text.find(" the ", middle)
-    path.write_text(text[:at] + " The " + text[at + 5:], encoding="utf-8")
+    """Change one word in the middle of a chapter, as a writer's small edit does: in the
+    file's bytes, so that a file in another encoding (the novel is ISO-8859-1) keeps it."""
+    data = path.read_bytes()
+    at = data.find(b" the ", len(data) // 2)
+    path.write_bytes(data[:at] + b" The " + data[at + 5:])
+
+
+def lengthen(path: Path) -> None:
+    """Make the chapter in the middle of the file about two pages longer (4,000 characters):
+    the paragraph there written out again until it is, as a writer's new scene is."""
+    data = path.read_bytes()
+    blank = re.compile(rb"\r?\n[ \t]*\r?\n")  # Gutenberg's texts end their lines in CRLF
+    middle = len(data) // 2
+    start = max((m.end() for m in blank.finditer(data, 0, middle)), default=0)
+    after = blank.search(data, middle)
+    end = after.start() if after else len(data)
+    gap = after.group() if after else b"\n\n"
+    paragraph = data[start:end]
+    added = gap.join([paragraph] * (4000 // max(1, len(paragraph)) + 1))
+    path.write_bytes(data[:end] + gap + added + data[end:])
 
 
 def clean(root: Path) -> None:
@@ -184,6 +199,9 @@ def bench_book(key: str, folder: Path, jobs: str | None) -> BookResult:
     result.runs["both no-op"] = measure([*OCTAVO, "build", str(root), *extra])
     after = {p.name: p.stat().st_mtime_ns for p in (root / "dist").iterdir()}
     result.untouched = before == after and "up to date" in result.runs["both no-op"].out
+    lengthen(chapter)
+    result.runs["both after a chapter grew 2 pages"] = measure(
+        [*OCTAVO, "build", str(root), *extra])
     if shutil.which("pandoc"):
         source = sorted((root / "manuscript").glob("*.*"))
         result.runs["pandoc epub"] = measure(["pandoc", "-o", str(folder / f"{key}.epub"),
@@ -211,6 +229,7 @@ def table(results: list[BookResult]) -> str:
         epub = r["epub cold"].wall
         speedup = r["pdf one-shot"].wall / r["pdf cold"].wall
         edit_ratio = r["both after edit"].wall / r["both cold"].wall
+        grew = r["both after a chapter grew 2 pages"].wall / r["both cold"].wall
         noop = r["both no-op"].wall
         peak = max(run.rss_mb for run in r.values())
         if book.name.startswith("long"):
@@ -231,8 +250,10 @@ def table(results: list[BookResult]) -> str:
                          f"{verdict(size <= 700)} |")
         lines.append(f"| PDF cold ≥ 1.9× one-shot | {book.name} | {speedup:.2f}× | "
                      f"{verdict(speedup >= 1.9)} |")
-        lines.append(f"| edit one chapter ≤ 15 % of cold (EPUB + PDF) | {book.name} | "
+        lines.append(f"| edit one word ≤ 15 % of cold (EPUB + PDF) | {book.name} | "
                      f"{edit_ratio * 100:.0f} % | {verdict(edit_ratio <= 0.15)} |")
+        lines.append(f"| a chapter two pages longer ≤ 15 % of cold (EPUB + PDF) | {book.name} | "
+                     f"{grew * 100:.0f} % | {verdict(grew <= 0.15)} |")
         lines.append(f"| nothing changed ≤ 0.3 s, files untouched | {book.name} | {noop:.2f} s, "
                      f"{'untouched' if book.untouched else 'TOUCHED'} | "
                      f"{verdict(noop <= 0.3 and book.untouched)} |")

@@ -38,7 +38,8 @@ def missing_characters(book: Book, covered: set[int]) -> dict[str, list[str]]:
             texts[item.source or "book.toml"].append(xhtml.text_content(item.html))
     missing: dict[str, list[str]] = {}
     for source, parts in texts.items():
-        chars = {c for part in parts for c in part if _printable(c) and ord(c) not in covered}
+        used = set().union(*map(set, parts))  # each distinct character once, not each use
+        chars = {c for c in used if _printable(c) and ord(c) not in covered}
         if chars:
             missing[source] = sorted(chars)
     return missing
