@@ -157,3 +157,28 @@ def test_a_spaced_paragraph_opening_a_page_of_a_named_page_type_starts_at_its_to
                                               for box in page._page_box.descendants())]
     assert len(tops) > 8
     assert {round(line.position_y, 2) for line in tops} == {20.0}
+
+
+def test_a_paragraph_let_leave_an_orphan_leaves_the_others_as_they_were(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint shares one style between paragraphs styled alike: relaxing one relaxes it
+    alone, on its own copy of the style."""
+    real = makeup.make_up
+    chosen: list[Any] = []
+
+    def one_more(runs: list[Any]) -> tuple[Any, Any]:
+        plan, orphans = real(runs)
+        if not chosen:  # the first paragraph of the second page, let leave an orphan
+            run = runs[0]
+            chosen.append(run.items[run.starts[1]].chain[-1])
+            orphans.setdefault(run.key, []).append(chosen[0])
+        return plan, orphans
+
+    makeup.hook_make_up()
+    monkeypatch.setattr(makeup, "make_up", one_more)
+    document = HTML(string=BOOK).render(stylesheets=[CSS(string=CSS_TEXT)])
+    blocks = {id(box.element): box for page in document.pages
+              for box in page._page_box.descendants() if box.element_tag == "p"}
+    relaxed = {ident for ident, box in blocks.items() if box.style["orphans"] == 1}
+    assert chosen and relaxed <= {id(chosen[0].element)}
+    assert sum(box.style["orphans"] == 2 for box in blocks.values()) >= len(blocks) - 1 > 100

@@ -18,7 +18,8 @@ WeasyPrint's layout:
    right-hand page ending in a divided word, an orphan, each page run long or short, each page.
 4. The document is paginated once more with those page areas a line shorter or longer
    (`layout.page.page_height`, hooked: the folios stay where they are) and those paragraphs'
-   `orphans` at 1 — only the pagination, not the styles or boxes. A run still at fault (the
+   `orphans` at 1 (each paragraph given a style of its own: WeasyPrint shares one between the
+   paragraphs styled alike) — only the pagination, not the boxes. A run still at fault (the
    model missed a line a right-hand page's hyphenation rule broke anew) is modelled from that
    pagination and made up once more (ROUNDS). Each run keeps the best of its paginations, and
    the document is paginated a last time if that is not the one it has.
@@ -33,6 +34,7 @@ in one document or in chunks (every chunk opens a run of its own).
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections import Counter
 from collections.abc import Iterator
@@ -47,6 +49,7 @@ from octavo.backends.pdf.pageruns import (
     Run,
     between_blocks,
     box_key,
+    element_boxes,
     line_height,
     read_runs,
 )
@@ -96,10 +99,8 @@ def hook_make_up() -> None:
         first = list(original_pages(context, root_box, html, pages))
         runs = read_runs(first)
         made = first
-        # The paragraphs let leave an orphan: style -> (run, its own value). A box's style is
-        # shared by its copies on every page and in the document's tree.
-        relaxed: dict[int, tuple[Any, int, int]] = {}
-        # Each run's best make-up so far: (cost, its page changes, its relaxed styles' ids).
+        relaxed = _Relaxed(root_box)  # the paragraphs let leave an orphan
+        # Each run's best make-up so far: (cost, its page changes, its relaxed paragraphs).
         best = {run.key: (cost([run]), {}, frozenset()) for run in runs}
         todo = runs
         for _round in range(ROUNDS):
@@ -112,18 +113,14 @@ def hook_make_up() -> None:
             _changes.update(plan)
             for run_key, boxes in orphans.items():
                 for box in boxes:
-                    relaxed.setdefault(id(box.style), (box.style, run_key, box.style["orphans"]))
-                    box.style["orphans"] = 1
+                    relaxed.relax(box, run_key)
             made = _again(original_pages, context, root_box, html, footnotes)
             todo = []
             for run in read_runs(made):
                 now = cost([run])
                 if now <= best.get(run.key, (0.0,))[0]:  # a tie: as set now, no pagination more
                     best[run.key] = (now, {key: value for key, value in _changes.items()
-                                           if key[0] == run.key},
-                                     frozenset(ident for ident, (style, key, _value)
-                                               in relaxed.items()
-                                               if key == run.key and style["orphans"] == 1))
+                                           if key[0] == run.key}, relaxed.of_run(run.key))
                 if cost([run], levelled=0):
                     todo.append(run)
         # Every run as its best pagination set it; paginated again unless that was the last.
@@ -132,13 +129,10 @@ def hook_make_up() -> None:
         for _cost, changes, idents in best.values():
             final.update(changes)
             kept |= idents
-        current = {ident for ident, (style, _key, _value) in relaxed.items()
-                   if style["orphans"] == 1}
-        if final != _changes or kept != current:
+        if final != _changes or kept != relaxed.on:
             _changes.clear()
             _changes.update(final)
-            for ident, (style, _key, value) in relaxed.items():
-                style["orphans"] = 1 if ident in kept else value
+            relaxed.keep(kept)
             made = _again(original_pages, context, root_box, html, footnotes)
         # A spread whole lines could not even: a paragraph tracked to gain or lose a line.
         made = respacing.respace(
@@ -218,6 +212,48 @@ def _again(original: Any, context: Any, root_box: Any, html: Any,
         if index < len(context.page_maker):
             context.page_maker[index][-1][flag] = True
     return pages
+
+
+class _Relaxed:
+    """The paragraphs let leave an orphan (`orphans: 1`), by their element's id.
+
+    WeasyPrint shares one computed style between the paragraphs styled alike, and a box's
+    copies on every page share its style: a relaxed paragraph's box in the document's tree (which
+    the next pagination copies) gets a copy of its style of its own, so that no other
+    paragraph is relaxed with it."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.tree: dict[int, list[Any]] = {}
+        self.known: dict[int, tuple[Any, Any, int]] = {}  # id -> (box, its style as set, run)
+        self.on: set[int] = set()
+
+    def relax(self, box: Any, run: int) -> None:
+        """Let the paragraph of `box` (a page's copy) leave an orphan."""
+        if not self.tree:
+            self.tree = element_boxes(self.root)
+        ident = id(box.element)
+        if ident not in self.known:
+            found = self.tree.get(ident)
+            if not found:
+                return
+            self.known[ident] = (found[0], found[0].style, run)
+        self.keep({*self.on, ident})
+
+    def of_run(self, run: int) -> frozenset[int]:
+        """The run's paragraphs relaxed now."""
+        return frozenset(ident for ident in self.on if self.known[ident][2] == run)
+
+    def keep(self, idents: set[int]) -> None:
+        """Relax these paragraphs, and set every other one back."""
+        for ident, (box, style, _run) in self.known.items():
+            if ident in idents and box.style is style:
+                own = copy.copy(style)
+                own["orphans"] = 1
+                box.style = own
+            elif ident not in idents:
+                box.style = style
+        self.on = {ident for ident in idents if ident in self.known}
 
 
 class Model:

@@ -105,6 +105,20 @@ def box_key(box: Any) -> tuple[Any, ...]:
     return (type(box).__name__, id(box.element), box.element_tag)
 
 
+def element_boxes(root: Any) -> dict[int, list[Any]]:
+    """Each element's boxes in the document's tree (from which every pagination copies its
+    pages), by the element's id; pseudo-elements left out."""
+    found: dict[int, list[Any]] = {}
+    stack = [root]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and not (getattr(box, "element_tag", "") or "").startswith("::"):
+            found.setdefault(id(element), []).append(box)
+        stack.extend(reversed(getattr(box, "children", ())))
+    return found
+
+
 def between_blocks(before: Item, after: Item) -> bool:
     """Whether the space between two items lies between blocks (not between a paragraph's
     lines), where levelling may widen it."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from octavo.backends.pdf.pageruns import DEPTH_TOLERANCE, Item, Run, read_runs
+from octavo.backends.pdf.pageruns import DEPTH_TOLERANCE, Item, Run, element_boxes, read_runs
 
 MAX_TRACKING = 0.012  # em: about a hundredth of an em between letters, as compositors allow
 MIN_TRACKING = 0.004  # em: less changes no line break worth the trying
@@ -52,7 +52,7 @@ def respace(pages: list[Any], root: Any, again: Callable[[], list[Any]],
         if not planned:
             continue
         if not tree:
-            _index(root, tree)
+            tree.update(element_boxes(root))
         undo = {key: _apply(plan, tree) for key, plan in planned.items()}
         pages = again()
         worse = [key for key, run in ((run.key, run) for run in read_runs(pages))
@@ -139,15 +139,6 @@ def _content_width(line: Any) -> float:
     """How far a line's content reaches from the line's start, in CSS px."""
     ends = [child.position_x + child.margin_width() for child in line.children]
     return max(ends, default=line.position_x) - line.position_x
-
-
-def _index(box: Any, tree: dict[int, list[Any]]) -> None:
-    """Each block's box in the document's tree, by its element's id."""
-    element = getattr(box, "element", None)
-    if element is not None and not getattr(box, "element_tag", "").startswith("::"):
-        tree.setdefault(id(element), []).append(box)
-    for child in getattr(box, "children", ()):
-        _index(child, tree)
 
 
 def _apply(plan: list[Tracking], tree: dict[int, list[Any]]) -> Callable[[], None]:
