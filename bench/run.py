@@ -173,10 +173,12 @@ def bench_book(key: str, folder: Path, jobs: str | None) -> BookResult:
         toml = (root / "book.toml").read_text()
         (root / "book.toml").write_text(toml.replace("[book]\n", '[book]\ncover = "cover.png"\n'))
         clean(root)
-        result.runs["epub cold, own cover"] = measure(
-            [*OCTAVO, "build", str(root), "--format", "epub"])
-        (root / "book.toml").write_text(toml)
-        (root / "cover.png").unlink()
+        try:
+            result.runs["epub cold, own cover"] = measure(
+                [*OCTAVO, "build", str(root), "--format", "epub"])
+        finally:
+            (root / "book.toml").write_text(toml)
+            (root / "cover.png").unlink()
     clean(root)
     pdf = measure([*OCTAVO, "build", str(root), "--format", "pdf", *extra])
     result.runs["pdf cold"] = pdf
@@ -279,7 +281,8 @@ def scaling(results: list[BookResult]) -> list[str]:
         r = book.runs
         if "pdf cold, 1 worker" not in r:
             continue
-        workers = min(4, os.cpu_count() or 1)
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        workers = min(4, cpus or 1)  # as octavo's worker_count: the CPUs it may use, at most 4
         one, many = r["pdf cold, 1 worker"].wall, r["pdf cold"].wall
         serial = 0.0 if workers == 1 else (many / one - 1 / workers) / (1 - 1 / workers)
         serial = min(1.0, max(0.0, serial))

@@ -104,3 +104,16 @@ def test_the_numbers_follow_the_leading_and_the_font():
     assert item.line_height * item.size == pytest.approx(3 * 1.4)
     css = initial_css(initial(metrics, 1.4, lines=2))
     assert "float: left" in css and f"{2 * 1.4 / ((1.4 + 0.65) / 0.65):.4f}" in css
+
+
+def test_a_woff_font_gives_the_metrics_of_its_opentype_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fontTools.ttLib import TTFont
+
+    from octavo.backends.initials import font_metrics
+
+    source = Path(__file__).resolve().parents[1] / "styles" / "classic" / "fonts" / \
+        "LinuxLibertine-Regular.otf"
+    font = TTFont(str(source))
+    font.flavor = "woff"
+    font.save(str(tmp_path / "Libertine.woff"))
+    assert font_metrics(tmp_path / "Libertine.woff") == font_metrics(source)

@@ -120,7 +120,10 @@ def build(
 
         def warm_cover(config: Config) -> None:
             if _needs_cover_press(root, config, formats, within):
-                press.append(CoverPress(cover_png))
+                try:
+                    press.append(CoverPress(cover_png))
+                except Exception:  # no process to be had here: the cover is made in this one
+                    return
                 stack.callback(press[0].close)
 
         config, book = load_book(root, diagnostics, edition, warm_cover)
@@ -137,6 +140,13 @@ def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | No
     if within and formats:
         wanted = tuple(name for name in formats if name in config.build.formats)
     if "epub" not in wanted or "pdf" in wanted or config.book.get("cover") is not None:
+        return False
+    import multiprocessing
+
+    # A daemonic process (a pool's worker) may not have children; where there is no fork, a
+    # new interpreter would import everything again and win nothing.
+    if multiprocessing.current_process().daemon or "fork" not in \
+            multiprocessing.get_all_start_methods():
         return False
     cached = cache_dir(root) / CACHE_FOLDER
     return not (cached.is_dir() and any(cached.glob("*.png")))

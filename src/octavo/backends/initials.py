@@ -52,12 +52,37 @@ def font_metrics(path: Path) -> FontMetrics:
     import uharfbuzz as hb
 
     face = hb.Face(path.read_bytes())
+    if not face.glyph_count:  # WOFF and WOFF2, which HarfBuzz does not unpack: fontTools does
+        return _font_metrics_unpacked(path)
     font, units = hb.Font(face), face.upem or 1000
     extents = font.get_font_extents("ltr")  # OS/2 or hhea, as USE_TYPO_METRICS says
     glyph = font.get_nominal_glyph(ord("H"))
     cap = font.get_glyph_extents(glyph).y_bearing if glyph is not None else 0
     return FontMetrics(extents.ascender / units, -extents.descender / units,
                        (cap or 0.7 * units) / units)
+
+
+def _font_metrics_unpacked(path: Path) -> FontMetrics:
+    """The same numbers read with fontTools, which opens WOFF and WOFF2 too."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    units = font["head"].unitsPerEm
+    os2 = font.get("OS/2", None)
+    hhea = font["hhea"]
+    if os2 is not None and (os2.fsSelection & 1 << 7 or not hhea.ascent):  # USE_TYPO_METRICS
+        ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
+    else:
+        ascent, descent = hhea.ascent, -hhea.descent
+    cap = getattr(os2, "sCapHeight", 0) if os2 is not None else 0
+    glyph = font.getBestCmap().get(ord("H"))
+    if glyph is not None:
+        pen = BoundsPen(font.getGlyphSet())
+        font.getGlyphSet()[glyph].draw(pen)
+        if pen.bounds:
+            cap = pen.bounds[3]
+    return FontMetrics(ascent / units, descent / units, (cap or 0.7 * units) / units)
 
 
 def initial(metrics: FontMetrics, line_height: float, lines: int = DEFAULT_LINES) -> Initial:

@@ -77,3 +77,24 @@ def test_a_build_through_the_press_gives_the_same_epub_and_leaves_no_process(
     (root / "dist" / "a-test-book.epub").unlink()
     assert octavo("build", root).code == 0  # the cover from the cache, no press
     assert epub.read_bytes() == first
+
+
+def _stuck(html: str, sheet: str, theme: object, book_root: Path) -> bytes:
+    import threading
+
+    threading.Event().wait()  # never set: a press that hangs
+    return b""
+
+
+def test_a_press_that_hangs_is_given_up_and_stopped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from octavo.backends.epub import coverpress
+
+    monkeypatch.setattr(coverpress, "PATIENCE", 0.5)
+    theme = load_theme("classic", tmp_path)
+    press = CoverPress(_stuck)
+    try:
+        cover = typographic_cover_later(META, theme, tmp_path, None, press)()
+    finally:
+        press.close()
+    assert not press._process.is_alive()
+    assert cover.data == typographic_cover(META, theme, tmp_path, None).data  # made here

@@ -42,3 +42,11 @@ def test_without_a_linker_cache_every_name_is_searched(monkeypatch: pytest.Monke
     libsearch.install()
     ctypes.util.find_library("pango-1.0-0")
     assert asked == ["pango-1.0-0"]
+
+
+def test_an_empty_linker_cache_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    done = subprocess.CompletedProcess([], 0, stdout="0 libs found in cache `/etc/ld.so.cache'\n")
+    monkeypatch.setattr(libsearch.subprocess, "run", lambda *args, **kwargs: done)
+    assert libsearch._ldconfig_cache() == ""

@@ -182,3 +182,45 @@ def test_a_paragraph_let_leave_an_orphan_leaves_the_others_as_they_were(
     relaxed = {ident for ident, box in blocks.items() if box.style["orphans"] == 1}
     assert chosen and relaxed <= {id(chosen[0].element)}
     assert sum(box.style["orphans"] == 2 for box in blocks.values()) >= len(blocks) - 1 > 100
+
+
+def test_relaxing_a_paragraph_gives_its_line_holding_block_a_style_of_its_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two paragraphs styled alike share one style; a list item with text and a nested list
+    holds its lines in an anonymous block. Each relaxed block gets orphans 1 alone, and setting
+    it back restores the shared style."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    from octavo.backends.pdf import pageruns
+
+    roots: list[Any] = []
+    real_init = makeup._Relaxed.__init__
+
+    def spy(self: Any, root: Any) -> None:
+        roots.append(root)
+        real_init(self, root)
+
+    monkeypatch.setattr(makeup._Relaxed, "__init__", spy)
+    makeup.hook_make_up()
+    html = ("<html><body><section><p>one two three</p><p>four five six</p><ul><li>item text"
+            "<ul><li>inner</li></ul></li></ul></section></body></html>")
+    document = HTML(string=html).render(stylesheets=[CSS(string=CSS_TEXT)])
+    holders = {pageruns.box_key(box): box for page in document.pages
+               for box in page._page_box.descendants()
+               if any(isinstance(child, LineBox) for child in getattr(box, "children", ()))}
+    first, second = (box for box in holders.values() if box.element_tag == "p")
+    item = next(box for box in holders.values()
+                if box.element_tag == "li" and "item" in box.element.text)
+    tree = pageruns.element_boxes(roots[-1])
+
+    def orphans(block: Any) -> set[int]:
+        return {own.style["orphans"] for own in tree[id(block.element)]
+                if pageruns.box_key(own) == pageruns.box_key(block)}
+
+    assert first.style is second.style  # WeasyPrint shares it
+    relaxed = makeup._Relaxed(roots[-1])
+    relaxed.relax(first, 0)
+    relaxed.relax(item, 0)
+    assert (orphans(first), orphans(second), orphans(item)) == ({1}, {2}, {1})
+    relaxed.keep(set())
+    assert (orphans(first), orphans(second), orphans(item)) == ({2}, {2}, {2})

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 # What makes the cover's PNG from its page: (html, stylesheet, theme, book folder) -> bytes.
 Maker = Callable[[str, str, Any, Path], bytes]
+PATIENCE = 60.0  # seconds a cover may take (it takes under one)
 
 
 class CoverPress:
@@ -46,13 +47,17 @@ class CoverPress:
         return True
 
     def result(self) -> bytes | None:
-        """The cover's PNG, once made; None if the press failed (the caller makes it)."""
+        """The cover's PNG, once made; None if the press failed or is still at it after
+        PATIENCE seconds (the caller makes it)."""
         if not self._sent:
             return None
         with contextlib.suppress(EOFError, OSError):
-            status, png = self._parent.recv()
-            if status == "ok" and isinstance(png, bytes):
-                return png
+            if not wait([self._parent, self._process.sentinel], timeout=PATIENCE):
+                return None  # stuck (a lock the fork copied, held): close() ends it
+            if self._parent.poll():
+                status, png = self._parent.recv()
+                if status == "ok" and isinstance(png, bytes):
+                    return png
         return None
 
     def close(self) -> None:

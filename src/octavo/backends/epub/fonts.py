@@ -45,8 +45,11 @@ def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> lis
     """Each font (OpenType or TrueType) with only what `characters` need: the same bytes for the
     same font and characters, from the cache when it has them; b"" for a font that cannot be
     cut down."""
-    keys = [hashlib.sha256(RECIPE.encode() + b"\0" + data + characters.encode("utf-8"))
-            .hexdigest() for data in fonts]
+    import uharfbuzz
+
+    recipe = f"{RECIPE}\0{uharfbuzz.__version__}".encode()  # another HarfBuzz: cut anew
+    keys = [hashlib.sha256(recipe + b"\0" + data + characters.encode("utf-8")).hexdigest()
+            for data in fonts]
     done: dict[int, bytes] = {}
     for index, key in enumerate(keys):
         if cache is not None:

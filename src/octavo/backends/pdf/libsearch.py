@@ -47,7 +47,8 @@ def _ldconfig_cache() -> str:
     if ldconfig is None:
         return ""
     try:
-        return subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=10,
-                              env={**os.environ, "LC_ALL": "C"}, check=False).stdout
+        listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=10,
+                                 env={**os.environ, "LC_ALL": "C"}, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
+    return listing if "=>" in listing else ""  # "0 libs found in cache": no cache to go by

@@ -125,7 +125,7 @@ def hook_make_up() -> None:
                     todo.append(run)
         # Every run as its best pagination set it; paginated again unless that was the last.
         final: dict[tuple[int, int], float] = {}
-        kept: set[int] = set()
+        kept: set[tuple[Any, ...]] = set()
         for _cost, changes, idents in best.values():
             final.update(changes)
             kept |= idents
@@ -215,45 +215,49 @@ def _again(original: Any, context: Any, root_box: Any, html: Any,
 
 
 class _Relaxed:
-    """The paragraphs let leave an orphan (`orphans: 1`), by their element's id.
+    """The paragraphs let leave an orphan (`orphans: 1`), by their block's key (`box_key`).
 
     WeasyPrint shares one computed style between the paragraphs styled alike, and a box's
-    copies on every page share its style: a relaxed paragraph's box in the document's tree (which
-    the next pagination copies) gets a copy of its style of its own, so that no other
-    paragraph is relaxed with it."""
+    copies on every page share its style: a relaxed paragraph's boxes in the document's tree
+    (which the next pagination copies) get a copy of their style of their own, so that no
+    other paragraph is relaxed with it. The block is the one holding the lines: for an element
+    with text and blocks in it (a list item with a nested list), an anonymous box of its own."""
 
     def __init__(self, root: Any) -> None:
         self.root = root
         self.tree: dict[int, list[Any]] = {}
-        self.known: dict[int, tuple[Any, Any, int]] = {}  # id -> (box, its style as set, run)
-        self.on: set[int] = set()
+        # key -> (its boxes in the tree, each with its style as set, and the run)
+        self.known: dict[tuple[Any, ...], tuple[list[tuple[Any, Any]], int]] = {}
+        self.on: set[tuple[Any, ...]] = set()
 
     def relax(self, box: Any, run: int) -> None:
-        """Let the paragraph of `box` (a page's copy) leave an orphan."""
+        """Let the paragraph of `box` (a page's copy of its block) leave an orphan."""
         if not self.tree:
             self.tree = element_boxes(self.root)
-        ident = id(box.element)
-        if ident not in self.known:
-            found = self.tree.get(ident)
+        key = box_key(box)
+        if key not in self.known:
+            found = [(own, own.style) for own in self.tree.get(id(box.element), ())
+                     if box_key(own) == key]
             if not found:
                 return
-            self.known[ident] = (found[0], found[0].style, run)
-        self.keep({*self.on, ident})
+            self.known[key] = (found, run)
+        self.keep({*self.on, key})
 
-    def of_run(self, run: int) -> frozenset[int]:
+    def of_run(self, run: int) -> frozenset[tuple[Any, ...]]:
         """The run's paragraphs relaxed now."""
-        return frozenset(ident for ident in self.on if self.known[ident][2] == run)
+        return frozenset(key for key in self.on if self.known[key][1] == run)
 
-    def keep(self, idents: set[int]) -> None:
+    def keep(self, keys: set[tuple[Any, ...]]) -> None:
         """Relax these paragraphs, and set every other one back."""
-        for ident, (box, style, _run) in self.known.items():
-            if ident in idents and box.style is style:
-                own = copy.copy(style)
-                own["orphans"] = 1
-                box.style = own
-            elif ident not in idents:
-                box.style = style
-        self.on = {ident for ident in idents if ident in self.known}
+        for key, (boxes, _run) in self.known.items():
+            for box, style in boxes:
+                if key in keys and box.style is style:
+                    own = copy.copy(style)
+                    own["orphans"] = 1
+                    box.style = own
+                elif key not in keys:
+                    box.style = style
+        self.on = {key for key in keys if key in self.known}
 
 
 class Model:

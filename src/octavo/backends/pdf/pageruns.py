@@ -113,7 +113,7 @@ def element_boxes(root: Any) -> dict[int, list[Any]]:
     while stack:
         box = stack.pop()
         element = getattr(box, "element", None)
-        if element is not None and not (getattr(box, "element_tag", "") or "").startswith("::"):
+        if element is not None and "::" not in (getattr(box, "element_tag", "") or ""):
             found.setdefault(id(element), []).append(box)
         stack.extend(reversed(getattr(box, "children", ())))
     return found

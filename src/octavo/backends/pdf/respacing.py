@@ -18,7 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from octavo.backends.pdf.pageruns import DEPTH_TOLERANCE, Item, Run, element_boxes, read_runs
+from octavo.backends.pdf.pageruns import (
+    DEPTH_TOLERANCE,
+    Item,
+    Run,
+    box_key,
+    element_boxes,
+    read_runs,
+)
 
 MAX_TRACKING = 0.012  # em: about a hundredth of an em between letters, as compositors allow
 MIN_TRACKING = 0.004  # em: less changes no line break worth the trying
@@ -31,7 +38,7 @@ SPACE = 0.3  # em: a word space, which a paragraph losing its last line must tak
 class Tracking:
     """A paragraph's letter spacing changed by `amount` (CSS px)."""
 
-    element: Any  # the paragraph's element, whose boxes in the document's tree are tracked
+    block: Any  # a page's copy of the block that holds the paragraph's lines
     amount: float
 
 
@@ -43,12 +50,13 @@ def respace(pages: list[Any], root: Any, again: Callable[[], list[Any]],
     different depths, as (shorter, longer) pages in the run; `faults`: what a run's make-up
     costs)."""
     tree: dict[int, list[Any]] = {}  # an element's boxes in the tree, by the element's id
+    tracked: set[tuple[Any, ...]] = set()  # the paragraphs tracked and kept: never tracked twice
     # Looser by what the paragraph's last line lacks, then by the most allowed; then tighter.
     for looser, most in ((True, False), (True, True), (False, True)):
         runs = read_runs(pages)
         before = {run.key: faults(run) for run in runs}
         planned = {run.key: plan for run in runs
-                   if (plan := _plan(run, uneven(run), looser, most))}
+                   if (plan := _plan(run, uneven(run), looser, most, tracked))}
         if not planned:
             continue
         if not tree:
@@ -59,13 +67,15 @@ def respace(pages: list[Any], root: Any, again: Callable[[], list[Any]],
                  if key in undo and faults(run) >= before[key]]
         for key in worse:
             undo[key]()
+        tracked |= {box_key(tracking.block) for key, plan in planned.items() if key not in worse
+                    for tracking in plan}
         if worse:
             pages = again()
     return pages
 
 
-def _plan(run: Run, spreads: list[tuple[int, int]], looser: bool, most: bool
-          ) -> list[Tracking]:
+def _plan(run: Run, spreads: list[tuple[int, int]], looser: bool, most: bool,
+          tracked: set[tuple[Any, ...]]) -> list[Tracking]:
     """For each uneven spread of a run a line apart, the paragraph to track: on its shorter
     page looser, or on its longer page tighter; by what it needs, or by the most allowed."""
     plan = []
@@ -78,7 +88,7 @@ def _plan(run: Run, spreads: list[tuple[int, int]], looser: bool, most: bool
         leading = lines[-1].bottom - lines[-1].top
         if abs(abs(depths[1] - depths[0]) - leading) > DEPTH_TOLERANCE + 0.25 * leading:
             continue  # not a line apart
-        choice = _best(run, page, looser, most)
+        choice = _best(run, page, looser, most, tracked)
         if choice is not None:
             plan.append(choice)
     return plan
@@ -89,7 +99,8 @@ def _page_lines(run: Run, page: int) -> list[Item]:
     return run.items[run.starts[page]:end]
 
 
-def _best(run: Run, page: int, looser: bool, most: bool) -> Tracking | None:
+def _best(run: Run, page: int, looser: bool, most: bool,
+          tracked: set[tuple[Any, ...]]) -> Tracking | None:
     """The paragraph of the page likeliest to gain (or lose) a line for the least tracking:
     the one whose last line needs the least of it, or (`most`) the one the most tracking
     moves furthest past its need."""
@@ -98,8 +109,9 @@ def _best(run: Run, page: int, looser: bool, most: bool) -> Tracking | None:
         if item.paragraph is not None:
             whole.setdefault(item.paragraph, []).append(item)
     best: tuple[float, Tracking] | None = None
-    for lines in whole.values():
-        if len(lines) < MIN_LINES or any(line.page != page for line in lines):
+    for key, lines in whole.items():
+        if (len(lines) < MIN_LINES or key in tracked
+                or any(line.page != page for line in lines)):
             continue
         block = lines[-1].chain[-1]
         size = block.style["font_size"]
@@ -122,16 +134,21 @@ def _best(run: Run, page: int, looser: bool, most: bool) -> Tracking | None:
             score = amount
             if amount > MAX_TRACKING * size:
                 continue
-        tracking = Tracking(block.element, amount if looser else -amount)
+        tracking = Tracking(block, amount if looser else -amount)
         if best is None or score < best[0]:
             best = (score, tracking)
     return best[1] if best else None
 
 
 def _descendants(box: Any) -> list[Any]:
+    """A box and what lies in it, but for blocks nested in it (a list in a list item), which
+    are paragraphs of their own."""
+    from weasyprint.formatting_structure.boxes import BlockLevelBox
+
     found = [box]
     for child in getattr(box, "children", ()):
-        found.extend(_descendants(child))
+        if not isinstance(child, BlockLevelBox):
+            found.extend(_descendants(child))
     return found
 
 
@@ -150,7 +167,9 @@ def _apply(plan: list[Tracking], tree: dict[int, list[Any]]) -> Callable[[], Non
     kept: list[tuple[Any, Any]] = []
     for tracking in plan:
         copies: dict[int, Any] = {}
-        for top in tree.get(id(tracking.element), [])[:1]:
+        key = box_key(tracking.block)
+        for top in [own for own in tree.get(id(tracking.block.element), ())
+                    if box_key(own) == key]:
             for box in _descendants(top):
                 style = box.style
                 if id(style) not in copies:
