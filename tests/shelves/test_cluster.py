@@ -154,17 +154,18 @@ def test_a_worker_killed_mid_build_and_the_build_still_finishes(
     victim: dict[str, str] = {}
 
     def a_chunk_is_laid_out() -> bool:  # a worker is laying out one of the long book's chunks
+        # Its name is looked up at once: a worker seen in `processing` may have left the
+        # scheduler's list by a later call (a nanny restarting it), and is then looked for anew.
+        workers = watcher.scheduler_info()["workers"]
         for worker, keys in watcher.processing().items():
-            if any(str(k).startswith("lay_out_chunk") for k in keys):
-                victim["address"] = worker
+            if any(str(k).startswith("lay_out_chunk") for k in keys) and worker in workers:
+                victim["name"] = str(workers[worker]["name"])
                 return True
         return not thread.is_alive()
 
     _wait(a_chunk_is_laid_out, "a chunk task on a worker")
-    names = {w["name"]: a for a, w in watcher.scheduler_info()["workers"].items()}
     assert victim, "the build finished before any chunk task was seen"
-    name = next(n for n, a in names.items() if a == victim["address"])
-    _kill(cluster.workers[int(str(name)[1:])])
+    _kill(cluster.workers[int(victim["name"][1:])])
     thread.join()
     watcher.close()
     result = outcome["result"]
