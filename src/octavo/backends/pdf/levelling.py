@@ -9,6 +9,8 @@ after each space move down, and the blocks around them grow.
 
 It levels a spread only within a run of pages (a chapter), never on the run's first or last
 spread, and only where it takes little: at most a line in all, and no space more than tripled.
+A page with footnotes is never the one levelled (its notes stand at the foot); facing one, a
+page is levelled to the depth the notes page looks (`pageruns.foot`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from octavo.backends.pdf.pageruns import (
     Item,
     Run,
     between_blocks,
+    foot,
     line_height,
 )
 
@@ -45,17 +48,22 @@ def level(runs: list[Run]) -> int:
             pair = [verso, verso + 1]
             if not all(pages[page] and run.plain[page] for page in pair):
                 continue
-            depths = [pages[page][-1].baseline for page in pair]
+            heights = [run.heights[page] + run.changes[page] for page in pair]
+            # Each page's last baseline; a page with footnotes as deep as it looks (the
+            # notes' last line stands on a full page's last baseline: footnotes.py).
+            depths = [pages[page][-1].baseline + foot(
+                pages[page][-1].bottom, run.areas[page], height, leading)
+                - pages[page][-1].bottom for page, height in zip(pair, heights, strict=True)]
             short = pair[depths[0] > depths[1]]
             lack = abs(depths[0] - depths[1])
-            if lack <= DEPTH_TOLERANCE:
+            if lack <= DEPTH_TOLERANCE or run.areas[short]:
                 continue
             spaces = _spaces(pages[short])
             # The shorter page may reach as far down as either page's area (a spread set a
             # line long ends level a line below the foot).
-            foot = max(run.heights[page] + run.changes[page] for page in pair)
+            bottom = max(heights)
             if (spaces and evens_out(lack, sum(spaces.values()), leading)
-                    and pages[short][-1].bottom + lack <= foot + EPSILON):
+                    and pages[short][-1].bottom + lack <= bottom + EPSILON):
                 _spread_out(pages[short], spaces, lack)
                 moved += 1
     return moved
@@ -94,3 +102,6 @@ def _spread_out(items: list[Item], spaces: dict[int, float], lack: float) -> Non
     for box, first, last in extent.values():
         box.position_y += first
         box.height += last - first
+        for child in box.children:  # a float or a list's marker, with its block
+            if child.is_floated() or child.is_absolutely_positioned():
+                child.translate(dy=first)

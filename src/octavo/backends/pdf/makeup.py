@@ -8,6 +8,9 @@ at a page's foot, an orphan, where a widow would not do. This module does that i
 WeasyPrint's layout:
 
 1. WeasyPrint paginates the document as usual (`layout.make_all_pages`, hooked once per process).
+   Where it has footnotes standing lower than a full page's last line, their areas are raised
+   to it (`footnotes.py`) and the document paginated again (and, should the raised notes leave
+   their calls' pages where the make-up cannot bring them back, left where they were).
 2. Each run of pages between forced breaks (a chapter, usually) is read as a list of items (line
    boxes, and block images) with their heights, the gaps between them and where a break is
    allowed (widows, orphans, `break-*: avoid`). A model of WeasyPrint's page filling is checked
@@ -37,9 +40,10 @@ from __future__ import annotations
 import copy
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from octavo.backends.pdf import footnotes as notes
 from octavo.backends.pdf import levelling, respacing
 from octavo.backends.pdf.levelling import evens_out
 from octavo.backends.pdf.pageruns import (
@@ -50,6 +54,8 @@ from octavo.backends.pdf.pageruns import (
     between_blocks,
     box_key,
     element_boxes,
+    foot,
+    hole,
     line_height,
     read_runs,
 )
@@ -62,6 +68,8 @@ CHANGE_COST = 3  # a spread run long or short
 PAGE_COST = 1  # a page more
 FOOT_HYPHEN_COST = 20  # a right-hand page ending in a divided word
 ORPHAN_COST = 10  # a paragraph's first line alone at a page's foot
+NOTE_AWAY_COST = 100  # a footnote set on a later page than its call
+HOLE_COST = 100  # a line or more left empty above a page's footnotes (not a run's last page)
 BLANK_COST = 2  # a blank page after the run's last (the next chapter opens on the right)
 MAX_SPREADS = 400  # a run longer than this is left as it is (the search is per spread)
 AVOID = ("avoid", "avoid-page")
@@ -86,6 +94,7 @@ def hook_make_up() -> None:
     original_pages = layout.make_all_pages
     original_page = page_module.make_page
     original_height = page_module.page_height
+    original_styles = page_module.set_page_type_computed_styles
 
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
         """WeasyPrint's pagination, made up (the first time a document is paginated)."""
@@ -95,49 +104,31 @@ def hook_make_up() -> None:
         _keys.clear()
         _names.clear()
         _changes.clear()
+        _lift[0] = 0.0
         footnotes = list(context.footnotes)
+
+        def again() -> list[Any]:
+            return _again(original_pages, context, root_box, html, footnotes)
+
         first = list(original_pages(context, root_box, html, pages))
         runs = read_runs(first)
-        made = first
-        relaxed = _Relaxed(root_box)  # the paragraphs let leave an orphan
-        # Each run's best make-up so far: (cost, its page changes, its relaxed paragraphs).
-        best = {run.key: (cost([run]), {}, frozenset()) for run in runs}
-        todo = runs
-        for _round in range(ROUNDS):
-            plan, orphans = make_up(todo)
-            if not plan and not orphans:
-                break
-            for run in todo:  # a run planned again starts from its new plan
-                for key in [key for key in _changes if key[0] == run.key]:
-                    del _changes[key]
-            _changes.update(plan)
-            for run_key, boxes in orphans.items():
-                for box in boxes:
-                    relaxed.relax(box, run_key)
-            made = _again(original_pages, context, root_box, html, footnotes)
-            todo = []
-            for run in read_runs(made):
-                now = cost([run])
-                if now <= best.get(run.key, (0.0,))[0]:  # a tie: as set now, no pagination more
-                    best[run.key] = (now, {key: value for key, value in _changes.items()
-                                           if key[0] == run.key}, relaxed.of_run(run.key))
-                if cost([run], levelled=0):
-                    todo.append(run)
-        # Every run as its best pagination set it; paginated again unless that was the last.
-        final: dict[tuple[int, int], float] = {}
-        kept: set[tuple[Any, ...]] = set()
-        for _cost, changes, idents in best.values():
-            final.update(changes)
-            kept |= idents
-        if final != _changes or kept != relaxed.on:
-            _changes.clear()
-            _changes.update(final)
-            relaxed.keep(kept)
-            made = _again(original_pages, context, root_box, html, footnotes)
+        _lift[0] = notes.lift(first, runs)
+        if not _lift[0]:
+            made, relaxed = _rounds(first, runs, root_box, again)
+        else:  # footnotes set on the text's last baseline: paginated so
+            away = sum(run.away for run in runs)
+            lifted = again()
+            made, relaxed = _rounds(lifted, read_runs(lifted), root_box, again)
+            if sum(run.away for run in read_runs(made)) > away:
+                # Raised, some notes left their calls' pages and the make-up could not bring
+                # them back: the notes stay where WeasyPrint sets them.
+                _lift[0] = 0.0
+                _changes.clear()
+                relaxed.keep(set())
+                first = again()
+                made, relaxed = _rounds(first, read_runs(first), root_box, again)
         # A spread whole lines could not even: a paragraph tracked to gain or lose a line.
-        made = respacing.respace(
-            made, root_box, lambda: _again(original_pages, context, root_box, html, footnotes),
-            uneven, lambda run: cost([run]))
+        made = respacing.respace(made, root_box, again, uneven, lambda run: cost([run]))
         levelling.level(read_runs(made))  # what whole lines could not even out
         yield from made
 
@@ -186,13 +177,64 @@ def hook_make_up() -> None:
             box.margin_bottom -= _pending[0]
         return result
 
+    def set_styles(page_type: Any, html: Any, style_for: Any) -> None:
+        """WeasyPrint's page styles, the footnote area raised to the text's grid."""
+        original_styles(page_type, html, style_for)
+        notes.raise_area(style_for, page_type, _lift[0])
+
     make_all_pages.octavo_hook = True  # type: ignore[attr-defined]
     layout.make_all_pages = make_all_pages
     page_module.make_page = make_page
     page_module.page_height = page_height
+    page_module.set_page_type_computed_styles = set_styles
+
+
+def _rounds(first: list[Any], runs: list[Run], root_box: Any,
+            again: Callable[[], list[Any]]) -> tuple[list[Any], _Relaxed]:
+    """A paginated document's make-up (`runs`, read from its pages `first`): each run made up
+    (ROUNDS times at most) and set as its best pagination. The pages, and the paragraphs
+    relaxed."""
+    made = first
+    relaxed = _Relaxed(root_box)  # the paragraphs let leave an orphan
+    # Each run's best make-up so far: (cost, its page changes, its relaxed paragraphs).
+    best = {run.key: (cost([run]), {}, frozenset()) for run in runs}
+    todo = runs
+    for _round in range(ROUNDS):
+        plan, orphans = make_up(todo)
+        if not plan and not orphans:
+            break
+        for run in todo:  # a run planned again starts from its new plan
+            for key in [key for key in _changes if key[0] == run.key]:
+                del _changes[key]
+        _changes.update(plan)
+        for run_key, boxes in orphans.items():
+            for box in boxes:
+                relaxed.relax(box, run_key)
+        made = again()
+        todo = []
+        for run in read_runs(made):
+            now = cost([run])
+            if now <= best.get(run.key, (0.0,))[0]:  # a tie: as set now, no pagination more
+                best[run.key] = (now, {key: value for key, value in _changes.items()
+                                       if key[0] == run.key}, relaxed.of_run(run.key))
+            if cost([run], levelled=0):
+                todo.append(run)
+    # Every run as its best pagination set it; paginated again unless that was the last.
+    final: dict[tuple[int, int], float] = {}
+    kept: set[tuple[Any, ...]] = set()
+    for _cost, changes, idents in best.values():
+        final.update(changes)
+        kept |= idents
+    if final != _changes or kept != relaxed.on:
+        _changes.clear()
+        _changes.update(final)
+        relaxed.keep(kept)
+        made = again()
+    return made, relaxed
 
 
 _pending = [0.0]  # the change of the page WeasyPrint is making now
+_lift = [0.0]  # the document's footnote areas raised by this much (footnotes.py)
 
 
 def _again(original: Any, context: Any, root_box: Any, html: Any,
@@ -295,11 +337,14 @@ class Model:
         # Where a page's first item stands: as WeasyPrint put it where it opened a page.
         self.offset = {run.starts[page]: items[run.starts[page]].top
                        for page in range(len(run.starts)) if run.starts[page] < len(items)}
+        # The height each item's footnotes add to its page's footnote area.
+        self.notes = [sum(run.notes.get(note, 0.0) for note in item.notes) for item in items]
+        self.chrome = run.chrome
 
     def fill(self, start: int, height: float, relaxed: frozenset[Any] = frozenset()) -> int:
         """The first item of the next page, for a page opening at `start` with this height
         (the paragraphs in `relaxed` may leave their first line alone at the page's foot)."""
-        last = self._last_fitting(start, height)
+        last = self._fit(start, height)[0]
         if last + 1 >= self.count:
             return self.count
         for end in range(last, start - 1, -1):
@@ -307,12 +352,46 @@ class Model:
                 return end + 1
         return last + 1  # nowhere allowed: WeasyPrint breaks where the page is full
 
-    def _last_fitting(self, start: int, height: float) -> int:
+    def _fit(self, start: int, height: float) -> tuple[int, int | None]:
+        """The last item that fits on a page opening at `start`, and the first line whose
+        footnote WeasyPrint moves to the next page (the line fits, its note does not)."""
         base = self.top[start] - self.offset.get(start, 0.0)
+        notes, moved = self.notes[start], None
+        # Once a page has laid out a note, its area's margins and rule stay, notes or none.
+        touched = bool(notes)
         last = start
-        while last + 1 < self.count and self.bottom[last + 1] - base <= height + EPSILON:
-            last += 1
-        return last
+        while last + 1 < self.count:
+            after = last + 1
+            if self.bottom[after] - base > height - self._area(notes, touched) + EPSILON:
+                break
+            more = notes + self.notes[after]
+            if self.notes[after] and (moved is not None or self.bottom[after] - base
+                                      > height - self._area(more) + EPSILON):
+                if self.bottom[after] - base > height - self._area(notes, True) + EPSILON:
+                    # Its note moved on, the area's rule and margins stay, and the line's
+                    # paragraph no longer fits: WeasyPrint moves the paragraph on, note too.
+                    paragraph = self.first.get(after, after)
+                    return (paragraph - 1, moved) if paragraph > start else (after, after)
+                moved = after if moved is None else moved
+            else:
+                notes = more
+            touched = touched or bool(self.notes[after])
+            last = after
+        return last, moved
+
+    def _area(self, notes: float, touched: bool = False) -> float:
+        """The footnote area's height for notes this tall (none: no area, unless the page
+        has laid out a note and moved it on)."""
+        return self.chrome + notes if notes or touched else 0.0
+
+    def moves_note(self, start: int, end: int, height: float) -> bool:
+        """Whether a page holding items start..end-1 at this height moves a footnote away from
+        the line that calls it (to the next page, where WeasyPrint sets what does not fit)."""
+        moved = self._fit(start, height)[1]
+        return moved is not None and moved < end
+
+    def _last_fitting(self, start: int, height: float) -> int:
+        return self._fit(start, height)[0]
 
     def orphan(self, start: int, height: float, relaxed: frozenset[Any]) -> tuple[int, Any] | None:
         """The page's end when the paragraph whose first line is the last that fits may leave
@@ -363,6 +442,18 @@ class Model:
         """Where a page holding items start..end-1 ends, from its content area's top."""
         return self.bottom[end - 1] - self.top[start] + self.offset.get(start, 0.0)
 
+    def area(self, start: int, end: int) -> float:
+        """The height of the footnote area of a page holding items start..end-1 (0: none)."""
+        return self._area(sum(self.notes[start:end]))
+
+    def foot(self, start: int, end: int, height: float, leading: float) -> float:
+        """How deep a page holding items start..end-1 at this height looks (`pageruns.foot`)."""
+        return foot(self.depth(start, end), self.area(start, end), height, leading)
+
+    def hole(self, start: int, end: int, height: float, leading: float) -> bool:
+        """Whether a page holding items start..end-1 leaves a line empty above its notes."""
+        return hole(self.depth(start, end), self.area(start, end), height, leading)
+
     def hyphenated(self, index: int) -> bool:
         """Whether item `index` is a line that ends in a divided word (its paragraph going on)."""
         item = self.run.items[index]
@@ -377,16 +468,19 @@ class Model:
         return sum(self.top[i] - self.bottom[i - 1] for i in range(start + 1, end)
                    if between_blocks(items[i - 1], items[i]))
 
-    def facing(self, verso: tuple[int, int], recto: tuple[int, int], leading: float,
-               levelled: float = LEVEL_COST) -> float:
-        """What two facing pages' depths cost: nothing when level, a little when levelling
-        can even them out (a fraction of a line, spread between the shorter one's blocks)."""
-        depths = (self.depth(*verso), self.depth(*recto))
+    def facing(self, verso: tuple[int, int], recto: tuple[int, int], heights: tuple[float, float],
+               leading: float, levelled: float = LEVEL_COST) -> float:
+        """What two facing pages' depths cost (`heights`: their areas' as made up): nothing
+        when level, a little when levelling can even them out (a fraction of a line, spread
+        between the shorter one's blocks; a page with footnotes is not levelled)."""
+        pages = (verso, recto)
+        depths = [self.foot(*page, height, leading) for page, height in zip(pages, heights,
+                                                                            strict=True)]
         lack = abs(depths[0] - depths[1])
         if lack <= DEPTH_TOLERANCE:
             return 0.0
-        short = verso if depths[0] < depths[1] else recto
-        if evens_out(lack, self.spaces(*short), leading):
+        short = pages[depths[0] > depths[1]]
+        if not self.area(*short) and evens_out(lack, self.spaces(*short), leading):
             return levelled
         return MISMATCH_COST
 
@@ -510,7 +604,9 @@ def _search(model: Model, run: Run, leading: float) -> tuple[list[float], frozen
                             best = (cost, made, kept)
                         continue
                     if len(ends) == 2 and page > 0:
-                        cost += model.facing(ends[0], ends[1], leading)
+                        heights = (model.height(page) + choice[0] * leading,
+                                   model.height(page + 1) + choice[1] * leading)
+                        cost += model.facing(ends[0], ends[1], heights, leading)
                     if at not in following or cost < following[at][0]:
                         following[at] = (cost, made, kept)
         frontier = following
@@ -537,9 +633,12 @@ def _spread(model: Model, run: Run, page: int, start: int, choice: tuple[float, 
             if orphan is not None:
                 options.append((orphan[0], kept | {orphan[1]}, ORPHAN_COST))
             for end, allowed, extra in options:
-                foot = FOOT_HYPHEN_COST * (_side(run, number) == "right"
-                                           and model.hyphenated(end - 1))
-                grown.append((cost + extra + foot, [*ends, (at, end)], end, allowed))
+                divided = FOOT_HYPHEN_COST * (_side(run, number) == "right"
+                                              and model.hyphenated(end - 1))
+                away = NOTE_AWAY_COST * model.moves_note(at, end, height)
+                gap = HOLE_COST * (end < model.count and model.hole(at, end, height, leading))
+                grown.append((cost + extra + divided + away + gap, [*ends, (at, end)], end,
+                              allowed))
         ways = grown
     return ways
 
@@ -548,36 +647,52 @@ def uneven(run: Run) -> list[tuple[int, int]]:
     """A paginated run's facing pages that end at depths levelling cannot even out, each as
     (the shorter page, the longer) in the run."""
     model, leading = Model(run), line_height([run])
+    found = []
+    for verso, recto in _spreads(run):
+        heights = (_made(run, verso[0]), _made(run, recto[0]))
+        if model.facing(verso[1], recto[1], heights, leading) >= MISMATCH_COST:
+            depths = [model.foot(*page[1], height, leading)
+                      for page, height in zip((verso, recto), heights, strict=True)]
+            found.append((verso[0], recto[0]) if depths[0] < depths[1] else
+                         (recto[0], verso[0]))
+    return found
+
+
+def _spreads(run: Run) -> Iterator[tuple[tuple[int, tuple[int, int]], ...]]:
+    """A paginated run's spreads but its first and last, both pages holding something: each
+    page as (its number in the run, (its first item, the next page's))."""
     starts = [*run.starts, len(run.items)]
     pages = [(starts[i], starts[i + 1]) for i in range(len(run.starts))]
-    found = []
     for page in range(1, len(pages) - 2):
         verso, recto = pages[page], pages[page + 1]
-        if (_side(run, page) == "left" and verso[1] > verso[0] and recto[1] > recto[0]
-                and model.facing(verso, recto, leading) >= MISMATCH_COST):
-            shorter = model.depth(*verso) < model.depth(*recto)
-            found.append((page, page + 1) if shorter else (page + 1, page))
-    return found
+        if _side(run, page) == "left" and verso[1] > verso[0] and recto[1] > recto[0]:
+            yield (page, verso), (page + 1, recto)
+
+
+def _made(run: Run, page: int) -> float:
+    """The height of a paginated run's page area, as made up."""
+    return run.heights[page] + (run.changes[page] if page < len(run.changes) else 0.0)
 
 
 def cost(runs: list[Run], levelled: float = LEVEL_COST) -> float:
     """The make-up's faults in paginated runs: unequal facing pages, short last pages, right-hand
-    pages ending in a divided word; and what a spread levelling evens out costs (`levelled`)."""
+    pages ending in a divided word, footnotes away from their calls or below a hole; and what a
+    spread levelling evens out costs (`levelled`)."""
     total = 0.0
     leading = line_height(runs)
     for run in runs:
         model = Model(run)
+        for verso, recto in _spreads(run):
+            heights = (_made(run, verso[0]), _made(run, recto[0]))
+            total += model.facing(verso[1], recto[1], heights, leading, levelled)
         starts = [*run.starts, len(run.items)]
         pages = [(starts[i], starts[i + 1]) for i in range(len(run.starts))]
-        for page in range(1, len(pages) - 2):
-            if _side(run, page) != "left":
-                continue
-            verso, recto = pages[page], pages[page + 1]
-            if verso[1] > verso[0] and recto[1] > recto[0]:
-                total += model.facing(verso, recto, leading, levelled)
         if len(pages) > 1 and model.lines(*pages[-1]) < SHORT_LAST:
             total += SHORT_LAST_COST
         total += FOOT_HYPHEN_COST * sum(_side(run, page) == "right" and end > begin
                                         and model.hyphenated(end - 1)
                                         for page, (begin, end) in enumerate(pages))
+        total += NOTE_AWAY_COST * run.away
+        total += HOLE_COST * sum(model.hole(begin, end, _made(run, page), leading)
+                                 for page, (begin, end) in enumerate(pages[:-1]))
     return total

@@ -27,6 +27,7 @@ class Item:
     hyphenated: bool = False  # a line ending in a word hyphenation divided
     box: Any = None  # the line box or image itself
     baseline: float = 0.0  # a line's baseline (an image's foot), from the content area's top
+    notes: tuple[int, ...] = ()  # the footnotes this line calls, by their elements' ids
 
 
 @dataclass
@@ -39,8 +40,12 @@ class Run:
     starts: list[int]  # the index of each page's first item
     heights: list[float]  # each page's area height (a chapter's first page may be shorter)
     changes: list[float] = field(default_factory=list)  # the make-up's change of each page
-    regular: bool = True  # nothing the model cannot follow (footnotes, floats, tables)
-    plain: list[bool] = field(default_factory=list)  # per page: body text and images alone
+    regular: bool = True  # nothing the model cannot follow (margin notes, floats, tables)
+    plain: list[bool] = field(default_factory=list)  # per page: nothing levelling cannot move
+    notes: dict[int, float] = field(default_factory=dict)  # each footnote's height, by id
+    chrome: float = 0.0  # the footnote area's height beside its notes (margin, rule, padding)
+    areas: list[float] = field(default_factory=list)  # per page: its footnote area's height
+    away: int = 0  # footnotes set on another page than the line that calls them
 
 
 def read_runs(pages: list[Any]) -> list[Run]:
@@ -59,22 +64,41 @@ def read_runs(pages: list[Any]) -> list[Run]:
         run.heights.append(page.height)
         run.changes.append(getattr(page, "octavo_change", 0.0))
         root, footnotes, notes = page.children[:3]
-        notes_here = bool(footnotes.children or notes.children)
-        if notes_here or (len(run.heights) > 2 and abs(page.height - run.heights[1]) > EPSILON):
+        if notes.children or (len(run.heights) > 2
+                              and abs(page.height - run.heights[1]) > EPSILON):
             run.regular = False
         top = page.content_box_y()
         floats: list[Any] = []
+        first = len(run.items)
         plain = _collect(root, (), len(run.sides) - 1, top, run.items, floats)
-        run.plain.append(plain and not notes_here and not floats)
+        _read_notes(run, footnotes, run.items[first:])
+        # Levelling moves a float (a drop cap, a list's marker) with the block it is in.
+        blocks = {id(box) for item in run.items[first:] for box in item.chain}
+        run.plain.append(plain and all(id(parent) in blocks for parent in floats))
         if not plain:
             run.regular = False
     return runs
 
 
+def _read_notes(run: Run, area: Any, items: list[Item]) -> None:
+    """A page's footnote area: its height, its notes' heights, and the notes that do not stand
+    on the page of their call (WeasyPrint moves a note that does not fit to the next page)."""
+    set_here = {id(note.element): note.margin_height() for note in area.children}
+    run.areas.append(area.margin_height() if set_here else 0.0)
+    if not set_here:
+        run.away += sum(len(item.notes) for item in items)
+        return
+    run.notes.update(set_here)
+    run.chrome = area.margin_height() - sum(set_here.values())
+    called = {note for item in items for note in item.notes}
+    run.away += len(called - set(set_here))
+
+
 def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item],
              floats: list[Any]) -> bool:
-    """Append `box`'s line boxes and block images to `items`, its floats and positioned boxes
-    to `floats`; False if it holds what the model does not follow (a table, a flex or grid)."""
+    """Append `box`'s line boxes and block images to `items`, and the blocks holding floats and
+    positioned boxes to `floats`; False if it holds what the model does not follow (a table, a
+    flex or grid)."""
     from weasyprint.formatting_structure import boxes
 
     from octavo.backends.pdf.hyphenation import ends_hyphenated
@@ -82,13 +106,15 @@ def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: lis
     regular = True
     for child in getattr(box, "children", ()):
         if child.is_floated() or child.is_absolutely_positioned():
-            floats.append(child)  # out of the flow (a drop cap): the lines beside it hold
+            floats.append(box)  # out of the flow (a drop cap): the lines beside it hold
             continue  # its place
         if isinstance(child, boxes.LineBox):
+            notes = tuple(id(box.footnote.element) for box in child.descendants()
+                          if getattr(box, "footnote", None) is not None)
             items.append(Item(page, child.position_y - top,
                               child.position_y - top + child.height, chain,
                               box_key(chain[-1]) if chain else None, ends_hyphenated(child),
-                              child, child.position_y - top + child.baseline))
+                              child, child.position_y - top + child.baseline, notes))
         elif isinstance(child, boxes.BlockReplacedBox):
             bottom = child.position_y - top + child.margin_height()
             items.append(Item(page, child.position_y - top, bottom, (*chain, child), None,
@@ -117,6 +143,21 @@ def element_boxes(root: Any) -> dict[int, list[Any]]:
             found.setdefault(id(element), []).append(box)
         stack.extend(reversed(getattr(box, "children", ())))
     return found
+
+
+def foot(depth: float, area: float, height: float, leading: float) -> float:
+    """How deep a page looks whose text ends at `depth`, with a footnote area `area` tall at the
+    foot of its page area `height` tall (0: none). A page with notes looks full: its notes' last
+    line stands where a full page's last line does (`footnotes.py`); what it leaves empty above
+    them is a fault of its own (`hole`)."""
+    if not area:
+        return depth
+    return depth + (height - depth + EPSILON) // leading * leading
+
+
+def hole(depth: float, area: float, height: float, leading: float) -> bool:
+    """Whether a page with a footnote area leaves a line or more empty above its notes."""
+    return bool(area) and height - area - depth >= leading - EPSILON
 
 
 def between_blocks(before: Item, after: Item) -> bool:
