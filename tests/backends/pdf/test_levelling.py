@@ -72,3 +72,32 @@ def test_levelling_widens_spaces_between_paragraphs_only(
     # Nothing runs past the page area's foot (a made-up page by at most a line).
     assert all(lines[-1].position_y + lines[-1].height <= 260 - 20 + LEADING + 0.01
                for lines in pages if lines)
+
+
+def test_a_lists_markers_move_with_their_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Levelling moves a list item's lines down; its marker (positioned outside) goes along."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    items = "<ul>" + "<li>the carrier turned his horse toward home</li>" * 3 + "</ul>"
+    body = "".join(chapter(seed, 50).replace("</p><p>", "</p>" + items + "<p>", 3)
+                   for seed in range(3))
+    makeup.hook_make_up()
+    moved: list[int] = []
+    original = levelling.level
+    monkeypatch.setattr(levelling, "level", lambda runs: moved.append(original(runs)) or 0)
+    document = HTML(string=f"<html><body>{body}</body></html>").render(
+        stylesheets=[CSS(string=CSS_TEXT + "ul { margin: 0 0 10px; }")])
+    assert moved and moved[0] >= 2
+    checked = 0
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            markers = [child for child in getattr(box, "children", ())
+                       if getattr(child, "element_tag", "") == "li::marker"]
+            text = [line for child in box.children if child not in markers
+                    for line in child.descendants() if isinstance(line, LineBox)]
+            if not markers or not text:
+                continue
+            mark = next(line for line in markers[0].descendants() if isinstance(line, LineBox))
+            assert abs(mark.position_y - text[0].position_y) < 0.5
+            checked += 1
+    assert checked >= 9
