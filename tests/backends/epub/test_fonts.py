@@ -53,8 +53,41 @@ def test_subsets_keep_small_caps_and_ligatures(make_book, octavo) -> None:  # ty
     font = next(f for n, f in _fonts(epub).items() if n.endswith("Regular.otf")
                 and "Mono" not in n)
     features = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
-    assert {"smcp", "liga", "onum"} <= features
-    assert len(font.getGlyphOrder()) > 2 * len(font.getBestCmap())  # and the glyphs they reach
+    assert {"smcp", "c2sc", "liga"} <= features  # the stylesheet's small caps, the defaults
+    assert "onum" not in features and "salt" not in features  # what it never asks for
+    assert len(font.getGlyphOrder()) > 1.5 * len(font.getBestCmap())  # and the glyphs they reach
+
+
+REGULAR = Path(__file__).resolve().parents[3] / "styles" / "classic" / "fonts" / \
+    "LinuxLibertine-Regular.otf"
+
+
+@pytest.mark.parametrize(("features", "onum"), [(frozenset({"onum"}), True),
+                                                (frozenset(), False), (None, True)])
+def test_a_subset_keeps_the_features_asked_for(features: frozenset[str] | None,
+                                               onum: bool) -> None:
+    cut, = fonts.subset_fonts([REGULAR.read_bytes()], "0123456789 fil", None, features)
+    font = TTFont(io.BytesIO(cut))
+    kept = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
+    assert ("onum" in kept) is onum
+    assert "liga" in kept
+
+
+def test_the_features_a_stylesheet_asks_for() -> None:
+    css = """h3 { font-variant: small-caps; } .x { font-variant-numeric: oldstyle-nums
+    tabular-nums !important } .y { font-feature-settings: "ss01" 1, 'dlig'; }
+    .z { font-variant-ligatures: no-common-ligatures; font-variant: normal }"""
+    assert fonts.features_asked(css) == {"smcp", "onum", "tnum", "ss01", "dlig"}
+    assert fonts.features_asked(".w { font-variant-caps: all-small-caps }") == {"smcp", "c2sc"}
+    # What cannot be told from the stylesheet keeps every feature.
+    assert fonts.features_asked(".s { font-variant-alternates: swash(fancy) }") is None
+
+
+def test_subsets_have_no_hints(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    for name, font in _fonts(_build(make_book, octavo)).items():
+        cff = font["CFF "].cff.topDictIndex[0]
+        private = cff.Private
+        assert not getattr(private, "StemSnapH", None) and not getattr(private, "StdHW", None), name
 
 
 def test_the_same_book_gives_the_same_bytes_and_the_cache_is_used(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

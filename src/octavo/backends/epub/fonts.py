@@ -3,10 +3,14 @@
 A theme embeds whole fonts (Linux Libertine's five files are 1.8 MB); a novel sets a few hundred
 characters. Each font keeps what the book's text needs — its characters in both cases (a theme
 may set text in capitals or small capitals), the characters of the stylesheet's generated
-content, ASCII, and every OpenType feature (ligatures, small capitals, old-style figures) with
-the glyphs those features reach. The subset's own family names are changed (to "… Octavo
-subset"): a Reserved Font Name under the OFL may not name a modified font; the EPUB's
-stylesheet names the font by its own @font-face family, so readers see no difference.
+content, ASCII — and the OpenType features a reading system shapes with by default (ligatures,
+kerning, marks) or the stylesheet asks for (`font-variant: small-caps`, oldstyle figures,
+`font-feature-settings`), with the glyphs those features reach. A stylesheet asking for what
+cannot be told from it (`font-variant-alternates`) keeps every feature. The fonts' hints (CFF
+stem hints, TrueType instructions) are left out: reading systems rasterise the text themselves,
+at the reader's size. The subset's own family names are changed (to "… Octavo subset"): a
+Reserved Font Name under the OFL may not name a modified font; the EPUB's stylesheet names the
+font by its own @font-face family, so readers see no difference.
 
 HarfBuzz's subsetter (hb-subset, through uharfbuzz) cuts a font in about two milliseconds, a
 hundred times faster than fontTools' (which took a quarter of a second a font, and so most of a
@@ -23,10 +27,26 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FONT_SUFFIXES = (".otf", ".ttf")  # WOFF and WOFF2 are kept whole (compressed already)
-RECIPE = "octavo-subset-2"  # enters the cache key: a changed recipe never reuses old subsets
+RECIPE = "octavo-subset-3"  # enters the cache key: a changed recipe never reuses old subsets
 FOLDER = "epub-fonts"  # in the book's cache folder
 _CONTENT = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
 _ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?")
+_FEATURE_RULE = re.compile(r"font-(variant(?:-[a-z]+)?|feature-settings)\s*:\s*([^;}]*)", re.I)
+_TAG = re.compile(r"""["']([ -~]{4})["']""")
+# font-variant values, and the OpenType features they turn on (CSS Fonts 4, 6.4-6.10).
+VARIANTS = {
+    "small-caps": ("smcp",), "all-small-caps": ("smcp", "c2sc"), "petite-caps": ("pcap",),
+    "all-petite-caps": ("pcap", "c2pc"), "unicase": ("unic",), "titling-caps": ("titl",),
+    "oldstyle-nums": ("onum",), "lining-nums": ("lnum",), "proportional-nums": ("pnum",),
+    "tabular-nums": ("tnum",), "diagonal-fractions": ("frac",), "stacked-fractions": ("afrc",),
+    "ordinal": ("ordn",), "slashed-zero": ("zero",), "common-ligatures": ("liga", "clig"),
+    "discretionary-ligatures": ("dlig",), "historical-ligatures": ("hlig",),
+    "contextual": ("calt",), "super": ("sups",), "sub": ("subs",), "historical-forms": ("hist",),
+    "full-width": ("fwid",), "proportional-width": ("pwid",), "ruby": ("ruby",),
+}
+_OFF = {"normal", "none", "inherit", "initial", "unset", "revert", "revert-layer",
+        "no-common-ligatures", "no-discretionary-ligatures", "no-historical-ligatures",
+        "no-contextual", "auto"}
 
 
 def book_characters(texts: Iterable[str], css: str) -> str:
@@ -41,13 +61,34 @@ def book_characters(texts: Iterable[str], css: str) -> str:
     return "".join(sorted((found | cased) - {"\n", "\r", "\t"}))
 
 
-def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> list[bytes]:
-    """Each font (OpenType or TrueType) with only what `characters` need: the same bytes for the
-    same font and characters, from the cache when it has them; b"" for a font that cannot be
+def features_asked(css: str) -> frozenset[str] | None:
+    """The OpenType features a stylesheet asks for beyond the default ones (`font-variant*`,
+    `font-feature-settings`); None when it asks for what cannot be told (keep them all)."""
+    found: set[str] = set()
+    for prop, value in _FEATURE_RULE.findall(css):
+        value = re.sub(r"\s*!important\s*$", "", value.strip(), flags=re.I)
+        if prop.lower() == "feature-settings":
+            found.update(_TAG.findall(value))
+            continue
+        for word in value.lower().split():
+            if word in VARIANTS:
+                found.update(VARIANTS[word])
+            elif word not in _OFF and not word.startswith("var("):
+                return None  # stylistic(), swash(), a custom property: every feature
+    return frozenset(found)
+
+
+def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None,
+                 features: frozenset[str] | None = None) -> list[bytes]:
+    """Each font (OpenType or TrueType) with only what `characters` need, and the default
+    OpenType features and `features` (None: every feature): the same bytes for the same font,
+    characters and features, from the cache when it has them; b"" for a font that cannot be
     cut down."""
     import uharfbuzz
 
-    recipe = f"{RECIPE}\0{uharfbuzz.__version__}".encode()  # another HarfBuzz: cut anew
+    asked = "*" if features is None else ",".join(sorted(features))
+    # Another HarfBuzz, other features: cut anew.
+    recipe = f"{RECIPE}\0{uharfbuzz.__version__}\0{asked}".encode()
     keys = [hashlib.sha256(recipe + b"\0" + data + characters.encode("utf-8")).hexdigest()
             for data in fonts]
     done: dict[int, bytes] = {}
@@ -56,7 +97,7 @@ def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> lis
             with contextlib.suppress(OSError):
                 done[index] = (cache / FOLDER / f"{key}.font").read_bytes()
     missing = [index for index in range(len(fonts)) if index not in done]
-    done.update((index, _subset(fonts[index], characters)) for index in missing)
+    done.update((index, _subset(fonts[index], characters, features)) for index in missing)
     if cache is not None and missing:
         from octavo.uptodate import write_atomically
 
@@ -68,31 +109,38 @@ def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None) -> lis
     return [done[index] for index in range(len(fonts))]
 
 
-def _subset(data: bytes, characters: str) -> bytes:
+def _subset(data: bytes, characters: str, features: frozenset[str] | None) -> bytes:
     """The subset's bytes, or b"" when the font cannot be read (it is kept whole)."""
     try:
-        return _cut(data, characters)
+        return _cut(data, characters, features)
     except Exception:  # a damaged font a theme ships: its whole file, as before subsetting
         return b""
 
 
-def _cut(data: bytes, characters: str) -> bytes:
+def _cut(data: bytes, characters: str, features: frozenset[str] | None) -> bytes:
     import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
     wanted = hb.SubsetInput()
     for char in characters:
         wanted.unicode_set.add(ord(char))
-    # Every OpenType feature (ligatures, small caps, figures: and the glyphs they reach), and
-    # every name record, in every language.
-    for kept in (hb.SubsetInputSets.LAYOUT_FEATURE_TAG, hb.SubsetInputSets.NAME_ID,
-                 hb.SubsetInputSets.NAME_LANG_ID):
-        wanted.sets(kept).clear()  # HarfBuzz's defaults (some features, some names) ...
+    # The features shaping applies by default (HarfBuzz's set) and those asked for, with the
+    # glyphs they reach; or every one. Every name record, in every language.
+    everything = [hb.SubsetInputSets.NAME_ID, hb.SubsetInputSets.NAME_LANG_ID]
+    if features is None:
+        everything.append(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
+    else:
+        for tag in features:
+            wanted.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).add(
+                int.from_bytes(tag.encode("ascii"), "big"))
+    for kept in everything:
+        wanted.sets(kept).clear()  # HarfBuzz's defaults (some names) ...
         wanted.sets(kept).invert()  # ... become all of them
     for dropped in (b"DSIG", b"FFTM"):  # a signature that no longer holds; FontForge's dates
         wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).add(int.from_bytes(dropped, "big"))
-    # A missing character shows as a box; the Macintosh name records are kept too.
-    wanted.flags |= hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
+    # A missing character shows as a box; the Macintosh name records are kept too; no hints.
+    wanted.flags |= (hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
+                     | hb.SubsetFlags.NO_HINTING)
     face = hb.Face(data)
     subset = hb.subset(face, wanted) if face.glyph_count else None  # raises on a damaged font
     if subset is None or not subset.blob.data:

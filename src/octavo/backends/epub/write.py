@@ -23,7 +23,12 @@ from octavo.backends.epub.accessibility import (
     certifier,
     declarations,
 )
-from octavo.backends.epub.fonts import FONT_SUFFIXES, book_characters, subset_fonts
+from octavo.backends.epub.fonts import (
+    FONT_SUFFIXES,
+    book_characters,
+    features_asked,
+    subset_fonts,
+)
 from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.shared import image_bytes, number, page_facts, text_digest
@@ -213,7 +218,8 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
                                  "theme's epub and print templates may print different text")
     if made is not None:
         cover_item.content = image_bytes(made())
-    _subset_fonts(out, book_characters(texts, style.content.decode("utf-8")), context.cache,
+    css = style.content.decode("utf-8")
+    _subset_fonts(out, book_characters(texts, css), features_asked(css), context.cache,
                   lambda message: context.diagnostics.warn(f"theme {theme.name!r}: {message}"))
     _write(out, target, modified, meta.language, page_list_nav(placed) if placed else None)
 
@@ -299,12 +305,13 @@ def _add_stylesheet(out: epub.EpubBook, theme: Theme, name: str,
     return style
 
 
-def _subset_fonts(out: epub.EpubBook, characters: str, cache: Path | None,
-                  warn: Callable[[str], None]) -> None:
-    """Each OpenType or TrueType font of the theme cut down to the book's characters."""
+def _subset_fonts(out: epub.EpubBook, characters: str, features: frozenset[str] | None,
+                  cache: Path | None, warn: Callable[[str], None]) -> None:
+    """Each OpenType or TrueType font of the theme cut down to the book's characters and the
+    stylesheet's features."""
     items = [item for item in out.get_items() if item.file_name.lower().endswith(FONT_SUFFIXES)]
     for item, content in zip(items, subset_fonts([item.content for item in items], characters,
-                                                  cache), strict=True):
+                                                  cache, features), strict=True):
         if content:
             item.content = content
         else:
