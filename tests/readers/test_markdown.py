@@ -125,3 +125,19 @@ def test_notes_inside_notes_are_rendered_too() -> None:
     assert html.count('<aside class="footnote"') == 4
     assert "A note inside a note." in html
     assert 'id="fnref-1-2" href="#fn-1"' in html
+
+
+def test_the_calls_of_a_files_later_chapters_are_numbered_in_their_chapter(
+        tmp_path: Path) -> None:
+    """A file of two chapters: the second's calls are 1 and 2, as its notes are (they were
+    numbered through the file, 2 and 3, and so pointed at no note)."""
+    path = tmp_path / "ch.md"
+    path.write_text("# One\n\nFirst.[^a]\n\n[^a]: Note a.\n\n# Two\n\nTwo calls[^b][^c] here.\n\n"
+                    "[^b]: Note b.\n\n[^c]: Note c.\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    sections = read_markdown(path, path.name, context).render(1)
+    second = sections[-1].html
+    assert 'href="#fn-1"' in second and 'href="#fn-2"' in second
+    assert 'id="fn-1"' in second and 'id="fn-2"' in second
+    assert 'href="#fn-3"' not in second and not diagnostics.warnings

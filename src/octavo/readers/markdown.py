@@ -133,8 +133,8 @@ def _render_sections(
         if level is None and not _has_content(chunk):
             continue
         _shift_headings(chunk, split_level)
-        html = md.renderer.render(chunk, md.options, {"shown": shown})
-        html += _render_notes(chunk, notes, shown)
+        notes_html = _render_notes(chunk, notes, shown)  # numbers the calls: render them after
+        html = md.renderer.render(chunk, md.options, {"shown": shown}) + notes_html
         fragment = finish_fragment(html, path, shown, context)
         sections.append(Section(level, title, fragment, line, _has_text(fragment),
                                 anchor=heading_id))
