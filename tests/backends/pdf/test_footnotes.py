@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from conftest import BASIC_TOML
 from test_makeup import chapter
 from weasyprint import CSS, HTML
 
@@ -131,3 +132,33 @@ def test_a_model_page_with_notes_holds_less_and_a_note_that_does_not_fit_moves_o
     tight = model.depth(start, called + 1) + model.chrome + 1
     assert model.moves_note(start, called + 1, tight)
     assert not model.moves_note(start, end, height)
+
+
+def test_a_footnote_longer_than_a_page_is_set_in_the_text_and_named(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """WeasyPrint cannot divide a note: one longer than a page was moved on from page to page
+    and, past the last, lost (or ran up over a page's text). It is set in the text now."""
+    from pypdf import PdfReader
+
+    long_note = " ".join(f"word{index}" for index in range(900))
+    root = make_book({"book.toml": BASIC_TOML.replace('"epub"', '"pdf"'),
+                      "manuscript/01.md": "# One\n\nA short text with a long note.[^long] And a "
+                                          "short one.[^short]\n\n"
+                                          f"[^long]: Overlong {long_note}\n\n[^short]: Brief.\n"})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    assert ('a footnote is longer than a page holds: "Overlong word0 word1 word2 word3 word4 '
+            'word5 word6…"; the PDF sets it in the text') in result.err
+    assert "Brief" not in result.err
+    text = " ".join(page.extract_text() for page in PdfReader(root / "dist" / "a-test-book.pdf").pages)
+    assert "word0" in text and "word899" in text and "Brief." in text
+
+
+def test_a_chunks_notes_set_in_the_text_survive_its_cache() -> None:
+    from dataclasses import asdict
+
+    from octavo.backends.pdf.parallel import _facts
+    from octavo.backends.pdf.worker import ChunkResult
+
+    result = ChunkResult(pages=3, offset=0, in_text=["Overlong words…"])
+    assert _facts(asdict(result)).in_text == ["Overlong words…"]
+    assert _facts({**asdict(result), "in_text": None}).in_text == []

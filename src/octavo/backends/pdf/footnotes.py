@@ -8,6 +8,12 @@ classic theme, by a line in the modern. A compositor sets the notes' last baseli
 facing page's (Chicago 14.26's "aligned at the foot"). This finds how far the notes stand too
 low in a paginated document and gives every footnote area a bottom margin of that much, so that
 the next pagination sets them there (`makeup.py` paginates again when it must).
+
+WeasyPrint cannot divide a footnote between pages: a note longer than a page holds runs up
+over the page's text and head, or is moved on from page to page and, past the last, lost.
+`check_placed` finds such notes in a paginated document; the document is then laid out again
+with those notes set in the text where they are called (`in_text_css`), and the build says
+which (by their first words), so that the author can shorten or divide them.
 """
 
 from __future__ import annotations
@@ -54,3 +60,66 @@ def raise_area(style_for: Any, page_type: Any, by: float) -> None:
         margin = style["margin_bottom"]
         base = margin.value if getattr(margin, "unit", None) == "px" else 0.0
         style["margin_bottom"] = Dimension(base + by, "px")
+
+
+OVERLONG_WORDS = 8  # a note named in a warning by this many of its first words
+
+
+class Unplaceable(Exception):
+    """Footnotes WeasyPrint cannot set at a page's foot: each one's id, and its first words."""
+
+    def __init__(self, notes: dict[str, str]) -> None:
+        super().__init__(", ".join(notes.values()))
+        self.notes = notes
+
+
+def check_placed(context: Any, pages: list[Any]) -> None:
+    """Raise Unplaceable for the footnotes of a paginated document (its PageBoxes, before their
+    margin boxes) that are taller than a page area, and so run up over a page's text or, moved
+    on from page to page, are never set at all (WeasyPrint cannot divide a note)."""
+    found: dict[str, str] = {}
+    for page in pages:
+        area = page.children[1] if len(page.children) > 1 else None
+        if area is None or not area.children or area.position_y >= (
+                page.content_box_y() - EPSILON):
+            continue
+        # The tallest note of the area, not a short one set beside it.
+        _note(max(area.children, key=lambda child: child.margin_height()), found)
+    for note in [*getattr(context, "reported_footnotes", ()), *getattr(context, "footnotes", ())]:
+        _note(note, found)  # moved on past the document's last page: lost
+    if found:
+        raise Unplaceable(found)
+
+
+def _note(box: Any, found: dict[str, str]) -> None:
+    element = getattr(box, "element", None)
+    ident = element.get("id") if element is not None else None
+    if not ident or ident in found:
+        return
+    words = _text(box).split()
+    found[ident] = " ".join(words[:OVERLONG_WORDS]) + (
+        "…" if len(words) > OVERLONG_WORDS else "")
+
+
+def _text(box: Any) -> str:
+    """A box's text, its pseudo-elements (the note's number) left out."""
+    if "::" in (getattr(box, "element_tag", "") or ""):
+        return ""
+    text = getattr(box, "text", None)
+    if text is not None:
+        return text
+    return " ".join(_text(child) for child in getattr(box, "children", ()))
+
+
+def in_text_css(ids: list[str]) -> str:
+    """CSS that sets these footnotes in the text where they are called, as small indented
+    blocks, instead of at a page's foot."""
+    selector = ", ".join(f'[id="{ident}"]' for ident in ids)
+    return (f"{selector} {{ float: none !important; display: block; margin: 0.5em 0 0.5em 1.5em;"
+            " font-size: 8.5pt; line-height: 11pt; text-indent: 0; }")
+
+
+def in_text_warning(first_words: str) -> str:
+    """What the build says of a footnote longer than a page."""
+    return (f'a footnote is longer than a page holds: "{first_words}"; the PDF sets it in the '
+            "text where it is called (shorten it, or divide it into two notes)")

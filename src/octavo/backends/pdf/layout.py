@@ -13,6 +13,7 @@ from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
 from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
+from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.hyphenation import hook_hyphenation
 from octavo.backends.pdf.makeup import hook_make_up
@@ -20,7 +21,7 @@ from octavo.backends.pdf.pagestarts import page_starts
 from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import finisher, hook_missing_alt, weasyprint_variant
-from octavo.backends.pdf.worker import hook_folios
+from octavo.backends.pdf.worker import hook_folios, render_placing_notes
 from octavo.backends.shared import page_map
 from octavo.errors import BuildError
 from octavo.model import Book
@@ -90,12 +91,15 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
                     CSS(string=geometry_css(book, settings, gutter), url_fetcher=fetcher,
                         font_config=fonts),
                 ]
-                document = document_html.render(stylesheets=stylesheets, font_config=fonts)
+                document, moved = render_placing_notes(document_html, stylesheets, fonts,
+                                                       fetcher, CSS)
                 pages = len(document.pages)
                 needed = gutter_for(pages, settings)
                 if fixed or needed == gutter:
                     break
                 gutter = needed
+            for words in moved:
+                context.diagnostics.warn(in_text_warning(words))
             variant = weasyprint_variant(settings)
             document.write_pdf(target, pdf_variant=variant or None,
                                pdf_identifier=book.metadata.identifier.encode("utf-8"),

@@ -9,8 +9,8 @@ WeasyPrint's layout:
 
 1. WeasyPrint paginates the document as usual (`layout.make_all_pages`, hooked once per process).
    Where it has footnotes standing lower than a full page's last line, their areas are raised
-   to it (`footnotes.py`) and the document paginated again (and, should the raised notes leave
-   their calls' pages where the make-up cannot bring them back, left where they were).
+   to it (`footnotes.py`) and the document paginated again. (Always: a document's pages must
+   not depend on its other chapters, so that a book in chunks is the book in one piece.)
 2. Each run of pages between forced breaks (a chapter, usually) is read as a list of items (line
    boxes, and block images) with their heights, the gaps between them and where a break is
    allowed (widows, orphans, `break-*: avoid`). A model of WeasyPrint's page filling is checked
@@ -111,24 +111,16 @@ def hook_make_up() -> None:
             return _again(original_pages, context, root_box, html, footnotes)
 
         first = list(original_pages(context, root_box, html, pages))
+        notes.check_placed(context, first)  # a note longer than a page: laid out anew
         runs = read_runs(first)
         _lift[0] = notes.lift(first, runs)
-        if not _lift[0]:
-            made, relaxed = _rounds(first, runs, root_box, again)
-        else:  # footnotes set on the text's last baseline: paginated so
-            away = sum(run.away for run in runs)
-            lifted = again()
-            made, relaxed = _rounds(lifted, read_runs(lifted), root_box, again)
-            if sum(run.away for run in read_runs(made)) > away:
-                # Raised, some notes left their calls' pages and the make-up could not bring
-                # them back: the notes stay where WeasyPrint sets them.
-                _lift[0] = 0.0
-                _changes.clear()
-                relaxed.keep(set())
-                first = again()
-                made, relaxed = _rounds(first, read_runs(first), root_box, again)
+        if _lift[0]:  # footnotes set on the text's last baseline: paginated so
+            first = again()
+            runs = read_runs(first)
+        made, _relaxed = _rounds(first, runs, root_box, again)
         # A spread whole lines could not even: a paragraph tracked to gain or lose a line.
         made = respacing.respace(made, root_box, again, uneven, lambda run: cost([run]))
+        notes.check_placed(context, made)
         levelling.level(read_runs(made))  # what whole lines could not even out
         yield from made
 

@@ -21,6 +21,7 @@ from typing import Any
 from octavo.backends.base import RenderContext
 from octavo.backends.pdf.cache import FOLDER, ChunkCache, chunk_key
 from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrite_contents_css, split_book
+from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.join import Piece, join
 from octavo.backends.pdf.settings import PrintSettings
@@ -89,6 +90,8 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             if needed == gutter:
                 break
             gutter = needed
+        for words in dict.fromkeys(w for piece in pieces for w in piece.facts.in_text):
+            context.diagnostics.warn(in_text_warning(words))
         started = time.perf_counter()
         pages = join(pieces, target)
         LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
@@ -296,6 +299,7 @@ def _facts(data: dict[str, Any]) -> ChunkResult:
         bookmarks=[(int(p), int(level), str(label), float(x), float(y), str(state))
                    for p, level, label, x, y, state in data["bookmarks"]],
         starts=list(data.get("starts") or []),
+        in_text=[str(words) for words in data.get("in_text") or []],
     )
 
 

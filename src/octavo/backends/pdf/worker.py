@@ -42,6 +42,7 @@ class ChunkResult:
     anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     bookmarks: list[tuple[int, int, str, float, float, str]] = field(default_factory=list)
     starts: list[list[Any] | None] = field(default_factory=list)  # pagestarts.page_starts
+    in_text: list[str] = field(default_factory=list)  # notes too long for a page, set in the text
     seconds: float = 0.0
 
 
@@ -107,7 +108,8 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
         document_html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
         _folio_state.update(state)
         try:
-            document = document_html.render(stylesheets=stylesheets, font_config=fonts)
+            document, result_notes = render_placing_notes(document_html, stylesheets, fonts,
+                                                          fetcher, CSS)
         finally:
             offset = _folio_state.get("offset")
             announced = _folio_state.get("announced", False)
@@ -119,12 +121,34 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
         from octavo.backends.pdf.tagging import finisher
 
         result.starts = page_starts(document, front=job.index < 0)
+        result.in_text = result_notes
         _keep_links_out(document, result)
         document.write_pdf(job.target, pdf_variant=job.variant or None,
                            pdf_identifier=job.identifier,
                            pdf_version="1.7" if not job.variant else None,
                            finisher=finisher(job.variant))
     return result
+
+
+def render_placing_notes(document_html: Any, stylesheets: list[Any], fonts: Any, fetcher: Any,
+                         CSS: Any) -> tuple[Any, list[str]]:  # noqa: N803
+    """The document laid out; a footnote too long for a page (footnotes.Unplaceable) is set in
+    the text where it is called, and the document laid out again. With the first words of
+    each such note."""
+    from octavo.backends.pdf.footnotes import Unplaceable, in_text_css
+
+    moved: dict[str, str] = {}
+    while True:
+        try:
+            return document_html.render(stylesheets=stylesheets, font_config=fonts), list(
+                moved.values())
+        except Unplaceable as unplaceable:
+            fresh = {key: words for key, words in unplaceable.notes.items() if key not in moved}
+            if not fresh:
+                raise
+            moved.update(fresh)
+            stylesheets = [*stylesheets, CSS(string=in_text_css(list(fresh)),
+                                             url_fetcher=fetcher, font_config=fonts)]
 
 
 def _describe(document: Any, offset: int) -> ChunkResult:
