@@ -79,8 +79,10 @@ def test_the_features_a_stylesheet_asks_for() -> None:
     .z { font-variant-ligatures: no-common-ligatures; font-variant: normal }"""
     assert fonts.features_asked(css) == {"smcp", "onum", "tnum", "ss01", "dlig"}
     assert fonts.features_asked(".w { font-variant-caps: all-small-caps }") == {"smcp", "c2sc"}
+    assert fonts.features_asked("h2 { font: italic small-caps 1.2em/1.4 serif }") == {"smcp"}
     # What cannot be told from the stylesheet keeps every feature.
     assert fonts.features_asked(".s { font-variant-alternates: swash(fancy) }") is None
+    assert fonts.features_asked(".v { font-variant-caps: var(--caps) }") is None
 
 
 def test_subsets_have_no_hints(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

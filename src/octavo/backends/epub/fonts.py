@@ -32,6 +32,7 @@ FOLDER = "epub-fonts"  # in the book's cache folder
 _CONTENT = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
 _ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?")
 _FEATURE_RULE = re.compile(r"font-(variant(?:-[a-z]+)?|feature-settings)\s*:\s*([^;}]*)", re.I)
+_FONT_SHORTHAND = re.compile(r"(?<![-\w])font\s*:\s*([^;}]*)", re.I)  # `font: small-caps …`
 _TAG = re.compile(r"""["']([ -~]{4})["']""")
 # font-variant values, and the OpenType features they turn on (CSS Fonts 4, 6.4-6.10).
 VARIANTS = {
@@ -73,8 +74,13 @@ def features_asked(css: str) -> frozenset[str] | None:
         for word in value.lower().split():
             if word in VARIANTS:
                 found.update(VARIANTS[word])
-            elif word not in _OFF and not word.startswith("var("):
+            elif word not in _OFF:
                 return None  # stylistic(), swash(), a custom property: every feature
+    for value in _FONT_SHORTHAND.findall(css):
+        if "var(" in value.lower():
+            return None
+        if "small-caps" in value.lower().split():
+            found.add("smcp")
     return frozenset(found)
 
 
