@@ -83,6 +83,8 @@ def test_the_features_a_stylesheet_asks_for() -> None:
     # What cannot be told from the stylesheet keeps every feature.
     assert fonts.features_asked(".s { font-variant-alternates: swash(fancy) }") is None
     assert fonts.features_asked(".v { font-variant-caps: var(--caps) }") is None
+    assert fonts.features_asked(".f { font-feature-settings: var(--figures) }") is None
+    assert fonts.features_asked(".e { font-variant-east-asian: full-width }") == {"fwid"}
 
 
 def test_subsets_have_no_hints(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

@@ -162,3 +162,9 @@ def test_a_chunks_notes_set_in_the_text_survive_its_cache() -> None:
     result = ChunkResult(pages=3, offset=0, in_text=["Overlong words…"])
     assert _facts(asdict(result)).in_text == ["Overlong words…"]
     assert _facts({**asdict(result), "in_text": None}).in_text == []
+
+
+def test_the_css_setting_notes_in_the_text_escapes_their_ids() -> None:
+    css = footnotes.in_text_css(['a"b', "c\\d", "ch1-fn-2"])
+    assert '[id="a\\"b"]' in css and '[id="c\\\\d"]' in css and '[id="ch1-fn-2"]' in css
+    assert css.count("float: none") == 3  # a rule each: one bad id cannot drop the others

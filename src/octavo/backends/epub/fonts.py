@@ -31,7 +31,7 @@ RECIPE = "octavo-subset-3"  # enters the cache key: a changed recipe never reuse
 FOLDER = "epub-fonts"  # in the book's cache folder
 _CONTENT = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
 _ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?")
-_FEATURE_RULE = re.compile(r"font-(variant(?:-[a-z]+)?|feature-settings)\s*:\s*([^;}]*)", re.I)
+_FEATURE_RULE = re.compile(r"font-(variant(?:-[a-z]+)*|feature-settings)\s*:\s*([^;}]*)", re.I)
 _FONT_SHORTHAND = re.compile(r"(?<![-\w])font\s*:\s*([^;}]*)", re.I)  # `font: small-caps …`
 _TAG = re.compile(r"""["']([ -~]{4})["']""")
 # font-variant values, and the OpenType features they turn on (CSS Fonts 4, 6.4-6.10).
@@ -69,6 +69,8 @@ def features_asked(css: str) -> frozenset[str] | None:
     for prop, value in _FEATURE_RULE.findall(css):
         value = re.sub(r"\s*!important\s*$", "", value.strip(), flags=re.I)
         if prop.lower() == "feature-settings":
+            if "var(" in value.lower():
+                return None  # a custom property's features: every feature
             found.update(_TAG.findall(value))
             continue
         for word in value.lower().split():

@@ -34,6 +34,9 @@ def lift(pages: list[Any], runs: list[Run]) -> float:
     if leading <= 0 or not descents:
         return 0.0
     descent = descents.most_common(1)[0][0]
+    # Each notes page's measure; the most common one (the smaller of equals), so that a note
+    # ending in a subscript, or a page of another height, does not set every page's.
+    found: Counter[float] = Counter()
     for page in pages:
         area = page.children[1] if len(page.children) > 1 else None
         lines = [box for box in getattr(area, "descendants", lambda: ())()
@@ -45,9 +48,11 @@ def lift(pages: list[Any], runs: list[Run]) -> float:
         last = lines[-1]
         baseline = last.position_y - top + last.baseline
         full = (height + EPSILON) // leading * leading - descent
-        below = baseline - full
-        return below if below > DEPTH_TOLERANCE else 0.0
-    return 0.0
+        found[round(baseline - full, 2)] += 1
+    if not found:
+        return 0.0
+    below = min(found, key=lambda value: (-found[value], value))
+    return below if below > DEPTH_TOLERANCE else 0.0
 
 
 def raise_area(style_for: Any, page_type: Any, by: float) -> None:
@@ -114,9 +119,14 @@ def _text(box: Any) -> str:
 def in_text_css(ids: list[str]) -> str:
     """CSS that sets these footnotes in the text where they are called, as small indented
     blocks, instead of at a page's foot."""
-    selector = ", ".join(f'[id="{ident}"]' for ident in ids)
-    return (f"{selector} {{ float: none !important; display: block; margin: 0.5em 0 0.5em 1.5em;"
-            " font-size: 8.5pt; line-height: 11pt; text-indent: 0; }")
+    return "\n".join(f'[id="{_escaped(ident)}"] {{ float: none !important; display: block; '
+                     "margin: 0.5em 0 0.5em 1.5em; font-size: 8.5pt; line-height: 11pt; "
+                     "text-indent: 0; }" for ident in ids)
+
+
+def _escaped(text: str) -> str:
+    """Text for a CSS string in double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
 
 
 def in_text_warning(first_words: str) -> str:

@@ -332,6 +332,9 @@ class Model:
         # The height each item's footnotes add to its page's footnote area.
         self.notes = [sum(run.notes.get(note, 0.0) for note in item.notes) for item in items]
         self.chrome = run.chrome
+        ends = [*run.starts[1:], len(items)]
+        self.measured = {(start, end): area for start, end, area
+                         in zip(run.starts, ends, run.areas, strict=False)}
 
     def fill(self, start: int, height: float, relaxed: frozenset[Any] = frozenset()) -> int:
         """The first item of the next page, for a page opening at `start` with this height
@@ -435,8 +438,11 @@ class Model:
         return self.bottom[end - 1] - self.top[start] + self.offset.get(start, 0.0)
 
     def area(self, start: int, end: int) -> float:
-        """The height of the footnote area of a page holding items start..end-1 (0: none)."""
-        return self._area(sum(self.notes[start:end]))
+        """The height of the footnote area of a page holding items start..end-1 (0: none):
+        as measured where the run has that page (a note carried over from the page before
+        counts there), else as the notes called on it make it."""
+        measured = self.measured.get((start, end))
+        return measured if measured is not None else self._area(sum(self.notes[start:end]))
 
     def foot(self, start: int, end: int, height: float, leading: float) -> float:
         """How deep a page holding items start..end-1 at this height looks (`pageruns.foot`)."""
@@ -444,7 +450,8 @@ class Model:
 
     def hole(self, start: int, end: int, height: float, leading: float) -> bool:
         """Whether a page holding items start..end-1 leaves a line empty above its notes."""
-        return hole(self.depth(start, end), self.area(start, end), height, leading)
+        return end > start and hole(self.depth(start, end), self.area(start, end), height,
+                                    leading)
 
     def hyphenated(self, index: int) -> bool:
         """Whether item `index` is a line that ends in a divided word (its paragraph going on)."""
@@ -685,6 +692,6 @@ def cost(runs: list[Run], levelled: float = LEVEL_COST) -> float:
                                         and model.hyphenated(end - 1)
                                         for page, (begin, end) in enumerate(pages))
         total += NOTE_AWAY_COST * run.away
-        total += HOLE_COST * sum(model.hole(begin, end, _made(run, page), leading)
+        total += HOLE_COST * sum(end > begin and model.hole(begin, end, _made(run, page), leading)
                                  for page, (begin, end) in enumerate(pages[:-1]))
     return total

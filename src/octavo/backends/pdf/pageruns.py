@@ -72,9 +72,13 @@ def read_runs(pages: list[Any]) -> list[Run]:
         first = len(run.items)
         plain = _collect(root, (), len(run.sides) - 1, top, run.items, floats)
         _read_notes(run, footnotes, run.items[first:])
-        # Levelling moves a float (a drop cap, a list's marker) with the block it is in.
-        blocks = {id(box) for item in run.items[first:] for box in item.chain}
-        run.plain.append(plain and all(id(parent) in blocks for parent in floats))
+        # Levelling moves a float with the block it is in: a drop cap with its paragraph (the
+        # block holding the lines beside it), a list's marker with its item. A float beside
+        # several blocks (a floated figure) would be left behind: that page is not levelled.
+        own = {id(item.chain[-1]) for item in run.items[first:] if item.chain}
+        run.plain.append(plain and all(
+            id(parent) in own or (child.element_tag or "").endswith("::marker")
+            for parent, child in floats))
         if not plain:
             run.regular = False
     return runs
@@ -96,9 +100,9 @@ def _read_notes(run: Run, area: Any, items: list[Item]) -> None:
 
 def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: list[Item],
              floats: list[Any]) -> bool:
-    """Append `box`'s line boxes and block images to `items`, and the blocks holding floats and
-    positioned boxes to `floats`; False if it holds what the model does not follow (a table, a
-    flex or grid)."""
+    """Append `box`'s line boxes and block images to `items`, and its floats and positioned
+    boxes to `floats` (each with the block holding it); False if it holds what the model does
+    not follow (a table, a flex or grid)."""
     from weasyprint.formatting_structure import boxes
 
     from octavo.backends.pdf.hyphenation import ends_hyphenated
@@ -106,7 +110,7 @@ def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: lis
     regular = True
     for child in getattr(box, "children", ()):
         if child.is_floated() or child.is_absolutely_positioned():
-            floats.append(box)  # out of the flow (a drop cap): the lines beside it hold
+            floats.append((box, child))  # out of the flow (a drop cap): the lines beside it hold
             continue  # its place
         if isinstance(child, boxes.LineBox):
             notes = tuple(id(box.footnote.element) for box in child.descendants()

@@ -144,8 +144,13 @@ def render_placing_notes(document_html: Any, stylesheets: list[Any], fonts: Any,
                 moved.values())
         except Unplaceable as unplaceable:
             fresh = {key: words for key, words in unplaceable.notes.items() if key not in moved}
-            if not fresh:
-                raise
+            if not fresh:  # the theme's CSS keeps them floating: say which, not a traceback
+                from octavo.errors import BuildError
+
+                raise BuildError("footnotes longer than a page, which the theme's stylesheet "
+                                 "keeps at the foot of the page: " + "; ".join(
+                                     f'"{words}"' for words in unplaceable.notes.values())
+                                 ) from None
             moved.update(fresh)
             stylesheets = [*stylesheets, CSS(string=in_text_css(list(fresh)),
                                              url_fetcher=fetcher, font_config=fonts)]
