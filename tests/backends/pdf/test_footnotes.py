@@ -56,7 +56,7 @@ def render(monkeypatch: pytest.MonkeyPatch, made_up: bool = True,
     monkeypatch.setattr(makeup, "make_up", first)
     monkeypatch.setattr(levelling, "level", final)
     if not lifted:
-        monkeypatch.setattr(footnotes, "lift", lambda pages, runs: 0.0)
+        monkeypatch.setattr(footnotes, "lift", lambda runs: 0.0)
     makeup.hook_make_up()
     document = HTML(string=BOOK).render(stylesheets=[CSS(string=CSS_TEXT)])
     monkeypatch.undo()

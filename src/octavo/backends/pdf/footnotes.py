@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from octavo.backends.pdf.pageruns import DEPTH_TOLERANCE, EPSILON, Run, line_height
+from octavo.backends.pdf.pageruns import DEPTH_TOLERANCE, EPSILON, Run, line_height, made_height
 
 
-def lift(pages: list[Any], runs: list[Run]) -> float:
-    """How far (CSS px) the notes of a paginated document stand below the baseline of a full
-    page's last line; 0 when they stand on it, or the document has no notes or no body text."""
+def lift(runs: list[Run]) -> float:
+    """How far (CSS px) the notes of a paginated document (its runs) stand below the baseline
+    of a full page's last line; 0 when they stand on it, or it has no notes or no body text."""
     leading = line_height(runs)
     descents = Counter(round(item.bottom - item.baseline, 3) for run in runs
                        for item in run.items if item.paragraph is not None
@@ -37,18 +37,11 @@ def lift(pages: list[Any], runs: list[Run]) -> float:
     # Each notes page's measure; the most common one (the smaller of equals), so that a note
     # ending in a subscript, or a page of another height, does not set every page's.
     found: Counter[float] = Counter()
-    for page in pages:
-        area = page.children[1] if len(page.children) > 1 else None
-        lines = [box for box in getattr(area, "descendants", lambda: ())()
-                 if type(box).__name__ == "LineBox"]
-        if not lines:
-            continue
-        top = page.content_box_y()
-        height = page.height + getattr(page, "octavo_change", 0.0)
-        last = lines[-1]
-        baseline = last.position_y - top + last.baseline
-        full = (height + EPSILON) // leading * leading - descent
-        found[round(baseline - full, 2)] += 1
+    for run in runs:
+        for page, baseline in enumerate(run.note_baselines):
+            if baseline:
+                full = (made_height(run, page) + EPSILON) // leading * leading - descent
+                found[round(baseline - full, 2)] += 1
     if not found:
         return 0.0
     below = min(found, key=lambda value: (-found[value], value))

@@ -25,6 +25,8 @@ from octavo.backends.pdf.pageruns import (
     between_blocks,
     foot,
     line_height,
+    made_height,
+    page_ranges,
 )
 
 MAX_GROWTH = 2.0  # a space between blocks grows by at most twice itself
@@ -48,7 +50,7 @@ def level(runs: list[Run]) -> int:
             pair = [verso, verso + 1]
             if not all(pages[page] and run.plain[page] for page in pair):
                 continue
-            heights = [run.heights[page] + run.changes[page] for page in pair]
+            heights = [made_height(run, page) for page in pair]
             # Each page's last baseline; a page with footnotes as deep as it looks (the
             # notes' last line stands on a full page's last baseline: footnotes.py).
             depths = [pages[page][-1].baseline + foot(
@@ -71,8 +73,7 @@ def level(runs: list[Run]) -> int:
 
 def _pages(run: Run) -> list[list[Item]]:
     """The run's items, page by page."""
-    ends = [*run.starts[1:], len(run.items)]
-    return [run.items[start:end] for start, end in zip(run.starts, ends, strict=True)]
+    return [run.items[start:end] for start, end in page_ranges(run)]
 
 
 def _spaces(items: list[Item]) -> dict[int, float]:

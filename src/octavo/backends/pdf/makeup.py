@@ -57,6 +57,8 @@ from octavo.backends.pdf.pageruns import (
     foot,
     hole,
     line_height,
+    made_height,
+    page_ranges,
     read_runs,
 )
 
@@ -113,7 +115,7 @@ def hook_make_up() -> None:
         first = list(original_pages(context, root_box, html, pages))
         notes.check_placed(context, first)  # a note longer than a page: laid out anew
         runs = read_runs(first)
-        _lift[0] = notes.lift(first, runs)
+        _lift[0] = notes.lift(runs)
         if _lift[0]:  # footnotes set on the text's last baseline: paginated so
             first = again()
             runs = read_runs(first)
@@ -332,9 +334,7 @@ class Model:
         # The height each item's footnotes add to its page's footnote area.
         self.notes = [sum(run.notes.get(note, 0.0) for note in item.notes) for item in items]
         self.chrome = run.chrome
-        ends = [*run.starts[1:], len(items)]
-        self.measured = {(start, end): area for start, end, area
-                         in zip(run.starts, ends, run.areas, strict=False)}
+        self.measured = dict(zip(page_ranges(run), run.areas, strict=False))
 
     def fill(self, start: int, height: float, relaxed: frozenset[Any] = frozenset()) -> int:
         """The first item of the next page, for a page opening at `start` with this height
@@ -385,14 +385,11 @@ class Model:
         moved = self._fit(start, height)[1]
         return moved is not None and moved < end
 
-    def _last_fitting(self, start: int, height: float) -> int:
-        return self._fit(start, height)[0]
-
     def orphan(self, start: int, height: float, relaxed: frozenset[Any]) -> tuple[int, Any] | None:
         """The page's end when the paragraph whose first line is the last that fits may leave
         that line alone at the foot (an orphan, which Bringhurst lets stand), and that
         paragraph; None when that changes nothing."""
-        last = self._last_fitting(start, height)
+        last = self._fit(start, height)[0]
         if last + 1 >= self.count or self.first.get(last) != last or self.last[last] == last:
             return None
         paragraph = self.run.items[last].paragraph
@@ -648,7 +645,7 @@ def uneven(run: Run) -> list[tuple[int, int]]:
     model, leading = Model(run), line_height([run])
     found = []
     for verso, recto in _spreads(run):
-        heights = (_made(run, verso[0]), _made(run, recto[0]))
+        heights = (made_height(run, verso[0]), made_height(run, recto[0]))
         if model.facing(verso[1], recto[1], heights, leading) >= MISMATCH_COST:
             depths = [model.foot(*page[1], height, leading)
                       for page, height in zip((verso, recto), heights, strict=True)]
@@ -660,17 +657,11 @@ def uneven(run: Run) -> list[tuple[int, int]]:
 def _spreads(run: Run) -> Iterator[tuple[tuple[int, tuple[int, int]], ...]]:
     """A paginated run's spreads but its first and last, both pages holding something: each
     page as (its number in the run, (its first item, the next page's))."""
-    starts = [*run.starts, len(run.items)]
-    pages = [(starts[i], starts[i + 1]) for i in range(len(run.starts))]
+    pages = page_ranges(run)
     for page in range(1, len(pages) - 2):
         verso, recto = pages[page], pages[page + 1]
         if _side(run, page) == "left" and verso[1] > verso[0] and recto[1] > recto[0]:
             yield (page, verso), (page + 1, recto)
-
-
-def _made(run: Run, page: int) -> float:
-    """The height of a paginated run's page area, as made up."""
-    return run.heights[page] + (run.changes[page] if page < len(run.changes) else 0.0)
 
 
 def cost(runs: list[Run], levelled: float = LEVEL_COST) -> float:
@@ -682,16 +673,15 @@ def cost(runs: list[Run], levelled: float = LEVEL_COST) -> float:
     for run in runs:
         model = Model(run)
         for verso, recto in _spreads(run):
-            heights = (_made(run, verso[0]), _made(run, recto[0]))
+            heights = (made_height(run, verso[0]), made_height(run, recto[0]))
             total += model.facing(verso[1], recto[1], heights, leading, levelled)
-        starts = [*run.starts, len(run.items)]
-        pages = [(starts[i], starts[i + 1]) for i in range(len(run.starts))]
+        pages = page_ranges(run)
         if len(pages) > 1 and model.lines(*pages[-1]) < SHORT_LAST:
             total += SHORT_LAST_COST
         total += FOOT_HYPHEN_COST * sum(_side(run, page) == "right" and end > begin
                                         and model.hyphenated(end - 1)
                                         for page, (begin, end) in enumerate(pages))
         total += NOTE_AWAY_COST * run.away
-        total += HOLE_COST * sum(end > begin and model.hole(begin, end, _made(run, page), leading)
+        total += HOLE_COST * sum(model.hole(begin, end, made_height(run, page), leading)
                                  for page, (begin, end) in enumerate(pages[:-1]))
     return total

@@ -45,6 +45,7 @@ class Run:
     notes: dict[int, float] = field(default_factory=dict)  # each footnote's height, by id
     chrome: float = 0.0  # the footnote area's height beside its notes (margin, rule, padding)
     areas: list[float] = field(default_factory=list)  # per page: its footnote area's height
+    note_baselines: list[float] = field(default_factory=list)  # per page: its last note's (0: none)
     away: int = 0  # footnotes set on another page than the line that calls them
 
 
@@ -71,7 +72,7 @@ def read_runs(pages: list[Any]) -> list[Run]:
         floats: list[Any] = []
         first = len(run.items)
         plain = _collect(root, (), len(run.sides) - 1, top, run.items, floats)
-        _read_notes(run, footnotes, run.items[first:])
+        _read_notes(run, footnotes, run.items[first:], top)
         # Levelling moves a float with the block it is in: a drop cap with its paragraph (the
         # block holding the lines beside it), a list's marker with its item. A float beside
         # several blocks (a floated figure) would be left behind: that page is not levelled.
@@ -84,11 +85,17 @@ def read_runs(pages: list[Any]) -> list[Run]:
     return runs
 
 
-def _read_notes(run: Run, area: Any, items: list[Item]) -> None:
-    """A page's footnote area: its height, its notes' heights, and the notes that do not stand
-    on the page of their call (WeasyPrint moves a note that does not fit to the next page)."""
+def _read_notes(run: Run, area: Any, items: list[Item], top: float) -> None:
+    """A page's footnote area: its height, its last note's baseline, its notes' heights, and
+    the notes that do not stand on the page of their call (WeasyPrint moves a note that does
+    not fit to the next page)."""
+    from weasyprint.formatting_structure import boxes
+
     set_here = {id(note.element): note.margin_height() for note in area.children}
     run.areas.append(area.margin_height() if set_here else 0.0)
+    lines = [box for box in area.descendants() if isinstance(box, boxes.LineBox)] \
+        if set_here else []
+    run.note_baselines.append(lines[-1].position_y - top + lines[-1].baseline if lines else 0.0)
     if not set_here:
         run.away += sum(len(item.notes) for item in items)
         return
@@ -128,6 +135,16 @@ def _collect(box: Any, chain: tuple[Any, ...], page: int, top: float, items: lis
         elif isinstance(child, boxes.ParentBox):
             regular = _collect(child, (*chain, child), page, top, items, floats) and regular
     return regular
+
+
+def page_ranges(run: Run) -> list[tuple[int, int]]:
+    """Each page of a run as (the index of its first item, the next page's)."""
+    return list(zip(run.starts, [*run.starts[1:], len(run.items)], strict=True))
+
+
+def made_height(run: Run, page: int) -> float:
+    """The height of a paginated run's page area, as the make-up made it."""
+    return run.heights[page] + (run.changes[page] if page < len(run.changes) else 0.0)
 
 
 def box_key(box: Any) -> tuple[Any, ...]:

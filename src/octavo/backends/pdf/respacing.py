@@ -24,6 +24,7 @@ from octavo.backends.pdf.pageruns import (
     Run,
     box_key,
     element_boxes,
+    page_ranges,
     read_runs,
 )
 
@@ -95,8 +96,8 @@ def _plan(run: Run, spreads: list[tuple[int, int]], looser: bool, most: bool,
 
 
 def _page_lines(run: Run, page: int) -> list[Item]:
-    end = run.starts[page + 1] if page + 1 < len(run.starts) else len(run.items)
-    return run.items[run.starts[page]:end]
+    start, end = page_ranges(run)[page]
+    return run.items[start:end]
 
 
 def _best(run: Run, page: int, looser: bool, most: bool,
