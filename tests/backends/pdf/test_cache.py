@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from books import multi_chapter_book, page_texts
+from books import multi_chapter_book, page_texts, paragraph
 from conftest import REPO
 
 import octavo.backends.pdf.chunks
 import octavo.backends.pdf.parallel
 import octavo.uptodate
+from octavo.backends import RenderContext
+from octavo.backends.pdf import STYLESHEET
 from octavo.backends.pdf.cache import ChunkCache, chunk_key
-from octavo.build import build
+from octavo.backends.pdf.compose import compose_html, theme_css
+from octavo.backends.pdf.layout import render_one_shot
+from octavo.build import build, load_book, source_epoch
 from octavo.diagnostics import Diagnostics
+from octavo.themes import load_theme
 
 
 @pytest.fixture
@@ -29,6 +35,20 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(octavo.backends.pdf.parallel, "render_chunk", render_chunk)
     monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 4000)
+    return calls
+
+
+@pytest.fixture
+def layers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Layers of margin boxes drawn in this process (jobs=1), each its first folio's offset."""
+    calls: list[int] = []
+    original = octavo.backends.pdf.parallel.render_layer
+
+    def render_layer(job):  # type: ignore[no-untyped-def]
+        calls.append(job.offset)
+        return original(job)
+
+    monkeypatch.setattr(octavo.backends.pdf.parallel, "render_layer", render_layer)
     return calls
 
 
@@ -52,18 +72,23 @@ def test_entry_round_trip_and_corruption(tmp_path: Path) -> None:
     assert chunk_key("html", "css") != chunk_key("html", "css2")
 
 
-def test_corrupt_or_half_written_entry_is_rebuilt(make_book, counted) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_or_half_written_entry_is_rebuilt(make_book, counted, layers) -> None:  # type: ignore[no-untyped-def]
     root = multi_chapter_book(make_book, "classic")
     pdf = root / "dist" / "chunked.pdf"
     build(root, Diagnostics(), jobs=1)
     first = pdf.read_bytes()
     entries = sorted((root / ".octavo-cache" / "pdf").glob("*.pdf"))
-    entries[0].write_bytes(entries[0].read_bytes()[:100])  # a chunk cut short
-    json_entry = entries[1].with_suffix(".json")
+    chunks = [e for e in entries if "offset" in json.loads(e.with_suffix(".json").read_text())]
+    layer = next(e for e in entries if e not in chunks)  # a chunk's margin boxes (margins.py)
+    chunks[0].write_bytes(chunks[0].read_bytes()[:100])  # a chunk cut short
+    json_entry = chunks[1].with_suffix(".json")
     json_entry.write_text('{"pages": 3, "sha2')  # facts cut short
+    layer.write_bytes(layer.read_bytes()[:-100])
     counted.clear()
+    layers.clear()
     build(root, Diagnostics(), jobs=1)
     assert len(counted) == 2  # only the two damaged chunks
+    assert len(layers) == 1  # and the damaged layer
     assert pdf.read_bytes() == first
 
 
@@ -91,6 +116,32 @@ def test_editing_one_chapter_lays_out_only_its_chunk(make_book, counted) -> None
     build(root, Diagnostics(), jobs=1)
     assert body_renders(counted) == 1
     assert "Chapter Ten" in "".join(page_texts(root / "dist" / "chunked.pdf"))
+
+
+def test_a_chapter_grown_by_pages_lays_out_only_its_chunk_and_moves_later_folios(
+        make_book, counted, layers) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=1)
+    before = page_texts(root / "dist" / "chunked.pdf")
+    chapter = root / "manuscript" / "04-chapter.md"
+    chapter.write_text(chapter.read_text() + "\n\n" + "\n\n".join(paragraph(i) for i in range(9)))
+    counted.clear()
+    layers.clear()
+    build(root, Diagnostics(), jobs=1)
+    after = page_texts(root / "dist" / "chunked.pdf")
+    assert body_renders(counted) == 1  # the later chunks' pages came from the cache
+    assert len(after) >= len(before) + 2
+    assert layers and min(layers) > 0  # their folios drawn at their new place
+    # Folios, running heads and contents numbers as a book laid out whole has them.
+    one_shot = root / "one-shot.pdf"
+    diagnostics = Diagnostics()
+    config, book = load_book(root, diagnostics)
+    theme = load_theme("classic", root)
+    context = RenderContext(book_root=root, source_epoch=source_epoch(config),
+                            diagnostics=diagnostics, settings=config.settings["pdf"])
+    render_one_shot(book, theme, one_shot, context, compose_html(book, theme, context),
+                    theme_css(theme, STYLESHEET))
+    assert after == page_texts(one_shot)
 
 
 def test_another_version_theme_or_setting_never_reuses_an_entry(make_book, counted,  # type: ignore[no-untyped-def]

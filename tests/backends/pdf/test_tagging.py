@@ -106,8 +106,10 @@ def tagging_problems(path: Path, every: int = 1) -> list[str]:
             problems.append("/ParentTreeNextKey missing or not past the last key")
         keys: list[int] = []
         for number, page in enumerate(pdf.pages, start=1):
-            has_content = bool(page.obj.Contents.read_bytes().strip()) \
-                if "/Contents" in page.obj else False
+            contents = page.obj.get("/Contents")  # a stream, or an array of them
+            has_content = contents is not None and any(
+                stream.read_bytes().strip() for stream in
+                (contents if isinstance(contents, pikepdf.Array) else [contents]))
             annotations = list(page.obj.get("/Annots") or ())
             if has_content or "/StructParents" in page.obj:
                 if "/StructParents" not in page.obj:

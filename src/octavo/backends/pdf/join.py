@@ -11,11 +11,13 @@ from octavo.backends.pdf.worker import ChunkResult
 
 @dataclass(frozen=True)
 class Piece:
-    """A chunk's PDF and its facts; `right` when it must open on a right-hand page."""
+    """A chunk's PDF and its facts; `right` when it must open on a right-hand page; `layer`:
+    a PDF of its margin boxes, a page for each of its pages, laid over them (margins.py)."""
 
     pdf: Path
     facts: ChunkResult
     right: bool = True
+    layer: Path | None = None
 
 
 def join(parts: list[Piece], target: Path) -> int:
@@ -34,6 +36,7 @@ def join(parts: list[Piece], target: Path) -> int:
     from octavo.backends.pdf.tagging import merge_structure
 
     opened = [pikepdf.open(part.pdf) for part in parts]
+    layers: list[pikepdf.Pdf] = []  # open until the book is saved: it copies their streams
     pdf = opened[0]
     starts = [0]
     for part, source in zip(parts[1:], opened[1:], strict=True):
@@ -43,6 +46,10 @@ def join(parts: list[Piece], target: Path) -> int:
         with warnings.catch_warnings():  # named destinations are made anew below
             warnings.simplefilter("ignore")
             pdf.pages.extend(source.pages)
+        if part.layer is not None:
+            layers.append(pikepdf.open(part.layer))
+            _lay_over(pdf, starts[-1], layers[-1], [bool(m.get("drawn", True))
+                                                    for m in part.facts.margins])
     pages = list(pdf.pages)
     _destinations(pdf, pages, parts, starts)
     _outline(pdf, parts, starts)
@@ -53,9 +60,27 @@ def join(parts: list[Piece], target: Path) -> int:
     pdf.save(target, deterministic_id=True, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     count = len(pages)
-    for source in opened:
+    for source in [*opened, *layers]:
         source.close()
     return count
+
+
+def _lay_over(pdf: object, first: int, layer: object, drawn: list[bool]) -> None:
+    """Lay each page of `layer` that has margin boxes (`drawn`) over the book's pages from
+    `first` on, marked as an artifact (a folio or running head is not the text, PDF/UA 7.8)."""
+    import pikepdf
+
+    assert isinstance(pdf, pikepdf.Pdf) and isinstance(layer, pikepdf.Pdf)
+    for index, source in enumerate(layer.pages):
+        if not drawn[index]:
+            continue
+        page = pdf.pages[first + index]
+        form = pdf.copy_foreign(source.as_form_xobject())
+        # A name of its own: the pages of a chunk share one resource dictionary.
+        name = page.add_resource(form, pikepdf.Name.XObject,
+                                 pikepdf.Name(f"/OctavoMargins{first + index}"))
+        page.contents_add(pdf.make_stream(b"q"), prepend=True)
+        page.contents_add(pdf.make_stream(b"Q /Artifact BMC q " + name.unparse() + b" Do Q EMC"))
 
 
 def _add_blank(pdf: object) -> None:

@@ -25,15 +25,19 @@ COUNTER_ATTRIBUTE = "octavo_page_counter"
 PageStart = list[Any]
 
 
-def page_starts(document: Any, front: bool = False) -> list[PageStart | None]:
+def page_starts(document: Any, front: bool = False,
+                numbered: bool = True) -> list[PageStart | None]:
     """The start of every page of a laid-out WeasyPrint document, in page order; `front`:
-    the document is the front matter alone, numbered apart from the body."""
+    the document is the front matter alone, numbered apart from the body. Not `numbered`: a
+    chunk whose place in the book is not known yet; each folio is [page counter, style] for
+    `numbered_starts`."""
     from weasyprint.formatting_structure import boxes
 
     starts: list[PageStart | None] = []
     seen: dict[str, int] = {}  # characters of each section laid out so far
     groups: set[int] = set()  # table headers and footers laid out: a repeat is not the text
-    folios = _folios(document, boxes, front)
+    folios: list[Any] = [format_folio(counter, style) if numbered else [counter, style]
+                         for counter, style in _folios(document, boxes, front)]
     for page, folio in zip(document.pages, folios, strict=True):
         start: PageStart | None = None
         for section, text in _lines(page._page_box, boxes, groups):
@@ -109,9 +113,15 @@ def _generated(box: Any, boxes: Any) -> bool:
         box, boxes.MarginBox | boxes.FootnoteAreaBox)
 
 
-def _folios(document: Any, boxes: Any, front: bool) -> list[str]:
-    """Each page's folio: as its margin prints it, else its page counter in the style of the
-    printed folios around it (lower-roman in the front matter, say)."""
+def numbered_starts(starts: list[PageStart | None], offset: int) -> list[PageStart | None]:
+    """A chunk's page starts with their folios, its first page `offset` pages into the book."""
+    return [None if start is None else [format_folio(start[0][0] + offset, start[0][1]),
+                                        *start[1:]] for start in starts]
+
+
+def _folios(document: Any, boxes: Any, front: bool) -> list[tuple[int, str]]:
+    """Each page's counter and the style of its folio: as its margin prints it, else the
+    style of the printed folios around it (lower-roman in the front matter, say)."""
     counters: list[int] = []
     printed: list[str | None] = []  # the counter style of the folio the page prints
     for page in document.pages:
@@ -131,7 +141,7 @@ def _folios(document: Any, boxes: Any, front: bool) -> list[str]:
         for i in run:
             styles[i] = styles[i] or style
         run_start = index
-    return [format_folio(counter, style or "decimal") for counter, style in
+    return [(counter, style or "decimal") for counter, style in
             zip(counters, styles, strict=True)]
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrit
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.join import Piece, join
+from octavo.backends.pdf.margins import LayerJob, can_draw_apart, render_layer
+from octavo.backends.pdf.pagestarts import numbered_starts
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import weasyprint_variant
 from octavo.backends.pdf.worker import (
@@ -73,7 +75,8 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     identifier = book.metadata.identifier.encode("utf-8")
     environment = _environment(book, theme, variant, identifier)
     gutter = gutter_for(_guess_pages(root, split, settings.width, settings.height), settings)
-    with _Runner(context, theme, split, cache, variant, identifier) as runner:
+    layered = can_draw_apart(css)
+    with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
         for _ in range(max_layouts):
             sheets = (css, geometry_css(book, settings, gutter))
             base = chunk_key(environment, *sheets)
@@ -100,7 +103,8 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
         (root / PAGES_RECORD).write_text(json.dumps({"pages": pages}), encoding="utf-8")
     starts = [[first + index, *start]
               for piece, first in zip(pieces, _first_pages(pieces), strict=False)
-              for index, start in enumerate(piece.facts.starts) if start]
+              for index, start in enumerate(numbered_starts(piece.facts.starts, piece.facts.offset)
+                                            if piece.layer else piece.facts.starts) if start]
     return pages, gutter, starts
 
 
@@ -108,8 +112,8 @@ class _Runner:
     """Runs chunk jobs: in worker processes, or in this one for a single worker or chunk."""
 
     def __init__(self, context: RenderContext, theme: Theme, split: SplitBook, cache: ChunkCache,
-                 variant: str, identifier: bytes):
-        self.context, self.split, self.cache = context, split, cache
+                 variant: str, identifier: bytes, layered: bool = False):
+        self.context, self.split, self.cache, self.layered = context, split, cache, layered
         self.allowed = (context.book_root, *theme.folders)
         self.variant, self.identifier = variant, identifier
         self.workers = min(worker_count(context.jobs), len(split.body))
@@ -168,6 +172,8 @@ class _Runner:
         """Every body chunk's PDF and facts, from the cache or laid out, with its folios."""
         chunks = self.split.body
         keys = [chunk_key(base, chunk.html) for chunk in chunks]
+        if self.layered:
+            return self._layered_body(keys, sheets)
         known = [self.cache.known_pages(key) for key in keys]
         for i, pages in enumerate(known):
             self.counts[i] = -1 if pages is None else pages
@@ -190,6 +196,53 @@ class _Runner:
         for i, found in self._run(second_wave, sheets):
             done[i] = found
         return [Piece(*done[i]) for i in range(len(chunks))]
+
+    def _layered_body(self, keys: list[str], sheets: tuple[str, str]) -> list[Piece]:
+        """Every body chunk laid out as if it opened the book (from the cache, or anew), then
+        its margin boxes drawn where it falls (margins.py): a chunk before it that grew moves
+        its folios, not its pages."""
+        chunks = self.split.body
+        done: dict[int, tuple[Path, ChunkResult]] = {}
+        todo = []
+        for i, key in enumerate(keys):
+            hit = self.cache.get(key, 0)
+            if hit is None:
+                todo.append((i, key, chunks[i], 0))
+                continue
+            done[i] = (hit[0], _facts(hit[1]))
+            self._progress(chunks[i].chapters, done[i][1].pages)
+        for i, found in self._run(todo, sheets):
+            done[i] = found
+        counts = [done[i][1].pages for i in range(len(chunks))]
+        offsets = [body_offset(0, counts[:i]) for i in range(len(chunks))]
+        layers = self._layers([(keys[i], done[i][1].margins, offsets[i])
+                               for i in range(len(chunks))], sheets)
+        return [Piece(done[i][0], replace(done[i][1], offset=offsets[i]), layer=layers[i])
+                for i in range(len(chunks))]
+
+    def _layers(self, wanted: list[tuple[str, list[Any], int]],
+                sheets: tuple[str, str]) -> list[Path]:
+        """Each chunk's layer of margin boxes at its offset, from the cache or drawn anew."""
+        found: dict[int, Path] = {}
+        jobs: dict[int, tuple[str, LayerJob]] = {}
+        for i, (key, margins, offset) in enumerate(wanted):
+            layer_key = chunk_key(key, "margins")
+            hit = self.cache.get(layer_key, offset)
+            if hit is not None:
+                found[i] = hit[0]
+                continue
+            target = self.work / f".{layer_key}.{offset}.{os.getpid()}.rendering"
+            jobs[i] = (layer_key, LayerJob(
+                margins=margins, offset=offset, base_url=self.context.book_root.as_uri() + "/",
+                stylesheets=sheets, allowed=self.allowed, target=target))
+        if self.pool is not None and len(jobs) > 1:
+            futures = {i: self.pool.submit(render_layer, job) for i, (_key, job) in jobs.items()}
+            pages = {i: future.result() for i, future in futures.items()}
+        else:
+            pages = {i: render_layer(job) for i, (_key, job) in jobs.items()}
+        for i, (layer_key, job) in jobs.items():
+            found[i] = self.cache.put(layer_key, job.offset, job.target, {"pages": pages[i]})
+        return [found[i] for i in range(len(wanted))]
 
     def front(self, base: str, sheets: tuple[str, str], body: list[Piece]) -> Piece:
         """The front matter, its contents numbered from where the body's chapters fell."""
@@ -217,7 +270,7 @@ class _Runner:
 
     def _job(self, index: int, key: str, chunk: Chunk, offset: int | None,
              sheets: tuple[str, str]) -> ChunkJob:
-        return ChunkJob(index=index, html=chunk.html,
+        return ChunkJob(index=index, html=chunk.html, layered=self.layered and index >= 0,
                         base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
                         allowed=self.allowed, target=self.work / f".{key}.{index}.{os.getpid()}.rendering",
                         identifier=self.identifier, variant=self.variant, offset=offset)
@@ -300,6 +353,7 @@ def _facts(data: dict[str, Any]) -> ChunkResult:
                    for p, level, label, x, y, state in data["bookmarks"]],
         starts=list(data.get("starts") or []),
         in_text=[str(words) for words in data.get("in_text") or []],
+        margins=list(data.get("margins") or []),
     )
 
 

@@ -31,6 +31,7 @@ class ChunkJob:
     variant: str = ""
     offset: int | None = 0  # added to every folio; None: known once the earlier chunks are laid out
     pages_before: int = 0  # for an unknown offset: pages of the body before the shared counts
+    layered: bool = False  # margin boxes kept apart, for a layer drawn at its place (margins.py)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ChunkResult:
     bookmarks: list[tuple[int, int, str, float, float, str]] = field(default_factory=list)
     starts: list[list[Any] | None] = field(default_factory=list)  # pagestarts.page_starts
     in_text: list[str] = field(default_factory=list)  # notes too long for a page, set in the text
+    margins: list[dict[str, Any]] = field(default_factory=list)  # a layered chunk's, margins.py
     seconds: float = 0.0
 
 
@@ -101,7 +103,7 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
 
     fetcher = BookFetcher(list(job.allowed))
     fonts = FontConfiguration()
-    state: dict[str, Any] = {"offset": job.offset, "job": job}
+    state: dict[str, Any] = {"offset": job.offset, "job": job, "layered": job.layered}
     with failures_raised():
         stylesheets = [CSS(string=css, url_fetcher=fetcher, font_config=fonts)
                        for css in job.stylesheets]
@@ -120,9 +122,13 @@ def _lay_out(job: ChunkJob, HTML: Any, CSS: Any, FontConfiguration: Any, BookFet
         from octavo.backends.pdf.pagestarts import page_starts
         from octavo.backends.pdf.tagging import finisher
 
-        result.starts = page_starts(document, front=job.index < 0)
+        result.starts = page_starts(document, front=job.index < 0, numbered=not job.layered)
         result.in_text = result_notes
         _keep_links_out(document, result)
+        if job.layered:
+            from octavo.backends.pdf.margins import take_margins
+
+            result.margins = take_margins(document)
         document.write_pdf(job.target, pdf_variant=job.variant or None,
                            pdf_identifier=job.identifier,
                            pdf_version="1.7" if not job.variant else None,
@@ -217,6 +223,10 @@ def hook_folios() -> None:
                 state = (state[0], counters, *state[2:])
         with contextlib.suppress(KeyError, IndexError, TypeError):
             setattr(page, COUNTER_ATTRIBUTE, state[1]["page"][-1])
+        if _folio_state.get("layered"):
+            from octavo.backends.pdf.margins import recorded
+
+            return recorded(original, context, page, state)
         return original(context, page, state)
 
     make_margin_boxes.octavo_hook = True  # type: ignore[attr-defined]
