@@ -17,7 +17,7 @@ class Piece:
     pdf: Path
     facts: ChunkResult
     right: bool = True
-    layer: Path | None = None
+    layer: tuple[Path, int] | None = None  # and the chunk's first page in it
 
 
 def join(parts: list[Piece], target: Path) -> int:
@@ -36,7 +36,7 @@ def join(parts: list[Piece], target: Path) -> int:
     from octavo.backends.pdf.tagging import merge_structure
 
     opened = [pikepdf.open(part.pdf) for part in parts]
-    layers: list[pikepdf.Pdf] = []  # open until the book is saved: it copies their streams
+    layers: dict[Path, pikepdf.Pdf] = {}  # open until the book is saved: it copies their streams
     pdf = opened[0]
     starts = [0]
     for part, source in zip(parts[1:], opened[1:], strict=True):
@@ -47,9 +47,11 @@ def join(parts: list[Piece], target: Path) -> int:
             warnings.simplefilter("ignore")
             pdf.pages.extend(source.pages)
         if part.layer is not None:
-            layers.append(pikepdf.open(part.layer))
-            _lay_over(pdf, starts[-1], layers[-1], [bool(m.get("drawn", True))
-                                                    for m in part.facts.margins])
+            path, first = part.layer
+            if path not in layers:
+                layers[path] = pikepdf.open(path)
+            _lay_over(pdf, starts[-1], layers[path].pages[first:first + part.facts.pages],
+                      [bool(m.get("drawn", True)) for m in part.facts.margins])
     pages = list(pdf.pages)
     _destinations(pdf, pages, parts, starts)
     _outline(pdf, parts, starts)
@@ -60,18 +62,19 @@ def join(parts: list[Piece], target: Path) -> int:
     pdf.save(target, deterministic_id=True, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     count = len(pages)
-    for source in [*opened, *layers]:
+    for source in [*opened, *layers.values()]:
         source.close()
     return count
 
 
-def _lay_over(pdf: object, first: int, layer: object, drawn: list[bool]) -> None:
+def _lay_over(pdf: object, first: int, layer: list[object], drawn: list[bool]) -> None:
     """Lay each page of `layer` that has margin boxes (`drawn`) over the book's pages from
     `first` on, marked as an artifact (a folio or running head is not the text, PDF/UA 7.8)."""
     import pikepdf
 
-    assert isinstance(pdf, pikepdf.Pdf) and isinstance(layer, pikepdf.Pdf)
-    for index, source in enumerate(layer.pages):
+    assert isinstance(pdf, pikepdf.Pdf)
+    for index, source in enumerate(layer):
+        assert isinstance(source, pikepdf.Page)
         if not drawn[index]:
             continue
         page = pdf.pages[first + index]

@@ -3,9 +3,9 @@
 A body chunk is laid out as if it were the book's first chunk; its pages are written without
 their margin boxes, and what WeasyPrint made each page's margin boxes from is kept: the page's
 type, its counters and the running strings its margins asked for. Once the chunks before it are
-laid out, `render_layer` makes the same margin boxes again with the page counter moved on by
+laid out, `render_layers` makes the same margin boxes again with the page counter moved on by
 the pages before the chunk, on pages that hold nothing else; the join lays each such page over
-the chunk's (join.py). A chapter two pages longer thus changes later chunks' layers, a second
+the chunk's (join.py). A chapter two pages longer thus changes the later chunks' margins, a second
 or so for a whole novel, and none of their pages.
 """
 
@@ -37,10 +37,11 @@ def can_draw_apart(css: str) -> bool:
 
 @dataclass(frozen=True)
 class LayerJob:
-    """What a worker needs to draw one chunk's margin boxes at its place in the book."""
+    """What a worker needs to draw some chunks' margin boxes at their places in the book."""
 
-    margins: list[Margins]
-    offset: int  # pages of the book before the chunk's first page, added to every page counter
+    # Each chunk's pages' margins, and the pages of the book before its first page (added to
+    # every page counter).
+    chunks: list[tuple[list[Margins], int]]
     base_url: str
     stylesheets: tuple[str, ...]
     allowed: tuple[Path, ...]
@@ -85,8 +86,9 @@ def take_margins(document: Any) -> list[Margins]:
     return found
 
 
-def render_layer(job: LayerJob) -> int:
-    """Write a PDF of the chunk's margin boxes alone, a page for each of its pages; its pages."""
+def render_layers(jobs: list[LayerJob]) -> list[list[int]]:
+    """Write, for each job, a PDF of its chunks' margin boxes alone, a page for each of their
+    pages; for each, where each chunk's pages start in it. The jobs share their stylesheets."""
     from weasyprint import CSS, DEFAULT_OPTIONS, HTML
     from weasyprint.css.counters import CounterStyle
     from weasyprint.document import Document, DocumentMetadata, Page
@@ -95,25 +97,34 @@ def render_layer(job: LayerJob) -> int:
 
     from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 
-    fetcher = BookFetcher(list(job.allowed))
+    if not jobs:
+        return []
+    first = jobs[0]
+    fetcher = BookFetcher(list(first.allowed))
     fonts = FontConfiguration()
+    firsts: list[list[int]] = []
     with failures_raised():
-        html = HTML(string=EMPTY, base_url=job.base_url, url_fetcher=fetcher)
-        sheets = [CSS(string=css, url_fetcher=fetcher, font_config=fonts) for css in job.stylesheets]
+        html = HTML(string=EMPTY, base_url=first.base_url, url_fetcher=fetcher)
+        sheets = [CSS(string=css, url_fetcher=fetcher, font_config=fonts)
+                  for css in first.stylesheets]
         options = {**DEFAULT_OPTIONS, "stylesheets": sheets}
         context = Document._build_layout_context(html, fonts, CounterStyle(), {}, options)
-        pages = []
-        for number, margins in enumerate(job.margins, start=1):
-            page = _margin_page(context, html, margins, number, job.offset)
-            for box in page.children:  # the chunk's page paints its own background and border
-                layout_box_backgrounds(page, box, context.get_image_from_uri)
-            page.background = page.canvas_background = None
-            for side in ("top", "right", "bottom", "left"):
-                setattr(page, f"border_{side}_width", 0)
-            pages.append(Page(page))
-        document = Document(pages, DocumentMetadata(), fetcher, fonts, {}, None)
-        document.write_pdf(job.target, pdf_version="1.7")
-    return len(pages)
+        for job in jobs:
+            pages: list[Any] = []
+            firsts.append([])
+            for chunk, offset in job.chunks:
+                firsts[-1].append(len(pages))
+                for number, margins in enumerate(chunk, start=1):
+                    page = _margin_page(context, html, margins, number, offset)
+                    for box in page.children:  # the chunk's page paints its own background
+                        layout_box_backgrounds(page, box, context.get_image_from_uri)
+                    page.background = page.canvas_background = None
+                    for side in ("top", "right", "bottom", "left"):
+                        setattr(page, f"border_{side}_width", 0)  # and its own border
+                    pages.append(Page(page))
+            document = Document(pages, DocumentMetadata(), fetcher, fonts, {}, None)
+            document.write_pdf(job.target, pdf_version="1.7")
+    return firsts
 
 
 def _margin_page(context: Any, html: Any, margins: Margins, number: int, offset: int) -> Any:

@@ -24,7 +24,7 @@ from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrit
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.join import Piece, join
-from octavo.backends.pdf.margins import LayerJob, can_draw_apart, render_layer
+from octavo.backends.pdf.margins import LayerJob, can_draw_apart, render_layers
 from octavo.backends.pdf.pagestarts import numbered_starts
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import weasyprint_variant
@@ -45,6 +45,7 @@ from octavo.uptodate import code_fingerprint, file_digest
 # A layout: its page count, its gutter and where its pages start in the text, each start
 # [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
 Layout = tuple[int, float, list[list[Any]]]
+LAYER_CHUNKS = 4  # chunks whose margin boxes share a PDF: a few font subsets, not one a chunk
 CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
 LOG = logging.getLogger("octavo.pdf")
@@ -75,6 +76,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     identifier = book.metadata.identifier.encode("utf-8")
     environment = _environment(book, theme, variant, identifier)
     gutter = gutter_for(_guess_pages(root, split, settings.width, settings.height), settings)
+    hint = _last_front(root)
     layered = can_draw_apart(css)
     with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
         for _ in range(max_layouts):
@@ -83,7 +85,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             started = time.perf_counter()
             body = runner.body(base, sheets)
             laid_out = time.perf_counter()
-            front = runner.front(base, sheets, body)
+            front = runner.front(base, sheets, body, hint)
             LOG.debug("gutter %g: body %.2f s (%s), front %.2f s", gutter, laid_out - started,
                       ", ".join(f"{p.facts.seconds:.1f}" for p in body),
                       time.perf_counter() - laid_out)
@@ -100,7 +102,9 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
         LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
     cache.prune()
     with contextlib.suppress(OSError):
-        (root / PAGES_RECORD).write_text(json.dumps({"pages": pages}), encoding="utf-8")
+        (root / PAGES_RECORD).write_text(json.dumps({"pages": pages, "front": {
+            name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}}),
+            encoding="utf-8")
     starts = [[first + index, *start]
               for piece, first in zip(pieces, _first_pages(pieces), strict=False)
               for index, start in enumerate(numbered_starts(piece.facts.starts, piece.facts.offset)
@@ -173,7 +177,7 @@ class _Runner:
         chunks = self.split.body
         keys = [chunk_key(base, chunk.html) for chunk in chunks]
         if self.layered:
-            return self._layered_body(keys, sheets)
+            return self._layered_body(base, keys, sheets)
         known = [self.cache.known_pages(key) for key in keys]
         for i, pages in enumerate(known):
             self.counts[i] = -1 if pages is None else pages
@@ -197,7 +201,7 @@ class _Runner:
             done[i] = found
         return [Piece(*done[i]) for i in range(len(chunks))]
 
-    def _layered_body(self, keys: list[str], sheets: tuple[str, str]) -> list[Piece]:
+    def _layered_body(self, base: str, keys: list[str], sheets: tuple[str, str]) -> list[Piece]:
         """Every body chunk laid out as if it opened the book (from the cache, or anew), then
         its margin boxes drawn where it falls (margins.py): a chunk before it that grew moves
         its folios, not its pages."""
@@ -215,44 +219,60 @@ class _Runner:
             done[i] = found
         counts = [done[i][1].pages for i in range(len(chunks))]
         offsets = [body_offset(0, counts[:i]) for i in range(len(chunks))]
-        layers = self._layers([(keys[i], done[i][1].margins, offsets[i])
-                               for i in range(len(chunks))], sheets)
+        layers = self._layers(base, [(done[i][1].margins, offsets[i])
+                                     for i in range(len(chunks))], sheets)
         return [Piece(done[i][0], replace(done[i][1], offset=offsets[i]), layer=layers[i])
                 for i in range(len(chunks))]
 
-    def _layers(self, wanted: list[tuple[str, list[Any], int]],
-                sheets: tuple[str, str]) -> list[Path]:
-        """Each chunk's layer of margin boxes at its offset, from the cache or drawn anew."""
-        found: dict[int, Path] = {}
-        jobs: dict[int, tuple[str, LayerJob]] = {}
-        for i, (key, margins, offset) in enumerate(wanted):
-            layer_key = chunk_key(key, "margins")
-            hit = self.cache.get(layer_key, offset)
-            if hit is not None:
-                found[i] = hit[0]
+    def _layers(self, base: str, wanted: list[tuple[list[Any], int]],
+                sheets: tuple[str, str]) -> list[tuple[Path, int]]:
+        """Each chunk's margin boxes at its offset: a PDF that holds them and the chunk's first
+        page in it. LAYER_CHUNKS chunks share a PDF (and so its font subsets), kept by what it
+        is drawn from: an edit that moves no folio and no running head draws none again."""
+        found: dict[int, tuple[Path, int]] = {}
+        jobs: list[tuple[str, list[int], LayerJob]] = []
+        for start in range(0, len(wanted), LAYER_CHUNKS):
+            group = list(range(start, min(start + LAYER_CHUNKS, len(wanted))))
+            key = chunk_key(base, json.dumps([wanted[i] for i in group]))
+            hit = self.cache.get(key, 0)
+            if hit is None:
+                jobs.append((key, group, LayerJob(
+                    chunks=[wanted[i] for i in group],
+                    base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
+                    allowed=self.allowed,
+                    target=self.work / f".{key}.{os.getpid()}.rendering")))
                 continue
-            target = self.work / f".{layer_key}.{offset}.{os.getpid()}.rendering"
-            jobs[i] = (layer_key, LayerJob(
-                margins=margins, offset=offset, base_url=self.context.book_root.as_uri() + "/",
-                stylesheets=sheets, allowed=self.allowed, target=target))
-        if self.pool is not None and len(jobs) > 1:
-            futures = {i: self.pool.submit(render_layer, job) for i, (_key, job) in jobs.items()}
-            pages = {i: future.result() for i, future in futures.items()}
+            firsts = hit[1]["firsts"]
+            found.update((i, (hit[0], int(first))) for i, first in zip(group, firsts, strict=True))
+        if self.pool is not None and len(jobs) > 1:  # a batch per worker: its sheets read once
+            batches = [jobs[w::self.workers] for w in range(self.workers)]
+            futures = [(batch, self.pool.submit(render_layers, [job for *_r, job in batch]))
+                       for batch in batches if batch]
+            drawn = [(entry, firsts) for batch, future in futures
+                     for entry, firsts in zip(batch, future.result(), strict=True)]
         else:
-            pages = {i: render_layer(job) for i, (_key, job) in jobs.items()}
-        for i, (layer_key, job) in jobs.items():
-            found[i] = self.cache.put(layer_key, job.offset, job.target, {"pages": pages[i]})
+            drawn = list(zip(jobs, render_layers([job for *_r, job in jobs]), strict=True))
+        for (key, group, job), firsts in drawn:
+            path = self.cache.put(key, 0, job.target, {"firsts": firsts})
+            found.update((i, (path, first)) for i, first in zip(group, firsts, strict=True))
         return [found[i] for i in range(len(wanted))]
 
-    def front(self, base: str, sheets: tuple[str, str], body: list[Piece]) -> Piece:
-        """The front matter, its contents numbered from where the body's chapters fell."""
+    def front(self, base: str, sheets: tuple[str, str], body: list[Piece],
+              hint: dict[str, int] | None = None) -> Piece:
+        """The front matter, its contents numbered from where the body's chapters fell.
+
+        The contents' entries for the front matter itself are known once it is laid out: it is
+        laid out with the last build's (`hint`), and again only if they changed."""
         numbers: dict[str, tuple[int, bool]] = {}
         for piece in body:
             for name, (page, _x, _y) in piece.facts.anchors.items():
                 numbers.setdefault(name, (piece.facts.offset + page + 1, False))
+        for name, page in (hint or {}).items():
+            numbers.setdefault(name, (page, True))
         attributes = self.split.link_attributes
         html = number_contents(self.split.front.html, numbers, attributes)
         pdf, facts = self._single(base, html, sheets)
+        numbers = {name: number for name, number in numbers.items() if not number[1]}
         for name, (page, _x, _y) in facts.anchors.items():  # contents entries of the front
             numbers[name] = (page + 1, True)
         again = number_contents(self.split.front.html, numbers, attributes)
@@ -383,6 +403,14 @@ def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> s
         data = image.data if image.data is not None else image.source.read_bytes()
         digest.update(image.href.encode() + hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+def _last_front(root: Path) -> dict[str, int]:
+    """Where the last build's front matter had its anchors: its contents' own page numbers."""
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+        front = json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))["front"]
+        return {str(name): int(page) for name, page in front.items()}
+    return {}
 
 
 def _guess_pages(root: Path, split: SplitBook, width: float, height: float) -> int:
