@@ -1,4 +1,5 @@
-"""Books the tests build: a many-chapter book that lays out in chunks, and its pages' text."""
+"""Books the tests build: a many-chapter book that lays out in chunks, its pages' text, and the
+same book laid out in one piece."""
 
 from __future__ import annotations
 
@@ -48,3 +49,26 @@ def page_texts(path: Path) -> list[str]:
         return [document[i].get_textpage().get_text_range() for i in range(len(document))]
     finally:
         document.close()
+
+
+def one_shot(root: Path, theme_name: str) -> tuple[Path, list, object]:  # type: ignore[type-arg]
+    """The book at `root` laid out whole, in one WeasyPrint document: the PDF, its page starts
+    and the book read."""
+    from octavo.backends import RenderContext
+    from octavo.backends.pdf import STYLESHEET
+    from octavo.backends.pdf.compose import compose_html, theme_css
+    from octavo.backends.pdf.layout import render_one_shot
+    from octavo.build import load_book, source_epoch
+    from octavo.diagnostics import Diagnostics
+    from octavo.themes import load_theme
+
+    diagnostics = Diagnostics()
+    config, book = load_book(root, diagnostics)
+    theme = load_theme(theme_name, root)
+    context = RenderContext(book_root=root, source_epoch=source_epoch(config),
+                            diagnostics=diagnostics, settings=config.settings["pdf"])
+    target = root / "one-shot.pdf"
+    _pages, _gutter, starts = render_one_shot(book, theme, target, context,
+                                              compose_html(book, theme, context),
+                                              theme_css(theme, STYLESHEET))
+    return target, starts, book

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from books import multi_chapter_book, page_texts, paragraph
+from books import multi_chapter_book, one_shot, page_texts, paragraph
 from conftest import REPO
 
 import octavo.backends.pdf.chunks
@@ -17,8 +17,7 @@ from octavo.backends import RenderContext
 from octavo.backends.base import PAGE_MAP
 from octavo.backends.pdf import STYLESHEET
 from octavo.backends.pdf.cache import ChunkCache, chunk_key
-from octavo.backends.pdf.compose import compose_html, theme_css
-from octavo.backends.pdf.layout import render_one_shot, render_pdf
+from octavo.backends.pdf.layout import render_pdf
 from octavo.backends.shared import page_map
 from octavo.build import build, load_book, source_epoch
 from octavo.diagnostics import Diagnostics
@@ -136,20 +135,14 @@ def test_a_chapter_grown_by_pages_lays_out_only_its_chunk_and_moves_later_folios
     assert len(after) >= len(before) + 2
     assert layers and max(layers) > 0  # their folios drawn at their new place
     # Folios, running heads and contents numbers as a book laid out whole has them.
-    one_shot = root / "one-shot.pdf"
-    diagnostics = Diagnostics()
-    config, book = load_book(root, diagnostics)
-    theme = load_theme("classic", root)
-    context = RenderContext(book_root=root, source_epoch=source_epoch(config),
-                            diagnostics=diagnostics, settings=config.settings["pdf"])
-    _pages, _gutter, starts = render_one_shot(book, theme, one_shot, context,
-                                              compose_html(book, theme, context),
-                                              theme_css(theme, STYLESHEET))
-    assert after == page_texts(one_shot)
+    whole, starts, book = one_shot(root, "classic")
+    assert after == page_texts(whole)
     # And the EPUB's page-list: each page's folio where it starts in the text.
+    config, _book = load_book(root, Diagnostics())
     again = RenderContext(book_root=root, source_epoch=source_epoch(config),
-                          diagnostics=diagnostics, settings=config.settings["pdf"], jobs=1)
-    render_pdf(book, theme, root / "again.pdf", again, STYLESHEET)  # from the cache
+                          settings=config.settings["pdf"], jobs=1)
+    render_pdf(book, load_theme("classic", root), root / "again.pdf", again,
+               STYLESHEET)  # from the cache
     assert again.facts[PAGE_MAP] == page_map(book, starts, config.settings["pdf"].isbn)
 
 

@@ -47,6 +47,7 @@ class SplitBook:
     body: list[Chunk]
     link_attributes: list[str]  # the attributes whose targets' page numbers the contents print
     text_chars: int = 0  # the body's length in characters of text
+    empty: str = ""  # the book's document with an empty body: its root's language and head
 
 
 def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
@@ -122,7 +123,8 @@ def split_book(document: str, book: Book, link_attributes: list[str],
         total += length
     front = chunk([el for el in sections[:first] if isinstance(el.tag, str)])
     return SplitBook(front=front, body=[chunk(g) for g in groups],
-                     link_attributes=link_attributes, text_chars=total)
+                     link_attributes=link_attributes, text_chars=total,
+                     empty=opening + "</body>\n</html>\n")
 
 
 def number_contents(front_html: str, pages: dict[str, tuple[int, bool]],

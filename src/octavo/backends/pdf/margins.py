@@ -22,7 +22,6 @@ from typing import Any
 # place in the book, as before.
 _RUNNING_ELEMENTS = re.compile(r"\belement\s*\(|position\s*:\s*running\s*\(")
 RECORD_ATTRIBUTE = "octavo_margins"  # on a page box: what its margin boxes were made from
-EMPTY = "<!DOCTYPE html><html><head></head><body></body></html>"
 
 # A page's margins, as plain data for the chunk cache's JSON: its type [side, blank, name,
 # index, groups], its state [quote depth, counter values, counter scopes] and the answers to the
@@ -42,6 +41,7 @@ class LayerJob:
     # Each chunk's pages' margins, and the pages of the book before its first page (added to
     # every page counter).
     chunks: list[tuple[list[Margins], int]]
+    html: str  # the book's document with an empty body: margins inherit its root's language
     base_url: str
     stylesheets: tuple[str, ...]
     allowed: tuple[Path, ...]
@@ -104,7 +104,7 @@ def render_layers(jobs: list[LayerJob]) -> list[list[int]]:
     fonts = FontConfiguration()
     firsts: list[list[int]] = []
     with failures_raised():
-        html = HTML(string=EMPTY, base_url=first.base_url, url_fetcher=fetcher)
+        html = HTML(string=first.html, base_url=first.base_url, url_fetcher=fetcher)
         sheets = [CSS(string=css, url_fetcher=fetcher, font_config=fonts)
                   for css in first.stylesheets]
         options = {**DEFAULT_OPTIONS, "stylesheets": sheets}

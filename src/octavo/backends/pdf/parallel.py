@@ -233,11 +233,11 @@ class _Runner:
         jobs: list[tuple[str, list[int], LayerJob]] = []
         for start in range(0, len(wanted), LAYER_CHUNKS):
             group = list(range(start, min(start + LAYER_CHUNKS, len(wanted))))
-            key = chunk_key(base, json.dumps([wanted[i] for i in group]))
+            key = chunk_key(base, self.split.empty, json.dumps([wanted[i] for i in group]))
             hit = self.cache.get(key, 0)
             if hit is None:
                 jobs.append((key, group, LayerJob(
-                    chunks=[wanted[i] for i in group],
+                    chunks=[wanted[i] for i in group], html=self.split.empty,
                     base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
                     allowed=self.allowed,
                     target=self.work / f".{key}.{os.getpid()}.rendering")))

@@ -1,0 +1,62 @@
+"""Margin boxes drawn apart from a chunk's pages are the ones a whole-book layout draws."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+from books import multi_chapter_book, one_shot, page_texts
+
+import octavo.backends.pdf.chunks
+from octavo.backends.pdf.margins import can_draw_apart
+from octavo.build import build
+from octavo.diagnostics import Diagnostics
+
+# Margins that lean on what the book's root element gives them: its language (hyphenation of a
+# head that turns over, the quotation marks), a page counter in capitals, a second counter, a
+# string asked for at the page's start, and a background.
+LEANING = """
+@page :right { @top-right { content: open-quote string(chapter-title, start) close-quote
+  " incomprehensibilities notwithstanding"; hyphens: auto; width: 0.8in; background: #eee; } }
+@page :left { @bottom-center { content: counter(page, upper-roman) " " counter(footnote); } }
+"""
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 4000)
+
+
+def test_built_in_themes_draw_margins_apart_and_running_elements_do_not() -> None:
+    assert can_draw_apart("@page { @top-left { content: string(chapter-title); } }")
+    assert not can_draw_apart("@page { @top-left { content: element(head); } }")
+    assert not can_draw_apart("h1 { position: running(head); }")
+
+
+def test_margins_drawn_apart_are_those_of_the_whole_book(make_book, small_chunks) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    (root / "styles" / "classic").mkdir(parents=True)
+    (root / "styles" / "classic" / "extra-print.css").write_text(LEANING)
+    build(root, Diagnostics(), jobs=2)
+    chunked = page_texts(root / "dist" / "chunked.pdf")
+    whole, _starts, _book = one_shot(root, "classic")
+    assert chunked == page_texts(whole)
+    heads = "".join(chunked)
+    assert "“Chapter" in heads and "incompre\u2010\r\n" in heads  # English quotes, hyphenation
+    assert "XIV 0" in heads  # a folio in capitals beside a counter, from a later chunk
+
+
+def test_margins_are_artifacts_laid_over_the_page(make_book, small_chunks) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=1)
+    with pikepdf.open(root / "dist" / "chunked.pdf") as pdf:
+        laid = 0
+        for page in pdf.pages:
+            contents = page.obj.Contents
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            last = streams[-1].read_bytes()
+            if b"/OctavoMargins" in last:
+                laid += 1
+                assert last.startswith(b"Q /Artifact BMC q /OctavoMargins")
+                assert last.endswith(b"Do Q EMC")
+                assert streams[0].read_bytes() == b"q"  # the page's own drawing closed first
+        assert laid > len(pdf.pages) // 2
