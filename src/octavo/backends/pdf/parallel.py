@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -95,6 +95,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             if needed == gutter:
                 break
             gutter = needed
+        pieces = [pieces[0], *runner.with_layers(pieces[1:])]
         for words in dict.fromkeys(w for piece in pieces for w in piece.facts.in_text):
             context.diagnostics.warn(in_text_warning(words))
         started = time.perf_counter()
@@ -159,6 +160,7 @@ class _Runner:
                 bar_format="{desc} {bar} {n_fmt}/{total_fmt} chapters, {postfix} [{elapsed}]"))
             self.bar.set_postfix_str("0 pages")
         self.pages_done = 0
+        self.layers: Callable[[], list[tuple[Path, int]]] | None = None
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -219,16 +221,25 @@ class _Runner:
             done[i] = found
         counts = [done[i][1].pages for i in range(len(chunks))]
         offsets = [body_offset(0, counts[:i]) for i in range(len(chunks))]
-        layers = self._layers(base, [(done[i][1].margins, offsets[i])
-                                     for i in range(len(chunks))], sheets)
-        return [Piece(done[i][0], replace(done[i][1], offset=offsets[i]), layer=layers[i])
+        self.layers = self._layers(base, [(done[i][1].margins, offsets[i])
+                                          for i in range(len(chunks))], sheets)
+        return [Piece(done[i][0], replace(done[i][1], offset=offsets[i]))
                 for i in range(len(chunks))]
 
+    def with_layers(self, body: list[Piece]) -> list[Piece]:
+        """The body's chunks with their margin boxes, once drawn (the workers draw them while
+        this process lays out the front matter)."""
+        if self.layers is None:
+            return body
+        found = self.layers()
+        return [replace(piece, layer=layer) for piece, layer in zip(body, found, strict=True)]
+
     def _layers(self, base: str, wanted: list[tuple[list[Any], int]],
-                sheets: tuple[str, str]) -> list[tuple[Path, int]]:
+                sheets: tuple[str, str]) -> Callable[[], list[tuple[Path, int]]]:
         """Each chunk's margin boxes at its offset: a PDF that holds them and the chunk's first
-        page in it. LAYER_CHUNKS chunks share a PDF (and so its font subsets), kept by what it
-        is drawn from: an edit that moves no folio and no running head draws none again."""
+        page in it, when the function returned is called. LAYER_CHUNKS chunks share a PDF (and
+        so its font subsets), kept by what it is drawn from: an edit that moves no folio and no
+        running head draws none again."""
         found: dict[int, tuple[Path, int]] = {}
         jobs: list[tuple[str, list[int], LayerJob]] = []
         for start in range(0, len(wanted), LAYER_CHUNKS):
@@ -244,18 +255,26 @@ class _Runner:
                 continue
             firsts = hit[1]["firsts"]
             found.update((i, (hit[0], int(first))) for i, first in zip(group, firsts, strict=True))
+        futures: list[tuple[list[Any], Future[list[list[int]]]]] = []
+        drawn: list[tuple[Any, list[int]]] = []
         if self.pool is not None and len(jobs) > 1:  # a batch per worker: its sheets read once
             batches = [jobs[w::self.workers] for w in range(self.workers)]
             futures = [(batch, self.pool.submit(render_layers, [job for *_r, job in batch]))
                        for batch in batches if batch]
-            drawn = [(entry, firsts) for batch, future in futures
-                     for entry, firsts in zip(batch, future.result(), strict=True)]
         else:
             drawn = list(zip(jobs, render_layers([job for *_r, job in jobs]), strict=True))
-        for (key, group, job), firsts in drawn:
-            path = self.cache.put(key, 0, job.target, {"firsts": firsts})
-            found.update((i, (path, first)) for i, first in zip(group, firsts, strict=True))
-        return [found[i] for i in range(len(wanted))]
+
+        def collect() -> list[tuple[Path, int]]:
+            drawn.extend((entry, firsts) for batch, future in futures
+                         for entry, firsts in zip(batch, future.result(), strict=True))
+            futures.clear()
+            for (key, group, job), firsts in drawn:
+                path = self.cache.put(key, 0, job.target, {"firsts": firsts})
+                found.update((i, (path, first)) for i, first in zip(group, firsts, strict=True))
+            drawn.clear()
+            return [found[i] for i in range(len(wanted))]
+
+        return collect
 
     def front(self, base: str, sheets: tuple[str, str], body: list[Piece],
               hint: dict[str, int] | None = None) -> Piece:
