@@ -109,6 +109,22 @@ def test_deleting_the_cache_changes_nothing_but_the_time(make_book, counted) -> 
     assert pdf.read_bytes() == first
 
 
+def test_a_wrong_record_of_the_front_matter_changes_nothing(make_book, counted) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), jobs=1)
+    first = pdf.read_bytes()
+    record = root / ".octavo-cache" / octavo.backends.pdf.parallel.PAGES_RECORD
+    kept = json.loads(record.read_text())
+    assert kept["front"]["reading"]  # the front matter's anchors, by profile
+    # Another profile's, or a stale one: every contents number of the front matter wrong.
+    kept["front"]["reading"] = {name: page + 40 for name, page in kept["front"]["reading"].items()}
+    record.write_text(json.dumps(kept))
+    pdf.unlink()
+    build(root, Diagnostics(), jobs=1)
+    assert pdf.read_bytes() == first
+
+
 def test_editing_one_chapter_lays_out_only_its_chunk(make_book, counted) -> None:  # type: ignore[no-untyped-def]
     root = multi_chapter_book(make_book, "classic")
     build(root, Diagnostics(), jobs=1)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pikepdf
+import pypdfium2 as pdfium
 import pytest
 from books import multi_chapter_book, one_shot, page_texts
 
@@ -45,12 +48,49 @@ def test_margins_drawn_apart_are_those_of_the_whole_book(make_book, small_chunks
     assert "XIV 0" in heads  # a folio in capitals beside a counter, from a later chunk
 
 
+def pixels(path: Path) -> list[bytes]:
+    document = pdfium.PdfDocument(path)
+    try:
+        return [document[i].render(scale=0.5).to_pil().tobytes() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def test_margins_drawn_apart_sit_where_the_whole_books_do_on_a_bordered_page(
+        make_book, small_chunks) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic")
+    (root / "styles" / "classic").mkdir(parents=True)
+    (root / "styles" / "classic" / "extra-print.css").write_text(
+        "@page { border-top: 3pt solid; border-bottom: 5pt solid; }")
+    build(root, Diagnostics(), jobs=1)
+    whole, _starts, _book = one_shot(root, "classic")
+    chunked, texts = pixels(root / "dist" / "chunked.pdf"), page_texts(whole)
+    differ = [i for i, (a, b) in enumerate(zip(chunked, pixels(whole), strict=True)) if a != b]
+    # Only the blank versos the join puts between chunks, which carry no @page border.
+    assert differ and all(not texts[i].strip() for i in differ)
+
+
+def test_a_margin_box_may_paint_into_the_bleed(make_book, small_chunks) -> None:  # type: ignore[no-untyped-def]
+    root = multi_chapter_book(make_book, "classic", '[print]\nprofile = "print"\nbleed = true\n')
+    build(root, Diagnostics(), jobs=1)
+    with pikepdf.open(root / "dist" / "chunked.pdf") as pdf:
+        forms = [(page, page.obj.Resources.XObject.OctavoMargins) for page in pdf.pages
+                 if "/OctavoMargins" in page.obj.Resources.get("/XObject", {})]
+        assert forms
+        for page, form in forms:  # the form covers the whole sheet, bleed and all
+            (x0, y0, x1, y1), (m0, n0, m1, n1) = list(form.BBox), list(page.mediabox)
+            assert x0 <= m0 and y0 <= n0 and x1 >= m1 and y1 >= n1
+            assert list(page.mediabox) != list(page.trimbox)
+
+
 def test_margins_are_artifacts_laid_over_the_page(make_book, small_chunks) -> None:  # type: ignore[no-untyped-def]
     root = multi_chapter_book(make_book, "classic")
     build(root, Diagnostics(), jobs=1)
     with pikepdf.open(root / "dist" / "chunked.pdf") as pdf:
         laid = 0
         for page in pdf.pages:
+            assert [str(n) for n in page.obj.Resources.get("/XObject", {})
+                    if "Octavo" in str(n)] in ([], ["/OctavoMargins"])  # its own only
             contents = page.obj.Contents
             streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
             last = streams[-1].read_bytes()

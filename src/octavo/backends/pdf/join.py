@@ -78,10 +78,15 @@ def _lay_over(pdf: object, first: int, layer: list[object], drawn: list[bool]) -
         if not drawn[index]:
             continue
         page = pdf.pages[first + index]
-        form = pdf.copy_foreign(source.as_form_xobject())
-        # A name of its own: the pages of a chunk share one resource dictionary.
-        name = page.add_resource(form, pikepdf.Name.XObject,
-                                 pikepdf.Name(f"/OctavoMargins{first + index}"))
+        form = source.as_form_xobject()
+        form.BBox = source.mediabox  # not the trim: a margin box may paint into the bleed
+        form = pdf.copy_foreign(form)
+        # The pages of a chunk share one resource dictionary: each gets its own, which names
+        # its own margins only.
+        resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
+        resources.XObject = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+        page.obj.Resources = resources
+        name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/OctavoMargins"))
         page.contents_add(pdf.make_stream(b"q"), prepend=True)
         page.contents_add(pdf.make_stream(b"Q /Artifact BMC q " + name.unparse() + b" Do Q EMC"))
 

@@ -119,9 +119,9 @@ def render_layers(jobs: list[LayerJob]) -> list[list[int]]:
                     for box in page.children:  # the chunk's page paints its own background
                         layout_box_backgrounds(page, box, context.get_image_from_uri)
                     page.background = page.canvas_background = None
+                    pages.append(Page(page))  # its size with the page's border, then
                     for side in ("top", "right", "bottom", "left"):
-                        setattr(page, f"border_{side}_width", 0)  # and its own border
-                    pages.append(Page(page))
+                        setattr(page, f"border_{side}_width", 0)  # the border left to the chunk
             document = Document(pages, DocumentMetadata(), fetcher, fonts, {}, None)
             document.write_pdf(job.target, pdf_version="1.7")
     return firsts

@@ -45,6 +45,7 @@ from octavo.uptodate import code_fingerprint, file_digest
 # A layout: its page count, its gutter and where its pages start in the text, each start
 # [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
 Layout = tuple[int, float, list[list[Any]]]
+FRONT_ROUNDS = 4  # layouts of the front matter at most, until its contents' numbers hold
 LAYER_CHUNKS = 4  # chunks whose margin boxes share a PDF: a few font subsets, not one a chunk
 CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
@@ -76,7 +77,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     identifier = book.metadata.identifier.encode("utf-8")
     environment = _environment(book, theme, variant, identifier)
     gutter = gutter_for(_guess_pages(root, split, settings.width, settings.height), settings)
-    hint = _last_front(root)
+    hint = _last_front(root, settings.profile)
     layered = can_draw_apart(css)
     with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
         for _ in range(max_layouts):
@@ -104,7 +105,8 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     cache.prune()
     with contextlib.suppress(OSError):
         (root / PAGES_RECORD).write_text(json.dumps({"pages": pages, "front": {
-            name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}}),
+            **_last_fronts(root), settings.profile: {
+                name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}}}),
             encoding="utf-8")
     starts = [[first + index, *start]
               for piece, first in zip(pieces, _first_pages(pieces), strict=False)
@@ -281,22 +283,24 @@ class _Runner:
         """The front matter, its contents numbered from where the body's chapters fell.
 
         The contents' entries for the front matter itself are known once it is laid out: it is
-        laid out with the last build's (`hint`), and again only if they changed."""
-        numbers: dict[str, tuple[int, bool]] = {}
+        laid out again until they stay as they are (FRONT_ROUNDS times at most). It starts
+        from the last build's (`hint`), which usually are the answer: one layout."""
+        body_numbers: dict[str, tuple[int, bool]] = {}
         for piece in body:
             for name, (page, _x, _y) in piece.facts.anchors.items():
-                numbers.setdefault(name, (piece.facts.offset + page + 1, False))
-        for name, page in (hint or {}).items():
-            numbers.setdefault(name, (page, True))
+                body_numbers.setdefault(name, (piece.facts.offset + page + 1, False))
+        numbers = {**{name: (page, True) for name, page in (hint or {}).items()},
+                   **body_numbers}
         attributes = self.split.link_attributes
         html = number_contents(self.split.front.html, numbers, attributes)
-        pdf, facts = self._single(base, html, sheets)
-        numbers = {name: number for name, number in numbers.items() if not number[1]}
-        for name, (page, _x, _y) in facts.anchors.items():  # contents entries of the front
-            numbers[name] = (page + 1, True)
-        again = number_contents(self.split.front.html, numbers, attributes)
-        if again != html:
-            pdf, facts = self._single(base, again, sheets)
+        for _ in range(FRONT_ROUNDS):
+            pdf, facts = self._single(base, html, sheets)
+            numbers = {**{name: (page + 1, True) for name, (page, _x, _y)
+                          in facts.anchors.items()}, **body_numbers}
+            again = number_contents(self.split.front.html, numbers, attributes)
+            if again == html:
+                break
+            html = again
         return Piece(pdf, facts, right=False)
 
     def _single(self, base: str, html: str, sheets: tuple[str, str]) -> tuple[Path, ChunkResult]:
@@ -424,11 +428,18 @@ def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> s
     return digest.hexdigest()
 
 
-def _last_front(root: Path) -> dict[str, int]:
-    """Where the last build's front matter had its anchors: its contents' own page numbers."""
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
-        front = json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))["front"]
-        return {str(name): int(page) for name, page in front.items()}
+def _last_fronts(root: Path) -> dict[str, Any]:
+    """The last builds' front matter anchors, by profile: their contents' own page numbers."""
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        fronts = json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))["front"]
+        return fronts if isinstance(fronts, dict) else {}
+    return {}
+
+
+def _last_front(root: Path, profile: str) -> dict[str, int]:
+    """Where the last build of this profile had its front matter's anchors."""
+    with contextlib.suppress(KeyError, ValueError, TypeError, AttributeError):
+        return {str(name): int(page) for name, page in _last_fronts(root)[profile].items()}
     return {}
 
 
