@@ -29,9 +29,15 @@ def test_every_built_in_theme_lays_out_in_chunks(theme: str) -> None:
     "@page { @bottom-center { content: counter(page) ' of ' counter(pages); } }",
     "a::after { content: target-text(attr(href)); }",
     "a::after { content: target-counter(attr(href), page, upper-alpha); }",
+    "@page :right { counter-increment: leaf; @top-right { content: counter(leaf); } }",
 ])
 def test_what_needs_the_whole_book_is_laid_out_in_one_piece(css: str) -> None:
     assert rewrite_contents_css(css) is None
+
+
+def test_a_counter_in_a_margin_box_alone_still_lays_out_in_chunks() -> None:
+    css = "@page { @top-right { counter-increment: line; content: counter(line); } }"
+    assert rewrite_contents_css(css) is not None
 
 
 def test_numbers_as_css_prints_them() -> None:

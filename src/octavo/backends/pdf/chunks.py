@@ -55,8 +55,8 @@ def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
 
     None when the stylesheet uses something that needs the whole book at once (a counter of
     all pages, a target's text, a style of number Octavo does not write, a page selected by its
-    place in the document, a page counter set anywhere but where the body starts): such a
-    theme is laid out in one piece.
+    place in the document, a page counter set anywhere but where the body starts, a counter of
+    its own that pages count): such a theme is laid out in one piece.
     """
     attributes: list[str] = []
 
@@ -70,9 +70,29 @@ def rewrite_contents_css(css: str) -> tuple[str, list[str]] | None:
     rewritten = _TARGET_COUNTER.sub(replace, css)
     if _CROSS_CHUNK.search(rewritten) or _PAGE_POSITION.search(css):
         return None
+    if _page_counters(css) - {"page"}:  # would start again in every chunk
+        return None
     if _PAGE_COUNTER.search(_BODY_START_RESET.sub("", _COMMENT.sub("", css))):
         return None
     return rewritten, sorted(set(attributes))
+
+
+def _page_counters(css: str) -> set[str]:
+    """The counters that @page rules themselves set, reset or increment (a margin box's
+    changes stay in its box)."""
+    import tinycss2
+
+    names: set[str] = set()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
+            continue
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                   skip_whitespace=True):
+            if item.type == "declaration" and item.lower_name in (
+                    "counter-increment", "counter-reset", "counter-set"):
+                names.update(t.lower_value for t in item.value
+                             if t.type == "ident" and t.lower_value != "none")
+    return names
 
 
 def split_book(document: str, book: Book, link_attributes: list[str],
