@@ -76,8 +76,9 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     variant = weasyprint_variant(settings)  # enters every chunk's key
     identifier = book.metadata.identifier.encode("utf-8")
     environment = _environment(book, theme, variant, identifier)
-    gutter = gutter_for(_guess_pages(root, split, settings.width, settings.height), settings)
-    hint = _last_front(root, settings.profile)
+    record = _last_record(root)
+    gutter = gutter_for(_guess_pages(record, split, settings.width, settings.height), settings)
+    hint = _front_hint(record, settings.profile)
     layered = can_draw_apart(css)
     with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
         for _ in range(max_layouts):
@@ -104,8 +105,9 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
         LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
     cache.prune()
     with contextlib.suppress(OSError):
+        fronts = record.get("front") if isinstance(record.get("front"), dict) else {}
         (root / PAGES_RECORD).write_text(json.dumps({"pages": pages, "front": {
-            **_last_fronts(root), settings.profile: {
+            **fronts, settings.profile: {
                 name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}}}),
             encoding="utf-8")
     starts = [[first + index, *start]
@@ -257,23 +259,21 @@ class _Runner:
                 continue
             firsts = hit[1]["firsts"]
             found.update((i, (hit[0], int(first))) for i, first in zip(group, firsts, strict=True))
-        futures: list[tuple[list[Any], Future[list[list[int]]]]] = []
-        drawn: list[tuple[Any, list[int]]] = []
         if self.pool is not None and len(jobs) > 1:  # a batch per worker: its sheets read once
-            batches = [jobs[w::self.workers] for w in range(self.workers)]
-            futures = [(batch, self.pool.submit(render_layers, [job for *_r, job in batch]))
-                       for batch in batches if batch]
+            batches = [batch for w in range(self.workers) if (batch := jobs[w::self.workers])]
+            futures = [self.pool.submit(render_layers, [job for *_r, job in batch])
+                       for batch in batches]
         else:
-            drawn = list(zip(jobs, render_layers([job for *_r, job in jobs]), strict=True))
+            batches, drawn = [jobs], render_layers([job for *_r, job in jobs])
+            futures = [Future()]
+            futures[0].set_result(drawn)
 
         def collect() -> list[tuple[Path, int]]:
-            drawn.extend((entry, firsts) for batch, future in futures
-                         for entry, firsts in zip(batch, future.result(), strict=True))
-            futures.clear()
-            for (key, group, job), firsts in drawn:
-                path = self.cache.put(key, 0, job.target, {"firsts": firsts})
-                found.update((i, (path, first)) for i, first in zip(group, firsts, strict=True))
-            drawn.clear()
+            for batch, future in zip(batches, futures, strict=True):
+                for (key, group, job), firsts in zip(batch, future.result(), strict=True):
+                    path = self.cache.put(key, 0, job.target, {"firsts": firsts})
+                    found.update((i, (path, first)) for i, first in zip(group, firsts,
+                                                                        strict=True))
             return [found[i] for i in range(len(wanted))]
 
         return collect
@@ -428,24 +428,25 @@ def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> s
     return digest.hexdigest()
 
 
-def _last_fronts(root: Path) -> dict[str, Any]:
-    """The last builds' front matter anchors, by profile: their contents' own page numbers."""
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        fronts = json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))["front"]
-        return fronts if isinstance(fronts, dict) else {}
+def _last_record(root: Path) -> dict[str, Any]:
+    """What the last build recorded (PAGES_RECORD): its page count, and its front matter's
+    anchors by profile (the contents' own page numbers); {} if there is nothing to read."""
+    with contextlib.suppress(OSError, ValueError):
+        record = json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))
+        return record if isinstance(record, dict) else {}
     return {}
 
 
-def _last_front(root: Path, profile: str) -> dict[str, int]:
+def _front_hint(record: dict[str, Any], profile: str) -> dict[str, int]:
     """Where the last build of this profile had its front matter's anchors."""
     with contextlib.suppress(KeyError, ValueError, TypeError, AttributeError):
-        return {str(name): int(page) for name, page in _last_fronts(root)[profile].items()}
+        return {str(name): int(page) for name, page in record["front"][profile].items()}
     return {}
 
 
-def _guess_pages(root: Path, split: SplitBook, width: float, height: float) -> int:
+def _guess_pages(record: dict[str, Any], split: SplitBook, width: float, height: float) -> int:
     """The last build's page count, or one from the length of the text."""
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        return int(json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))["pages"])
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        return int(record["pages"])
     per_page = CHARS_PER_PAGE * (width * height) / 54
     return int(split.text_chars / per_page) + 10
