@@ -3,7 +3,9 @@ same book laid out in one piece."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -51,9 +53,19 @@ def page_texts(path: Path) -> list[str]:
         document.close()
 
 
-def one_shot(root: Path, theme_name: str) -> tuple[Path, list, object]:  # type: ignore[type-arg]
-    """The book at `root` laid out whole, in one WeasyPrint document: the PDF, its page starts
-    and the book read."""
+@dataclass
+class OneShot:
+    """A book laid out whole, in one WeasyPrint document."""
+
+    pdf: Path
+    pages: int
+    starts: list  # type: ignore[type-arg]
+    book: Any
+    context: Any  # the RenderContext it was laid out with
+
+
+def one_shot(root: Path, theme_name: str) -> OneShot:
+    """The book at `root` laid out whole, in one WeasyPrint document, at root/one-shot.pdf."""
     from octavo.backends import RenderContext
     from octavo.backends.pdf import STYLESHEET
     from octavo.backends.pdf.compose import compose_html, theme_css
@@ -68,7 +80,7 @@ def one_shot(root: Path, theme_name: str) -> tuple[Path, list, object]:  # type:
     context = RenderContext(book_root=root, source_epoch=source_epoch(config),
                             diagnostics=diagnostics, settings=config.settings["pdf"])
     target = root / "one-shot.pdf"
-    _pages, _gutter, starts = render_one_shot(book, theme, target, context,
-                                              compose_html(book, theme, context),
-                                              theme_css(theme, STYLESHEET))
-    return target, starts, book
+    pages, _gutter, starts = render_one_shot(book, theme, target, context,
+                                             compose_html(book, theme, context),
+                                             theme_css(theme, STYLESHEET))
+    return OneShot(target, pages, starts, book, context)

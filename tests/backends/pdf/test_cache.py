@@ -151,15 +151,16 @@ def test_a_chapter_grown_by_pages_lays_out_only_its_chunk_and_moves_later_folios
     assert len(after) >= len(before) + 2
     assert layers and max(layers) > 0  # their folios drawn at their new place
     # Folios, running heads and contents numbers as a book laid out whole has them.
-    whole, starts, book = one_shot(root, "classic")
-    assert after == page_texts(whole)
+    whole = one_shot(root, "classic")
+    assert after == page_texts(whole.pdf)
     # And the EPUB's page-list: each page's folio where it starts in the text.
     config, _book = load_book(root, Diagnostics())
     again = RenderContext(book_root=root, source_epoch=source_epoch(config),
                           settings=config.settings["pdf"], jobs=1)
-    render_pdf(book, load_theme("classic", root), root / "again.pdf", again,
+    render_pdf(whole.book, load_theme("classic", root), root / "again.pdf", again,
                STYLESHEET)  # from the cache
-    assert again.facts[PAGE_MAP] == page_map(book, starts, config.settings["pdf"].isbn)
+    assert again.facts[PAGE_MAP] == page_map(whole.book, whole.starts,
+                                             config.settings["pdf"].isbn)
 
 
 def test_another_version_theme_or_setting_never_reuses_an_entry(make_book, counted,  # type: ignore[no-untyped-def]

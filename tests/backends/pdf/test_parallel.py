@@ -6,18 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from books import multi_chapter_book, page_texts
+from books import multi_chapter_book, one_shot, page_texts
 from pypdf import PdfReader
 
 import octavo.backends.pdf.chunks
-from octavo.backends import RenderContext
-from octavo.backends.pdf import STYLESHEET
-from octavo.backends.pdf.compose import compose_html, theme_css
-from octavo.backends.pdf.layout import render_one_shot
 from octavo.backends.pdf.press import output_profile, press_ready
-from octavo.build import build, load_book, source_epoch
+from octavo.build import build
 from octavo.diagnostics import Diagnostics
-from octavo.themes import load_theme
 
 
 def outline(path: Path) -> list[tuple[str, int]]:
@@ -71,31 +66,24 @@ def test_parallel_cached_and_one_shot_builds_match_page_by_page(
     build(root, Diagnostics(), jobs=2)  # every chunk from the cache
     assert pdf.read_bytes() == parallel.read_bytes()
 
-    diagnostics = Diagnostics()
-    config, book = load_book(root, diagnostics)
-    loaded = load_theme(theme, root)
-    context = RenderContext(book_root=root, source_epoch=source_epoch(config),
-                            diagnostics=diagnostics, settings=config.settings["pdf"])
-    one_shot = root / "one-shot.pdf"
-    pages, _gutter, _starts = render_one_shot(book, loaded, one_shot, context,
-                                    compose_html(book, loaded, context),
-                                    theme_css(loaded, STYLESHEET))
+    whole = one_shot(root, theme)
+    pages = whole.pages
     if extra_toml:  # the print shop's file made press-ready as the build makes it
-        settings = config.settings["pdf"]
-        pages = press_ready(one_shot, settings, book.metadata, context.source_epoch,
+        settings = whole.context.settings
+        pages = press_ready(whole.pdf, settings, whole.book.metadata, whole.context.source_epoch,
                             output_profile(settings, root))
 
-    expected, actual = page_texts(one_shot), page_texts(parallel)
+    expected, actual = page_texts(whole.pdf), page_texts(parallel)
     assert len(actual) == len(expected) == pages
     for number, (want, got) in enumerate(zip(expected, actual, strict=True), start=1):
         assert got == want, f"page {number} differs"
     assert "Chapter 14" in "".join(actual) and "Contents" in "".join(actual)
-    assert outline(parallel) == outline(one_shot)
-    assert links(parallel) == links(one_shot)
+    assert outline(parallel) == outline(whole.pdf)
+    assert links(parallel) == links(whole.pdf)
     if extra_toml:  # the print shop's file: no outline, no links, every page box as one-shot's
         assert outline(parallel) == [] and not any(links(parallel))
         boxes = [[list(p[b]) for b in ("/MediaBox", "/TrimBox", "/BleedBox")]
-                 for p in PdfReader(str(one_shot)).pages]
+                 for p in PdfReader(str(whole.pdf)).pages]
         assert [[list(p[b]) for b in ("/MediaBox", "/TrimBox", "/BleedBox")]
                 for p in PdfReader(str(parallel)).pages] == boxes
     else:
