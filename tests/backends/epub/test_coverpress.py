@@ -98,3 +98,37 @@ def test_a_press_that_hangs_is_given_up_and_stopped(tmp_path: Path, monkeypatch)
         press.close()
     assert not press._process.is_alive()
     assert cover.data == typographic_cover(META, theme, tmp_path, None).data  # made here
+
+
+class _WatchingPress:
+    """A press that hands back a made-up cover and notes what the EPUB held by then."""
+
+    def __init__(self, target: Path) -> None:
+        self.target, self.seen = target, b""
+
+    def submit(self, html: str, sheet: str, theme: object, book_root: Path) -> bool:
+        return True
+
+    def result(self) -> bytes:
+        self.seen = self.target.read_bytes()
+        return tiny_png(1600, 2560)
+
+
+def test_the_epub_is_written_while_the_cover_is_made(make_book: Callable[..., Path]) -> None:
+    from octavo.backends.base import RenderContext
+    from octavo.backends.epub.write import write_epub
+    from octavo.build import load_book
+
+    root = make_book({"book.toml": BASIC_TOML,
+                      "manuscript/01.md": "# One\n\nText.\n", "manuscript/02.md": "# Two\n\nMore.\n"})
+    _config, book = load_book(root, Diagnostics())
+    target = root / "book.epub"
+    press = _WatchingPress(target)
+    context = RenderContext(book_root=root, source_epoch=0, cover_press=press)
+    write_epub(book, load_theme("classic", root), target, context, "epub.css")
+    # The press was asked last: every other member was written, fonts cut down, before it.
+    for member in (b"EPUB/content.opf", b"EPUB/nav.xhtml", b"EPUB/style.css", b".otf"):
+        assert member in press.seen
+    with zipfile.ZipFile(target) as zf:
+        assert zf.namelist()[-1] == "EPUB/images/cover.png"
+        assert zf.read("EPUB/images/cover.png") == tiny_png(1600, 2560)

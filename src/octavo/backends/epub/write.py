@@ -216,12 +216,13 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         context.diagnostics.warn(f"page-list: {sum(wanted) - len(placed)} of the {sum(wanted)} "
                                  "printed pages could not be found in the EPUB's text; the "
                                  "theme's epub and print templates may print different text")
-    if made is not None:
-        cover_item.content = image_bytes(made())
     css = style.content.decode("utf-8")
     _subset_fonts(out, book_characters(texts, css), features_asked(css), context.cache,
                   lambda message: context.diagnostics.warn(f"theme {theme.name!r}: {message}"))
-    _write(out, target, modified, meta.language, page_list_nav(placed) if placed else None)
+    # The typographic cover is waited for last: the chapters and fonts are written meanwhile.
+    late = {} if made is None else {
+        f"{out.FOLDER_NAME}/{cover_item.file_name}": lambda: image_bytes(made())}
+    _write(out, target, modified, meta.language, page_list_nav(placed) if placed else None, late)
 
 
 def _set_metadata(out: epub.EpubBook, meta: Metadata) -> None:
@@ -339,15 +340,19 @@ def _add_images(out: epub.EpubBook, book: Book, cover: Image) -> epub.EpubImage:
 
 
 def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: str,
-           page_list: etree._Element | None) -> None:
+           page_list: etree._Element | None,
+           late: dict[str, Callable[[], bytes]] | None = None) -> None:
     """EbookLib writes into a scratch file; we copy it with fixed times and mimetype first.
 
     EbookLib's own page-list takes every element with an epub:type and an id for a page (a
-    chapter's <section> too), so the nav gets Octavo's instead."""
+    chapter's <section> too), so the nav gets Octavo's instead. The members named in `late`
+    (the cover being made) get their bytes from it, and are copied last, once those come.
+    EbookLib stores its scratch file uncompressed: only the copy is compressed."""
+    late = late or {}
     with tempfile.TemporaryDirectory(prefix="octavo-epub-") as scratch:
         raw = Path(scratch) / "raw.epub"
         options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False,
-                   "landmark_title": "Landmarks"}
+                   "landmark_title": "Landmarks", "compresslevel": 0}
         try:
             with _long_text_kept():
                 epub.write_epub(str(raw), out, options)
@@ -356,8 +361,9 @@ def _write(out: epub.EpubBook, target: Path, modified: dt.datetime, language: st
         stamp = max(modified, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
         with zipfile.ZipFile(raw) as source, zipfile.ZipFile(target, "w") as dest:
             names = ["mimetype"] + sorted(n for n in source.namelist() if n != "mimetype")
+            names = [n for n in names if n not in late] + [n for n in names if n in late]
             for name in names:
-                data = source.read(name)
+                data = late[name]() if name in late else source.read(name)
                 if name.endswith(".opf"):
                     data = _patch_opf(data, language)
                 elif name.endswith("/nav.xhtml"):
