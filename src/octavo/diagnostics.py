@@ -23,6 +23,10 @@ class Diagnostics:
         if text not in self.warnings:
             self.warnings.append(text)
 
+    def repeat(self, warnings: list[str]) -> None:
+        """Record warnings as an earlier build gave them (`file:line: message`), once."""
+        self.warnings.extend(text for text in warnings if text not in self.warnings)
+
     def note(self, message: str) -> None:
         """Record something the build found that the user should see (not a problem)."""
         self.notes.append(message)

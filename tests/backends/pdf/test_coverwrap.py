@@ -517,3 +517,36 @@ def test_a_cover_image_fills_the_front_and_its_bleed(sample: Path, size: tuple[i
     assert bool(low) == warned
     if warned:
         assert "1600×2560 px prints at 261 dpi" in low[0] and "300 dpi" in low[0]
+
+
+def test_an_edit_that_keeps_the_page_count_keeps_the_wrap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from octavo.backends.pdf import coverwrap
+
+    root = small_book(tmp_path / "book", description="\n\n".join([LONG] * 4))
+    wrap = root / "dist" / "the-night-press-cover.pdf"
+    assert main(["build", str(root)]) == 0
+    first, said = wrap.read_bytes(), capsys.readouterr()
+    assert "too long for the back cover" in said.out + said.err
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(coverwrap, "wrap_pdf", fail)
+    chapter_file = root / "manuscript" / "01-chapter.md"
+    chapter_file.write_text(chapter_file.read_text(encoding="utf-8").replace(" the ", " The ", 1),
+                            encoding="utf-8")
+    assert main(["build", str(root)]) == 0
+    again = capsys.readouterr()
+    assert wrap.read_bytes() == first  # from the cache
+    assert "too long for the back cover" in again.out + again.err  # its warning too
+    # Another date: the kept layout is dated anew, as a wrap laid out on that date would be.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert main(["build", str(root), "-q"]) == 0
+    kept = wrap.read_bytes()
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    shutil.rmtree(root / ".octavo-cache" / coverwrap.CACHE_FOLDER)
+    forget(root)
+    assert main(["build", str(root), "-q"]) == 0
+    assert wrap.read_bytes() == kept != first

@@ -14,7 +14,11 @@ the smallest size does not.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +27,7 @@ from typing import Any, Literal
 from octavo.backends.base import PDF_PAGES, RenderContext
 from octavo.backends.pdf.printers import PRINTERS, Printer
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.backends.shared import image_url
+from octavo.backends.shared import image_bytes, image_url
 from octavo.errors import BuildError, ThemeError
 from octavo.model import Book, Image
 from octavo.paths import html_problems
@@ -51,6 +55,11 @@ CHARACTERS_PER_WORD = 20
 # anywhere instead of trying every hyphenation of it, which takes minutes.
 LONG_WORD = 80
 UNBROKEN_CSS = ".back-text { hyphens: manual; overflow-wrap: anywhere; }"
+# The wraps laid out, kept in the book's cache: an edit that leaves the page count as it was
+# does not lay the wrap out again. Its dates are not in the key: press_ready sets them.
+CACHE_FOLDER = "cover-wraps"
+CACHE_FORMAT = "octavo-wrap-1"  # changes when the cache's contents change meaning
+KEEP = 4  # wraps kept: a page count going back and forth is not laid out again
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _CHARACTER = r"\X"  # a grapheme cluster: a letter and its combining marks, an emoji sequence
 
@@ -140,8 +149,56 @@ def render_wrap(book: Book, theme: Theme, target: Path, context: RenderContext) 
     if not isinstance(pages, int) or pages < 1:
         raise BuildError("the cover wrap needs the print PDF's page count; build the PDF")
     profile = output_profile(settings, context.book_root)  # checked before the layout
-    target.write_bytes(wrap_pdf(book, theme, context, pages))
+    target.write_bytes(_kept_wrap(book, theme, context, pages))
     press_ready(target, settings, book.metadata, context.source_epoch, profile, cover=True)
+
+
+def _kept_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> bytes:
+    """`wrap_pdf`'s bytes, from the book's cache if nothing they are made from changed, with
+    the warnings it gave then; else laid out, and kept."""
+    folder = context.cache / CACHE_FOLDER
+    key = _wrap_key(book, theme, context, pages)
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        entry = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{key}.pdf").read_bytes()
+        if hashlib.sha256(data).hexdigest() == entry["sha256"]:
+            context.diagnostics.repeat([str(text) for text in entry["warnings"]])
+            os.utime(folder / f"{key}.json")  # the newest kept
+            return data
+    before = list(context.diagnostics.warnings)
+    data = wrap_pdf(book, theme, context, pages)
+    warnings = [text for text in context.diagnostics.warnings if text not in before]
+    with contextlib.suppress(OSError):
+        from octavo.uptodate import write_atomically
+
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / f"{key}.pdf", data)  # the PDF before what vouches for it
+        write_atomically(folder / f"{key}.json", json.dumps({
+            "sha256": hashlib.sha256(data).hexdigest(), "warnings": warnings}).encode("utf-8"))
+        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".pdf").unlink(missing_ok=True)
+    return data
+
+
+def _wrap_key(book: Book, theme: Theme, context: RenderContext, pages: int) -> str:
+    """A hash of what the wrap is laid out from: the book's facts and cover, the [print]
+    settings, the page count, the theme's files, Octavo and WeasyPrint."""
+    import weasyprint
+
+    from octavo.uptodate import code_fingerprint, file_digest
+
+    digest = hashlib.sha256()
+    for part in (CACHE_FORMAT, code_fingerprint(), weasyprint.__version__, repr(book.metadata),
+                 repr(context.settings), str(pages), str(context.book_root.resolve())):
+        digest.update(part.encode("utf-8") + b"\0")
+    if book.cover is not None:
+        digest.update(hashlib.sha256(image_bytes(book.cover)).digest())
+    for folder in dict.fromkeys((*theme.folders, builtin_styles_dir())):
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            digest.update(str(path).encode("utf-8") + b"\0" + file_digest(path).encode())
+    return digest.hexdigest()[:40]
 
 
 def wrap_pdf(book: Book, theme: Theme, context: RenderContext, pages: int) -> bytes:
