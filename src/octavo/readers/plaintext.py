@@ -20,6 +20,7 @@ from octavo.readers.base import (
     read_text_file,
 )
 from octavo.readers.markdown import SCENE_BREAK
+from octavo.readers.memo import SectionMemo
 from octavo.readers.textmarks import (
     finish_marks,
     illustration_caption,
@@ -87,15 +88,31 @@ def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
         if not any(part.blocks for part in layout.sections):
             return []  # an empty file
         sections = []
+        memo = _memo(context, shown)
         for part in layout.sections:
-            html = _render_blocks(part.blocks, per_line)
+            key = memo.key(str(per_line), *("\n".join(block.lines) for block in part.blocks))
+            html = memo.get(key)
+            if html is None:
+                html = _render_blocks(part.blocks, per_line)
+                memo.put(key, html)
             fragment = finish_fragment(html, path, shown, context) if html else ""
             kind = None if part.kind in ("chapter", "part") else part.kind
             sections.append(Section(part.level, part.title, fragment, part.line,
                                     bool(fragment), kind=kind))
+        memo.save()
         return sections
 
     return SourceDoc(path=path, shown=shown, meta=meta, headings=headings, render=render)
+
+
+def _memo(context: ReadContext, shown: str) -> SectionMemo:
+    """The sections of this file rendered by the last build (readers/memo.py)."""
+    from octavo.uptodate import cache_dir
+
+    try:
+        return SectionMemo(cache_dir(context.root), shown)
+    except OctavoError:  # a cache folder linking out of the book: the build refuses it later
+        return SectionMemo(None, shown)
 
 
 def source_metadata(layout: Layout) -> dict[str, object]:
