@@ -102,3 +102,34 @@ def test_progress_is_quiet_off_a_terminal_and_with_quiet(make_book, octavo, monk
             assert shown == ""
         else:
             assert "chapters" in shown and "pages" in shown
+
+
+def test_the_caches_secret_is_kept_for_this_user_alone(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    from octavo import uptodate
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(uptodate, "_secret", None)
+    first = uptodate.local_secret()
+    kept = tmp_path / "cache" / "octavo" / uptodate.SECRET_NAME
+    assert kept.read_bytes() == first and len(first) == 32
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    monkeypatch.setattr(uptodate, "_secret", None)
+    assert uptodate.local_secret() == first  # the next build's, the same
+    assert list(kept.parent.iterdir()) == [kept]  # no scratch file left
+    # Where it cannot be kept: a new one each process (the caches then never hit).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(kept))  # a file, not a folder
+    monkeypatch.setattr(uptodate, "_secret", None)
+    one = uptodate.local_secret()
+    monkeypatch.setattr(uptodate, "_secret", None)
+    assert one != uptodate.local_secret() and first not in (one,)
+
+
+def test_a_chunk_cached_with_another_secret_is_not_found(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from octavo import uptodate
+    from octavo.backends.pdf.cache import chunk_key
+
+    ours = chunk_key("html", "css")
+    monkeypatch.setattr(uptodate, "_secret", b"someone else's" * 3)
+    assert chunk_key("html", "css") != ours

@@ -18,9 +18,15 @@ from typing import Protocol
 
 from octavo.errors import BuildError, ThemeError
 from octavo.model import Image, Metadata
-from octavo.paths import Refused, abandoned, html_problems, landing
+from octavo.paths import abandoned, html_problems
 from octavo.themes import Theme, builtin_styles_dir, render_template
-from octavo.uptodate import code_fingerprint, file_digest, write_atomically
+from octavo.uptodate import (
+    cache_subfolder,
+    code_fingerprint,
+    file_digest,
+    local_secret,
+    write_atomically,
+)
 
 
 class Press(Protocol):
@@ -238,7 +244,7 @@ def cover_key(html: str, sheet: str, theme: Theme) -> str:
     """A hash of everything that changes the cover's pixels: its page, stylesheet and the
     files that refers to (fonts), the theme's fallback fonts, Octavo's code and the versions
     of WeasyPrint, pypdfium2 and Pillow. (Fonts of the machine a theme names are not in it.)"""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(local_secret())
     files = [*theme.css_resources(sheet).values(), *theme.fallback_fonts]
     parts = [FORMAT, html, sheet, code_fingerprint(), *map(_version, ("weasyprint", "pypdfium2", "pillow")),
              *(f"{path.name}:{file_digest(path)}" for path in files)]
@@ -256,15 +262,7 @@ def _version(distribution: str) -> str:
 
 def _cache_folder(cache: Path | None) -> Path | None:
     """cache/covers, unless it is a link out of the cache folder."""
-    if cache is None:
-        return None
-    folder = cache / CACHE_FOLDER
-    try:
-        if folder.exists() or folder.is_symlink():
-            return folder if landing(folder).is_relative_to(landing(cache)) else None
-    except Refused:
-        return None
-    return folder
+    return None if cache is None else cache_subfolder(cache, CACHE_FOLDER)
 
 
 def _cached(folder: Path, key: str) -> bytes | None:

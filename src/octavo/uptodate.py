@@ -44,6 +44,51 @@ def _lands_inside(path: Path, root: Path) -> bool:
         return False
 
 
+def cache_subfolder(cache: Path, name: str) -> Path | None:
+    """`cache`/`name`, unless it is a link out of the cache folder: a book from someone else
+    could otherwise make a build write, or prune, there."""
+    folder = cache / name
+    try:
+        if folder.exists() or folder.is_symlink():
+            return folder if landing(folder).is_relative_to(landing(cache)) else None
+    except Refused:
+        return None
+    return folder
+
+
+_secret: bytes | None = None
+SECRET_NAME = "cache-secret"
+
+
+def local_secret() -> bytes:
+    """A random key of this user's, kept outside every book (in ~/.cache/octavo), that the
+    keys of the book's caches are made with: an entry someone else put in a book folder they
+    give you (a chapter's text, a page of the PDF, a cover) is never taken for one of this
+    machine's. Where it cannot be kept, a new one each process: the caches then never hit."""
+    global _secret
+    if _secret is None:
+        home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(home) / "octavo" / SECRET_NAME
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():  # written whole, then linked: another process reads all or none
+                scratch = path.with_name(f".{SECRET_NAME}.{os.getpid()}")
+                handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(handle, "wb") as out:
+                    out.write(os.urandom(32))
+                try:
+                    with contextlib.suppress(FileExistsError):  # another process was first
+                        os.link(scratch, path)
+                finally:
+                    scratch.unlink(missing_ok=True)
+            _secret = path.read_bytes()
+            if len(_secret) < 32:  # a half-written key (a crash) or someone else's file
+                raise OSError("short key")
+        except OSError:
+            _secret = os.urandom(32)
+    return _secret
+
+
 def file_digest(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
     digest = hashlib.sha256()

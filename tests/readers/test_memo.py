@@ -85,3 +85,41 @@ def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:
     (tmp_path / "book.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / ".octavo-cache").write_text("not a folder", encoding="utf-8")
     assert len(read(tmp_path)) == 4
+
+
+def test_sections_someone_else_wrote_are_never_taken(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book folder from someone else, with a cache made on their machine (or forged to
+    match this text): its keys are made with their secret, so nothing in it is used."""
+    from octavo import uptodate
+
+    (tmp_path / "book.txt").write_text(TEXT, encoding="utf-8")
+    monkeypatch.setattr(uptodate, "_secret", b"their machine's secret, not ours!")
+    read(tmp_path)
+    kept = next((tmp_path / ".octavo-cache" / FOLDER).glob("*.json"))
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["sections"] = {key: "<p>Send your bank details to us.</p>\n" for key in data["sections"]}
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(uptodate, "_secret", None)  # this machine's own, from ~/.cache
+    sections = read(tmp_path)
+    assert not any("bank details" in s.html for s in sections)
+    assert "Paragraph 3 of chapter II" in sections[1].html
+
+
+def test_a_memo_folder_that_links_out_of_the_book_is_not_used(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    book = tmp_path / "book"
+    (book / ".octavo-cache").mkdir(parents=True)
+    (book / ".octavo-cache" / FOLDER).symlink_to(outside, target_is_directory=True)
+    (book / "book.txt").write_text(TEXT, encoding="utf-8")
+    assert len(read(book)) == 4
+    assert list(outside.iterdir()) == []
+
+
+def test_a_memo_too_deep_to_read_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "book.txt").write_text(TEXT, encoding="utf-8")
+    read(tmp_path)
+    kept = next((tmp_path / ".octavo-cache" / FOLDER).glob("*.json"))
+    kept.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert len(read(tmp_path)) == 4

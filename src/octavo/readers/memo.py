@@ -2,8 +2,9 @@
 edit renders only the sections the edit changed.
 
 What is kept is the reader's own HTML, before `finish_fragment`: every section is still
-sanitised, its images and links checked, on every build, so a cache someone else wrote into
-the book folder can slow nothing down but cannot put anything into the book.
+sanitised, its images and links checked, on every build. The keys are made with this user's
+own secret (uptodate.local_secret), kept outside the book: an entry someone else wrote into a
+book folder they give you is never taken for a section of the book.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ class SectionMemo:
 
     def __init__(self, cache: Path | None, shown: str) -> None:
         """`cache`: the book's cache folder; None keeps nothing."""
-        from octavo.uptodate import code_fingerprint
+        from octavo.uptodate import cache_subfolder, code_fingerprint, local_secret
 
         name = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:32]
-        self.path = cache / FOLDER / f"{name}.json" if cache is not None else None
-        self.stamp = f"{FORMAT} {code_fingerprint()}"  # a changed Octavo renders anew
+        folder = cache_subfolder(cache, FOLDER) if cache is not None else None
+        self.path = folder / f"{name}.json" if folder is not None else None
+        self.secret = local_secret()
+        from importlib import metadata
+
+        # A changed Octavo, or markdown-it (its quotes, its emphasis), renders anew.
+        self.stamp = f"{FORMAT} {code_fingerprint()} {metadata.version('markdown-it-py')}"
         self.old: dict[str, str] = {}
         self.new: dict[str, str] = {}
-        with contextlib.suppress(OSError, ValueError, AttributeError):
+        with contextlib.suppress(OSError, ValueError, AttributeError, RecursionError):
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("stamp") == self.stamp \
                     and isinstance(data.get("sections"), dict):
@@ -37,7 +43,7 @@ class SectionMemo:
 
     def key(self, *parts: str) -> str:
         """The key of a section rendered from `parts` (its text, and how it was read)."""
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(self.secret)
         for part in parts:
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest()[:40]

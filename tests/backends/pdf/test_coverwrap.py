@@ -550,3 +550,39 @@ def test_an_edit_that_keeps_the_page_count_keeps_the_wrap(tmp_path: Path, monkey
     forget(root)
     assert main(["build", str(root), "-q"]) == 0
     assert wrap.read_bytes() == kept != first
+
+
+def test_a_template_that_prints_the_date_is_laid_out_anew_for_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from octavo.themes import TEMPLATES_DIR
+
+    root = small_book(tmp_path / "book")
+    template = (TEMPLATES_DIR / "coverwrap.html").read_text(encoding="utf-8")
+    dated = template.replace('<p class="back-description">{{ paragraph }}</p>',
+                             '<p class="back-description">{{ paragraph }} Set in {{ stamp[:4] }}.</p>')
+    assert dated != template
+    (root / "styles" / "classic" / "templates").mkdir(parents=True)
+    (root / "styles" / "classic" / "templates" / "coverwrap.html").write_text(dated, encoding="utf-8")
+    wrap = root / "dist" / "the-night-press-cover.pdf"
+    build(root)
+    assert "Setin2026" in letters("".join(c for c, _box in chars(wrap)))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830000000")  # in 2027
+    forget(root)
+    build(root)
+    assert "Setin2027" in letters("".join(c for c, _box in chars(wrap)))
+
+
+def test_a_wrap_cache_that_links_out_of_the_book_is_not_used(tmp_path: Path) -> None:
+    from octavo.backends.pdf.coverwrap import CACHE_FOLDER
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.json").write_text("{}", encoding="utf-8")
+    root = small_book(tmp_path / "book")
+    (root / ".octavo-cache").mkdir()
+    (root / ".octavo-cache" / CACHE_FOLDER).symlink_to(outside, target_is_directory=True)
+    for _ in range(2):
+        forget(root)
+        build(root)
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.json"]
+    assert (root / "dist" / "the-night-press-cover.pdf").is_file()

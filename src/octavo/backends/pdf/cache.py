@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from octavo.paths import abandoned
-from octavo.uptodate import write_atomically
+from octavo.uptodate import local_secret, write_atomically
 
 FOLDER = "pdf"
 STALE = 3600  # seconds after which a half-written file is a crashed build's
@@ -24,7 +24,7 @@ def chunk_key(*parts: str) -> str:
     Callers pass the chunk's HTML, the stylesheets (theme and settings), a hash of the theme's
     files and the book's images, Octavo's code fingerprint and WeasyPrint's version.
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(local_secret())  # a chunk someone else put in the book is never ours
     for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")

@@ -60,6 +60,8 @@ UNBROKEN_CSS = ".back-text { hyphens: manual; overflow-wrap: anywhere; }"
 CACHE_FOLDER = "cover-wraps"
 CACHE_FORMAT = "octavo-wrap-1"  # changes when the cache's contents change meaning
 KEEP = 4  # wraps kept: a page count going back and forth is not laid out again
+# The page's dates, as the template gives them to WeasyPrint: press_ready sets them anew.
+_DATED = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*" />')
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _CHARACTER = r"\X"  # a grapheme cluster: a letter and its combining marks, an emoji sequence
 
@@ -156,18 +158,26 @@ def render_wrap(book: Book, theme: Theme, target: Path, context: RenderContext) 
 def _kept_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> bytes:
     """`wrap_pdf`'s bytes, from the book's cache if nothing they are made from changed, with
     the warnings it gave then; else laid out, and kept."""
-    folder = context.cache / CACHE_FOLDER
+    from octavo.uptodate import cache_subfolder
+
+    folder = cache_subfolder(context.cache, CACHE_FOLDER)
     key = _wrap_key(book, theme, context, pages)
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        entry = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-        data = (folder / f"{key}.pdf").read_bytes()
-        if hashlib.sha256(data).hexdigest() == entry["sha256"]:
-            context.diagnostics.repeat([str(text) for text in entry["warnings"]])
-            os.utime(folder / f"{key}.json")  # the newest kept
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError,
+                             RecursionError):
+        entry = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))  # type: ignore[operator]
+        data = (folder / f"{key}.pdf").read_bytes()  # type: ignore[operator]
+        warned = entry["warnings"]
+        if hashlib.sha256(data).hexdigest() == entry["sha256"] and isinstance(warned, list) \
+                and all(isinstance(text, str) for text in warned):
+            context.diagnostics.repeat(warned)
+            with contextlib.suppress(OSError):
+                os.utime(folder / f"{key}.json")  # type: ignore[operator]  # the newest kept
             return data
     before = list(context.diagnostics.warnings)
     data = wrap_pdf(book, theme, context, pages)
     warnings = [text for text in context.diagnostics.warnings if text not in before]
+    if folder is None:  # a link out of the book: nothing kept
+        return data
     with contextlib.suppress(OSError):
         from octavo.uptodate import write_atomically
 
@@ -184,14 +194,24 @@ def _kept_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> 
 
 def _wrap_key(book: Book, theme: Theme, context: RenderContext, pages: int) -> str:
     """A hash of what the wrap is laid out from: the book's facts and cover, the [print]
-    settings, the page count, the theme's files, Octavo and WeasyPrint."""
+    settings, the page count, the theme's files and its page as the template gives it,
+    Octavo and WeasyPrint; with this user's secret (uptodate.local_secret).
+
+    The date is left out where it goes only into the page's dates, which press_ready sets:
+    a theme's template that prints it elsewhere puts it into the key."""
     import weasyprint
 
-    from octavo.uptodate import code_fingerprint, file_digest
+    from octavo.covers import cover_page
+    from octavo.uptodate import code_fingerprint, file_digest, local_secret
 
-    digest = hashlib.sha256()
+    wrap = wrap_for(context.settings, pages)
+    page = wrap_html(book, theme, wrap, context.source_epoch, BACK_SIZES[0],
+                     [p.strip() for p in _PARAGRAPH.split(book.metadata.description) if p.strip()],
+                     cover_page(book.metadata, theme)[0])
+    page = _DATED.sub("", page)
+    digest = hashlib.sha256(local_secret())
     for part in (CACHE_FORMAT, code_fingerprint(), weasyprint.__version__, repr(book.metadata),
-                 repr(context.settings), str(pages), str(context.book_root.resolve())):
+                 repr(context.settings), str(pages), str(context.book_root.resolve()), page):
         digest.update(part.encode("utf-8") + b"\0")
     if book.cover is not None:
         digest.update(hashlib.sha256(image_bytes(book.cover)).digest())
