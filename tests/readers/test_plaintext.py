@@ -77,3 +77,33 @@ def test_illustration_notes_are_styled_notes_not_paragraphs(tmp_path: Path) -> N
     assert html == ('<p>He drew a map.</p>\n<p class="illustration-note">Illustration</p>\n'
                     '<p>She sang.</p>\n<p class="illustration-note">Illustration: '
                     '<span class="illustration-caption">\u201cI HAVE WAITED\u201d</span></p>')
+
+
+TRICKY = [
+    "", " ", "  lead and trail  ", '"Quoted," she said, "and \'nested\' too."', "'Tis 'em, the '90s.",
+    "rock 'n' roll", 'He stopped--"no"---and went... on. . .', "<b>&amp;</b> &copy; \\ \\' x",
+    "Tabs\tand\u00a0no-break spaces", "“Already curly” and ‘these’", '"', "'", "\"'\"'", "-- --- ----",
+    "a_b", "_whole_", "*star*", "line\nbreak", "end with a quote'", "(\"brackets\")", "[x](y) `code` #h",
+]
+
+
+def test_the_quick_path_renders_every_paragraph_as_markdown_it_does() -> None:
+    """Paragraphs without an emphasis mark or a line break skip markdown-it's inline parse:
+    every paragraph of the corpus's plain texts, and a few made to be awkward, come out the
+    same either way."""
+    from conftest import CORPUS
+
+    from octavo.readers.plaintext import _PARSED, _inline_html, _marked, inline_parser
+    from octavo.readers.textstructure import detect
+
+    md = inline_parser()
+    quick = 0
+    sources = list(TRICKY)
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n")
+        sources += [_marked(block.text) for section in detect(text.split("\n")).sections
+                    for block in section.blocks]
+    for source in sources:
+        assert _inline_html(source) == md.renderInline(source), source
+        quick += _PARSED.search(source) is None
+    assert len(sources) > 5000 and quick > 0.8 * len(sources)

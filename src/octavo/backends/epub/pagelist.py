@@ -10,6 +10,7 @@ before the block when the page begins with one, never inside a heading's text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -189,7 +190,7 @@ class _Text:
         run = bisect.bisect_right(self.firsts, index) - 1
         element, in_tail, value, gap = self.runs[run]
         wanted = index - self.firsts[run]
-        offset = next(m.start() for n, m in enumerate(_NOT_SPACE.finditer(value)) if n == wanted)
+        offset = next(itertools.islice(_NOT_SPACE.finditer(value), wanted, None)).start()
         start = value[offset - 1].isspace() if offset else gap
         return element, in_tail, offset, start
 
