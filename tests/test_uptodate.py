@@ -133,3 +133,36 @@ def test_a_chunk_cached_with_another_secret_is_not_found(monkeypatch) -> None:  
     ours = chunk_key("html", "css")
     monkeypatch.setattr(uptodate, "_secret", b"someone else's" * 3)
     assert chunk_key("html", "css") != ours
+
+
+def test_a_damaged_secret_is_made_anew_and_none_is_kept_in_a_relative_folder(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from octavo import uptodate
+
+    kept = tmp_path / "cache" / "octavo" / uptodate.SECRET_NAME
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"")  # a crash while it was written
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(uptodate, "_secret", None)
+    made = uptodate.local_secret()
+    assert kept.read_bytes() == made and len(made) == 32
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")  # would land in the book folder run from
+    monkeypatch.setattr(uptodate, "_secret", None)
+    assert len(uptodate.local_secret()) == 32 and not (tmp_path / "relative").exists()
+
+
+def test_a_chunk_cache_that_links_out_of_the_book_is_not_pruned(tmp_path: Path) -> None:
+    from octavo.backends.pdf.cache import ChunkCache
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.pdf").write_bytes(b"%PDF")
+    os.utime(outside / "precious.pdf", (0, 0))  # old enough to be pruned
+    cache = tmp_path / "book" / ".octavo-cache"
+    cache.mkdir(parents=True)
+    (cache / "pdf").symlink_to(outside, target_is_directory=True)
+    chunks = ChunkCache(cache)
+    assert chunks.folder is None
+    chunks.prune()
+    assert (outside / "precious.pdf").exists()

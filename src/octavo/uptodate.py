@@ -67,26 +67,43 @@ def local_secret() -> bytes:
     machine's. Where it cannot be kept, a new one each process: the caches then never hit."""
     global _secret
     if _secret is None:
-        home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        path = Path(home) / "octavo" / SECRET_NAME
-        try:
+        _secret = _kept_secret() or os.urandom(32)
+    return _secret
+
+
+def _kept_secret() -> bytes | None:
+    """The key kept in the user's cache folder, made (or a damaged one made anew) if need
+    be; None where there is no such folder to keep it in."""
+    import tempfile
+
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(home):  # no home ("~" as is), or a relative path: not inside a book
+        return None
+    path = Path(home) / "octavo" / SECRET_NAME
+    for _attempt in range(2):
+        with contextlib.suppress(OSError):
+            kept = path.read_bytes()
+            if len(kept) >= 32:
+                return kept
+        try:  # written whole (and synced), then linked: another process reads all or none
             path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():  # written whole, then linked: another process reads all or none
-                scratch = path.with_name(f".{SECRET_NAME}.{os.getpid()}")
-                handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{SECRET_NAME}.")
+            try:
                 with os.fdopen(handle, "wb") as out:
                     out.write(os.urandom(32))
-                try:
+                    out.flush()
+                    os.fsync(out.fileno())
+                if path.exists():  # damaged (empty after a crash): replaced
+                    os.replace(scratch, path)
+                else:
                     with contextlib.suppress(FileExistsError):  # another process was first
                         os.link(scratch, path)
-                finally:
-                    scratch.unlink(missing_ok=True)
-            _secret = path.read_bytes()
-            if len(_secret) < 32:  # a half-written key (a crash) or someone else's file
-                raise OSError("short key")
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(scratch)
         except OSError:
-            _secret = os.urandom(32)
-    return _secret
+            return None
+    return None
 
 
 def file_digest(path: Path) -> str:

@@ -97,6 +97,8 @@ def test_the_quick_path_renders_every_paragraph_as_markdown_it_does() -> None:
     from octavo.readers.textstructure import detect
 
     md = inline_parser()
+    # The quick path knows what the parser acts on: a rule enabled later must be named there.
+    assert md.inline.ruler.get_active_rules() == ["text", "newline", "emphasis"]
     quick = 0
     sources = list(TRICKY)
     for path in sorted(CORPUS.glob("*.txt")):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from octavo.paths import abandoned
-from octavo.uptodate import local_secret, write_atomically
+from octavo.uptodate import cache_subfolder, local_secret, write_atomically
 
 FOLDER = "pdf"
 STALE = 3600  # seconds after which a half-written file is a crashed build's
@@ -40,7 +40,8 @@ class ChunkCache:
     """
 
     def __init__(self, root: Path | None, folder: str = FOLDER):
-        self.folder = root / folder if root is not None else None
+        # A folder that links out of the book is not used: pruning would delete files there.
+        self.folder = cache_subfolder(root, folder) if root is not None else None
         self.used: set[str] = set()
         self.started = time.time()
 
