@@ -171,6 +171,7 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
     # Every format is written to a partial file first; only when all are complete do they
     # replace the old files together, so dist/ never holds a new EPUB beside an old PDF.
     written: list[tuple[Output, Path]] = []
+    finish: list[Any] = []  # what the formats left running (the PDF's join): waited for
     facts = _last_facts(root, edition)
     wanted = formats or config.build.formats
     if within and formats:
@@ -182,7 +183,7 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
                                     progress=progress, facts=facts, edition=edition,
-                                    cluster=cluster, cover_press=press)
+                                    cluster=cluster, cover_press=press, finish=finish)
             # The format's own file, then its companions (the PDF's cover wrap), which see
             # what it left in this build's facts (the page count): partial files all.
             parts = [(name, backend.render, backend.target(out, slug)),
@@ -197,6 +198,8 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
                     raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}",
                                      out) from None
                 written[-1] = (Output(part, target, time.perf_counter() - started), partial)
+        while finish:
+            finish.pop(0).wait()
         for output, partial in written:
             try:
                 os.replace(partial, output.path)
@@ -204,6 +207,8 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
                 raise BuildError(f"cannot write {output.path.name}: {exc.strerror or exc}",
                                  out) from None
     finally:
+        for running in finish:  # the build failed: nothing may still write a partial file
+            running.stop()
         for _output, partial in written:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from books import multi_chapter_book, one_shot, page_texts
+from books import chapter, multi_chapter_book, one_shot, page_texts
 from pypdf import PdfReader
 
 import octavo.backends.pdf.chunks
@@ -112,3 +112,51 @@ def test_ctrl_c_while_chunks_are_laid_out_ends_the_build(make_book) -> None:  # 
     out, err = build.communicate(timeout=120)  # it hung here, waiting for a cancelled chunk
     assert build.returncode == 130, out + err
     assert "interrupted" in err and "Traceback" not in err
+
+
+def test_the_join_in_a_process_of_its_own_gives_the_same_bytes(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A build joins the chunks in a forked process while it writes its other files (the
+    EPUB, the cover wrap): the PDF is the one a join in the build's own process makes."""
+    import multiprocessing
+
+    from octavo.backends.pdf import parallel
+    from octavo.uptodate import forget
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 4000)
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), formats=("pdf", "epub"), jobs=2)
+    apart = pdf.read_bytes()
+    assert multiprocessing.active_children() == []
+    monkeypatch.setattr(parallel, "_may_fork", lambda: False)
+    forget(root)
+    pdf.unlink()
+    build(root, Diagnostics(), formats=("pdf", "epub"), jobs=2)  # every chunk from the cache
+    assert pdf.read_bytes() == apart
+
+
+def test_a_join_that_fails_lands_no_file(make_book, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    from octavo.backends.pdf import join
+    from octavo.cli import main
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 4000)
+    root = multi_chapter_book(make_book, "classic")
+    assert main(["build", str(root), "-q", "--format", "all"]) == 0
+    dist = root / "dist"
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    (root / "manuscript" / "05-chapter.md").write_text(chapter(5) + "\nOne more line.\n",
+                                                       encoding="utf-8")
+
+    def fail(*args: object) -> int:
+        raise OSError("disk full\nwhile writing")
+
+    monkeypatch.setattr(join, "join", fail)  # the forked process has it too
+    capsys.readouterr()
+    assert main(["build", str(root), "--format", "all"]) != 0
+    said = capsys.readouterr()
+    assert "cannot join the PDF's chunks: disk full while writing" in said.err
+    assert "Traceback" not in said.err
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before  # no partial file either
+    assert multiprocessing.active_children() == []

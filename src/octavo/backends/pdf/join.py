@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from octavo.backends.pdf.worker import ChunkResult
 
@@ -65,6 +66,50 @@ def join(parts: list[Piece], target: Path) -> int:
     for source in [*opened, *layers.values()]:
         source.close()
     return count
+
+
+class Joining:
+    """`join` in a process of its own (forked), while this one writes the build's other files."""
+
+    def __init__(self, parts: list[Piece], target: Path, pages: int) -> None:
+        from octavo.backends.pdf.worker import fork_context
+
+        context = fork_context()
+        self.pages = pages
+        self._parent, child = context.Pipe(duplex=False)
+        self._process: Any = context.Process(target=_join_apart, args=(parts, target, child),
+                                             daemon=True, name="octavo-join")
+        self._process.start()
+        child.close()
+
+    def wait(self) -> None:
+        """Wait for the PDF to be joined; BuildError if it could not be."""
+        from octavo.errors import BuildError
+
+        try:
+            status, detail = self._parent.recv()
+        except (EOFError, OSError):
+            status, detail = "failed", f"the process ended (exit code {self._process.exitcode})"
+        finally:
+            self._parent.close()
+            self._process.join()
+        if status != "ok" or detail != self.pages:
+            raise BuildError(f"cannot join the PDF's chunks: {detail}")
+
+    def stop(self) -> None:
+        """End the join, if it still runs (the build failed elsewhere)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _join_apart(parts: list[Piece], target: Path, connection: Any) -> None:
+    try:
+        connection.send(("ok", join(parts, target)))
+    except BaseException as exc:  # the build reports it, and lands no file
+        connection.send(("failed", " ".join(str(exc).split()) or type(exc).__name__))
+    finally:
+        connection.close()
 
 
 def _lay_over(pdf: object, first: int, layer: list[object], drawn: list[bool]) -> None:

@@ -47,7 +47,10 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         for source, message in warnings_for(missing_characters(book, font_characters(fonts))):
             context.diagnostics.warn(message, source)
     try:
-        done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS)
+        # Joined apart, while the build writes its other files, unless the press-ready pass
+        # must rewrite the joined PDF first.
+        done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS,
+                                apart=press is None)
     except FatalURLFetchingError as exc:
         raise BuildError(str(exc)) from None
     if done is None:

@@ -23,7 +23,7 @@ from octavo.backends.pdf.cache import FOLDER, ChunkCache, chunk_key
 from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrite_contents_css, split_book
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
-from octavo.backends.pdf.join import Piece, join
+from octavo.backends.pdf.join import Joining, Piece, join
 from octavo.backends.pdf.margins import LayerJob, can_draw_apart, render_layers
 from octavo.backends.pdf.pagestarts import numbered_starts
 from octavo.backends.pdf.settings import PrintSettings
@@ -53,8 +53,12 @@ LOG = logging.getLogger("octavo.pdf")
 
 
 def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderContext,
-                     html: str, theme_css: str, max_layouts: int) -> Layout | None:
+                     html: str, theme_css: str, max_layouts: int,
+                     apart: bool = False) -> Layout | None:
     """Write the PDF from chunks; its Layout, or None if this book is laid out whole.
+
+    `apart`: the chunks are joined in a process of their own, which the build waits for
+    (`context.finish`) once it has written its other files; the Layout is known before.
 
     A book lays out in chunks when its chapters open on right-hand pages and its stylesheet
     numbers the contents only with target-counter(attr(...), page): then each chunk is
@@ -100,9 +104,17 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
         pieces = [pieces[0], *runner.with_layers(pieces[1:])]
         for words in dict.fromkeys(w for piece in pieces for w in piece.facts.in_text):
             context.diagnostics.warn(in_text_warning(words))
-        started = time.perf_counter()
-        pages = join(pieces, target)
-        LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
+        # The pieces are the cache's files (they outlive this block) unless it cannot be written.
+        apart = apart and context.finish is not None and cache.folder is not None \
+            and _may_fork()
+        if not apart:
+            started = time.perf_counter()
+            pages = join(pieces, target)
+            LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
+    if apart:  # forked once the workers are gone: no thread of theirs holds a lock
+        joining = Joining(pieces, target, _first_pages(pieces)[-1])
+        context.finish.append(joining)  # type: ignore[union-attr]
+        pages = joining.pages
     cache.prune()
     with contextlib.suppress(OSError):
         fronts = record.get("front") if isinstance(record.get("front"), dict) else {}
@@ -386,6 +398,14 @@ class _Runner:
         if self.bar is not None:
             self.bar.update(chapters)
             self.bar.set_postfix_str(f"{self.pages_done} pages")
+
+
+def _may_fork() -> bool:
+    """Whether this process may fork one of its own (not a pool's daemonic worker)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() \
+        and not multiprocessing.current_process().daemon
 
 
 def _facts(data: dict[str, Any]) -> ChunkResult:
