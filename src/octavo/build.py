@@ -141,12 +141,9 @@ def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | No
         wanted = tuple(name for name in formats if name in config.build.formats)
     if "epub" not in wanted or "pdf" in wanted or config.book.get("cover") is not None:
         return False
-    import multiprocessing
+    from octavo.backends.pdf.worker import may_fork
 
-    # A daemonic process (a pool's worker) may not have children; where there is no fork, a
-    # new interpreter would import everything again and win nothing.
-    if multiprocessing.current_process().daemon or "fork" not in \
-            multiprocessing.get_all_start_methods():
+    if not may_fork():
         return False
     cached = cache_dir(root) / CACHE_FOLDER
     return not (cached.is_dir() and any(cached.glob("*.png")))

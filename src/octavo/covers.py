@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import itertools
-import json
-import os
 import re
 import struct
 import unicodedata
@@ -17,15 +14,14 @@ from pathlib import Path
 from typing import Protocol
 
 from octavo.errors import BuildError, ThemeError
+from octavo.keptfiles import KeptFiles
 from octavo.model import Image, Metadata
-from octavo.paths import abandoned, html_problems
+from octavo.paths import html_problems
 from octavo.themes import Theme, builtin_styles_dir, render_template
 from octavo.uptodate import (
-    cache_subfolder,
     code_fingerprint,
     file_digest,
     local_secret,
-    write_atomically,
 )
 
 
@@ -76,8 +72,8 @@ def typographic_cover_later(meta: Metadata, theme: Theme, book_root: Path, cache
     if the cache does not have it; call the result for the cover."""
     html, sheet = cover_page(meta, theme)
     key = cover_key(html, sheet, theme)
-    folder = _cache_folder(cache)
-    png = _cached(folder, key) if folder is not None else None
+    kept = KeptFiles(cache, CACHE_FOLDER, ".png", KEEP)
+    png = _cached(kept, key)
     pressed = png is None and press is not None and press.submit(html, sheet, theme, book_root)
 
     def finish() -> Image:
@@ -86,8 +82,7 @@ def typographic_cover_later(meta: Metadata, theme: Theme, book_root: Path, cache
             png = press.result() if pressed and press is not None else None
             if png is None:  # no press, or it failed: made here, any mistake reported here
                 png = cover_png(html, sheet, theme, book_root)
-            if folder is not None:
-                _store(folder, key, png)
+            kept.put(key, png, {"width": WIDTH, "height": HEIGHT})
         return Image(source=book_root / "book.toml", href=HREF, media_type="image/png", data=png)
 
     return finish
@@ -260,57 +255,18 @@ def _version(distribution: str) -> str:
         return ""
 
 
-def _cache_folder(cache: Path | None) -> Path | None:
-    """cache/covers, unless it is a link out of the cache folder."""
-    return None if cache is None else cache_subfolder(cache, CACHE_FOLDER)
-
-
-def _cached(folder: Path, key: str) -> bytes | None:
+def _cached(kept: KeptFiles, key: str) -> bytes | None:
     """The cached PNG for `key` if it is there and whole (its facts vouch for its hash)."""
-    png, facts = folder / f"{key}.png", folder / f"{key}.json"
-    try:
-        data = png.read_bytes()
-        expected = json.loads(facts.read_text(encoding="utf-8"))["sha256"]
-    except (OSError, ValueError, TypeError, KeyError):
+    found = kept.get(key)
+    if found is None:
         return None
+    data = found[0]
     # The cache is in the book folder, which may come from anyone: the hash only shows the two
     # files agree, so the bytes must also be a PNG of the cover's size (its IHDR says so).
-    if hashlib.sha256(data).hexdigest() != expected or data[:16] != _PNG_HEADER \
-            or struct.unpack(">II", data[16:24]) != (WIDTH, HEIGHT):
-        _discard(folder, key)
+    if data[:16] != _PNG_HEADER or struct.unpack(">II", data[16:24]) != (WIDTH, HEIGHT):
+        kept.discard(key)
         return None
-    for path in (png, facts):  # recently used: kept when the cache is pruned
-        with contextlib.suppress(OSError):
-            os.utime(path)
     return data
-
-
-def _store(folder: Path, key: str, png: bytes) -> None:
-    """Keep a rendered cover (written atomically, the PNG before the facts that vouch for it);
-    a cache that cannot be written is no error."""
-    facts = {"sha256": hashlib.sha256(png).hexdigest(), "width": WIDTH, "height": HEIGHT}
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / f"{key}.png", png)
-        write_atomically(folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
-        _prune(folder)
-
-
-def _prune(folder: Path) -> None:
-    """Remove all but the KEEP most recently used covers, and what crashed writers left."""
-    entries = sorted(folder.glob("[!.]*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
-        _discard(folder, old.stem)
-    for partial in folder.glob(".*"):
-        if abandoned(partial):
-            with contextlib.suppress(OSError):
-                partial.unlink()
-
-
-def _discard(folder: Path, key: str) -> None:
-    for path in (folder / f"{key}.json", folder / f"{key}.png"):
-        with contextlib.suppress(OSError):
-            path.unlink()
 
 
 def cover_problems(width: int, height: int) -> list[str]:

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from octavo import __version__
 from octavo.errors import BuildError
@@ -48,10 +49,7 @@ def cache_subfolder(cache: Path, name: str) -> Path | None:
     """`cache`/`name`, unless it is a link out of the cache folder: a book from someone else
     could otherwise make a build write, or prune, there."""
     folder = cache / name
-    try:
-        if folder.exists() or folder.is_symlink():
-            return folder if landing(folder).is_relative_to(landing(cache)) else None
-    except Refused:
+    if (folder.exists() or folder.is_symlink()) and not _lands_inside(folder, cache):
         return None
     return folder
 
@@ -104,6 +102,14 @@ def _kept_secret() -> bytes | None:
         except OSError:
             return None
     return None
+
+
+def add_files(digest: Any, folders: Iterable[Path]) -> None:
+    """Add every file under `folders` to `digest` (a hashlib object): its path and its bytes'
+    SHA-256 (a theme's fonts and images, which its stylesheets refer to)."""
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path).encode() + b"\0" + file_digest(path).encode())
 
 
 def file_digest(path: Path) -> str:

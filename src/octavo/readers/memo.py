@@ -23,14 +23,14 @@ class SectionMemo:
 
     def __init__(self, cache: Path | None, shown: str) -> None:
         """`cache`: the book's cache folder; None keeps nothing."""
+        from importlib import metadata
+
         from octavo.uptodate import cache_subfolder, code_fingerprint, local_secret
 
         name = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:32]
         folder = cache_subfolder(cache, FOLDER) if cache is not None else None
         self.path = folder / f"{name}.json" if folder is not None else None
         self.secret = local_secret()
-        from importlib import metadata
-
         # A changed Octavo, or markdown-it (its quotes, its emphasis), renders anew.
         self.stamp = f"{FORMAT} {code_fingerprint()} {metadata.version('markdown-it-py')}"
         self.old: dict[str, str] = {}

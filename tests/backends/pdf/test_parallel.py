@@ -128,7 +128,7 @@ def test_the_join_in_a_process_of_its_own_gives_the_same_bytes(make_book, monkey
     build(root, Diagnostics(), formats=("pdf", "epub"), jobs=2)
     apart = pdf.read_bytes()
     assert multiprocessing.active_children() == []
-    monkeypatch.setattr(parallel, "_may_fork", lambda: False)
+    monkeypatch.setattr(parallel, "may_fork", lambda: False)
     forget(root)
     pdf.unlink()
     build(root, Diagnostics(), formats=("pdf", "epub"), jobs=2)  # every chunk from the cache

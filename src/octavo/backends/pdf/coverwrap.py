@@ -14,11 +14,8 @@ the smallest size does not.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,37 +155,21 @@ def render_wrap(book: Book, theme: Theme, target: Path, context: RenderContext) 
 def _kept_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> bytes:
     """`wrap_pdf`'s bytes, from the book's cache if nothing they are made from changed, with
     the warnings it gave then; else laid out, and kept."""
-    from octavo.uptodate import cache_subfolder
+    from octavo.keptfiles import KeptFiles
 
-    folder = cache_subfolder(context.cache, CACHE_FOLDER)
+    kept = KeptFiles(context.cache, CACHE_FOLDER, ".pdf", KEEP)
     key = _wrap_key(book, theme, context, pages)
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError,
-                             RecursionError):
-        entry = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))  # type: ignore[operator]
-        data = (folder / f"{key}.pdf").read_bytes()  # type: ignore[operator]
-        warned = entry["warnings"]
-        if hashlib.sha256(data).hexdigest() == entry["sha256"] and isinstance(warned, list) \
-                and all(isinstance(text, str) for text in warned):
+    found = kept.get(key)
+    if found is not None:
+        data, facts = found
+        warned = facts.get("warnings")
+        if isinstance(warned, list) and all(isinstance(text, str) for text in warned):
             context.diagnostics.repeat(warned)
-            with contextlib.suppress(OSError):
-                os.utime(folder / f"{key}.json")  # type: ignore[operator]  # the newest kept
             return data
     before = list(context.diagnostics.warnings)
     data = wrap_pdf(book, theme, context, pages)
-    warnings = [text for text in context.diagnostics.warnings if text not in before]
-    if folder is None:  # a link out of the book: nothing kept
-        return data
-    with contextlib.suppress(OSError):
-        from octavo.uptodate import write_atomically
-
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / f"{key}.pdf", data)  # the PDF before what vouches for it
-        write_atomically(folder / f"{key}.json", json.dumps({
-            "sha256": hashlib.sha256(data).hexdigest(), "warnings": warnings}).encode("utf-8"))
-        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".pdf").unlink(missing_ok=True)
+    kept.put(key, data, {"warnings": [text for text in context.diagnostics.warnings
+                                      if text not in before]})
     return data
 
 
@@ -202,7 +183,7 @@ def _wrap_key(book: Book, theme: Theme, context: RenderContext, pages: int) -> s
     import weasyprint
 
     from octavo.covers import cover_page
-    from octavo.uptodate import code_fingerprint, file_digest, local_secret
+    from octavo.uptodate import add_files, code_fingerprint, local_secret
 
     wrap = wrap_for(context.settings, pages)
     page = wrap_html(book, theme, wrap, context.source_epoch, BACK_SIZES[0],
@@ -215,9 +196,7 @@ def _wrap_key(book: Book, theme: Theme, context: RenderContext, pages: int) -> s
         digest.update(part.encode("utf-8") + b"\0")
     if book.cover is not None:
         digest.update(hashlib.sha256(image_bytes(book.cover)).digest())
-    for folder in dict.fromkeys((*theme.folders, builtin_styles_dir())):
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            digest.update(str(path).encode("utf-8") + b"\0" + file_digest(path).encode())
+    add_files(digest, dict.fromkeys((*theme.folders, builtin_styles_dir())))
     return digest.hexdigest()[:40]
 
 

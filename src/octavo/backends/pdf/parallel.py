@@ -34,13 +34,14 @@ from octavo.backends.pdf.worker import (
     ChunkResult,
     body_offset,
     fork_context,
+    may_fork,
     render_chunk,
     start_worker,
     worker_count,
 )
 from octavo.model import Book
 from octavo.themes import Theme
-from octavo.uptodate import code_fingerprint, file_digest
+from octavo.uptodate import add_files, code_fingerprint
 
 # A layout: its page count, its gutter and where its pages start in the text, each start
 # [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
@@ -106,7 +107,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             context.diagnostics.warn(in_text_warning(words))
         # The pieces are the cache's files (they outlive this block) unless it cannot be written.
         apart = apart and context.finish is not None and cache.folder is not None \
-            and _may_fork()
+            and may_fork()
         if not apart:
             started = time.perf_counter()
             pages = join(pieces, target)
@@ -400,14 +401,6 @@ class _Runner:
             self.bar.set_postfix_str(f"{self.pages_done} pages")
 
 
-def _may_fork() -> bool:
-    """Whether this process may fork one of its own (not a pool's daemonic worker)."""
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods() \
-        and not multiprocessing.current_process().daemon
-
-
 def _facts(data: dict[str, Any]) -> ChunkResult:
     return ChunkResult(
         pages=int(data["pages"]), offset=int(data["offset"]),
@@ -439,9 +432,7 @@ def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> s
     digest = hashlib.sha256()
     for part in (code_fingerprint(), weasyprint.__version__, variant, identifier.decode()):
         digest.update(part.encode("utf-8") + b"\0")
-    for folder in theme.folders:  # fonts and images the theme's CSS refers to
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path).encode() + b"\0" + file_digest(path).encode())
+    add_files(digest, theme.folders)  # fonts and images the theme's CSS refers to
     for image in book.images:
         data = image.data if image.data is not None else image.source.read_bytes()
         digest.update(image.href.encode() + hashlib.sha256(data).digest())

@@ -280,6 +280,13 @@ def worker_count(jobs: int | None) -> int:
                       else os.cpu_count() or 1))
 
 
+def may_fork() -> bool:
+    """Whether this process may fork one of its own: a daemonic process (a pool's worker) may
+    have no children, and where there is no fork a new interpreter imports all again."""
+    return "fork" in multiprocessing.get_all_start_methods() \
+        and not multiprocessing.current_process().daemon
+
+
 def fork_context() -> multiprocessing.context.BaseContext:
     """Fork where there is fork (workers start warm, no re-import); spawn elsewhere."""
     methods = multiprocessing.get_all_start_methods()
