@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Protocol
 
 from octavo.errors import BuildError, ThemeError
-from octavo.keptfiles import KeptFiles
 from octavo.model import Image, Metadata
 from octavo.paths import html_problems
 from octavo.themes import Theme, builtin_styles_dir, render_template
 from octavo.uptodate import (
+    KeptFiles,
     code_fingerprint,
     file_digest,
     local_secret,

@@ -155,7 +155,7 @@ def render_wrap(book: Book, theme: Theme, target: Path, context: RenderContext) 
 def _kept_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> bytes:
     """`wrap_pdf`'s bytes, from the book's cache if nothing they are made from changed, with
     the warnings it gave then; else laid out, and kept."""
-    from octavo.keptfiles import KeptFiles
+    from octavo.uptodate import KeptFiles
 
     kept = KeptFiles(context.cache, CACHE_FOLDER, ".pdf", KEEP)
     key = _wrap_key(book, theme, context, pages)
