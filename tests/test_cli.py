@@ -153,3 +153,20 @@ def test_python_dash_m_runs(make_book) -> None:  # type: ignore[no-untyped-def]
                            str(root / "out")], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert "wrote " in done.stdout and (root / "out" / "a-test-book.epub").is_file()
+
+
+def test_the_command_exits_quickly_yet_fully(make_book) -> None:  # type: ignore[no-untyped-def]
+    """`run` ends the process without freeing its objects: the exit code, the flushed output
+    and the exit handlers (temporary folders, child processes) must all still be there."""
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    probe = ("import atexit, sys; from octavo.cli import run; "
+             "atexit.register(lambda: print('handlers ran')); sys.argv[1:] = sys.argv[2:]; run()")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    env.pop("PYTHONUNBUFFERED", None)  # output to a pipe is buffered, as a user's is
+    done = subprocess.run([sys.executable, "-c", probe, "--", "build", str(root), "--format",
+                           "epub"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "wrote " in done.stdout and done.stdout.rstrip().endswith("handlers ran")
+    failed = subprocess.run([sys.executable, "-m", "octavo", "build", str(root / "nowhere")],
+                            capture_output=True, text=True, env=env)
+    assert failed.returncode == 1 and failed.stderr.startswith("error: "), failed.stderr

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
+import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -120,6 +124,23 @@ def parser() -> argparse.ArgumentParser:
                       help="the book folder (default: the current folder)")
     copy.set_defaults(run=run_theme_copy)
     return top
+
+
+def run() -> None:
+    """The `octavo` command: `main`, then an exit that does not free the build's objects.
+
+    A build leaves a million small objects (tokens, trees, strings) that Python frees one by
+    one as it exits: 0.15 s of a one-second EPUB build, for nothing. Once the exit handlers
+    (temporary folders, child processes) have run and the output is flushed, the process ends
+    at once. A command that leaves a thread running exits the usual way, waiting for it."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to flush to
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
