@@ -73,3 +73,32 @@ def test_a_chunk_never_ends_on_a_part_page() -> None:
     numbered = number_contents(split.front.html, {"c1": (7, False)}, ["data-target"])
     assert 'data-octavo-page-decimal="7"' in numbered
     assert 'data-octavo-page-lower-roman="vii"' in numbered
+
+
+def test_a_chunk_divides_at_its_chapters_into_even_pieces() -> None:
+    def chapter(n: int) -> Chapter:
+        return Chapter(id=f"c{n}", title=f"C{n}", html="<p>x</p>")
+
+    book = Book(metadata=Metadata(title="T", authors=(), language="en", identifier="x"),
+                body=(chapter(1), Part(id="p1", title="P", chapters=(
+                    chapter(2), chapter(3), chapter(4)))))
+    document = book_html(book).replace(f'id="c4"><p>{"y" * 30}', f'id="c4"><p>{"y" * 120}')
+    split = split_book(document, book, ["data-target"], chunk_chars=10**6)
+    assert split is not None and len(split.body) == 1
+    whole = split.body[0]
+    assert whole.ids == ["c1", "p1", "c2", "c3", "c4"]
+    halves = whole.divided(2)  # c4 is half the text
+    assert [piece.ids for piece in halves] == [["c1", "p1", "c2", "c3"], ["c4"]]
+    thirds = whole.divided(3)  # the part's page stays with c2
+    assert [piece.ids for piece in thirds] == [["c1", "p1", "c2"], ["c3"], ["c4"]]
+    assert [piece.chapters for piece in thirds] == [3, 1, 1]
+    for pieces in (halves, thirds):  # each a document of its own, together the whole
+        assert all(p.html.startswith(whole.opening) and p.html.endswith("</html>\n")
+                   for p in pieces)
+        assert "".join(s.html for p in pieces for s in p.sections) == \
+            "".join(s.html for s in whole.sections)
+    assert whole.divided(1) == [whole]
+    assert [piece.ids for piece in whole.divided(9)] == [["c1"], ["p1", "c2"], ["c3"], ["c4"]]
+    lone = split_book(document, book, ["data-target"], chunk_chars=1)
+    assert lone is not None and lone.body[1].ids == ["p1", "c2"]
+    assert lone.body[1].divided(2) == [lone.body[1]]  # a part's page never ends a piece

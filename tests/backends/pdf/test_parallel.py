@@ -160,3 +160,42 @@ def test_a_join_that_fails_lands_no_file(make_book, monkeypatch, capsys) -> None
     assert "Traceback" not in said.err
     assert {p.name: p.read_bytes() for p in dist.iterdir()} == before  # no partial file either
     assert multiprocessing.active_children() == []
+
+
+def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One chunk edited (two workers): it is laid out in pieces, a piece per worker, which the
+    cache keeps; the book is the one laid out whole, page by page, folios and contents too."""
+    from octavo.backends.pdf import parallel
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), jobs=2)
+    laid_out: list[list[str]] = []
+    run = parallel._Runner._run
+
+    def spy(self, jobs, sheets):  # type: ignore[no-untyped-def]
+        laid_out.append([chunk_ids for _i, _k, chunk, _o in jobs
+                         for chunk_ids in [",".join(chunk.ids)] if chunk.chapters])
+        return run(self, jobs, sheets)
+
+    monkeypatch.setattr(parallel._Runner, "_run", spy)
+    grown = chapter(5) + "\n\n" + "\n\n".join(f"An added paragraph {i}, " + "more words " * 60
+                                              for i in range(6))
+    (root / "manuscript" / "05-chapter.md").write_text(grown, encoding="utf-8")
+    build(root, Diagnostics(), jobs=2)
+    edited = next(ids for ids in laid_out if ids)
+    assert len(edited) == 2 and any("ch" in ids for ids in edited), laid_out
+    assert not any(",".join(edited) == ids for ids in laid_out[-1:]), "laid out whole"
+    whole = one_shot(root, "classic")
+    expected, actual = page_texts(whole.pdf), page_texts(pdf)
+    assert len(actual) == len(expected) == whole.pages
+    for number, (want, got) in enumerate(zip(expected, actual, strict=True), start=1):
+        assert got == want, f"page {number} differs"
+    assert outline(pdf) == outline(whole.pdf) and links(pdf) == links(whole.pdf)
+
+    laid_out.clear()  # a second edit there: only its piece again
+    (root / "manuscript" / "05-chapter.md").write_text(grown + "\n\nOne line more.\n",
+                                                       encoding="utf-8")
+    build(root, Diagnostics(), jobs=2)
+    assert [len(ids) for ids in laid_out if ids][0] == 1, laid_out

@@ -24,6 +24,16 @@ _PAGE_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*\bpage\b")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 NUMBER_STYLES = ("decimal", "lower-roman", "upper-roman")
 CHUNK_CHARS = 40_000  # about 20 pages of a novel: worth a worker's 0.1 s setup, small to redo
+CLOSING = "\n</body>\n</html>\n"
+
+
+@dataclass
+class Section:
+    """One top-level section of the body (a part's page, a chapter), as a chunk holds it."""
+
+    html: str
+    chars: int  # its length in characters of text
+    part: bool  # a part's page: it stays with the section after it
 
 
 @dataclass
@@ -33,10 +43,37 @@ class Chunk:
     html: str
     chapters: int  # how many chapters and parts it holds (for the progress bar)
     ids: list[str] = field(default_factory=list)  # the sections' ids
+    sections: list[Section] = field(default_factory=list)
+    opening: str = ""  # the document up to its body's first section
 
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+
+    def divided(self, parts: int) -> list[Chunk]:
+        """The chunk cut at its sections into at most `parts` chunks of about equal length,
+        a part's page kept with the chapter after it; [self] if it cannot be cut.
+
+        Each section opens on a right-hand page, so the pieces together lay out as the whole
+        does: an edited chunk is cut to give every worker a piece of it."""
+        cuts = [i for i in range(1, len(self.sections)) if not self.sections[i - 1].part]
+        if parts < 2 or not cuts:
+            return [self]
+        before = [0]
+        for section in self.sections:
+            before.append(before[-1] + section.chars)
+        chosen: list[int] = []
+        for n in range(1, parts):  # the cut nearest each n/parts of the text, in order
+            aim = before[-1] * n / parts
+            cut = min((c for c in cuts if not chosen or c > chosen[-1]),
+                      key=lambda c: abs(before[c] - aim), default=None)
+            if cut is not None:
+                chosen.append(cut)
+        bounds = [0, *chosen, len(self.sections)]
+        return [Chunk(self.opening + "".join(s.html for s in self.sections[a:b]) + CLOSING,
+                      chapters=b - a, ids=self.ids[a:b], sections=self.sections[a:b],
+                      opening=self.opening)
+                for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 @dataclass
@@ -122,26 +159,31 @@ def split_book(document: str, book: Book, link_attributes: list[str],
     head = etree.tostring(root.find("head"), encoding="unicode", method="html")
     opening = f'<!DOCTYPE html>\n<html{_attributes(root)}>\n{head}\n<body>\n'
 
-    def chunk(elements: list[etree._Element]) -> Chunk:
-        text = "".join(etree.tostring(el, encoding="unicode", method="html") for el in elements)
-        return Chunk(opening + text + "\n</body>\n</html>\n", chapters=len(elements),
-                     ids=[el.get("id") or "" for el in elements])
+    def section(el: etree._Element) -> tuple[str, Section]:
+        return el.get("id") or "", Section(
+            etree.tostring(el, encoding="unicode", method="html"),
+            chars=len(etree.tostring(el, encoding="unicode", method="text")),
+            part="part" in (el.get("class") or "").split())
 
-    groups: list[list[etree._Element]] = []
+    def chunk(sections: list[tuple[str, Section]]) -> Chunk:
+        return Chunk(opening + "".join(s.html for _id, s in sections) + CLOSING,
+                     chapters=len(sections), ids=[name for name, _s in sections],
+                     sections=[s for _id, s in sections], opening=opening)
+
+    groups: list[list[tuple[str, Section]]] = []
     size = total = 0
     for el in sections[first:]:
         if not isinstance(el.tag, str):
             continue
-        length = len(etree.tostring(el, encoding="unicode", method="text"))
+        name, made = section(el)
         # A part's page stays with the chapter after it; otherwise cut at the size reached.
-        previous_is_part = bool(groups) and "part" in (groups[-1][-1].get("class") or "").split()
-        if not groups or (size >= chunk_chars and not previous_is_part):
+        if not groups or (size >= chunk_chars and not groups[-1][-1][1].part):
             groups.append([])
             size = 0
-        groups[-1].append(el)
-        size += length
-        total += length
-    front = chunk([el for el in sections[:first] if isinstance(el.tag, str)])
+        groups[-1].append((name, made))
+        size += made.chars
+        total += made.chars
+    front = chunk([section(el) for el in sections[:first] if isinstance(el.tag, str)])
     return SplitBook(front=front, body=[chunk(g) for g in groups],
                      link_attributes=link_attributes, text_chars=total,
                      empty=opening + "</body>\n</html>\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -223,25 +224,56 @@ class _Runner:
     def _layered_body(self, base: str, keys: list[str], sheets: tuple[str, str]) -> list[Piece]:
         """Every body chunk laid out as if it opened the book (from the cache, or anew), then
         its margin boxes drawn where it falls (margins.py): a chunk before it that grew moves
-        its folios, not its pages."""
+        its folios, not its pages.
+
+        When fewer chunks are to be laid out than there are workers (an edit), each is cut at
+        its chapters into a piece per worker (`Chunk.divided`), which the cache then keeps: the
+        next edit there lays out one piece."""
         chunks = self.split.body
-        done: dict[int, tuple[Path, ChunkResult]] = {}
-        todo = []
-        for i, key in enumerate(keys):
-            hit = self.cache.get(key, 0)
-            if hit is None:
-                todo.append((i, key, chunks[i], 0))
+        done: dict[int, list[tuple[Path, ChunkResult] | None]] = {}
+        todo = [i for i, key in enumerate(keys) if not self._from_cache(i, [key], [chunks[i]], done)]
+        jobs: list[tuple[int, str, Chunk, int]] = []
+        spare = itertools.count(len(chunks))  # job numbers for pieces: past the shared counts
+        owners: dict[int, tuple[int, int]] = {}  # a piece's job -> its chunk and place in it
+        for i in todo:
+            pieces = chunks[i].divided(self.workers) if self.pool is not None else [chunks[i]]
+            piece_keys = [chunk_key(base, piece.html) for piece in pieces]
+            if len(pieces) > 1 and self._from_cache(i, piece_keys, pieces, done):
                 continue
-            done[i] = (hit[0], _facts(hit[1]))
-            self._progress(chunks[i].chapters, done[i][1].pages)
-        for i, found in self._run(todo, sheets):
-            done[i] = found
-        counts = [done[i][1].pages for i in range(len(chunks))]
-        offsets = [body_offset(0, counts[:i]) for i in range(len(chunks))]
-        self.layers = self._layers(base, [(done[i][1].margins, offsets[i])
-                                          for i in range(len(chunks))], sheets)
-        return [Piece(done[i][0], replace(done[i][1], offset=offsets[i]))
-                for i in range(len(chunks))]
+            # Whole unless a piece is cached or the workers would wait for this chunk.
+            if len(pieces) == 1 or (not any(done[i]) and len(todo) >= self.workers):
+                jobs.append((i, keys[i], chunks[i], 0))
+                owners[i] = (i, 0)
+                done[i] = [None]
+                continue
+            for place, (key, piece) in enumerate(zip(piece_keys, pieces, strict=True)):
+                if done[i][place] is not None:
+                    continue
+                number = next(spare)
+                jobs.append((number, key, piece, 0))
+                owners[number] = (i, place)
+        for number, found in self._run(jobs, sheets):
+            i, place = owners[number]
+            done[i][place] = found
+        laid = [(i, *found) for i in range(len(chunks)) for found in done[i] if found is not None]
+        counts = [facts.pages for _i, _path, facts in laid]
+        offsets = [body_offset(0, counts[:n]) for n in range(len(laid))]
+        self.layers = self._layers(base, [(facts.margins, offsets[n], i)
+                                          for n, (i, _path, facts) in enumerate(laid)], sheets)
+        return [Piece(path, replace(facts, offset=offsets[n]))
+                for n, (_i, path, facts) in enumerate(laid)]
+
+    def _from_cache(self, index: int, keys: list[str], chunks: list[Chunk],
+                    done: dict[int, list[tuple[Path, ChunkResult] | None]]) -> bool:
+        """Body chunk `index` as these chunks (itself, or its pieces), each from the cache if
+        there (in `done`, None if not); whether all of them were."""
+        done[index] = []
+        for key, chunk in zip(keys, chunks, strict=True):
+            hit = self.cache.get(key, 0)
+            done[index].append(None if hit is None else (hit[0], _facts(hit[1])))
+            if hit is not None:
+                self._progress(chunk.chapters, done[index][-1][1].pages)  # type: ignore[index]
+        return all(done[index])
 
     def with_layers(self, body: list[Piece]) -> list[Piece]:
         """The body's chunks with their margin boxes, once drawn (the workers draw them while
@@ -251,21 +283,24 @@ class _Runner:
         found = self.layers()
         return [replace(piece, layer=layer) for piece, layer in zip(body, found, strict=True)]
 
-    def _layers(self, base: str, wanted: list[tuple[list[Any], int]],
+    def _layers(self, base: str, wanted: list[tuple[list[Any], int, int]],
                 sheets: tuple[str, str]) -> Callable[[], list[tuple[Path, int]]]:
-        """Each chunk's margin boxes at its offset: a PDF that holds them and the chunk's first
-        page in it, when the function returned is called. LAYER_CHUNKS chunks share a PDF (and
-        so its font subsets), kept by what it is drawn from: an edit that moves no folio and no
+        """Each piece's margin boxes at its offset: a PDF that holds them and the piece's first
+        page in it, when the function returned is called. `wanted`: each piece's margins, its
+        offset and its body chunk. The pieces of LAYER_CHUNKS chunks share a PDF (and so its
+        font subsets), kept by what it is drawn from: an edit that moves no folio and no
         running head draws none again."""
         found: dict[int, tuple[Path, int]] = {}
         jobs: list[tuple[str, list[int], LayerJob]] = []
-        for start in range(0, len(wanted), LAYER_CHUNKS):
-            group = list(range(start, min(start + LAYER_CHUNKS, len(wanted))))
-            key = chunk_key(base, self.split.empty, json.dumps([wanted[i] for i in group]))
+        for start in range(0, len(self.split.body), LAYER_CHUNKS):
+            group = [n for n, (*_w, chunk) in enumerate(wanted)
+                     if start <= chunk < start + LAYER_CHUNKS]
+            drawn = [wanted[n][:2] for n in group]
+            key = chunk_key(base, self.split.empty, json.dumps(drawn))
             hit = self.cache.get(key, 0)
             if hit is None:
                 jobs.append((key, group, LayerJob(
-                    chunks=[wanted[i] for i in group], html=self.split.empty,
+                    chunks=drawn, html=self.split.empty,
                     base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
                     allowed=self.allowed,
                     target=self.work / f".{key}.{os.getpid()}.rendering")))

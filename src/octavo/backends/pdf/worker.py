@@ -235,7 +235,7 @@ def hook_folios() -> None:
 
 def _publish(index: int, pages: int) -> None:
     counts, condition = _shared.get("counts"), _shared.get("condition")
-    if counts is None or index < 0:
+    if counts is None or not 0 <= index < len(counts):  # the front; a chunk's piece (layered)
         return
     with condition:
         counts[index] = pages
