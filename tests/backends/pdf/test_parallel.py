@@ -163,8 +163,9 @@ def test_a_join_that_fails_lands_no_file(make_book, monkeypatch, capsys) -> None
 
 
 def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """One chunk edited (two workers): it is laid out in pieces, a piece per worker, which the
-    cache keeps; the book is the one laid out whole, page by page, folios and contents too."""
+    """One chunk edited (two workers): it is laid out in pieces, a chapter each, which the
+    cache keeps; the book is the one laid out whole, page by page, folios and contents too.
+    Only the margin boxes of the pieces are drawn again, and none when they stay the same."""
     from octavo.backends.pdf import parallel
 
     monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
@@ -172,30 +173,35 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     pdf = root / "dist" / "chunked.pdf"
     build(root, Diagnostics(), jobs=2)
     laid_out: list[list[str]] = []
-    run = parallel._Runner._run
+    drawn: list[int] = []  # the pieces in each PDF of margin boxes drawn here
+    run, render_layers = parallel._Runner._run, parallel.render_layers
 
     def spy(self, jobs, sheets):  # type: ignore[no-untyped-def]
-        laid_out.append([chunk_ids for _i, _k, chunk, _o in jobs
-                         for chunk_ids in [",".join(chunk.ids)] if chunk.chapters])
+        laid_out.append([",".join(chunk.ids) for _i, _k, chunk, _o in jobs if chunk.chapters])
         return run(self, jobs, sheets)
 
     monkeypatch.setattr(parallel._Runner, "_run", spy)
-    grown = chapter(5) + "\n\n" + "\n\n".join(f"An added paragraph {i}, " + "more words " * 60
-                                              for i in range(6))
-    (root / "manuscript" / "05-chapter.md").write_text(grown, encoding="utf-8")
-    build(root, Diagnostics(), jobs=2)
-    edited = next(ids for ids in laid_out if ids)
-    assert len(edited) == 2 and any("ch" in ids for ids in edited), laid_out
-    assert not any(",".join(edited) == ids for ids in laid_out[-1:]), "laid out whole"
-    whole = one_shot(root, "classic")
-    expected, actual = page_texts(whole.pdf), page_texts(pdf)
-    assert len(actual) == len(expected) == whole.pages
-    for number, (want, got) in enumerate(zip(expected, actual, strict=True), start=1):
-        assert got == want, f"page {number} differs"
-    assert outline(pdf) == outline(whole.pdf) and links(pdf) == links(whole.pdf)
+    monkeypatch.setattr(parallel, "render_layers", lambda jobs: drawn.extend(
+        len(job.chunks) for job in jobs) or render_layers(jobs))
 
-    laid_out.clear()  # a second edit there: only its piece again
-    (root / "manuscript" / "05-chapter.md").write_text(grown + "\n\nOne line more.\n",
-                                                       encoding="utf-8")
-    build(root, Diagnostics(), jobs=2)
-    assert [len(ids) for ids in laid_out if ids][0] == 1, laid_out
+    def check(text: str) -> None:
+        laid_out.clear()
+        drawn.clear()
+        (root / "manuscript" / "05-chapter.md").write_text(text, encoding="utf-8")
+        build(root, Diagnostics(), jobs=2)
+        whole = one_shot(root, "classic")
+        expected, actual = page_texts(whole.pdf), page_texts(pdf)
+        assert len(actual) == len(expected) == whole.pages
+        for number, (want, got) in enumerate(zip(expected, actual, strict=True), start=1):
+            assert got == want, f"page {number} differs"
+        assert outline(pdf) == outline(whole.pdf) and links(pdf) == links(whole.pdf)
+
+    check(chapter(5).replace("A claim", "One claim"))  # a word: the pages do not move
+    edited = laid_out[0]
+    assert len(edited) >= 2 and all(ids.count("ch") == 1 for ids in edited), laid_out
+    assert drawn == [len(edited)]  # the edited chunk's pieces, none of the chunks beside it
+    check(chapter(5).replace("A claim", "Two claims"))  # the pieces are kept
+    assert laid_out[0] == ["ch005"] and drawn == []
+    check(chapter(5) + "\n\n" + "\n\n".join(f"An added paragraph {i}, " + "more words " * 60
+                                              for i in range(6)))  # later folios move
+    assert laid_out[0] == ["ch005"] and sum(drawn) > 3

@@ -84,6 +84,20 @@ class ChunkCache:
                 os.utime(path)
         return pdf, facts
 
+    def kept_in(self, prefix: str, field: str) -> dict[str, tuple[str, int]]:
+        """What the entries whose keys begin with `prefix` hold: each name in their facts'
+        list `field`, with the entry's key and its place in the list. (Read unchecked: `get`
+        checks the entry before it is used.)"""
+        found: dict[str, tuple[str, int]] = {}
+        if self.folder is None:
+            return found
+        for path in sorted(self.folder.glob(f"{prefix}*-0.json")):
+            names = (self._facts(path) or {}).get(field)
+            if isinstance(names, list):
+                key = path.name.removesuffix("-0.json")
+                found.update((str(name), (key, place)) for place, name in enumerate(names))
+        return found
+
     def put(self, key: str, offset: int, rendered: Path, facts: dict[str, Any]) -> Path:
         """Move a rendered chunk into the cache with its facts; returns where it now is."""
         if self.folder is None:

@@ -55,7 +55,7 @@ class Chunk:
         a part's page kept with the chapter after it; [self] if it cannot be cut.
 
         Each section opens on a right-hand page, so the pieces together lay out as the whole
-        does: an edited chunk is cut to give every worker a piece of it."""
+        does: an edited chunk is cut to lay its chapters out side by side."""
         cuts = [i for i in range(1, len(self.sections)) if not self.sections[i - 1].part]
         if parts < 2 or not cuts:
             return [self]

@@ -49,6 +49,7 @@ from octavo.uptodate import add_files, code_fingerprint
 Layout = tuple[int, float, list[list[Any]]]
 FRONT_ROUNDS = 4  # layouts of the front matter at most, until its contents' numbers hold
 LAYER_CHUNKS = 4  # chunks whose margin boxes share a PDF: a few font subsets, not one a chunk
+LAYERS = "layers-"  # begins the cache key of a PDF of margin boxes (a chunk's key is hex)
 CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
 LOG = logging.getLogger("octavo.pdf")
@@ -226,9 +227,9 @@ class _Runner:
         its margin boxes drawn where it falls (margins.py): a chunk before it that grew moves
         its folios, not its pages.
 
-        When fewer chunks are to be laid out than there are workers (an edit), each is cut at
-        its chapters into a piece per worker (`Chunk.divided`), which the cache then keeps: the
-        next edit there lays out one piece."""
+        When fewer chunks are to be laid out than there are workers (an edit), each is cut
+        into its chapters (`Chunk.divided`), laid out side by side, which the cache then keeps:
+        the next edit there lays out one chapter."""
         chunks = self.split.body
         done: dict[int, list[tuple[Path, ChunkResult] | None]] = {}
         todo = [i for i, key in enumerate(keys) if not self._from_cache(i, [key], [chunks[i]], done)]
@@ -236,7 +237,7 @@ class _Runner:
         spare = itertools.count(len(chunks))  # job numbers for pieces: past the shared counts
         owners: dict[int, tuple[int, int]] = {}  # a piece's job -> its chunk and place in it
         for i in todo:
-            pieces = chunks[i].divided(self.workers) if self.pool is not None else [chunks[i]]
+            pieces = chunks[i].divided(len(chunks[i].sections)) if self.pool else [chunks[i]]
             piece_keys = [chunk_key(base, piece.html) for piece in pieces]
             if len(pieces) > 1 and self._from_cache(i, piece_keys, pieces, done):
                 continue
@@ -287,39 +288,45 @@ class _Runner:
                 sheets: tuple[str, str]) -> Callable[[], list[tuple[Path, int]]]:
         """Each piece's margin boxes at its offset: a PDF that holds them and the piece's first
         page in it, when the function returned is called. `wanted`: each piece's margins, its
-        offset and its body chunk. The pieces of LAYER_CHUNKS chunks share a PDF (and so its
-        font subsets), kept by what it is drawn from: an edit that moves no folio and no
-        running head draws none again."""
+        offset and its body chunk.
+
+        A piece's margin boxes are kept by what they are drawn from, in whichever layer PDF
+        holds them (an edit that moves no folio and no running head draws none again); those
+        not kept are drawn, the pieces of LAYER_CHUNKS chunks in a PDF (and so sharing its
+        font subsets)."""
+        keys = [chunk_key(base, self.split.empty, json.dumps(w[:2])) for w in wanted]
+        kept = self.cache.kept_in(LAYERS, "pieces")
         found: dict[int, tuple[Path, int]] = {}
+        for n, key in enumerate(keys):
+            entry, place = kept.get(key, ("", 0))
+            hit = self.cache.get(entry, 0) if entry else None
+            with contextlib.suppress(LookupError, TypeError, ValueError):  # facts not ours
+                if hit is not None and hit[1]["pieces"][place] == key:
+                    found[n] = (hit[0], int(hit[1]["firsts"][place]))
         jobs: list[tuple[str, list[int], LayerJob]] = []
         for start in range(0, len(self.split.body), LAYER_CHUNKS):
             group = [n for n, (*_w, chunk) in enumerate(wanted)
-                     if start <= chunk < start + LAYER_CHUNKS]
-            drawn = [wanted[n][:2] for n in group]
-            key = chunk_key(base, self.split.empty, json.dumps(drawn))
-            hit = self.cache.get(key, 0)
-            if hit is None:
-                jobs.append((key, group, LayerJob(
-                    chunks=drawn, html=self.split.empty,
-                    base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
-                    allowed=self.allowed,
-                    target=self.work / f".{key}.{os.getpid()}.rendering")))
+                     if start <= chunk < start + LAYER_CHUNKS and n not in found]
+            if not group:
                 continue
-            firsts = hit[1]["firsts"]
-            found.update((i, (hit[0], int(first))) for i, first in zip(group, firsts, strict=True))
+            key = LAYERS + chunk_key(*(keys[n] for n in group))
+            jobs.append((key, group, LayerJob(
+                chunks=[wanted[n][:2] for n in group], html=self.split.empty,
+                base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
+                allowed=self.allowed, target=self.work / f".{key}.{os.getpid()}.rendering")))
         if self.pool is not None and len(jobs) > 1:  # a batch per worker: its sheets read once
             batches = [batch for w in range(self.workers) if (batch := jobs[w::self.workers])]
             futures = [self.pool.submit(render_layers, [job for *_r, job in batch])
                        for batch in batches]
         else:
-            batches, drawn = [jobs], render_layers([job for *_r, job in jobs])
-            futures = [Future()]
-            futures[0].set_result(drawn)
+            batches, futures = [jobs], [Future()]
+            futures[0].set_result(render_layers([job for *_r, job in jobs]))
 
         def collect() -> list[tuple[Path, int]]:
             for batch, future in zip(batches, futures, strict=True):
                 for (key, group, job), firsts in zip(batch, future.result(), strict=True):
-                    path = self.cache.put(key, 0, job.target, {"firsts": firsts})
+                    path = self.cache.put(key, 0, job.target, {
+                        "firsts": firsts, "pieces": [keys[n] for n in group]})
                     found.update((i, (path, first)) for i, first in zip(group, firsts,
                                                                         strict=True))
             return [found[i] for i in range(len(wanted))]
