@@ -10,7 +10,7 @@ import pytest
 from books import multi_chapter_book, one_shot, page_texts
 
 import octavo.backends.pdf.chunks
-from octavo.backends.pdf.margins import can_draw_apart
+from octavo.backends.pdf.margins import can_draw_apart, group_selectors, page_key
 from octavo.build import build
 from octavo.diagnostics import Diagnostics
 
@@ -99,3 +99,29 @@ def test_margins_are_artifacts_laid_over_the_page(make_book, small_chunks) -> No
                 assert last.endswith(b"Do Q EMC")
                 assert streams[0].read_bytes() == b"q"  # the page's own drawing closed first
         assert laid > len(pdf.pages) // 2
+
+
+def test_a_page_is_known_by_what_its_margins_are_drawn_from() -> None:
+    """The key that finds a page's margin boxes drawn before: the same page at the same folio
+    whatever chunk or piece it was laid out in; another folio, side, head or group another."""
+    selectors = group_selectors(Path("styles/base/print.css").read_text(encoding="utf-8"))
+    assert selectors is not None and selectors["chapter"] == [(0, 1)]
+    assert group_selectors("@page :nth(odd\nof chapter) { }") is None  # unread: kept apart
+
+    def page(number: int, index: int, place: int, head: str = "Chapter 5", pages: int = 9,
+             side: str = "right") -> dict:  # type: ignore[type-arg]
+        return {"type": [side, False, "chapter", index, [["chapter", place]]],
+                "state": [[0], {"page": [number], "pages": [pages]}, [["page", "pages"]]],
+                "strings": {"chapter-title\tfirst": [head]}, "drawn": True}
+
+    def key(margins: dict, offset: int, using=selectors) -> str:  # type: ignore[no-untyped-def, type-arg]
+        return page_key(margins, offset, using)
+
+    same = key(page(13, 12, 4), 100)  # page 13 of a chunk whole, 4th page of its chapter
+    assert key(page(3, 2, 4, pages=3), 110) == same  # its chunk cut: another index and count
+    assert key(page(11, 10, 6), 102) == same  # two pages further on, after a chapter grew
+    assert key(page(13, 12, 4), 102) != same  # another folio
+    assert key(page(13, 12, 4, head="Chapter 6"), 100) != same
+    assert key(page(13, 12, 4, side="left"), 100) != same
+    assert key(page(13, 12, 0), 100) != same  # a chapter's first page: :nth(1 of chapter)
+    assert key(page(3, 2, 6, pages=3), 110, None) != key(page(3, 2, 4, pages=3), 110, None)

@@ -18,7 +18,7 @@ class Piece:
     pdf: Path
     facts: ChunkResult
     right: bool = True
-    layer: tuple[Path, int] | None = None  # and the chunk's first page in it
+    layer: list[tuple[Path, int] | None] | None = None  # for each page: a PDF, a page in it
 
 
 def join(parts: list[Piece], target: Path) -> int:
@@ -48,11 +48,10 @@ def join(parts: list[Piece], target: Path) -> int:
             warnings.simplefilter("ignore")
             pdf.pages.extend(source.pages)
         if part.layer is not None:
-            path, first = part.layer
-            if path not in layers:
+            for path in {found[0] for found in part.layer if found is not None} - set(layers):
                 layers[path] = pikepdf.open(path)
-            _lay_over(pdf, starts[-1], layers[path].pages[first:first + part.facts.pages],
-                      [bool(m.get("drawn", True)) for m in part.facts.margins])
+            _lay_over(pdf, starts[-1], [None if found is None else layers[found[0]].pages[found[1]]
+                                        for found in part.layer])
     pages = list(pdf.pages)
     _destinations(pdf, pages, parts, starts)
     _outline(pdf, parts, starts)
@@ -112,16 +111,16 @@ def _join_apart(parts: list[Piece], target: Path, connection: Any) -> None:
         connection.close()
 
 
-def _lay_over(pdf: object, first: int, layer: list[object], drawn: list[bool]) -> None:
-    """Lay each page of `layer` that has margin boxes (`drawn`) over the book's pages from
+def _lay_over(pdf: object, first: int, layer: list[object | None]) -> None:
+    """Lay each page of `layer` (None: a page without margin boxes) over the book's pages from
     `first` on, marked as an artifact (a folio or running head is not the text, PDF/UA 7.8)."""
     import pikepdf
 
     assert isinstance(pdf, pikepdf.Pdf)
     for index, source in enumerate(layer):
-        assert isinstance(source, pikepdf.Page)
-        if not drawn[index]:
+        if source is None:
             continue
+        assert isinstance(source, pikepdf.Page)
         page = pdf.pages[first + index]
         form = source.as_form_xobject()
         form.BBox = source.mediabox  # not the trim: a margin box may paint into the bleed

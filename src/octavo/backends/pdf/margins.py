@@ -12,6 +12,7 @@ or so for a whole novel, and none of their pages.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from typing import Any
 # cannot have them made apart from those pages: such a book's chunks are laid out at their
 # place in the book, as before.
 _RUNNING_ELEMENTS = re.compile(r"\belement\s*\(|position\s*:\s*running\s*\(")
+_NTH = re.compile(r":nth\(\s*([^)]*?)\s*\)")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 RECORD_ATTRIBUTE = "octavo_margins"  # on a page box: what its margin boxes were made from
 
 # A page's margins, as plain data for the chunk cache's JSON: its type [side, blank, name,
@@ -46,6 +49,46 @@ class LayerJob:
     stylesheets: tuple[str, ...]
     allowed: tuple[Path, ...]
     target: Path
+
+
+def group_selectors(css: str) -> dict[str, list[tuple[int, int]]] | None:
+    """The page selectors `:nth(An+B of NAME)` of a stylesheet: (A, B) for each NAME; None if
+    one cannot be read (a page's place in its groups then keeps its margins apart)."""
+    import tinycss2
+    import tinycss2.nth
+
+    found: dict[str, list[tuple[int, int]]] = {}
+    for argument in _NTH.findall(_COMMENT.sub("", css)):
+        expression, _of, name = argument.rpartition(" of ")
+        parsed = tinycss2.nth.parse_nth(expression) if expression else None
+        if parsed is None or not name.strip():
+            return None
+        found.setdefault(name.strip(), []).append(parsed)
+    return found
+
+
+def page_key(margins: Margins, offset: int,
+             selectors: dict[str, list[tuple[int, int]]] | None) -> str:
+    """What a page's margin boxes are drawn from at its place in the book: its recorded type,
+    state and running strings, its page counter moved on by `offset`. Left out: the page's
+    index in its chunk and the chunk's page count (a stylesheet that selects pages by the one,
+    :first or :nth(N), or prints the other, counter(pages), is not laid out in chunks:
+    chunks.py), and its place in its page groups, but for which of the stylesheet's
+    `selectors` (`group_selectors`) it matches. The same page thus has the same key wherever
+    its chunk is cut, and so has a page of a chapter moved on by two pages to the folio of one
+    it had, under the same running head."""
+    side, blank, name, _index, groups = margins["type"]
+    quote_depth, counters, scopes = margins["state"]
+    counters = {name: values for name, values in counters.items() if name != "pages"}
+    if offset and "page" in counters:
+        counters["page"] = [*counters["page"][:-1], counters["page"][-1] + offset]
+    if selectors is not None:  # as WeasyPrint matches them (css/__init__.py)
+        groups = [[group, [(index + 1 - b == 0) if a == 0
+                           else ((index + 1 - b) / a >= 0 and not (index + 1 - b) % a)
+                           for a, b in selectors.get(group, [])]]
+                  for group, index in groups]
+    return json.dumps([side, blank, name, groups, quote_depth, counters, scopes,
+                       margins["strings"]], sort_keys=True)
 
 
 def recorded(original: Any, context: Any, page: Any, state: Any) -> list[Any]:

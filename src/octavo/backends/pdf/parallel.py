@@ -25,7 +25,13 @@ from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrit
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.join import Joining, Piece, join
-from octavo.backends.pdf.margins import LayerJob, can_draw_apart, render_layers
+from octavo.backends.pdf.margins import (
+    LayerJob,
+    can_draw_apart,
+    group_selectors,
+    page_key,
+    render_layers,
+)
 from octavo.backends.pdf.pagestarts import numbered_starts
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import weasyprint_variant
@@ -50,6 +56,7 @@ Layout = tuple[int, float, list[list[Any]]]
 FRONT_ROUNDS = 4  # layouts of the front matter at most, until its contents' numbers hold
 LAYER_CHUNKS = 4  # chunks whose margin boxes share a PDF: a few font subsets, not one a chunk
 LAYERS = "layers-"  # begins the cache key of a PDF of margin boxes (a chunk's key is hex)
+Layer = list["tuple[Path, int] | None"]  # for each page of a piece: a page of margin boxes
 CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
 LOG = logging.getLogger("octavo.pdf")
@@ -128,7 +135,8 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     starts = [[first + index, *start]
               for piece, first in zip(pieces, _first_pages(pieces), strict=False)
               for index, start in enumerate(numbered_starts(piece.facts.starts, piece.facts.offset)
-                                            if piece.layer else piece.facts.starts) if start]
+                                            if piece.layer is not None else piece.facts.starts)
+              if start]
     return pages, gutter, starts
 
 
@@ -179,7 +187,7 @@ class _Runner:
                 bar_format="{desc} {bar} {n_fmt}/{total_fmt} chapters, {postfix} [{elapsed}]"))
             self.bar.set_postfix_str("0 pages")
         self.pages_done = 0
-        self.layers: Callable[[], list[tuple[Path, int]]] | None = None
+        self.layers: Callable[[], list[Layer]] | None = None
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -285,35 +293,53 @@ class _Runner:
         return [replace(piece, layer=layer) for piece, layer in zip(body, found, strict=True)]
 
     def _layers(self, base: str, wanted: list[tuple[list[Any], int, int]],
-                sheets: tuple[str, str]) -> Callable[[], list[tuple[Path, int]]]:
-        """Each piece's margin boxes at its offset: a PDF that holds them and the piece's first
-        page in it, when the function returned is called. `wanted`: each piece's margins, its
-        offset and its body chunk.
+                sheets: tuple[str, str]) -> Callable[[], list[Layer]]:
+        """Each piece's margin boxes at its offset, when the function returned is called: for
+        each of its pages, a PDF and the page in it to lay over it (None: it has none).
+        `wanted`: each piece's margins, its offset and its body chunk.
 
-        A piece's margin boxes are kept by what they are drawn from, in whichever layer PDF
-        holds them (an edit that moves no folio and no running head draws none again); those
-        not kept are drawn, the pieces of LAYER_CHUNKS chunks in a PDF (and so sharing its
-        font subsets)."""
-        keys = [chunk_key(base, self.split.empty, json.dumps(w[:2])) for w in wanted]
-        kept = self.cache.kept_in(LAYERS, "pieces")
-        found: dict[int, tuple[Path, int]] = {}
-        for n, key in enumerate(keys):
-            entry, place = kept.get(key, ("", 0))
-            hit = self.cache.get(entry, 0) if entry else None
-            with contextlib.suppress(LookupError, TypeError, ValueError):  # facts not ours
-                if hit is not None and hit[1]["pieces"][place] == key:
-                    found[n] = (hit[0], int(hit[1]["firsts"][place]))
-        jobs: list[tuple[str, list[int], LayerJob]] = []
+        A page's margin boxes are kept by what they are drawn from (`page_key`), in whichever
+        layer PDF holds them: an edit that moves no folio draws none again, and one that moves
+        the later folios by two pages draws those pages whose running heads change with them.
+        The pages not kept are drawn, those of LAYER_CHUNKS chunks in a PDF (sharing its font
+        subsets)."""
+        prefix = chunk_key(base, self.split.empty)
+        selectors = group_selectors("\n".join(sheets))
+        keys = [[chunk_key(prefix, page_key(margins, offset, selectors))
+                 if margins.get("drawn", True)
+                 else "" for margins in pages] for pages, offset, _chunk in wanted]
+        kept = self.cache.kept_in(LAYERS, "pages")
+        checked: dict[str, tuple[Path, list[Any]] | None] = {}  # kept layers, read once
+        layers: list[Layer] = [[None] * len(pages) for pages, _o, _c in wanted]
+        missing: list[list[int]] = [[] for _ in wanted]
+        for n, piece_keys in enumerate(keys):
+            for page, key in enumerate(piece_keys):
+                if not key:
+                    continue
+                entry, place = kept.get(key, ("", 0))
+                if entry and entry not in checked:
+                    hit = self.cache.get(entry, 0)
+                    listed = hit[1].get("pages") if hit is not None else None
+                    checked[entry] = (hit[0], listed) if hit and isinstance(listed, list) else None
+                found = checked.get(entry)
+                if found is not None and place < len(found[1]) and found[1][place] == key:
+                    layers[n][page] = (found[0], place)
+                else:
+                    missing[n].append(page)
+        jobs: list[tuple[str, list[str], LayerJob]] = []
         for start in range(0, len(self.split.body), LAYER_CHUNKS):
             group = [n for n, (*_w, chunk) in enumerate(wanted)
-                     if start <= chunk < start + LAYER_CHUNKS and n not in found]
+                     if start <= chunk < start + LAYER_CHUNKS and missing[n]]
             if not group:
                 continue
-            key = LAYERS + chunk_key(*(keys[n] for n in group))
-            jobs.append((key, group, LayerJob(
-                chunks=[wanted[n][:2] for n in group], html=self.split.empty,
-                base_url=self.context.book_root.as_uri() + "/", stylesheets=sheets,
-                allowed=self.allowed, target=self.work / f".{key}.{os.getpid()}.rendering")))
+            drawn = [keys[n][page] for n in group for page in missing[n]]
+            key = LAYERS + chunk_key(*drawn)
+            jobs.append((key, drawn, LayerJob(
+                chunks=[([wanted[n][0][page] for page in missing[n]], wanted[n][1])
+                        for n in group],
+                html=self.split.empty, base_url=self.context.book_root.as_uri() + "/",
+                stylesheets=sheets, allowed=self.allowed,
+                target=self.work / f".{key}.{os.getpid()}.rendering")))
         if self.pool is not None and len(jobs) > 1:  # a batch per worker: its sheets read once
             batches = [batch for w in range(self.workers) if (batch := jobs[w::self.workers])]
             futures = [self.pool.submit(render_layers, [job for *_r, job in batch])
@@ -322,14 +348,17 @@ class _Runner:
             batches, futures = [jobs], [Future()]
             futures[0].set_result(render_layers([job for *_r, job in jobs]))
 
-        def collect() -> list[tuple[Path, int]]:
+        def collect() -> list[Layer]:
+            at: dict[str, tuple[Path, int]] = {}
             for batch, future in zip(batches, futures, strict=True):
-                for (key, group, job), firsts in zip(batch, future.result(), strict=True):
-                    path = self.cache.put(key, 0, job.target, {
-                        "firsts": firsts, "pieces": [keys[n] for n in group]})
-                    found.update((i, (path, first)) for i, first in zip(group, firsts,
-                                                                        strict=True))
-            return [found[i] for i in range(len(wanted))]
+                future.result()
+                for key, drawn, job in batch:
+                    path = self.cache.put(key, 0, job.target, {"pages": drawn})
+                    at.update((page, (path, place)) for place, page in enumerate(drawn))
+            for n, pages in enumerate(missing):
+                for page in pages:
+                    layers[n][page] = at[keys[n][page]]
+            return layers
 
         return collect
 
