@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -17,6 +18,13 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HUGE = etree.XMLParser(huge_tree=True)  # a chapter may hold a paragraph over 10 MB
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The suite's cache secret (uptodate.local_secret) kept in a folder of its own, not in
+    the user's ~/.cache/octavo (the builds run as subprocesses find it too)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
