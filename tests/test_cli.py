@@ -170,3 +170,7 @@ def test_the_command_exits_quickly_yet_fully(make_book) -> None:  # type: ignore
     failed = subprocess.run([sys.executable, "-m", "octavo", "build", str(root / "nowhere")],
                             capture_output=True, text=True, env=env)
     assert failed.returncode == 1 and failed.stderr.startswith("error: "), failed.stderr
+    closed = subprocess.run(  # started with no standard output at all: Python's is None
+        f'exec 1>&-; "{sys.executable}" -m octavo build "{root}" --format epub',
+        shell=True, capture_output=True, text=True, env=env, executable="/bin/sh")
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr

@@ -139,7 +139,8 @@ def run() -> None:
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to flush to
-            stream.flush()
+            if stream is not None:  # None: started with the stream closed
+                stream.flush()
     os._exit(code)
 
 

@@ -30,6 +30,8 @@ def test_every_built_in_theme_lays_out_in_chunks(theme: str) -> None:
     "a::after { content: target-text(attr(href)); }",
     "a::after { content: target-counter(attr(href), page, upper-alpha); }",
     "@page :right { counter-increment: leaf; @top-right { content: counter(leaf); } }",
+    "@page :FIRST { margin: 0; }",  # CSS reads its names in any case, as WeasyPrint does
+    "@page { @bottom-center { content: COUNTER(pages, decimal); } }",
 ])
 def test_what_needs_the_whole_book_is_laid_out_in_one_piece(css: str) -> None:
     assert rewrite_contents_css(css) is None
@@ -75,7 +77,7 @@ def test_a_chunk_never_ends_on_a_part_page() -> None:
     assert 'data-octavo-page-lower-roman="vii"' in numbered
 
 
-def test_a_chunk_divides_at_its_chapters_into_even_pieces() -> None:
+def test_a_chunk_is_cut_into_its_chapters() -> None:
     def chapter(n: int) -> Chapter:
         return Chapter(id=f"c{n}", title=f"C{n}", html="<p>x</p>")
 
@@ -87,18 +89,12 @@ def test_a_chunk_divides_at_its_chapters_into_even_pieces() -> None:
     assert split is not None and len(split.body) == 1
     whole = split.body[0]
     assert whole.ids == ["c1", "p1", "c2", "c3", "c4"]
-    halves = whole.divided(2)  # c4 is half the text
-    assert [piece.ids for piece in halves] == [["c1", "p1", "c2", "c3"], ["c4"]]
-    thirds = whole.divided(3)  # the part's page stays with c2
-    assert [piece.ids for piece in thirds] == [["c1", "p1", "c2"], ["c3"], ["c4"]]
-    assert [piece.chapters for piece in thirds] == [3, 1, 1]
-    for pieces in (halves, thirds):  # each a document of its own, together the whole
-        assert all(p.html.startswith(whole.opening) and p.html.endswith("</html>\n")
-                   for p in pieces)
-        assert "".join(s.html for p in pieces for s in p.sections) == \
-            "".join(s.html for s in whole.sections)
-    assert whole.divided(1) == [whole]
-    assert [piece.ids for piece in whole.divided(9)] == [["c1"], ["p1", "c2"], ["c3"], ["c4"]]
+    pieces = whole.by_chapter()  # wherever the text's length falls: the part's page with c2
+    assert [piece.ids for piece in pieces] == [["c1"], ["p1", "c2"], ["c3"], ["c4"]]
+    assert [piece.chapters for piece in pieces] == [1, 2, 1, 1]
+    assert all(p.html.startswith(whole.opening) and p.html.endswith("</html>\n") for p in pieces)
+    assert "".join(s.html for p in pieces for s in p.sections) == \
+        "".join(s.html for s in whole.sections)
     lone = split_book(document, book, ["data-target"], chunk_chars=1)
     assert lone is not None and lone.body[1].ids == ["p1", "c2"]
-    assert lone.body[1].divided(2) == [lone.body[1]]  # a part's page never ends a piece
+    assert lone.body[1].by_chapter() == [lone.body[1]]  # a part's page never ends a piece

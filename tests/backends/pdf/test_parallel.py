@@ -205,3 +205,70 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     check(chapter(5) + "\n\n" + "\n\n".join(f"An added paragraph {i}, " + "more words " * 60
                                               for i in range(6)))  # later folios move
     assert laid_out[0] == ["ch005"] and sum(drawn) > 0
+
+
+def _refuse_to_lay_out(job):  # type: ignore[no-untyped-def]
+    """A worker's layout that fails as a book's own error does (a module function: pickled)."""
+    from octavo.errors import BuildError
+
+    raise BuildError("this chapter cannot be laid out")
+
+
+def test_a_piece_that_fails_says_why(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Pieces are numbered past the chunks' shared page counts: a failed one must not turn the
+    book's own error into an internal one when the others are called off."""
+    from octavo.backends.pdf import parallel
+    from octavo.errors import BuildError
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=2)
+    (root / "manuscript" / "05-chapter.md").write_text(chapter(5) + "\nA line more.\n",
+                                                       encoding="utf-8")
+    monkeypatch.setattr(parallel, "render_chunk", _refuse_to_lay_out)
+    with pytest.raises(BuildError, match="this chapter cannot be laid out"):
+        build(root, Diagnostics(), jobs=2)
+
+
+def test_a_damaged_chunk_record_is_laid_out_again(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A kept chunk whose facts have lost part of a page's margins (its PDF whole): the chunk
+    is laid out again, not the build failed (and every build after it)."""
+    import json
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), jobs=2)
+    first = pdf.read_bytes()
+    for facts_path in (root / ".octavo-cache" / "pdf").glob("*.json"):
+        facts = json.loads(facts_path.read_text(encoding="utf-8"))
+        if facts.get("margins"):
+            del facts["margins"][0]["strings"]
+            facts_path.write_text(json.dumps(facts), encoding="utf-8")
+    pdf.unlink()
+    build(root, Diagnostics(), jobs=2)
+    assert pdf.read_bytes() == first
+
+
+def test_a_kept_layer_that_lacks_a_page_it_lists_is_drawn_again(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A layer's facts altered to list a page its PDF lacks: that build says so, and the next
+    draws the layer anew."""
+    import json
+
+    from octavo.backends.pdf.parallel import LAYERS
+    from octavo.errors import BuildError
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    root = multi_chapter_book(make_book, "classic")
+    pdf = root / "dist" / "chunked.pdf"
+    build(root, Diagnostics(), jobs=2)
+    first = pdf.read_bytes()
+    facts_path = next((root / ".octavo-cache" / "pdf").glob(f"{LAYERS}*.json"))
+    facts = json.loads(facts_path.read_text(encoding="utf-8"))
+    facts["pages"].append(facts["pages"][0])  # its first page listed again, past its last
+    facts_path.write_text(json.dumps(facts), encoding="utf-8")
+    pdf.unlink()
+    with pytest.raises(BuildError, match="missing from .* build again"):
+        build(root, Diagnostics(), jobs=2)
+    build(root, Diagnostics(), jobs=2)
+    assert pdf.read_bytes() == first

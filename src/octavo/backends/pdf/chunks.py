@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -14,13 +15,14 @@ from octavo.model import Book, Part
 # look into another chunk, so these become attr(data-octavo-page-STYLE), filled in by Octavo.
 _TARGET_COUNTER = re.compile(
     r"target-counter\(\s*attr\(\s*([\w-]+)\s*\)\s*,\s*page\s*(?:,\s*([\w-]+)\s*)?\)")
-_CROSS_CHUNK = re.compile(r"target-counter|target-counters|target-text|counter\(\s*pages\s*\)")
+_CROSS_CHUNK = re.compile(r"target-counter|target-counters|target-text|counter\(\s*pages\s*[,)]",
+                          re.I)  # CSS names are read in any case
 # Page selectors that count pages from the start of the document, not of a page group.
-_PAGE_POSITION = re.compile(r"@page[^{]*:(?:first\b|nth\((?![^)]*\bof\b)[^)]*\))")
+_PAGE_POSITION = re.compile(r"@page[^{]*:(?:first\b|nth\((?![^)]*\bof\b)[^)]*\))", re.I)
 # Where the body starts at page 1: the one reset of the page counter a chunk may hold.
 _BODY_START_RESET = re.compile(r"@page\s*:nth\(\s*1\s+of\s+body-start(?:-part)?\s*\)\s*\{\s*"
                                r"counter-reset\s*:\s*page\s+1\s*;")
-_PAGE_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*\bpage\b")
+_PAGE_COUNTER = re.compile(r"counter-(?:reset|set|increment)\s*:[^;}]*\bpage\b", re.I)
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 NUMBER_STYLES = ("decimal", "lower-roman", "upper-roman")
 CHUNK_CHARS = 40_000  # about 20 pages of a novel: worth a worker's 0.1 s setup, small to redo
@@ -50,30 +52,20 @@ class Chunk:
     def digest(self) -> str:
         return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
 
-    def divided(self, parts: int) -> list[Chunk]:
-        """The chunk cut at its sections into at most `parts` chunks of about equal length,
-        a part's page kept with the chapter after it; [self] if it cannot be cut.
+    def by_chapter(self) -> list[Chunk]:
+        """The chunk cut before each of its sections (a part's page kept with the chapter
+        after it): a chunk for each chapter; [self] if it holds one.
 
         Each section opens on a right-hand page, so the pieces together lay out as the whole
         does: an edited chunk is cut to lay its chapters out side by side."""
         cuts = [i for i in range(1, len(self.sections)) if not self.sections[i - 1].part]
-        if parts < 2 or not cuts:
+        if not cuts:
             return [self]
-        before = [0]
-        for section in self.sections:
-            before.append(before[-1] + section.chars)
-        chosen: list[int] = []
-        for n in range(1, parts):  # the cut nearest each n/parts of the text, in order
-            aim = before[-1] * n / parts
-            cut = min((c for c in cuts if not chosen or c > chosen[-1]),
-                      key=lambda c: abs(before[c] - aim), default=None)
-            if cut is not None:
-                chosen.append(cut)
-        bounds = [0, *chosen, len(self.sections)]
+        bounds = [0, *cuts, len(self.sections)]
         return [Chunk(self.opening + "".join(s.html for s in self.sections[a:b]) + CLOSING,
                       chapters=b - a, ids=self.ids[a:b], sections=self.sections[a:b],
                       opening=self.opening)
-                for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+                for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass

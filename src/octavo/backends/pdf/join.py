@@ -50,7 +50,7 @@ def join(parts: list[Piece], target: Path) -> int:
         if part.layer is not None:
             for path in {found[0] for found in part.layer if found is not None} - set(layers):
                 layers[path] = pikepdf.open(path)
-            _lay_over(pdf, starts[-1], [None if found is None else layers[found[0]].pages[found[1]]
+            _lay_over(pdf, starts[-1], [None if found is None else _layer_page(layers, *found)
                                         for found in part.layer])
     pages = list(pdf.pages)
     _destinations(pdf, pages, parts, starts)
@@ -109,6 +109,18 @@ def _join_apart(parts: list[Piece], target: Path, connection: Any) -> None:
         connection.send(("failed", " ".join(str(exc).split()) or type(exc).__name__))
     finally:
         connection.close()
+
+
+def _layer_page(layers: dict[Path, Any], path: Path, index: int) -> object:
+    """Page `index` of a kept layer of margin boxes. One that lacks it (its facts altered
+    since it was written) is removed from the cache, so that the next build draws it anew."""
+    pages = layers[path].pages
+    if not 0 <= index < len(pages):
+        for damaged in (path.with_suffix(".json"), path):
+            damaged.unlink(missing_ok=True)
+        raise ValueError(f"a kept page of margin boxes is missing from {path.name} (removed "
+                         "from the cache: build again)")
+    return pages[index]
 
 
 def _lay_over(pdf: object, first: int, layer: list[object | None]) -> None:

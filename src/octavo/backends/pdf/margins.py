@@ -21,8 +21,8 @@ from typing import Any
 # A stylesheet that takes margin boxes' content from the pages' own boxes (running elements)
 # cannot have them made apart from those pages: such a book's chunks are laid out at their
 # place in the book, as before.
-_RUNNING_ELEMENTS = re.compile(r"\belement\s*\(|position\s*:\s*running\s*\(")
-_NTH = re.compile(r":nth\(\s*([^)]*?)\s*\)")
+_RUNNING_ELEMENTS = re.compile(r"\belement\s*\(|position\s*:\s*running\s*\(", re.I)
+_NTH = re.compile(r":nth\(\s*([^)]*?)\s*\)", re.I)
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 RECORD_ATTRIBUTE = "octavo_margins"  # on a page box: what its margin boxes were made from
 

@@ -220,10 +220,10 @@ class _Runner:
         for i, key in enumerate(keys):
             if i in done:
                 continue
-            hit = self.cache.get(key, offsets[i])
+            hit = self._cached(key, offsets[i])
             if hit is not None:
-                done[i] = (hit[0], _facts(hit[1]))
-                self._progress(chunks[i].chapters, done[i][1].pages)
+                done[i] = hit
+                self._progress(chunks[i].chapters, hit[1].pages)
             else:
                 second_wave.append((i, key, chunks[i], offsets[i]))
         for i, found in self._run(second_wave, sheets):
@@ -236,31 +236,30 @@ class _Runner:
         its folios, not its pages.
 
         When fewer chunks are to be laid out than there are workers (an edit), each is cut
-        into its chapters (`Chunk.divided`), laid out side by side, which the cache then keeps:
+        into its chapters (`Chunk.by_chapter`), laid out side by side, which the cache then keeps:
         the next edit there lays out one chapter."""
         chunks = self.split.body
         done: dict[int, list[tuple[Path, ChunkResult] | None]] = {}
         todo = [i for i, key in enumerate(keys) if not self._from_cache(i, [key], [chunks[i]], done)]
+        pieces = {i: chunks[i].by_chapter() if self.pool is not None else [chunks[i]] for i in todo}
+        piece_keys = {i: [chunk_key(base, piece.html) for piece in pieces[i]] for i in todo}
+        todo = [i for i in todo  # a chunk whose pieces are all kept is taken as them
+                if len(pieces[i]) == 1 or not self._from_cache(i, piece_keys[i], pieces[i], done)]
         jobs: list[tuple[int, str, Chunk, int]] = []
         spare = itertools.count(len(chunks))  # job numbers for pieces: past the shared counts
         owners: dict[int, tuple[int, int]] = {}  # a piece's job -> its chunk and place in it
         for i in todo:
-            pieces = chunks[i].divided(len(chunks[i].sections)) if self.pool else [chunks[i]]
-            piece_keys = [chunk_key(base, piece.html) for piece in pieces]
-            if len(pieces) > 1 and self._from_cache(i, piece_keys, pieces, done):
-                continue
-            # Whole unless a piece is cached or the workers would wait for this chunk.
-            if len(pieces) == 1 or (not any(done[i]) and len(todo) >= self.workers):
+            # Whole unless a piece is kept or the workers would wait for this chunk.
+            if len(pieces[i]) == 1 or (not any(done[i]) and len(todo) >= self.workers):
                 jobs.append((i, keys[i], chunks[i], 0))
                 owners[i] = (i, 0)
                 done[i] = [None]
                 continue
-            for place, (key, piece) in enumerate(zip(piece_keys, pieces, strict=True)):
-                if done[i][place] is not None:
-                    continue
-                number = next(spare)
-                jobs.append((number, key, piece, 0))
-                owners[number] = (i, place)
+            for place, (key, piece) in enumerate(zip(piece_keys[i], pieces[i], strict=True)):
+                if done[i][place] is None:
+                    number = next(spare)
+                    jobs.append((number, key, piece, 0))
+                    owners[number] = (i, place)
         for number, found in self._run(jobs, sheets):
             i, place = owners[number]
             done[i][place] = found
@@ -278,10 +277,10 @@ class _Runner:
         there (in `done`, None if not); whether all of them were."""
         done[index] = []
         for key, chunk in zip(keys, chunks, strict=True):
-            hit = self.cache.get(key, 0)
-            done[index].append(None if hit is None else (hit[0], _facts(hit[1])))
+            hit = self._cached(key, 0)
+            done[index].append(hit)
             if hit is not None:
-                self._progress(chunk.chapters, done[index][-1][1].pages)  # type: ignore[index]
+                self._progress(chunk.chapters, hit[1].pages)
         return all(done[index])
 
     def with_layers(self, body: list[Piece]) -> list[Piece]:
@@ -389,9 +388,9 @@ class _Runner:
 
     def _single(self, base: str, html: str, sheets: tuple[str, str]) -> tuple[Path, ChunkResult]:
         key = chunk_key(base, html)
-        hit = self.cache.get(key, 0)
+        hit = self._cached(key, 0)
         if hit is not None:
-            return hit[0], _facts(hit[1])
+            return hit
         chunk = Chunk(html, chapters=0)
         return next(iter(self._run([(-1, key, chunk, 0)], sheets)))[1]
 
@@ -449,9 +448,21 @@ class _Runner:
 
         Without the condition's lock: a Ctrl-C may have broken it mid-wait, and the workers
         look at the counts every WAIT_STEP anyway."""
-        for index in indexes:
-            if index >= 0 and self.counts[index] == -1:
+        for index in indexes:  # a chunk's piece (numbered past the counts) has none
+            if 0 <= index < len(self.counts) and self.counts[index] == -1:
                 self.counts[index] = -2
+
+    def _cached(self, key: str, offset: int) -> tuple[Path, ChunkResult] | None:
+        """A chunk from the cache, if there and whole: an entry whose facts do not read (a
+        damaged file) is removed, to be laid out again."""
+        hit = self.cache.get(key, offset)
+        if hit is None:
+            return None
+        try:
+            return hit[0], _facts(hit[1])
+        except (LookupError, TypeError, ValueError, AttributeError):
+            self.cache.discard(key, offset)
+            return None
 
     def _keep(self, key: str, job: ChunkJob, result: ChunkResult) -> Path:
         return self.cache.put(key, result.offset, job.target, asdict(result))
@@ -473,6 +484,9 @@ class _Runner:
 
 
 def _facts(data: dict[str, Any]) -> ChunkResult:
+    """A cached chunk's facts, as its JSON has them; an error if they do not read as such."""
+    for margins in data.get("margins") or []:
+        page_key(margins, 1, {})  # every page's margins are there, each part of its kind
     return ChunkResult(
         pages=int(data["pages"]), offset=int(data["offset"]),
         anchors={k: (int(v[0]), float(v[1]), float(v[2])) for k, v in data["anchors"].items()},
