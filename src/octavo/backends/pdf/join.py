@@ -9,16 +9,19 @@ from typing import Any
 
 from octavo.backends.pdf.worker import ChunkResult
 
+# For each page of a piece: the PDF and the page in it of its margin boxes (None: it has none).
+Layer = list["tuple[Path, int] | None"]
+
 
 @dataclass(frozen=True)
 class Piece:
     """A chunk's PDF and its facts; `right` when it must open on a right-hand page; `layer`:
-    a PDF of its margin boxes, a page for each of its pages, laid over them (margins.py)."""
+    for each of its pages, the page of margin boxes laid over it (margins.py)."""
 
     pdf: Path
     facts: ChunkResult
     right: bool = True
-    layer: list[tuple[Path, int] | None] | None = None  # for each page: a PDF, a page in it
+    layer: Layer | None = None
 
 
 def join(parts: list[Piece], target: Path) -> int:

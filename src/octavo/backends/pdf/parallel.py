@@ -24,7 +24,7 @@ from octavo.backends.pdf.cache import FOLDER, ChunkCache, chunk_key
 from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrite_contents_css, split_book
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
-from octavo.backends.pdf.join import Joining, Piece, join
+from octavo.backends.pdf.join import Joining, Layer, Piece, join
 from octavo.backends.pdf.margins import (
     LayerJob,
     can_draw_apart,
@@ -56,7 +56,6 @@ Layout = tuple[int, float, list[list[Any]]]
 FRONT_ROUNDS = 4  # layouts of the front matter at most, until its contents' numbers hold
 LAYER_CHUNKS = 4  # chunks whose margin boxes share a PDF: a few font subsets, not one a chunk
 LAYERS = "layers-"  # begins the cache key of a PDF of margin boxes (a chunk's key is hex)
-Layer = list["tuple[Path, int] | None"]  # for each page of a piece: a page of margin boxes
 CHARS_PER_PAGE = 2000  # a novel at 6x9 in, 11 pt: the first guess at the page count (the gutter)
 PAGES_RECORD = "pdf-pages.json"
 LOG = logging.getLogger("octavo.pdf")
