@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -174,15 +175,15 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     build(root, Diagnostics(), jobs=2)
     laid_out: list[list[str]] = []
     drawn: list[int] = []  # the pages in each PDF of margin boxes drawn here
-    run, render_layers = parallel._Runner._run, parallel.render_layers
+    run, layer_job = parallel._Runner._run, parallel.LayerJob
 
     def spy(self, jobs, sheets):  # type: ignore[no-untyped-def]
         laid_out.append([",".join(chunk.ids) for _i, _k, chunk, _o in jobs if chunk.chapters])
         return run(self, jobs, sheets)
 
     monkeypatch.setattr(parallel._Runner, "_run", spy)
-    monkeypatch.setattr(parallel, "render_layers", lambda jobs: drawn.extend(
-        sum(len(pages) for pages, _offset in job.chunks) for job in jobs) or render_layers(jobs))
+    monkeypatch.setattr(parallel, "LayerJob", lambda **fields: drawn.append(
+        sum(len(pages) for pages, _offset in fields["chunks"])) or layer_job(**fields))
 
     def check(text: str) -> None:
         laid_out.clear()
@@ -205,6 +206,67 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     check(chapter(5) + "\n\n" + "\n\n".join(f"An added paragraph {i}, " + "more words " * 60
                                               for i in range(6)))  # later folios move
     assert laid_out[0] == ["ch005"] and sum(drawn) > 0
+
+
+GROWN = chapter(5) + "\n\n" + "\n\n".join("A paragraph more, " + "and words " * 60
+                                             for _ in range(12))
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_the_front_matter_is_laid_out_on_a_guess_at_the_pages(
+        make_book, monkeypatch, tmp_path, right: bool) -> None:  # type: ignore[no-untyped-def]
+    """A chapter grows (its chunk's other chapters kept): the later chapters' numbers in the
+    contents are guessed while it is laid out. A right guess (the pages the chapter gets, from
+    a copy of the book built first) lays the front matter out on the other worker, and the
+    later chunks' margin boxes, meanwhile: only the chapter's own are drawn after it. A guess
+    two pages over is not used, and leaves no file behind. Either way, the book is the one
+    built without a guess."""
+    from octavo.backends.pdf import frontguess, parallel
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=2)
+    (root / "manuscript" / "05-chapter.md").write_text(chapter(5) + "\nA line more.\n",
+                                                       encoding="utf-8")
+    build(root, Diagnostics(), jobs=2)  # chunk 5 cut into its chapters, which are kept
+    twin = tmp_path / "twin"
+    shutil.copytree(root, twin)
+    (twin / "manuscript" / "05-chapter.md").write_text(GROWN, encoding="utf-8")
+    build(twin, Diagnostics(), jobs=2)
+    record = json.loads((twin / ".octavo-cache" / parallel.PAGES_RECORD).read_text("utf-8"))
+    truth = frontguess.read_kept(record["sections"]["reading"])
+
+    def guess(chunk, kept):  # type: ignore[no-untyped-def]
+        pages = sum(truth[name].span for name in chunk.ids) + (0 if right else 2)
+        return pages, frontguess.guess_pages(chunk, kept)[1]  # type: ignore[index]
+
+    monkeypatch.setattr(parallel, "guess_pages", guess)
+    laid_out: list[int] = []  # the chapters of each layout run here
+    drawn: list[int] = []  # the pages of each drawing of margin boxes
+    run, draw, layer_job = parallel._Runner._run, parallel._Runner._draw, parallel.LayerJob
+    pages: list[int] = []
+    monkeypatch.setattr(parallel._Runner, "_run", lambda self, jobs, sheets: laid_out.append(
+        sum(chunk.chapters for _i, _k, chunk, _o in jobs)) or run(self, jobs, sheets))
+    monkeypatch.setattr(parallel, "LayerJob", lambda **fields: pages.append(
+        sum(len(p) for p, _offset in fields["chunks"])) or layer_job(**fields))
+
+    def spy_draw(self, *args):  # type: ignore[no-untyped-def]
+        pages.clear()
+        found = draw(self, *args)
+        drawn.append(sum(pages))
+        return found
+
+    monkeypatch.setattr(parallel._Runner, "_draw", spy_draw)
+    (root / "manuscript" / "05-chapter.md").write_text(GROWN, encoding="utf-8")
+    build(root, Diagnostics(), jobs=2)
+    chapter_pages = truth["ch005"].pages
+    if right:  # the chapter alone laid out here; drawn after it: its own margin boxes
+        assert laid_out == [1] and len(drawn) == 2 and 0 < drawn[1] <= chapter_pages, drawn
+    else:  # the front matter laid out here too, once the chapter was
+        assert laid_out == [1, 0] and drawn[1] > chapter_pages, drawn
+    assert page_texts(root / "dist" / "chunked.pdf") == page_texts(twin / "dist" / "chunked.pdf")
+    assert outline(root / "dist" / "chunked.pdf") == outline(twin / "dist" / "chunked.pdf")
+    assert not list((root / ".octavo-cache").rglob("*.rendering"))
 
 
 def _refuse_to_lay_out(job):  # type: ignore[no-untyped-def]

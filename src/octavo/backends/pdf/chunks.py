@@ -36,6 +36,7 @@ class Section:
     html: str
     chars: int  # its length in characters of text
     part: bool  # a part's page: it stays with the section after it
+    letters: int = 0  # its characters of text but spaces, as pagestarts.py counts them
 
 
 @dataclass
@@ -152,10 +153,10 @@ def split_book(document: str, book: Book, link_attributes: list[str],
     opening = f'<!DOCTYPE html>\n<html{_attributes(root)}>\n{head}\n<body>\n'
 
     def section(el: etree._Element) -> tuple[str, Section]:
+        text = etree.tostring(el, encoding="unicode", method="text")
         return el.get("id") or "", Section(
-            etree.tostring(el, encoding="unicode", method="html"),
-            chars=len(etree.tostring(el, encoding="unicode", method="text")),
-            part="part" in (el.get("class") or "").split())
+            etree.tostring(el, encoding="unicode", method="html"), chars=len(text),
+            part="part" in (el.get("class") or "").split(), letters=len("".join(text.split())))
 
     def chunk(sections: list[tuple[str, Section]]) -> Chunk:
         return Chunk(opening + "".join(s.html for _id, s in sections) + CLOSING,

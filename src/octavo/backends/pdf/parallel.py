@@ -23,6 +23,15 @@ from octavo.backends.base import RenderContext
 from octavo.backends.pdf.cache import FOLDER, ChunkCache, chunk_key
 from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrite_contents_css, split_book
 from octavo.backends.pdf.footnotes import in_text_warning
+from octavo.backends.pdf.frontguess import (
+    Kept,
+    body_numbers,
+    contents_targets,
+    full_page,
+    guess_pages,
+    read_kept,
+    sections_kept,
+)
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.join import Joining, Layer, Piece, join
 from octavo.backends.pdf.margins import (
@@ -91,16 +100,17 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     environment = _environment(book, theme, variant, identifier)
     record = _last_record(root)
     gutter = gutter_for(_guess_pages(record, split, settings.width, settings.height), settings)
-    hint = _front_hint(record, settings.profile)
     layered = can_draw_apart(css)
     with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
+        runner.hint = _front_hint(record, settings.profile)
+        runner.kept = read_kept(_by_profile(record, "sections", settings.profile))
         for _ in range(max_layouts):
             sheets = (css, geometry_css(book, settings, gutter))
             base = chunk_key(environment, *sheets)
             started = time.perf_counter()
             body = runner.body(base, sheets)
             laid_out = time.perf_counter()
-            front = runner.front(base, sheets, body, hint)
+            front = runner.front(base, sheets, body)
             LOG.debug("gutter %g: body %.2f s (%s), front %.2f s", gutter, laid_out - started,
                       ", ".join(f"{p.facts.seconds:.1f}" for p in body),
                       time.perf_counter() - laid_out)
@@ -127,10 +137,11 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     cache.prune()
     with contextlib.suppress(OSError):
         fronts = record.get("front") if isinstance(record.get("front"), dict) else {}
+        sections = record.get("sections") if isinstance(record.get("sections"), dict) else {}
         (root / PAGES_RECORD).write_text(json.dumps({"pages": pages, "front": {
             **fronts, settings.profile: {
-                name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}}}),
-            encoding="utf-8")
+                name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}},
+            "sections": {**sections, settings.profile: runner.sections}}), encoding="utf-8")
     starts = [[first + index, *start]
               for piece, first in zip(pieces, _first_pages(pieces), strict=False)
               for index, start in enumerate(numbered_starts(piece.facts.starts, piece.facts.offset)
@@ -152,6 +163,13 @@ class _Runner:
         self.stack = contextlib.ExitStack()
         self.chapters = sum(c.chapters for c in split.body)
         self.bar: Any = None
+        self.hint: dict[str, int] = {}  # the last build's pages of the front matter's anchors
+        self.kept: dict[str, Kept] = {}  # the last build's sections (frontguess.py)
+        self.sections: dict[str, list[Any]] = {}  # this build's, for the next
+        # The front matter being laid out on a guess at the body's pages: (key, job, future).
+        self.guess: tuple[str, ChunkJob, Future[ChunkResult]] | None = None
+        # Margin boxes being drawn on that guess: their keys, and what waits for them.
+        self.ahead: tuple[set[str], Callable[[], dict[str, tuple[Path, int]]]] | None = None
 
     def __enter__(self) -> _Runner:
         self.work = self._work_dir()
@@ -190,6 +208,7 @@ class _Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._take_guess("")  # a guess still out: its file goes once it is written
         self.stack.close()
 
     def _work_dir(self) -> Path:
@@ -259,10 +278,20 @@ class _Runner:
                     number = next(spare)
                     jobs.append((number, key, piece, 0))
                     owners[number] = (i, place)
+        shape = [(i, chunk, found) for i in range(len(chunks))
+                 for chunk, found in zip([chunks[i]] if len(done[i]) == 1 else pieces[i], done[i],
+                                         strict=True)]
+        if self.pool is not None and 0 < len(jobs) < self.workers:  # a worker would wait
+            self._guess_front(base, sheets, shape)
         for number, found in self._run(jobs, sheets):
             i, place = owners[number]
             done[i][place] = found
         laid = [(i, *found) for i in range(len(chunks)) for found in done[i] if found is not None]
+        targets = contents_targets(self.split.front.html, self.split.link_attributes)
+        per_page = full_page([facts for _i, _path, facts in laid])
+        self.sections = {}
+        for (_i, chunk, _found), (_i, _path, facts) in zip(shape, laid, strict=True):
+            self.sections.update(sections_kept(chunk, facts, targets, per_page))
         counts = [facts.pages for _i, _path, facts in laid]
         offsets = [body_offset(0, counts[:n]) for n in range(len(laid))]
         self.layers = self._layers(base, [(facts.margins, offsets[n], i)
@@ -299,17 +328,38 @@ class _Runner:
         A page's margin boxes are kept by what they are drawn from (`page_key`), in whichever
         layer PDF holds them: an edit that moves no folio draws none again, and one that moves
         the later folios by two pages draws those pages whose running heads change with them.
-        The pages not kept are drawn, those of LAYER_CHUNKS chunks in a PDF (sharing its font
-        subsets)."""
+        The pages not kept are drawn (but those being drawn ahead, on a guess at the folios:
+        `_guess_front`), those of LAYER_CHUNKS chunks in a PDF (sharing its font subsets)."""
+        keys = self._page_keys(base, wanted, sheets)
+        layers, missing = self._kept_layers(keys)
+        ahead, self.ahead = self.ahead, None
+        drawn = self._draw(wanted, keys, missing, sheets, ahead[0] if ahead else set())
+
+        def collect() -> list[Layer]:
+            at = {**(ahead[1]() if ahead else {}), **drawn()}
+            for n, pages in enumerate(missing):
+                for page in pages:
+                    layers[n][page] = at[keys[n][page]]
+            return layers
+
+        return collect
+
+    def _page_keys(self, base: str, wanted: list[tuple[list[Any], int, int]],
+                   sheets: tuple[str, str]) -> list[list[str]]:
+        """Each page's key of its margin boxes (`page_key`); "" for a page without any."""
         prefix = chunk_key(base, self.split.empty)
         selectors = group_selectors("\n".join(sheets))
-        keys = [[chunk_key(prefix, page_key(margins, offset, selectors))
+        return [[chunk_key(prefix, page_key(margins, offset, selectors))
                  if margins.get("drawn", True)
                  else "" for margins in pages] for pages, offset, _chunk in wanted]
+
+    def _kept_layers(self, keys: list[list[str]]) -> tuple[list[Layer], list[list[int]]]:
+        """Each piece's pages whose margin boxes are kept, as their layers; and for each
+        piece the pages that are not."""
         kept = self.cache.kept_in(LAYERS, "pages")
         checked: dict[str, tuple[Path, list[Any]] | None] = {}  # kept layers, read once
-        layers: list[Layer] = [[None] * len(pages) for pages, _o, _c in wanted]
-        missing: list[list[int]] = [[] for _ in wanted]
+        layers: list[Layer] = [[None] * len(piece_keys) for piece_keys in keys]
+        missing: list[list[int]] = [[] for _ in keys]
         for n, piece_keys in enumerate(keys):
             for page, key in enumerate(piece_keys):
                 if not key:
@@ -324,21 +374,30 @@ class _Runner:
                     layers[n][page] = (found[0], place)
                 else:
                     missing[n].append(page)
+        return layers, missing
+
+    def _draw(self, wanted: list[tuple[list[Any], int, int]], keys: list[list[str]],
+              missing: list[list[int]], sheets: tuple[str, str],
+              skip: set[str]) -> Callable[[], dict[str, tuple[Path, int]]]:
+        """Draw the `missing` pages' margin boxes (but those whose keys are in `skip`) in the
+        workers; the function returned waits for them, keeps them, and says where each key's
+        page is."""
+        todo = [[page for page in pages if keys[n][page] not in skip]
+                for n, pages in enumerate(missing)]
         jobs: list[tuple[str, list[str], LayerJob]] = []
         for start in range(0, len(self.split.body), LAYER_CHUNKS):
             group = [n for n, (*_w, chunk) in enumerate(wanted)
-                     if start <= chunk < start + LAYER_CHUNKS and missing[n]]
+                     if start <= chunk < start + LAYER_CHUNKS and todo[n]]
             if not group:
                 continue
-            drawn = [keys[n][page] for n in group for page in missing[n]]
+            drawn = [keys[n][page] for n in group for page in todo[n]]
             key = LAYERS + chunk_key(*drawn)
             jobs.append((key, drawn, LayerJob(
-                chunks=[([wanted[n][0][page] for page in missing[n]], wanted[n][1])
-                        for n in group],
+                chunks=[([wanted[n][0][page] for page in todo[n]], wanted[n][1]) for n in group],
                 html=self.split.empty, base_url=self.context.book_root.as_uri() + "/",
                 stylesheets=sheets, allowed=self.allowed,
                 target=self.work / f".{key}.{os.getpid()}.rendering")))
-        if self.pool is not None and len(jobs) > 1:  # a batch per worker: its sheets read once
+        if self.pool is not None and jobs:  # a batch per worker: its sheets read once
             batches = [batch for w in range(self.workers) if (batch := jobs[w::self.workers])]
             futures = [self.pool.submit(render_layers, [job for *_r, job in batch])
                        for batch in batches]
@@ -346,48 +405,93 @@ class _Runner:
             batches, futures = [jobs], [Future()]
             futures[0].set_result(render_layers([job for *_r, job in jobs]))
 
-        def collect() -> list[Layer]:
+        def collect() -> dict[str, tuple[Path, int]]:
             at: dict[str, tuple[Path, int]] = {}
             for batch, future in zip(batches, futures, strict=True):
                 future.result()
                 for key, drawn, job in batch:
                     path = self.cache.put(key, 0, job.target, {"pages": drawn})
                     at.update((page, (path, place)) for place, page in enumerate(drawn))
-            for n, pages in enumerate(missing):
-                for page in pages:
-                    layers[n][page] = at[keys[n][page]]
-            return layers
+            return at
 
         return collect
 
-    def front(self, base: str, sheets: tuple[str, str], body: list[Piece],
-              hint: dict[str, int] | None = None) -> Piece:
+    def front(self, base: str, sheets: tuple[str, str], body: list[Piece]) -> Piece:
         """The front matter, its contents numbered from where the body's chapters fell.
 
         The contents' entries for the front matter itself are known once it is laid out: it is
         laid out again until they stay as they are (FRONT_ROUNDS times at most). It starts
-        from the last build's (`hint`), which usually are the answer: one layout."""
-        body_numbers: dict[str, tuple[int, bool]] = {}
-        for piece in body:
-            for name, (page, _x, _y) in piece.facts.anchors.items():
-                body_numbers.setdefault(name, (piece.facts.offset + page + 1, False))
-        numbers = {**{name: (page, True) for name, page in (hint or {}).items()},
-                   **body_numbers}
-        attributes = self.split.link_attributes
-        html = number_contents(self.split.front.html, numbers, attributes)
+        from the last build's (`self.hint`), which usually are the answer: one layout."""
+        numbers = body_numbers([(piece.facts.pages, {name: page for name, (page, _x, _y)
+                                                     in piece.facts.anchors.items()})
+                                for piece in body])
+        html = self._front_html(self.hint, numbers)
         for _ in range(FRONT_ROUNDS):
             pdf, facts = self._single(base, html, sheets)
-            numbers = {**{name: (page + 1, True) for name, (page, _x, _y)
-                          in facts.anchors.items()}, **body_numbers}
-            again = number_contents(self.split.front.html, numbers, attributes)
+            again = self._front_html({name: page + 1 for name, (page, _x, _y)
+                                      in facts.anchors.items()}, numbers)
             if again == html:
                 break
             html = again
         return Piece(pdf, facts, right=False)
 
+    def _front_html(self, own: dict[str, int], body: dict[str, tuple[int, bool]]) -> str:
+        """The front matter, its contents numbered: its own entries from `own`, the body's
+        from `body`."""
+        numbers = {**{name: (page, True) for name, page in own.items()}, **body}
+        return number_contents(self.split.front.html, numbers, self.split.link_attributes)
+
+    def _guess_front(self, base: str, sheets: tuple[str, str],
+                     shape: list[tuple[int, Chunk, tuple[Path, ChunkResult] | None]]) -> None:
+        """Lay the front matter out on an idle worker, its contents numbered from a guess at
+        the pages of the body's chunks being laid out (`shape`: each chunk's place in the body,
+        the chunk, its layout if known); then draw the margin boxes of the chunks laid out
+        already at the folios the guess gives them. Nothing if a chunk's pages cannot be
+        guessed or the guess is kept already."""
+        shapes = []
+        for _i, chunk, found in shape:
+            guessed = guess_pages(chunk, self.kept) if found is None else (
+                found[1].pages, {name: page for name, (page, _x, _y) in found[1].anchors.items()})
+            if guessed is None:
+                return
+            shapes.append(guessed)
+        html = self._front_html(self.hint, body_numbers(shapes))
+        key = chunk_key(base, html)
+        if self.pool is None or self.cache.get(key, 0) is not None:
+            return
+        job = self._job(-1, key, Chunk(html, chapters=0), 0, sheets)
+        self.guess = (key, job, self.pool.submit(render_chunk, job))
+        LOG.debug("front matter laid out ahead, on a guess at %d pages", sum(p for p, _a in shapes))
+        offsets = list(itertools.accumulate((pages + pages % 2 for pages, _a in shapes[:-1]),
+                                            initial=0))
+        wanted = [(found[1].margins, offsets[n], i)
+                  for n, (i, _chunk, found) in enumerate(shape) if found is not None]
+        keys = self._page_keys(base, wanted, sheets)
+        _kept, missing = self._kept_layers(keys)
+        ahead = {keys[n][page] for n, pages in enumerate(missing) for page in pages}
+        if ahead:
+            self.ahead = (ahead, self._draw(wanted, keys, missing, sheets, set()))
+
+    def _take_guess(self, key: str) -> tuple[Path, ChunkResult] | None:
+        """The front matter laid out ahead, if it was laid out as `key` (then kept); a wrong
+        guess is dropped (its file removed once written)."""
+        if self.guess is None:
+            return None
+        guessed, job, future = self.guess
+        self.guess = None
+        if guessed == key:
+            with contextlib.suppress(Exception):  # laid out again here, where its error shows
+                result = future.result()
+                LOG.debug("the guess at the front matter's numbers held")
+                return self._keep(key, job, result), result
+        elif not future.cancel():
+            future.add_done_callback(lambda _f: job.target.unlink(missing_ok=True))
+        job.target.unlink(missing_ok=True)
+        return None
+
     def _single(self, base: str, html: str, sheets: tuple[str, str]) -> tuple[Path, ChunkResult]:
         key = chunk_key(base, html)
-        hit = self._cached(key, 0)
+        hit = self._take_guess(key) or self._cached(key, 0)
         if hit is not None:
             return hit
         chunk = Chunk(html, chapters=0)
@@ -535,8 +639,14 @@ def _last_record(root: Path) -> dict[str, Any]:
 def _front_hint(record: dict[str, Any], profile: str) -> dict[str, int]:
     """Where the last build of this profile had its front matter's anchors."""
     with contextlib.suppress(KeyError, ValueError, TypeError, AttributeError):
-        return {str(name): int(page) for name, page in record["front"][profile].items()}
+        return {str(name): int(page) for name, page in _by_profile(record, "front", profile).items()}
     return {}
+
+
+def _by_profile(record: dict[str, Any], field: str, profile: str) -> Any:
+    """The record's `field` for the profile; None if it has none."""
+    found = record.get(field)
+    return found.get(profile) if isinstance(found, dict) else None
 
 
 def _guess_pages(record: dict[str, Any], split: SplitBook, width: float, height: float) -> int:
