@@ -117,18 +117,55 @@ def build(
     forget(root, edition)
     with contextlib.ExitStack() as stack:
         press: list[CoverPress] = []
+        pool: list[Any] = []
 
-        def warm_cover(config: Config) -> None:
+        def warm(config: Config) -> None:
+            """Start, as the book is read, the processes that will need a second to start."""
             if _needs_cover_press(root, config, formats, within):
                 try:
                     press.append(CoverPress(cover_png))
                 except Exception:  # no process to be had here: the cover is made in this one
                     return
                 stack.callback(press[0].close)
+            elif cluster is None and (workers := _pdf_workers(root, config, formats, within,
+                                                              jobs, edition)) > 1:
+                from octavo.backends.pdf.worker import WarmPool
 
-        config, book = load_book(root, diagnostics, edition, warm_cover)
+                try:
+                    pool.append(WarmPool(workers))
+                except Exception:  # no processes to be had here: the PDF starts its own
+                    return
+                stack.callback(pool[0].close)
+
+        config, book = load_book(root, diagnostics, edition, warm)
         return _build(root, request, config, book, diagnostics, formats, theme_name, out_dir,
-                      jobs, progress, edition, within, cluster, press[0] if press else None)
+                      jobs, progress, edition, within, cluster, press[0] if press else None,
+                      pool[0] if pool else None)
+
+
+def _pdf_workers(root: Path, config: Config, formats: tuple[str, ...] | None, within: bool,
+                 jobs: int | None, edition: str) -> int:
+    """How many PDF workers to start as the book is read (backends/pdf/worker.WarmPool): as
+    many as the PDF will use, when it is wanted and laid out in chunks (it was last time, or
+    the manuscript is long enough for two); else 0."""
+    wanted = formats or config.build.formats
+    if within and formats:
+        wanted = tuple(name for name in formats if name in config.build.formats)
+    if "pdf" not in wanted:
+        return 0
+    from octavo.backends.pdf.chunks import CHUNK_CHARS
+    from octavo.backends.pdf.parallel import PAGES_RECORD
+    from octavo.backends.pdf.worker import may_fork, worker_count
+
+    workers = worker_count(jobs)
+    if workers < 2 or not may_fork():
+        return 0
+    if (cache_dir(root, edition) / PAGES_RECORD).is_file():
+        return workers
+    with contextlib.suppress(OSError):
+        size = sum(p.stat().st_size for p in config.build.manuscript.rglob("*") if p.is_file())
+        return workers if size >= 2 * CHUNK_CHARS else 0
+    return 0
 
 
 def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | None,
@@ -152,7 +189,7 @@ def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | No
 def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Diagnostics,
            formats: tuple[str, ...] | None, theme_name: str | None, out_dir: Path | None,
            jobs: int | None, progress: bool, edition: str, within: bool, cluster: str | None,
-           press: CoverPress | None) -> list[Output]:
+           press: CoverPress | None, pool: Any = None) -> list[Output]:
     """Build the book, read, into its files (`build`'s second half)."""
     theme = load_theme(theme_name or config.build.theme, root)
     out = (out_dir or config.build.output).resolve()
@@ -180,7 +217,8 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
             context = RenderContext(book_root=root, source_epoch=epoch, diagnostics=diagnostics,
                                     settings=config.settings.get(name), jobs=jobs,
                                     progress=progress, facts=facts, edition=edition,
-                                    cluster=cluster, cover_press=press, finish=finish)
+                                    cluster=cluster, cover_press=press, finish=finish,
+                                    pool=pool if name == "pdf" else None)
             # The format's own file, then its companions (the PDF's cover wrap), which see
             # what it left in this build's facts (the page count): partial files all.
             parts = [(name, backend.render, backend.target(out, slug)),

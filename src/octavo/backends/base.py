@@ -47,6 +47,7 @@ class RenderContext:
     edition: str = ""  # the edition being built ("": the main one): its own cache folder
     cluster: str | None = None  # a Dask scheduler's address: the PDF's chunks are laid out there
     cover_press: Any = None  # a CoverPress (epub/coverpress.py) warmed for the typographic cover
+    pool: Any = None  # the PDF's worker processes, started as the book was read (WarmPool)
     # Work a format leaves running while the build writes its other files (the PDF's join):
     # each is called, and must succeed, before any file lands; None where the caller waits
     # for nothing (a format then finishes its own work before it returns).

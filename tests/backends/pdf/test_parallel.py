@@ -334,3 +334,50 @@ def test_a_kept_layer_that_lacks_a_page_it_lists_is_drawn_again(make_book, monke
         build(root, Diagnostics(), jobs=2)
     build(root, Diagnostics(), jobs=2)
     assert pdf.read_bytes() == first
+
+
+def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A book laid out in chunks: its workers are started before the manuscript is read (they
+    import WeasyPrint meanwhile), and the layout takes them rather than start its own. A
+    short book, an EPUB alone, and --jobs 1 start none; a build that fails as the book is
+    read leaves none running."""
+    import multiprocessing
+
+    import octavo.build
+    from octavo.backends.pdf import parallel, worker
+    from octavo.errors import OctavoError
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    started: list[int] = []  # the workers started ahead, at each start
+    read_after: list[int] = []  # how many were started when a manuscript was read
+    own: list[int] = []  # the pools the layout started itself
+    warm_init, read, executor = worker.WarmPool.__init__, octavo.build.read_manuscript, \
+        parallel.ProcessPoolExecutor
+
+    def start(self, workers):  # type: ignore[no-untyped-def]
+        started.append(workers)
+        warm_init(self, workers)
+
+    monkeypatch.setattr(worker.WarmPool, "__init__", start)
+    monkeypatch.setattr(octavo.build, "read_manuscript",
+                        lambda *args: read_after.append(len(started)) or read(*args))
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor",
+                        lambda *args, **kw: own.append(1) or executor(*args, **kw))
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=2)
+    assert started == [2] and read_after == [1] and own == []
+    assert multiprocessing.active_children() == []
+
+    (root / "manuscript" / "05-chapter.md").write_text(chapter(5) + "\nOne more line.\n",
+                                                       encoding="utf-8")
+    build(root, Diagnostics(), jobs=1)
+    build(root, Diagnostics(), jobs=2, formats=("epub",))
+    short = make_book({"book.toml": '[book]\ntitle = "Short"\n[build]\nformats = ["pdf"]\n',
+                       "manuscript/01.md": "# One\n\nA page.\n"}, name="short")
+    build(short, Diagnostics(), jobs=2)
+    assert started == [2]
+
+    (root / "manuscript" / "09-chapter.md").write_bytes(b"\x00" * 400)  # not text
+    with pytest.raises(OctavoError, match="not a text file"):
+        build(root, Diagnostics(), jobs=2)
+    assert started == [2, 2] and multiprocessing.active_children() == []

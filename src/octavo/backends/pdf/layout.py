@@ -1,18 +1,18 @@
-"""Lays the print book out with WeasyPrint: in chunks when it can, else in one piece."""
+"""Lays the print book out with WeasyPrint: in chunks when it can, else in one piece.
+
+WeasyPrint is imported where a layout is made in this process: a book laid out in chunks by
+workers started ahead (worker.WarmPool) may never need it here.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
 
 from octavo.backends.base import PAGE_MAP, PDF_PAGES, RenderContext
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
 from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
-from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.hyphenation import hook_hyphenation
@@ -51,9 +51,14 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         # must rewrite the joined PDF first.
         done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS,
                                 apart=press is None)
-    except FatalURLFetchingError as exc:
-        raise BuildError(str(exc)) from None
+    except Exception as exc:  # a file WeasyPrint may not read (in a worker, or here)
+        urls = sys.modules.get("weasyprint.urls")  # not loaded: not one of its errors
+        if urls is not None and isinstance(exc, urls.FatalURLFetchingError):
+            raise BuildError(str(exc)) from None
+        raise
     if done is None:
+        if context.pool is not None:  # the workers started ahead: one layout needs none
+            context.pool.close()
         done = render_one_shot(book, theme, target, context, html, css)
     pages, gutter, starts = done
     if press is not None:
@@ -73,6 +78,12 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
 
     Without a `gutter`, the layout is redone while the page count asks for a wider one.
     """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    from octavo.backends.pdf.fetcher import BookFetcher, failures_raised
+
     settings: PrintSettings = context.settings
     fetcher = BookFetcher([context.book_root, *theme.folders])
     document_html = HTML(string=html, base_url=context.book_root.as_uri() + "/",

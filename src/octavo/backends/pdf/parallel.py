@@ -183,6 +183,8 @@ class _Runner:
             self.queue = None
             self.remote = self.stack.enter_context(
                 RemoteChunks(self.context.cluster, self.context.book_root))
+        elif self._warm(n):
+            pass  # the workers started as the book was read
         elif self.workers > 1:
             context = fork_context()
             self.counts: Any = context.Array("i", n, lock=False)
@@ -195,7 +197,7 @@ class _Runner:
             self.counts = [-1] * n
             self.condition = threading.Condition()
             self.queue = None
-        start_worker(self.counts, self.condition, None)  # a lone chunk is laid out right here
+        self.here = False  # whether this process is ready to lay a chunk out (`_here`)
         if self.context.progress and sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -206,6 +208,28 @@ class _Runner:
         self.pages_done = 0
         self.layers: Callable[[], list[Layer]] | None = None
         return self
+
+    def _warm(self, chunks: int) -> bool:
+        """Take the workers the build started ahead (context.pool), if they fit; else end
+        them (no worker may outlive the runner: the join forks once they are gone)."""
+        warm = self.context.pool
+        if warm is None or warm.taken:
+            return False
+        warm.taken = True
+        if self.workers < 2 or warm.workers != self.workers or chunks > len(warm.counts):
+            warm.close()
+            return False
+        for index in range(chunks):  # as a new array is: no chunk laid out yet
+            warm.counts[index] = 0
+        self.counts, self.condition, self.queue = warm.counts, warm.condition, warm.queue
+        self.pool = self.stack.enter_context(warm.pool)
+        return True
+
+    def _here(self) -> None:
+        """Make this process ready to lay a chunk out itself (WeasyPrint's hooks), once."""
+        if not self.here:
+            start_worker(self.counts, self.condition, None)
+            self.here = True
 
     def __exit__(self, *exc: object) -> None:
         self._take_guess("")  # a guess still out: its file goes once it is written
@@ -402,6 +426,7 @@ class _Runner:
             futures = [self.pool.submit(render_layers, [job for *_r, job in batch])
                        for batch in batches]
         else:
+            self._here()
             batches, futures = [jobs], [Future()]
             futures[0].set_result(render_layers([job for *_r, job in jobs]))
 
@@ -517,6 +542,7 @@ class _Runner:
                 yield index, (self._keep(key, job, result), result)
             return
         if self.pool is None or len(made) < 2:
+            self._here()
             for index, key, chunk, job in made:
                 result = render_chunk(job)
                 self._progress(chunk.chapters, result.pages)
@@ -614,11 +640,12 @@ def _first_pages(pieces: list[Piece]) -> list[int]:
 
 
 def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> str:
-    """What changes every chunk's pages besides its HTML and the stylesheets."""
-    import weasyprint
+    """What changes every chunk's pages besides its HTML and the stylesheets (WeasyPrint's
+    version read from its package's metadata: the workers may be the only ones to import it)."""
+    from importlib import metadata
 
     digest = hashlib.sha256()
-    for part in (code_fingerprint(), weasyprint.__version__, variant, identifier.decode()):
+    for part in (code_fingerprint(), metadata.version("weasyprint"), variant, identifier.decode()):
         digest.update(part.encode("utf-8") + b"\0")
     add_files(digest, theme.folders)  # fonts and images the theme's CSS refers to
     for image in book.images:

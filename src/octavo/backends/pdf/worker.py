@@ -287,6 +287,31 @@ def may_fork() -> bool:
         and not multiprocessing.current_process().daemon
 
 
+class WarmPool:
+    """Worker processes started before the manuscript is read (`build` starts them when the
+    PDF is wanted): each imports WeasyPrint in `start_worker` while this process reads, so
+    the first chunk is laid out as soon as it is cut, and this process may never import it.
+    The PDF's runner takes them (parallel.py); `close` ends them if it does not."""
+
+    CAPACITY = 4096  # the chunks and pieces whose page counts the workers share
+
+    def __init__(self, workers: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = fork_context()
+        self.workers = workers
+        self.counts: Any = context.Array("i", self.CAPACITY, lock=False)
+        self.condition: Any = context.Condition()
+        self.queue: Any = context.Queue()
+        self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker,
+                                        initargs=(self.counts, self.condition, self.queue))
+        self.taken = False  # by a runner, which shuts them down when it is done
+        self.pool.submit(int)  # the processes start now, not when the first chunk is sent
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def fork_context() -> multiprocessing.context.BaseContext:
     """Fork where there is fork (workers start warm, no re-import); spawn elsewhere."""
     methods = multiprocessing.get_all_start_methods()
