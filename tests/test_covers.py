@@ -234,6 +234,27 @@ def test_a_cover_image_is_measured(tmp_path: Path) -> None:
     assert cover_size(svg) is None and check_cover(svg) == []
 
 
+def test_a_png_cover_is_turned_by_its_exif_and_not_decoded_without_one(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    exif = Pillow.Exif()
+    exif[0x0112] = 6
+    turned = io.BytesIO()
+    Pillow.new("RGB", (2560, 1600), "#357").save(turned, "PNG", exif=exif)
+    png = Image(source=tmp_path / "c.png", href="images/cover.png", media_type="image/png",
+                data=turned.getvalue())
+    assert cover_size(png) == (1600, 2560)
+    plain = io.BytesIO()
+    Pillow.new("RGB", (1000, 1600), "#357").save(plain, "PNG")
+    from PIL import ImageFile
+
+    decoded: list[int] = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(1) or load(self))
+    assert cover_size(Image(source=tmp_path / "p.png", href="images/cover.png",
+                            media_type="image/png", data=plain.getvalue())) == (1000, 1600)
+    assert decoded == []
+
+
 def test_a_book_without_a_cover_gets_one_in_its_epub(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     import zipfile
 

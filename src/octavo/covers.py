@@ -293,11 +293,14 @@ def cover_size(image: Image) -> tuple[int, int] | None:
     from PIL import Image as Pillow
     from PIL import UnidentifiedImageError
 
-    source = io.BytesIO(image.data) if image.data is not None else image.source
     try:
-        with Pillow.open(source) as probe:
+        data = image.data if image.data is not None else image.source.read_bytes()
+        with Pillow.open(io.BytesIO(data)) as probe:
             width, height = probe.size
-            turned = probe.getexif().get(0x0112) in (5, 6, 7, 8)  # Orientation: a quarter turn
+            # A PNG's EXIF may follow its pixels: Pillow decodes them all to look (a twentieth
+            # of a second for a cover); one without an eXIf chunk has none to find.
+            exif = probe.format != "PNG" or b"eXIf" in data
+            turned = exif and probe.getexif().get(0x0112) in (5, 6, 7, 8)  # a quarter turn
     except (UnidentifiedImageError, OSError):
         return None
     return (height, width) if turned else (width, height)
