@@ -143,14 +143,20 @@ def build(
                       pool[0] if pool else None)
 
 
+def _wanted(config: Config, formats: tuple[str, ...] | None, within: bool) -> tuple[str, ...]:
+    """The formats this build writes: those asked for, else book.toml's; `within`: only
+    those of the asked for that the edition writes itself."""
+    if within and formats:
+        return tuple(name for name in formats if name in config.build.formats)
+    return tuple(formats or config.build.formats)
+
+
 def _pdf_workers(root: Path, config: Config, formats: tuple[str, ...] | None, within: bool,
                  jobs: int | None, edition: str) -> int:
     """How many PDF workers to start as the book is read (backends/pdf/worker.WarmPool): as
     many as the PDF will use, when it is wanted and laid out in chunks (it was last time, or
     the manuscript is long enough for two); else 0."""
-    wanted = formats or config.build.formats
-    if within and formats:
-        wanted = tuple(name for name in formats if name in config.build.formats)
+    wanted = _wanted(config, formats, within)
     if "pdf" not in wanted:
         return 0
     from octavo.backends.pdf.chunks import CHUNK_CHARS
@@ -173,9 +179,7 @@ def _needs_cover_press(root: Path, config: Config, formats: tuple[str, ...] | No
     """Whether a build should warm a cover press (backends/epub/coverpress.py) as it reads: it
     writes the EPUB but not the PDF (which imports WeasyPrint anyway), the book gives no cover,
     and no cover is cached yet (a first build)."""
-    wanted = formats or config.build.formats
-    if within and formats:
-        wanted = tuple(name for name in formats if name in config.build.formats)
+    wanted = _wanted(config, formats, within)
     if "epub" not in wanted or "pdf" in wanted or config.book.get("cover") is not None:
         return False
     from octavo.backends.pdf.worker import may_fork
@@ -207,9 +211,7 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
     written: list[tuple[Output, Path]] = []
     finish: list[Any] = []  # what the formats left running (the PDF's join): waited for
     facts = _last_facts(root, edition)
-    wanted = formats or config.build.formats
-    if within and formats:
-        wanted = tuple(name for name in formats if name in config.build.formats)
+    wanted = _wanted(config, formats, within)
     try:
         # A format that leaves facts for others (the PDF's page map) renders before them.
         for name in sorted(wanted, key=lambda name: not FORMATS[name].leaves):
