@@ -113,6 +113,11 @@ def guess_pages(chunk: Chunk, kept: dict[str, Kept]) -> tuple[int, dict[str, int
     return pages, anchors
 
 
+def anchor_pages(facts: ChunkResult) -> dict[str, int]:
+    """The page in its chunk of each of a laid-out chunk's anchors."""
+    return {name: page for name, (page, _x, _y) in facts.anchors.items()}
+
+
 def body_numbers(shapes: list[tuple[int, dict[str, int]]]) -> dict[str, tuple[int, bool]]:
     """The printed number of each anchor of the body, given each chunk's page count and its
     anchors' pages in it, in the book's order (each chunk opening on a right-hand page)."""

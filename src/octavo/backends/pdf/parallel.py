@@ -25,6 +25,7 @@ from octavo.backends.pdf.chunks import Chunk, SplitBook, number_contents, rewrit
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.frontguess import (
     Kept,
+    anchor_pages,
     body_numbers,
     contents_targets,
     full_page,
@@ -447,14 +448,12 @@ class _Runner:
         The contents' entries for the front matter itself are known once it is laid out: it is
         laid out again until they stay as they are (FRONT_ROUNDS times at most). It starts
         from the last build's (`self.hint`), which usually are the answer: one layout."""
-        numbers = body_numbers([(piece.facts.pages, {name: page for name, (page, _x, _y)
-                                                     in piece.facts.anchors.items()})
-                                for piece in body])
+        numbers = body_numbers([(piece.facts.pages, anchor_pages(piece.facts)) for piece in body])
         html = self._front_html(self.hint, numbers)
         for _ in range(FRONT_ROUNDS):
             pdf, facts = self._single(base, html, sheets)
-            again = self._front_html({name: page + 1 for name, (page, _x, _y)
-                                      in facts.anchors.items()}, numbers)
+            again = self._front_html({name: page + 1 for name, page in anchor_pages(facts).items()},
+                                     numbers)
             if again == html:
                 break
             html = again
@@ -476,7 +475,7 @@ class _Runner:
         shapes = []
         for _i, chunk, found in shape:
             guessed = guess_pages(chunk, self.kept) if found is None else (
-                found[1].pages, {name: page for name, (page, _x, _y) in found[1].anchors.items()})
+                found[1].pages, anchor_pages(found[1]))
             if guessed is None:
                 return
             shapes.append(guessed)
@@ -487,8 +486,7 @@ class _Runner:
         job = self._job(-1, key, Chunk(html, chapters=0), 0, sheets)
         self.guess = (key, job, self.pool.submit(render_chunk, job))
         LOG.debug("front matter laid out ahead, on a guess at %d pages", sum(p for p, _a in shapes))
-        offsets = list(itertools.accumulate((pages + pages % 2 for pages, _a in shapes[:-1]),
-                                            initial=0))
+        offsets = [body_offset(0, [pages for pages, _a in shapes[:n]]) for n in range(len(shapes))]
         wanted = [(found[1].margins, offsets[n], i)
                   for n, (i, _chunk, found) in enumerate(shape) if found is not None]
         keys = self._page_keys(base, wanted, sheets)
