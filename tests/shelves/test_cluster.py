@@ -174,6 +174,55 @@ def test_a_worker_killed_mid_build_and_the_build_still_finishes(
     assert _files(here) == _files(there)
 
 
+@pytest.mark.slow
+def test_the_books_files_lost_with_every_worker_that_held_them_are_made_again(
+        cluster: Cluster, tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    """The book's files are lost mid-build (every worker holding them killed) while this
+    process, the book's, goes on: a new worker makes them again and lays out the chunks."""
+    import threading
+
+    from distributed import Client
+
+    from octavo.shelves.books import BUILT, build_book
+
+    here = _long_book(tmp_path / "here")
+    there = shutil.copytree(here, tmp_path / "there")
+    assert octavo("build", here, "-q").code == 0
+    outcome: dict[str, object] = {}
+    thread = threading.Thread(target=lambda: outcome.update(
+        done=build_book(there, BuildOptions(), cluster=cluster.address)))
+    thread.start()
+    watcher = Client(cluster.address, timeout=STARTUP)
+    holders: list[str] = []
+
+    def the_files_are_held_and_a_chunk_laid_out() -> bool:
+        laying_out = any(str(k).startswith("lay_out_chunk")
+                         for keys in watcher.processing().values() for k in keys)
+        held = [w for key, where in watcher.who_has().items() if str(key).endswith("-files")
+                for w in where]
+        holders[:] = held
+        return (laying_out and bool(held)) or not thread.is_alive()
+
+    extra: list[subprocess.Popen[bytes]] = []
+    try:
+        _wait(the_files_are_held_and_a_chunk_laid_out, "the book's files on a worker")
+        assert holders, "the build finished before its files were seen on a worker"
+        names = {w: str(info["name"]) for w, info in watcher.scheduler_info()["workers"].items()}
+        _start(tmp_path, extra, "distributed.cli.dask_worker", cluster.address, "--nthreads",
+               "1", "--no-nanny", "--no-dashboard", "--name", "w9")
+        for holder in holders:  # the files are left on no worker at all
+            _kill(cluster.workers[int(names[holder][1:])])
+        thread.join()
+    finally:
+        watcher.close()
+        for process in extra:
+            _kill(process)
+    done = outcome["done"]
+    assert done.status == BUILT, done.message  # type: ignore[attr-defined]
+    assert {p.name: p.read_bytes() for p in (there / "dist").iterdir()} == \
+        {p.name: p.read_bytes() for p in (here / "dist").iterdir()}
+
+
 def test_a_worker_with_another_octavo_refuses_the_book(tmp_path: Path) -> None:
     reply = build_bundle({"name": "book", "files": {}, "epoch": "0"}, BuildOptions(),
                          {**environment(), "octavo": "0123456789abcdef"})

@@ -3,8 +3,9 @@
 A chunk's pages do not depend on its first folio (every chunk opens on a right-hand page), only
 its folios do: the task lays the chunk out in a fresh process, publishes its page count in a
 Dask Variable, waits (seceded from the worker's threads) for the earlier chunks' counts, and
-hands the process its offset; the PDF comes back as bytes. The book's files travel once, as a
-scattered dict of bytes, and are unpacked on each worker that lays a chunk out.
+hands the process its offset; the PDF comes back as bytes. The book's files travel once, as the
+result of a task holding them (made again if lost), and are unpacked on each worker that lays a
+chunk out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from dataclasses import replace
@@ -51,9 +53,15 @@ class RemoteChunks:
         digest = hashlib.sha256()
         for name, data in files.items():
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        # One future for the whole dict, on every worker: data scattered to one worker alone
-        # dies with it, and Dask cannot make it again (its chunks would be cancelled).
-        self.bundle = self.client.scatter([files], hash=False, broadcast=True)[0]
+        # The files are a task's result, not scattered data: the scheduler keeps the task and
+        # makes them again when every worker that held them is lost. Scattered data cannot be
+        # made again, and even broadcast it may be left on one worker alone (the scheduler's
+        # memory manager drops the copies no task there needs): that worker's death would
+        # cancel every chunk still to come.
+        with warnings.catch_warnings():  # a book with images makes a "large graph": as meant
+            warnings.simplefilter("ignore", UserWarning)
+            self.bundle = self.client.submit(book_files_of, files, key=f"{self.prefix}-files",
+                                             pure=False)
         builtin = builtin_styles_dir().resolve()
         self.sources = {"root": str(self.root), "builtin": str(builtin),
                         "name": self.root.name, "digest": digest.hexdigest()}
@@ -95,7 +103,7 @@ class RemoteChunks:
                 job = futures[future]
                 try:
                     result, pdf = future.result()
-                except CancelledError as exc:  # its input lost with every worker that held it
+                except CancelledError as exc:  # cancelled on the scheduler
                     raise BuildError(f"the cluster lost a chunk's task ({exc}); build again") from None
                 job.target.write_bytes(pdf)
                 if job.index >= 0:
@@ -109,6 +117,11 @@ class RemoteChunks:
                         self._publish(job.index, FAILED)
                 future.cancel()
             raise
+
+
+def book_files_of(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A Dask task: the book's files, as sent (a task, so that the scheduler can redo it)."""
+    return files
 
 
 def lay_out_chunk(job: ChunkJob, files: dict[str, bytes], prefix: str, expected: dict[str, str],
