@@ -197,6 +197,14 @@ def code_fingerprint() -> str:
     return _code
 
 
+def weasyprint_version() -> str:
+    """The installed WeasyPrint's version, from its package's metadata: known without the
+    third of a second importing it takes (a build that lays nothing out here never does)."""
+    from importlib import metadata
+
+    return metadata.version("weasyprint")
+
+
 def newest_input_time(book_toml: Path, manuscript: Path) -> int:
     """The newest modification time of book.toml and the manuscript's files."""
     inputs = [book_toml, *manuscript.rglob("*")]

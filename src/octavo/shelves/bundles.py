@@ -14,11 +14,9 @@ MAX_BUNDLE = 512 * 1024 * 1024  # bytes: a book folder larger than this is not s
 
 def environment() -> dict[str, str]:
     """What a worker must share with this machine for its files to be this machine's."""
-    import weasyprint
+    from octavo.uptodate import code_fingerprint, weasyprint_version
 
-    from octavo.uptodate import code_fingerprint
-
-    return {"octavo": code_fingerprint(), "weasyprint": weasyprint.__version__}
+    return {"octavo": code_fingerprint(), "weasyprint": weasyprint_version()}
 
 
 def book_files(root: Path, skipped: set[Path]) -> dict[str, bytes]:

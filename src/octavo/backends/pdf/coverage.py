@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,6 +14,29 @@ from octavo.model import Book
 
 SHOWN = 8  # characters named in a warning, before "and N more"
 FALLBACK_FAMILY = "Octavo Fallback"
+CMAPS_FOLDER = "font-cmaps"  # in the book's cache: the code points of each set of print fonts
+CMAPS_KEPT = 8
+
+
+def covered_characters(fonts: list[Path], cache: Path | None) -> set[int]:
+    """`font_characters` of `fonts`, kept in the book's `cache` by the fonts' contents: reading
+    their cmaps takes a tenth of a second each build."""
+    from octavo.uptodate import KeptFiles
+
+    digest = hashlib.sha256(b"cmaps 1\0")
+    for path in fonts:
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"unreadable\0")
+    key = digest.hexdigest()[:40]
+    kept = KeptFiles(cache, CMAPS_FOLDER, ".bin", CMAPS_KEPT)
+    found = kept.get(key)
+    if found is not None and len(found[0]) % 4 == 0:
+        return set(array("I", found[0]))
+    covered = font_characters(fonts)
+    kept.put(key, array("I", sorted(covered)).tobytes())
+    return covered
 
 
 def font_characters(fonts: Iterable[Path]) -> set[int]:

@@ -180,10 +180,8 @@ def _wrap_key(book: Book, theme: Theme, context: RenderContext, pages: int) -> s
 
     The date is left out where it goes only into the page's dates, which press_ready sets:
     a theme's template that prints it elsewhere puts it into the key."""
-    import weasyprint
-
     from octavo.covers import cover_page
-    from octavo.uptodate import add_files, code_fingerprint, local_secret
+    from octavo.uptodate import add_files, code_fingerprint, local_secret, weasyprint_version
 
     wrap = wrap_for(context.settings, pages)
     page = wrap_html(book, theme, wrap, context.source_epoch, BACK_SIZES[0],
@@ -191,7 +189,7 @@ def _wrap_key(book: Book, theme: Theme, context: RenderContext, pages: int) -> s
                      cover_page(book.metadata, theme)[0])
     page = _DATED.sub("", page)
     digest = hashlib.sha256(local_secret())
-    for part in (CACHE_FORMAT, code_fingerprint(), weasyprint.__version__, repr(book.metadata),
+    for part in (CACHE_FORMAT, code_fingerprint(), weasyprint_version(), repr(book.metadata),
                  repr(context.settings), str(pages), str(context.book_root.resolve()), page):
         digest.update(part.encode("utf-8") + b"\0")
     if book.cover is not None:

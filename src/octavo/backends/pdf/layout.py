@@ -12,7 +12,7 @@ from pathlib import Path
 from octavo.backends.base import PAGE_MAP, PDF_PAGES, RenderContext
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
-from octavo.backends.pdf.coverage import font_characters, missing_characters, warnings_for
+from octavo.backends.pdf.coverage import covered_characters, missing_characters, warnings_for
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.hyphenation import hook_hyphenation
@@ -44,7 +44,8 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
     css = prepared_css(theme, sheet) + theme_initial_css(theme, sheet, settings.line_height)
     fonts = print_fonts(theme, sheet)
     if fonts:  # a theme in the machine's own fonts (base) cannot be checked here
-        for source, message in warnings_for(missing_characters(book, font_characters(fonts))):
+        covered = covered_characters(fonts, context.cache)
+        for source, message in warnings_for(missing_characters(book, covered)):
             context.diagnostics.warn(message, source)
     try:
         # Joined apart, while the build writes its other files, unless the press-ready pass

@@ -58,7 +58,7 @@ from octavo.backends.pdf.worker import (
 )
 from octavo.model import Book
 from octavo.themes import Theme
-from octavo.uptodate import add_files, code_fingerprint
+from octavo.uptodate import add_files, code_fingerprint, weasyprint_version
 
 # A layout: its page count, its gutter and where its pages start in the text, each start
 # [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
@@ -638,12 +638,9 @@ def _first_pages(pieces: list[Piece]) -> list[int]:
 
 
 def _environment(book: Book, theme: Theme, variant: str, identifier: bytes) -> str:
-    """What changes every chunk's pages besides its HTML and the stylesheets (WeasyPrint's
-    version read from its package's metadata: the workers may be the only ones to import it)."""
-    from importlib import metadata
-
+    """What changes every chunk's pages besides its HTML and the stylesheets."""
     digest = hashlib.sha256()
-    for part in (code_fingerprint(), metadata.version("weasyprint"), variant, identifier.decode()):
+    for part in (code_fingerprint(), weasyprint_version(), variant, identifier.decode()):
         digest.update(part.encode("utf-8") + b"\0")
     add_files(digest, theme.folders)  # fonts and images the theme's CSS refers to
     for image in book.images:
