@@ -175,7 +175,10 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     build(root, Diagnostics(), jobs=2)
     laid_out: list[list[str]] = []
     drawn: list[int] = []  # the pages in each PDF of margin boxes drawn here
-    run, layer_job = parallel._Runner._run, parallel.LayerJob
+    ready_here: list[int] = []  # this process made ready to lay out (it imports WeasyPrint)
+    run, layer_job, here = parallel._Runner._run, parallel.LayerJob, parallel._Runner._here
+    monkeypatch.setattr(parallel._Runner, "_here",
+                        lambda self: ready_here.append(1) or here(self))
 
     def spy(self, jobs, sheets):  # type: ignore[no-untyped-def]
         laid_out.append([",".join(chunk.ids) for _i, _k, chunk, _o in jobs if chunk.chapters])
@@ -188,6 +191,7 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     def check(text: str) -> None:
         laid_out.clear()
         drawn.clear()
+        ready_here.clear()
         (root / "manuscript" / "05-chapter.md").write_text(text, encoding="utf-8")
         build(root, Diagnostics(), jobs=2)
         whole = one_shot(root, "classic")
@@ -200,9 +204,9 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     check(chapter(5).replace("A claim", "One claim"))  # a word: the pages do not move
     edited = laid_out[0]
     assert len(edited) >= 2 and all(ids.count("ch") == 1 for ids in edited), laid_out
-    assert drawn == []  # the pages' margins are those the chunk had whole
+    assert drawn == [] and ready_here == []  # the margins are those the chunk had whole
     check(chapter(5).replace("A claim", "Two claims"))  # the pieces are kept
-    assert laid_out[0] == ["ch005"] and drawn == []
+    assert laid_out[0] == ["ch005"] and drawn == [] and ready_here == []
     check(chapter(5) + "\n\n" + "\n\n".join(f"An added paragraph {i}, " + "more words " * 60
                                               for i in range(6)))  # later folios move
     assert laid_out[0] == ["ch005"] and sum(drawn) > 0
@@ -257,13 +261,16 @@ def test_the_front_matter_is_laid_out_on_a_guess_at_the_pages(
         return found
 
     monkeypatch.setattr(parallel._Runner, "_draw", spy_draw)
+    imported: list[int] = []  # WeasyPrint imported here while the workers lay out
+    monkeypatch.setattr(parallel._Runner, "_import_ahead", lambda self: imported.append(1))
     (root / "manuscript" / "05-chapter.md").write_text(GROWN, encoding="utf-8")
     build(root, Diagnostics(), jobs=2)
     chapter_pages = truth["ch005"].pages
-    if right:  # the chapter alone laid out here; drawn after it: its own margin boxes
+    if right:  # the chapter alone laid out; drawn after it: its own margin boxes
         assert laid_out == [1] and len(drawn) == 2 and 0 < drawn[1] <= chapter_pages, drawn
-    else:  # the front matter laid out here too, once the chapter was
+    else:  # the front matter laid out too, once the chapter was
         assert laid_out == [1, 0] and drawn[1] > chapter_pages, drawn
+    assert imported == [1]  # the page count moves: the cover wrap is laid out here anew
     assert page_texts(root / "dist" / "chunked.pdf") == page_texts(twin / "dist" / "chunked.pdf")
     assert outline(root / "dist" / "chunked.pdf") == outline(twin / "dist" / "chunked.pdf")
     assert not list((root / ".octavo-cache").rglob("*.rendering"))

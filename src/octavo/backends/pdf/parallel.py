@@ -152,7 +152,8 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
 
 
 class _Runner:
-    """Runs chunk jobs: in worker processes, or in this one for a single worker or chunk."""
+    """Runs chunk jobs: in worker processes, or in this one with a single worker (or a lone
+    chunk of a book laid out on a cluster)."""
 
     def __init__(self, context: RenderContext, theme: Theme, split: SplitBook, cache: ChunkCache,
                  variant: str, identifier: bytes, layered: bool = False):
@@ -422,7 +423,11 @@ class _Runner:
                 html=self.split.empty, base_url=self.context.book_root.as_uri() + "/",
                 stylesheets=sheets, allowed=self.allowed,
                 target=self.work / f".{key}.{os.getpid()}.rendering")))
-        if self.pool is not None and jobs:  # a batch per worker: its sheets read once
+        batches: list[list[tuple[str, list[str], LayerJob]]] = []
+        futures: list[Future[None]] = []
+        if not jobs:  # every page's margins kept: nothing to draw, no WeasyPrint here
+            pass
+        elif self.pool is not None:  # a batch per worker: its sheets read once
             batches = [batch for w in range(self.workers) if (batch := jobs[w::self.workers])]
             futures = [self.pool.submit(render_layers, [job for *_r, job in batch])
                        for batch in batches]
@@ -485,6 +490,7 @@ class _Runner:
             return
         job = self._job(-1, key, Chunk(html, chapters=0), 0, sheets)
         self.guess = (key, job, self.pool.submit(render_chunk, job))
+        self._import_ahead()
         LOG.debug("front matter laid out ahead, on a guess at %d pages", sum(p for p, _a in shapes))
         offsets = [body_offset(0, [pages for pages, _a in shapes[:n]]) for n in range(len(shapes))]
         wanted = [(found[1].margins, offsets[n], i)
@@ -494,6 +500,21 @@ class _Runner:
         ahead = {keys[n][page] for n, pages in enumerate(missing) for page in pages}
         if ahead:
             self.ahead = (ahead, self._draw(wanted, keys, missing, sheets, set()))
+
+    def _import_ahead(self) -> None:
+        """Import WeasyPrint in this process as it waits for the workers, once the folios move
+        (a guess is made): the page count moves with them, and the cover wrap, laid out here
+        after the PDF, needs it anew (a third of a second that the wait now holds)."""
+        if "weasyprint" in sys.modules:
+            return
+
+        def load() -> None:
+            with contextlib.suppress(Exception):  # the wrap imports it again, and says why
+                import weasyprint  # noqa: F401
+
+        thread = threading.Thread(target=load, name="octavo-import", daemon=True)
+        thread.start()
+        self.stack.callback(thread.join)  # before the join forks: no import half done there
 
     def _take_guess(self, key: str) -> tuple[Path, ChunkResult] | None:
         """The front matter laid out ahead, if it was laid out as `key` (then kept); a wrong
@@ -539,7 +560,7 @@ class _Runner:
                 job = next(j for i, _k, _c, j in made if i == index)
                 yield index, (self._keep(key, job, result), result)
             return
-        if self.pool is None or len(made) < 2:
+        if self.pool is None:  # one worker, or a lone chunk for a cluster: laid out here
             self._here()
             for index, key, chunk, job in made:
                 result = render_chunk(job)
