@@ -129,11 +129,18 @@ def build(
                 stack.callback(press[0].close)
             elif cluster is None and (workers := _pdf_workers(root, config, formats, within,
                                                               jobs, edition)) > 1:
+                from octavo.backends.pdf.join import JoinPress
                 from octavo.backends.pdf.worker import WarmPool
 
+                try:  # the join's process first, while this one has no thread to fork with
+                    join_press = JoinPress()
+                except Exception:  # no process to be had here: the PDF forks its own
+                    join_press = None
                 try:
-                    pool.append(WarmPool(workers))
+                    pool.append(WarmPool(workers, join_press))
                 except Exception:  # no processes to be had here: the PDF starts its own
+                    if join_press is not None:
+                        join_press.close()
                     return
                 stack.callback(pool[0].close)
 

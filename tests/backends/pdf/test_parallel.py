@@ -361,9 +361,9 @@ def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None: 
     warm_init, read, executor = worker.WarmPool.__init__, octavo.build.read_manuscript, \
         parallel.ProcessPoolExecutor
 
-    def start(self, workers):  # type: ignore[no-untyped-def]
+    def start(self, workers, *rest):  # type: ignore[no-untyped-def]
         started.append(workers)
-        warm_init(self, workers)
+        warm_init(self, workers, *rest)
 
     monkeypatch.setattr(worker.WarmPool, "__init__", start)
     monkeypatch.setattr(octavo.build, "read_manuscript",
@@ -388,3 +388,41 @@ def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None: 
     with pytest.raises(OctavoError, match="not a text file"):
         build(root, Diagnostics(), jobs=2)
     assert started == [2, 2] and multiprocessing.active_children() == []
+
+
+def test_the_join_press_opens_the_kept_chunks_while_the_workers_lay_out(
+        make_book, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An edit: the join's process, forked with the workers, opens the chunks kept in the
+    cache while the edited one is laid out, and the join takes them as opened. A chunk's file
+    replaced after it was opened is opened anew."""
+    from octavo.backends.pdf import join
+
+    monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
+    root = multi_chapter_book(make_book, "classic")
+    build(root, Diagnostics(), jobs=2)
+    log = tmp_path / "taken.txt"  # written by the join's process (forked: the spy goes along)
+    opened_ahead = join._opened_ahead
+
+    def spy(ahead, path):  # type: ignore[no-untyped-def]
+        found = opened_ahead(ahead, path)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{'ahead' if found is not None else 'now'} {path.name}\n")
+        return found
+
+    monkeypatch.setattr(join, "_opened_ahead", spy)
+    (root / "manuscript" / "05-chapter.md").write_text(chapter(5).replace("A claim", "One claim"),
+                                                       encoding="utf-8")
+    build(root, Diagnostics(), jobs=2)
+    taken = [line.split()[0] for line in log.read_text("utf-8").splitlines()]
+    assert taken.count("ahead") >= 4 and taken.count("now") >= 1, taken  # the edited one: now
+
+    pdf = tmp_path / "piece.pdf"
+    shutil.copy(next((root / "dist").glob("*.pdf")), pdf)
+    import pikepdf
+
+    stat = pdf.stat()
+    ahead = {pdf: (pikepdf.open(pdf), (stat.st_ino, stat.st_size, stat.st_mtime_ns))}
+    replaced = tmp_path / "new.pdf"
+    shutil.copy(pdf, replaced)
+    replaced.replace(pdf)  # another file now: what was opened is not it
+    assert opened_ahead(ahead, pdf) is None and ahead == {}

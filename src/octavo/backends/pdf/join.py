@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,9 @@ class Piece:
     layer: Layer | None = None
 
 
-def join(parts: list[Piece], target: Path) -> int:
-    """Write the chunks as one PDF at `target`; returns its page count.
+def join(parts: list[Piece], target: Path, ahead: dict[Path, Any] | None = None) -> int:
+    """Write the chunks as one PDF at `target`; returns its page count. `ahead`: chunks'
+    PDFs opened before, by path (`JoinPress`), used unless their file has changed since.
 
     The first chunk (the front matter) gives the document its catalogue, metadata and
     identifier. A chunk that opens on a right-hand page after one that ended on a right-hand
@@ -39,7 +41,8 @@ def join(parts: list[Piece], target: Path) -> int:
     from octavo.backends.pdf.subsets import unique_subset_tags
     from octavo.backends.pdf.tagging import merge_structure
 
-    opened = [pikepdf.open(part.pdf) for part in parts]
+    ahead = ahead if ahead is not None else {}
+    opened = [_opened_ahead(ahead, part.pdf) or pikepdf.open(part.pdf) for part in parts]
     layers: dict[Path, pikepdf.Pdf] = {}  # open until the book is saved: it copies their streams
     pdf = opened[0]
     starts = [0]
@@ -52,7 +55,7 @@ def join(parts: list[Piece], target: Path) -> int:
             pdf.pages.extend(source.pages)
         if part.layer is not None:
             for path in {found[0] for found in part.layer if found is not None} - set(layers):
-                layers[path] = pikepdf.open(path)
+                layers[path] = _opened_ahead(ahead, path) or pikepdf.open(path)
             _lay_over(pdf, starts[-1], [None if found is None else _layer_page(layers, *found)
                                         for found in part.layer])
     pages = list(pdf.pages)
@@ -65,22 +68,111 @@ def join(parts: list[Piece], target: Path) -> int:
     pdf.save(target, deterministic_id=True, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     count = len(pages)
-    for source in [*opened, *layers.values()]:
+    for source in [*opened, *layers.values(), *(pdf for pdf, _stat in ahead.values())]:
         source.close()
     return count
+
+
+def _opened_ahead(ahead: dict[Path, Any], path: Path) -> Any:
+    """The PDF at `path` as opened ahead, if it was and its file is still the one opened."""
+    found = ahead.pop(path, None)
+    if found is None:
+        return None
+    pdf, stat = found
+    try:
+        now = path.stat()
+    except OSError:
+        now = None
+    if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != stat:
+        pdf.close()
+        return None
+    return pdf
+
+
+class JoinPress:
+    """A process forked before the book is read (when the build has no thread yet), which
+    imports pikepdf and opens the chunks' PDFs as the build learns which it keeps from the
+    cache; then joins the book's chunks, as `Joining` does, without those seconds."""
+
+    def __init__(self) -> None:
+        from octavo.backends.pdf.worker import fork_context
+
+        context = fork_context()
+        self._parent, child = context.Pipe()
+        self._process: Any = context.Process(target=_serve, args=(child,), daemon=True,
+                                             name="octavo-join")
+        self._process.start()
+        child.close()
+        self._sent = False
+
+    def open(self, paths: list[Path]) -> None:
+        """Have these PDFs opened now, for the join to come (nothing if the press is gone)."""
+        if not self._sent and paths:
+            with contextlib.suppress(OSError, ValueError):
+                self._parent.send(("open", paths))
+
+    def take(self, parts: list[Piece], target: Path) -> tuple[Any, Any] | None:
+        """Send the join; the connection its result comes back on and the process, or None
+        if the press cannot take it (the caller joins in a process of its own)."""
+        if self._sent or not self._process.is_alive():
+            return None
+        try:
+            self._parent.send(("join", parts, target))
+        except (OSError, ValueError):
+            return None
+        self._sent = True
+        return self._parent, self._process
+
+    def close(self) -> None:
+        """End the press, joined or not."""
+        self._parent.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _serve(connection: Any) -> None:
+    """In the press: open the PDFs named, until the join comes; then join and answer."""
+    ahead: dict[Path, Any] = {}
+    try:
+        import pikepdf
+
+        from octavo.backends.pdf import subsets, tagging  # noqa: F401  (the join's imports)
+
+        while True:
+            kind, *args = connection.recv()
+            if kind == "open":
+                for path in args[0]:
+                    if path in ahead:
+                        continue
+                    with contextlib.suppress(Exception):  # the join opens it, and says why
+                        stat = path.stat()
+                        ahead[path] = (pikepdf.open(path),
+                                       (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+            elif kind == "join":
+                parts, target = args
+                _join_apart(parts, target, connection, ahead)
+                return
+    except (EOFError, OSError):  # the build ended without a join for the press
+        return
 
 
 class Joining:
     """`join` in a process of its own (forked), while this one writes the build's other files."""
 
-    def __init__(self, parts: list[Piece], target: Path, pages: int) -> None:
+    def __init__(self, parts: list[Piece], target: Path, pages: int,
+                 press: JoinPress | None = None) -> None:
         from octavo.backends.pdf.worker import fork_context
 
-        context = fork_context()
         self.pages = pages
+        taken = press.take(parts, target) if press is not None else None
+        if taken is not None:  # the press started ahead joins them
+            self._parent, self._process = taken
+            return
+        context = fork_context()
         self._parent, child = context.Pipe(duplex=False)
-        self._process: Any = context.Process(target=_join_apart, args=(parts, target, child),
-                                             daemon=True, name="octavo-join")
+        self._process = context.Process(target=_join_apart, args=(parts, target, child),
+                                        daemon=True, name="octavo-join")
         self._process.start()
         child.close()
 
@@ -105,9 +197,10 @@ class Joining:
         self._process.join()
 
 
-def _join_apart(parts: list[Piece], target: Path, connection: Any) -> None:
+def _join_apart(parts: list[Piece], target: Path, connection: Any,
+                ahead: dict[Path, Any] | None = None) -> None:
     try:
-        connection.send(("ok", join(parts, target)))
+        connection.send(("ok", join(parts, target, ahead)))
     except BaseException as exc:  # the build reports it, and lands no file
         connection.send(("failed", " ".join(str(exc).split()) or type(exc).__name__))
     finally:

@@ -34,7 +34,7 @@ from octavo.backends.pdf.frontguess import (
     sections_kept,
 )
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
-from octavo.backends.pdf.join import Joining, Layer, Piece, join
+from octavo.backends.pdf.join import Joining, JoinPress, Layer, Piece, join
 from octavo.backends.pdf.margins import (
     LayerJob,
     can_draw_apart,
@@ -132,7 +132,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             pages = join(pieces, target)
             LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
     if apart:  # forked once the workers are gone: no thread of theirs holds a lock
-        joining = Joining(pieces, target, _first_pages(pieces)[-1])
+        joining = Joining(pieces, target, _first_pages(pieces)[-1], runner.press)
         context.finish.append(joining)  # type: ignore[union-attr]
         pages = joining.pages
     cache.prune()
@@ -172,6 +172,7 @@ class _Runner:
         self.guess: tuple[str, ChunkJob, Future[ChunkResult]] | None = None
         # Margin boxes being drawn on that guess: their keys, and what waits for them.
         self.ahead: tuple[set[str], Callable[[], dict[str, tuple[Path, int]]]] | None = None
+        self.press: JoinPress | None = None  # the join's process, started with the workers
 
     def __enter__(self) -> _Runner:
         self.work = self._work_dir()
@@ -225,7 +226,13 @@ class _Runner:
             warm.counts[index] = 0
         self.counts, self.condition, self.queue = warm.counts, warm.condition, warm.queue
         self.pool = self.stack.enter_context(warm.pool)
+        self.press = warm.join_press
         return True
+
+    def _open_ahead(self, paths: list[Path]) -> None:
+        """Have the join press open these PDFs of the cache's while the workers lay out."""
+        if self.press is not None:
+            self.press.open(paths)
 
     def _here(self) -> None:
         """Make this process ready to lay a chunk out itself (WeasyPrint's hooks), once."""
@@ -289,6 +296,7 @@ class _Runner:
         piece_keys = {i: [chunk_key(base, piece.html) for piece in pieces[i]] for i in todo}
         todo = [i for i in todo  # a chunk whose pieces are all kept is taken as them
                 if len(pieces[i]) == 1 or not self._from_cache(i, piece_keys[i], pieces[i], done)]
+        self._open_ahead([found[0] for i in sorted(done) for found in done[i] if found])
         jobs: list[tuple[int, str, Chunk, int]] = []
         spare = itertools.count(len(chunks))  # job numbers for pieces: past the shared counts
         owners: dict[int, tuple[int, int]] = {}  # a piece's job -> its chunk and place in it
@@ -358,6 +366,8 @@ class _Runner:
         `_guess_front`), those of LAYER_CHUNKS chunks in a PDF (sharing its font subsets)."""
         keys = self._page_keys(base, wanted, sheets)
         layers, missing = self._kept_layers(keys)
+        self._open_ahead(list(dict.fromkeys(found[0] for layer in layers for found in layer
+                                            if found is not None)))
         ahead, self.ahead = self.ahead, None
         drawn = self._draw(wanted, keys, missing, sheets, ahead[0] if ahead else set())
 

@@ -291,13 +291,16 @@ class WarmPool:
     """Worker processes started before the manuscript is read (`build` starts them when the
     PDF is wanted): each imports WeasyPrint in `start_worker` while this process reads, so
     the first chunk is laid out as soon as it is cut, and this process may never import it.
-    The PDF's runner takes them (parallel.py); `close` ends them if it does not."""
+    The PDF's runner takes them (parallel.py); `close` ends them if it does not, and the join's
+    process (`join_press`) that `build` forked just before them."""
 
     CAPACITY = 4096  # the chunks and pieces whose page counts the workers share
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, join_press: Any = None) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
+        # The join's process (join.JoinPress), forked before this pool starts any thread.
+        self.join_press = join_press
         context = fork_context()
         self.workers = workers
         self.counts: Any = context.Array("i", self.CAPACITY, lock=False)
@@ -310,6 +313,8 @@ class WarmPool:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.join_press is not None:
+            self.join_press.close()
 
 
 def fork_context() -> multiprocessing.context.BaseContext:
