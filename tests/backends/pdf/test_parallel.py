@@ -263,6 +263,12 @@ def test_the_front_matter_is_laid_out_on_a_guess_at_the_pages(
     monkeypatch.setattr(parallel._Runner, "_draw", spy_draw)
     imported: list[int] = []  # WeasyPrint imported here while the workers lay out
     monkeypatch.setattr(parallel._Runner, "_import_ahead", lambda self: imported.append(1))
+    from octavo.backends.pdf import coverwrap
+
+    wraps: list[int] = []  # the cover wraps laid out in this process (not in a worker)
+    wrap_pdf = coverwrap.wrap_pdf
+    monkeypatch.setattr(coverwrap, "wrap_pdf", lambda book, theme, context, pages: wraps.append(
+        pages) or wrap_pdf(book, theme, context, pages))
     (root / "manuscript" / "05-chapter.md").write_text(GROWN, encoding="utf-8")
     build(root, Diagnostics(), jobs=2)
     chapter_pages = truth["ch005"].pages
@@ -270,7 +276,9 @@ def test_the_front_matter_is_laid_out_on_a_guess_at_the_pages(
         assert laid_out == [1] and len(drawn) == 2 and 0 < drawn[1] <= chapter_pages, drawn
     else:  # the front matter laid out too, once the chapter was
         assert laid_out == [1, 0] and drawn[1] > chapter_pages, drawn
-    assert imported == [1]  # the page count moves: the cover wrap is laid out here anew
+    assert imported == [1]  # the page count moves: the cover wrap is laid out anew
+    # The wrap laid out on a worker for the guessed page count: found in the cache if right.
+    assert wraps == ([] if right else [len(PdfReader(str(root / "dist" / "chunked.pdf")).pages)])
     assert page_texts(root / "dist" / "chunked.pdf") == page_texts(twin / "dist" / "chunked.pdf")
     assert outline(root / "dist" / "chunked.pdf") == outline(twin / "dist" / "chunked.pdf")
     assert not list((root / ".octavo-cache").rglob("*.rendering"))

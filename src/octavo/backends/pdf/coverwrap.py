@@ -14,6 +14,7 @@ the smallest size does not.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -150,6 +151,14 @@ def render_wrap(book: Book, theme: Theme, target: Path, context: RenderContext) 
     profile = output_profile(settings, context.book_root)  # checked before the layout
     target.write_bytes(_kept_wrap(book, theme, context, pages))
     press_ready(target, settings, book.metadata, context.source_epoch, profile, cover=True)
+
+
+def keep_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> None:
+    """In a PDF worker: lay the wrap out for a guessed page count and keep it in the cache
+    (with its warnings), so that the build finds it there if the guess holds. A mistake is
+    left for the build to report, when it lays the wrap out itself."""
+    with contextlib.suppress(Exception):
+        _kept_wrap(book, theme, context, pages)
 
 
 def _kept_wrap(book: Book, theme: Theme, context: RenderContext, pages: int) -> bytes:

@@ -56,6 +56,7 @@ from octavo.backends.pdf.worker import (
     start_worker,
     worker_count,
 )
+from octavo.diagnostics import Diagnostics
 from octavo.model import Book
 from octavo.themes import Theme
 from octavo.uptodate import add_files, code_fingerprint, weasyprint_version
@@ -105,6 +106,9 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
         runner.hint = _front_hint(record, settings.profile)
         runner.kept = read_kept(_by_profile(record, "sections", settings.profile))
+        runner.wrap = (book, theme)
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            runner.last_pages = int(record["pages"])
         for _ in range(max_layouts):
             sheets = (css, geometry_css(book, settings, gutter))
             base = chunk_key(environment, *sheets)
@@ -173,6 +177,10 @@ class _Runner:
         # Margin boxes being drawn on that guess: their keys, and what waits for them.
         self.ahead: tuple[set[str], Callable[[], dict[str, tuple[Path, int]]]] | None = None
         self.press: JoinPress | None = None  # the join's process, started with the workers
+        # The book and theme of the cover wrap, laid out ahead on a guess (`_wrap_ahead`), and
+        # the last build's page count the guess starts from.
+        self.wrap: tuple[Book, Theme] | None = None
+        self.last_pages = 0
 
     def __enter__(self) -> _Runner:
         self.work = self._work_dir()
@@ -510,6 +518,24 @@ class _Runner:
         ahead = {keys[n][page] for n, pages in enumerate(missing) for page in pages}
         if ahead:
             self.ahead = (ahead, self._draw(wanted, keys, missing, sheets, set()))
+        grown = [(pages, chunk) for (pages, _a), (_i, chunk, found) in zip(shapes, shape, strict=True)
+                 if found is None]
+        if all(name in self.kept for _p, chunk in grown for name in chunk.ids):
+            self._wrap_ahead(self.last_pages + sum(
+                pages - sum(self.kept[name].span for name in chunk.ids) for pages, chunk in grown))
+
+    def _wrap_ahead(self, pages: int) -> None:
+        """Lay the cover wrap out on a worker for the page count the guess gives (`pages`),
+        into the cache, where the build looks for it once the PDF is done."""
+        if self.wrap is None or self.pool is None or self.last_pages <= 0 or pages <= 0:
+            return
+        from octavo.backends.pdf.coverwrap import keep_wrap
+
+        book, theme = self.wrap
+        context = replace(self.context, diagnostics=Diagnostics(), facts={}, pool=None,
+                          finish=None, cover_press=None)
+        self.pool.submit(keep_wrap, book, theme, context, pages)
+        LOG.debug("cover wrap laid out ahead, for %d pages", pages)
 
     def _import_ahead(self) -> None:
         """Import WeasyPrint in this process as it waits for the workers, once the folios move
