@@ -508,7 +508,6 @@ class _Runner:
             return
         job = self._job(-1, key, Chunk(html, chapters=0), 0, sheets)
         self.guess = (key, job, self.pool.submit(render_chunk, job))
-        self._import_ahead()
         LOG.debug("front matter laid out ahead, on a guess at %d pages", sum(p for p, _a in shapes))
         offsets = [body_offset(0, [pages for pages, _a in shapes[:n]]) for n in range(len(shapes))]
         wanted = [(found[1].margins, offsets[n], i)
@@ -536,21 +535,6 @@ class _Runner:
                           finish=None, cover_press=None)
         self.pool.submit(keep_wrap, book, theme, context, pages)
         LOG.debug("cover wrap laid out ahead, for %d pages", pages)
-
-    def _import_ahead(self) -> None:
-        """Import WeasyPrint in this process as it waits for the workers, once the folios move
-        (a guess is made): the page count moves with them, and the cover wrap, laid out here
-        after the PDF, needs it anew (a third of a second that the wait now holds)."""
-        if "weasyprint" in sys.modules:
-            return
-
-        def load() -> None:
-            with contextlib.suppress(Exception):  # the wrap imports it again, and says why
-                import weasyprint  # noqa: F401
-
-        thread = threading.Thread(target=load, name="octavo-import", daemon=True)
-        thread.start()
-        self.stack.callback(thread.join)  # before the join forks: no import half done there
 
     def _take_guess(self, key: str) -> tuple[Path, ChunkResult] | None:
         """The front matter laid out ahead, if it was laid out as `key` (then kept); a wrong
