@@ -426,8 +426,10 @@ def test_the_join_press_opens_the_kept_chunks_while_the_workers_lay_out(
     shutil.copy(next((root / "dist").glob("*.pdf")), pdf)
     import pikepdf
 
-    stat = pdf.stat()
-    ahead = {pdf: (pikepdf.open(pdf), (stat.st_ino, stat.st_size, stat.st_mtime_ns))}
+    kept = pikepdf.open(pdf)
+    assert opened_ahead({pdf: (kept, join._identity(pdf))}, pdf) is kept  # the same file: taken
+    kept.close()
+    ahead = {pdf: (pikepdf.open(pdf), join._identity(pdf))}
     replaced = tmp_path / "new.pdf"
     shutil.copy(pdf, replaced)
     replaced.replace(pdf)  # another file now: what was opened is not it

@@ -32,7 +32,7 @@ def covered_characters(fonts: list[Path], cache: Path | None) -> set[int]:
     key = digest.hexdigest()[:40]
     kept = KeptFiles(cache, CMAPS_FOLDER, ".bin", CMAPS_KEPT)
     found = kept.get(key)
-    if found is not None and len(found[0]) % 4 == 0:
+    if found is not None and len(found[0]) % array("I").itemsize == 0:
         return set(array("I", found[0]))
     covered = font_characters(fonts)
     kept.put(key, array("I", sorted(covered)).tobytes())

@@ -68,7 +68,7 @@ def join(parts: list[Piece], target: Path, ahead: dict[Path, Any] | None = None)
     pdf.save(target, deterministic_id=True, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     count = len(pages)
-    for source in [*opened, *layers.values(), *(pdf for pdf, _stat in ahead.values())]:
+    for source in [*opened, *layers.values(), *(unused for unused, _file in ahead.values())]:
         source.close()
     return count
 
@@ -78,15 +78,21 @@ def _opened_ahead(ahead: dict[Path, Any], path: Path) -> Any:
     found = ahead.pop(path, None)
     if found is None:
         return None
-    pdf, stat = found
+    pdf, opened = found
     try:
-        now = path.stat()
+        same = _identity(path) == opened
     except OSError:
-        now = None
-    if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != stat:
+        same = False
+    if not same:
         pdf.close()
         return None
     return pdf
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """What tells a file from another put in its place: its inode, size and modified time."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 class JoinPress:
@@ -146,9 +152,8 @@ def _serve(connection: Any) -> None:
                     if path in ahead:
                         continue
                     with contextlib.suppress(Exception):  # the join opens it, and says why
-                        stat = path.stat()
-                        ahead[path] = (pikepdf.open(path),
-                                       (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+                        identity = _identity(path)
+                        ahead[path] = (pikepdf.open(path), identity)
             elif kind == "join":
                 parts, target = args
                 _join_apart(parts, target, connection, ahead)

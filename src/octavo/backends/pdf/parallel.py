@@ -106,9 +106,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     with _Runner(context, theme, split, cache, variant, identifier, layered) as runner:
         runner.hint = _front_hint(record, settings.profile)
         runner.kept = read_kept(_by_profile(record, "sections", settings.profile))
-        runner.wrap = (book, theme)
-        with contextlib.suppress(KeyError, TypeError, ValueError):
-            runner.last_pages = int(record["pages"])
+        runner.wrap, runner.last_pages = (book, theme), _last_pages(record) or 0
         for _ in range(max_layouts):
             sheets = (css, geometry_css(book, settings, gutter))
             base = chunk_key(environment, *sheets)
@@ -135,7 +133,7 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             started = time.perf_counter()
             pages = join(pieces, target)
             LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
-    if apart:  # forked once the workers are gone: no thread of theirs holds a lock
+    if apart:  # the press forked before the workers, or a process forked once they are gone
         joining = Joining(pieces, target, _first_pages(pieces)[-1], runner.press)
         context.finish.append(joining)  # type: ignore[union-attr]
         pages = joining.pages
@@ -712,9 +710,17 @@ def _by_profile(record: dict[str, Any], field: str, profile: str) -> Any:
     return found.get(profile) if isinstance(found, dict) else None
 
 
-def _guess_pages(record: dict[str, Any], split: SplitBook, width: float, height: float) -> int:
-    """The last build's page count, or one from the length of the text."""
+def _last_pages(record: dict[str, Any]) -> int | None:
+    """The last build's page count, if the record has one."""
     with contextlib.suppress(ValueError, TypeError, KeyError):
         return int(record["pages"])
+    return None
+
+
+def _guess_pages(record: dict[str, Any], split: SplitBook, width: float, height: float) -> int:
+    """The last build's page count, or one from the length of the text."""
+    last = _last_pages(record)
+    if last is not None:
+        return last
     per_page = CHARS_PER_PAGE * (width * height) / 54
     return int(split.text_chars / per_page) + 10
