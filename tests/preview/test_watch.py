@@ -160,3 +160,26 @@ def test_a_change_no_event_reported_is_built_at_the_next_rescan(
         _wait(lambda: state.view()[1]["generation"] == 1 and watcher.listening.is_set())
         (root / "manuscript" / "01.md").write_text(CHAPTER + "\nMissed by the watch.\n")
         _wait(lambda: state.view()[1]["generation"] == 2)
+
+
+def test_a_line_said_is_written_whole_so_ctrl_c_cannot_split_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C raises between two writes, never inside one: a line and its newline written
+    apart left the next line ("stopped") glued to the end of this one."""
+    from octavo.preview import watcher
+
+    class Stdout:
+        def __init__(self) -> None:
+            self.writes: list[str] = []
+
+        def write(self, text: str) -> int:
+            self.writes.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    stdout = Stdout()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    watcher._say("watching book.toml, manuscript/ and styles/; press Ctrl-C to stop")
+    assert stdout.writes == ["watching book.toml, manuscript/ and styles/; press Ctrl-C to stop\n"]

@@ -23,7 +23,10 @@ RESCAN_SECONDS = 1.0  # with no event for this long, the inputs are compared any
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    """The line and its newline in one write: `print` writes them apart, and a Ctrl-C between
+    the two left "stopped" on the end of the line before it."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 class Watcher:
