@@ -10,7 +10,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
@@ -144,6 +143,8 @@ def _render_sections(
 def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
     for token in tokens:
         if token.type == "front_matter":
+            import yaml  # here: a book without front matter (most) spares its import
+
             try:
                 data = yaml.safe_load(token.content) if token.content.strip() else {}
             except yaml.YAMLError as exc:

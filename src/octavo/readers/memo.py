@@ -23,7 +23,7 @@ class SectionMemo:
 
     def __init__(self, cache: Path | None, shown: str) -> None:
         """`cache`: the book's cache folder; None keeps nothing."""
-        from importlib import metadata
+        import markdown_it
 
         from octavo.uptodate import cache_subfolder, code_fingerprint, local_secret
 
@@ -32,7 +32,7 @@ class SectionMemo:
         self.path = folder / f"{name}.json" if folder is not None else None
         self.secret = local_secret()
         # A changed Octavo, or markdown-it (its quotes, its emphasis), renders anew.
-        self.stamp = f"{FORMAT} {code_fingerprint()} {metadata.version('markdown-it-py')}"
+        self.stamp = f"{FORMAT} {code_fingerprint()} {markdown_it.__version__}"
         self.old: dict[str, str] = {}
         self.new: dict[str, str] = {}
         with contextlib.suppress(OSError, ValueError, AttributeError, RecursionError):

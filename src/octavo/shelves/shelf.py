@@ -6,7 +6,6 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,6 +163,8 @@ def kept_files(root: Path, formats: tuple[str, ...] | None, theme: str | None,
 def _build_locally(books: list[Path], options: BuildOptions, workers: int,
                    pdf_jobs: int) -> Iterator[tuple[Path, BookDone]]:
     """Each book in a process of its own, `workers` at a time; results as they finish."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     from octavo.backends.pdf.worker import fork_context
 
     if workers < 2:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from lxml import etree
-from pygments.lexers import get_lexer_by_name
-from pygments.token import STANDARD_TYPES, _TokenType
-from pygments.util import ClassNotFound
 
 from octavo import xhtml
 from octavo.diagnostics import Diagnostics
@@ -28,6 +26,9 @@ def highlight_fragment(fragment: str) -> str:
     (keyword), `hl-s` (string), `hl-c` (comment) ... spans; unknown languages stay as they are."""
     if MARKER not in fragment:
         return fragment
+    from pygments.lexers import get_lexer_by_name  # here: only a book with code needs it
+    from pygments.util import ClassNotFound
+
     root = xhtml.fragment_root(fragment)
     changed = False
     for code in root.iter(f"{XHTML}code"):
@@ -67,8 +68,10 @@ def _fill(code: etree._Element, tokens: object) -> None:
         last.text = value
 
 
-def _css_class(ttype: _TokenType) -> str:
+def _css_class(ttype: Any) -> str:
     """Pygments' short class for a token type (`k`, `s2`, `c1`...), or its nearest parent's."""
+    from pygments.token import STANDARD_TYPES
+
     while ttype not in STANDARD_TYPES:
         ttype = ttype.parent
     return STANDARD_TYPES[ttype]
