@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -180,9 +181,9 @@ def test_an_edited_chunk_is_cut_between_the_workers(make_book, monkeypatch) -> N
     monkeypatch.setattr(parallel._Runner, "_here",
                         lambda self: ready_here.append(1) or here(self))
 
-    def spy(self, jobs, sheets):  # type: ignore[no-untyped-def]
+    def spy(self, jobs, sheets, *then):  # type: ignore[no-untyped-def]
         laid_out.append([",".join(chunk.ids) for _i, _k, chunk, _o in jobs if chunk.chapters])
-        return run(self, jobs, sheets)
+        return run(self, jobs, sheets, *then)
 
     monkeypatch.setattr(parallel._Runner, "_run", spy)
     monkeypatch.setattr(parallel, "LayerJob", lambda **fields: drawn.append(
@@ -249,8 +250,16 @@ def test_the_front_matter_is_laid_out_on_a_guess_at_the_pages(
     drawn: list[int] = []  # the pages of each drawing of margin boxes
     run, draw, layer_job = parallel._Runner._run, parallel._Runner._draw, parallel.LayerJob
     pages: list[int] = []
-    monkeypatch.setattr(parallel._Runner, "_run", lambda self, jobs, sheets: laid_out.append(
-        sum(chunk.chapters for _i, _k, chunk, _o in jobs)) or run(self, jobs, sheets))
+    monkeypatch.setattr(parallel._Runner, "_run", lambda self, jobs, sheets, *then: laid_out.append(
+        sum(chunk.chapters for _i, _k, chunk, _o in jobs)) or run(self, jobs, sheets, *then))
+    submitted: list[str] = []  # what goes to the workers, in order: function and chunk
+    submit = ProcessPoolExecutor.submit
+
+    def spy_submit(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        submitted.append(f"{fn.__name__}:{getattr(args[0], 'index', '') if args else ''}")
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", spy_submit)
     monkeypatch.setattr(parallel, "LayerJob", lambda **fields: pages.append(
         sum(len(p) for p, _offset in fields["chunks"])) or layer_job(**fields))
 
@@ -270,6 +279,11 @@ def test_the_front_matter_is_laid_out_on_a_guess_at_the_pages(
     (root / "manuscript" / "05-chapter.md").write_text(GROWN, encoding="utf-8")
     build(root, Diagnostics(), jobs=2)
     chapter_pages = truth["ch005"].pages
+    # The chapter goes to a worker first: the longest wait; the guess's front matter, margin
+    # boxes and cover wrap queue behind it, for the other worker.
+    sent = [name for name in submitted if name != "int:"]
+    assert sent[0].startswith("render_chunk:") and sent[0] != "render_chunk:-1", sent
+    assert "render_chunk:-1" in sent[1:], sent
     if right:  # the chapter alone laid out; drawn after it: its own margin boxes
         assert laid_out == [1] and len(drawn) == 2 and 0 < drawn[1] <= chapter_pages, drawn
     else:  # the front matter laid out too, once the chapter was

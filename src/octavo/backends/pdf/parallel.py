@@ -321,9 +321,13 @@ class _Runner:
         shape = [(i, chunk, found) for i in range(len(chunks))
                  for chunk, found in zip([chunks[i]] if len(done[i]) == 1 else pieces[i], done[i],
                                          strict=True)]
+        then = None
         if self.pool is not None and 0 < len(jobs) < self.workers:  # a worker would wait
-            self._guess_front(base, sheets, shape)
-        for number, found in self._run(jobs, sheets):
+            # Once the chunks are with the workers: they are the longest wait, the guess's
+            # front matter, margin boxes and cover wrap fill what is left.
+            def then() -> None:
+                self._guess_front(base, sheets, shape)
+        for number, found in self._run(jobs, sheets, then):
             i, place = owners[number]
             done[i][place] = found
         laid = [(i, *found) for i in range(len(chunks)) for found in done[i] if found is not None]
@@ -566,11 +570,16 @@ class _Runner:
                         allowed=self.allowed, target=self.work / f".{key}.{index}.{os.getpid()}.rendering",
                         identifier=self.identifier, variant=self.variant, offset=offset)
 
-    def _run(self, jobs: list[tuple[int, str, Chunk, int | None]],
-             sheets: tuple[str, str]) -> Iterator[tuple[int, tuple[Path, ChunkResult]]]:
-        """Lay out `jobs` (index, key, chunk, offset), cache each, yield (index, (pdf, facts))."""
+    def _run(self, jobs: list[tuple[int, str, Chunk, int | None]], sheets: tuple[str, str],
+             then: Callable[[], None] | None = None
+             ) -> Iterator[tuple[int, tuple[Path, ChunkResult]]]:
+        """Lay out `jobs` (index, key, chunk, offset), cache each, yield (index, (pdf, facts));
+        `then` is called once the jobs are handed to the workers, before they are waited for
+        (what it submits queues behind them)."""
         made = [(index, key, chunk, self._job(index, key, chunk, offset, sheets))
                 for index, key, chunk, offset in jobs]
+        if then is not None and self.pool is None:
+            then()
         if self.remote is not None and len(made) > 1:
             for index, result in self.remote.run([job for *_rest, job in made], self.counts):
                 key, chunk = next((k, c) for i, k, c, _job in made if i == index)
@@ -591,6 +600,8 @@ class _Runner:
         by_index = {index: chunk for index, _key, chunk, _job in made}
         pending = set(futures)
         try:
+            if then is not None:
+                then()
             while pending:
                 finished, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
                 self._drain(by_index)
