@@ -46,16 +46,47 @@ def unique_subset_tags(pdf: Any) -> int:
 
 
 def _fonts(pdf: Any) -> list[Any]:
-    """Every font dictionary of the document (Type0 parents and simple fonts)."""
-    fonts = []
-    for obj in pdf.objects:
-        try:
-            if obj.get("/Type") == "/Font" and obj.get("/Subtype") != "/CIDFontType2" \
-                    and obj.get("/Subtype") != "/CIDFontType0":
-                fonts.append(obj)
-        except (AttributeError, TypeError, ValueError):
-            continue
-    return fonts
+    """Every font dictionary the document's pages use (Type0 parents and simple fonts): in
+    their resources, and in those of the forms they draw (the margin boxes laid over them) and
+    of their annotations' appearances. Walked from the pages, not over every object: a joined
+    book's tag tree is most of its objects."""
+    import pikepdf
+
+    fonts: dict[tuple[int, int], Any] = {}
+    seen: set[tuple[int, int]] = set()  # forms and resource dictionaries walked
+
+    def walk(resources: Any) -> None:
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+        found = resources.get("/Font")
+        for font in found.values() if isinstance(found, pikepdf.Dictionary) else ():
+            if isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font":
+                fonts.setdefault(font.objgen if font.is_indirect else (-len(fonts) - 1, 0), font)
+                walk(font.get("/Resources"))  # a Type 3 font's glyphs may use fonts
+        forms = resources.get("/XObject")
+        for form in forms.values() if isinstance(forms, pikepdf.Dictionary) else ():
+            if isinstance(form, pikepdf.Stream) and form.get("/Subtype") == "/Form" \
+                    and form.objgen not in seen:
+                seen.add(form.objgen)
+                walk(form.get("/Resources"))
+
+    for page in pdf.pages:
+        walk(page.obj.get("/Resources"))
+        for annotation in page.obj.get("/Annots") or ():
+            appearance = annotation.get("/AP") if isinstance(annotation, pikepdf.Dictionary) \
+                else None
+            for state in appearance.values() if isinstance(appearance, pikepdf.Dictionary) else ():
+                streams = state.values() if isinstance(state, pikepdf.Dictionary) and \
+                    not isinstance(state, pikepdf.Stream) else [state]
+                for stream in streams:
+                    if isinstance(stream, pikepdf.Stream):
+                        walk(stream.get("/Resources"))
+    return [font for font in fonts.values() if font.get("/Subtype") not in (
+        "/CIDFontType2", "/CIDFontType0")]
 
 
 def font_descriptor(font: Any) -> Any:
