@@ -410,15 +410,18 @@ def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None: 
     assert started == [2, 2] and multiprocessing.active_children() == []
 
 
+@pytest.mark.parametrize("profile", ["reading", "print"])
 def test_the_join_press_opens_the_kept_chunks_while_the_workers_lay_out(
-        make_book, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        make_book, monkeypatch, tmp_path, profile: str) -> None:  # type: ignore[no-untyped-def]
     """An edit: the join's process, forked with the workers, opens the chunks kept in the
-    cache while the edited one is laid out, and the join takes them as opened. A chunk's file
-    replaced after it was opened is opened anew."""
+    cache while the edited one is laid out, and the join takes them as opened; in the print
+    profile too, whose press-ready pass waits for the join. A chunk's file replaced after it
+    was opened is opened anew."""
     from octavo.backends.pdf import join
 
     monkeypatch.setattr(octavo.backends.pdf.chunks, "CHUNK_CHARS", 14000)
-    root = multi_chapter_book(make_book, "classic")
+    root = multi_chapter_book(make_book, "classic",
+                              '[print]\nprofile = "print"\n' if profile == "print" else "")
     build(root, Diagnostics(), jobs=2)
     log = tmp_path / "taken.txt"  # written by the join's process (forked: the spy goes along)
     opened_ahead = join._opened_ahead

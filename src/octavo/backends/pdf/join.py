@@ -165,21 +165,24 @@ def _serve(connection: Any) -> None:
 class Joining:
     """`join` in a process of its own (forked), while this one writes the build's other files."""
 
-    def __init__(self, parts: list[Piece], target: Path, pages: int,
-                 press: JoinPress | None = None) -> None:
-        from octavo.backends.pdf.worker import fork_context
-
+    def __init__(self, pages: int, connection: Any, process: Any) -> None:
+        """A join under way in `process`, whose result comes on `connection`."""
         self.pages = pages
+        self._parent, self._process = connection, process
+
+    @classmethod
+    def start(cls, parts: list[Piece], target: Path, pages: int,
+              press: JoinPress | None = None) -> Joining:
+        """The join in `press` if it can take it; else in a process forked now."""
         taken = press.take(parts, target) if press is not None else None
-        if taken is not None:  # the press started ahead joins them
-            self._parent, self._process = taken
-            return
-        context = fork_context()
-        self._parent, child = context.Pipe(duplex=False)
-        self._process = context.Process(target=_join_apart, args=(parts, target, child),
-                                        daemon=True, name="octavo-join")
-        self._process.start()
-        child.close()
+        return cls(pages, *(taken if taken is not None else _fork_join(parts, target)))
+
+    @classmethod
+    def in_press(cls, parts: list[Piece], target: Path, pages: int,
+                 press: JoinPress) -> Joining | None:
+        """The join in the press; None, and nothing forked, if the press cannot take it."""
+        taken = press.take(parts, target)
+        return cls(pages, *taken) if taken is not None else None
 
     def wait(self) -> None:
         """Wait for the PDF to be joined; BuildError if it could not be."""
@@ -200,6 +203,19 @@ class Joining:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
+
+
+def _fork_join(parts: list[Piece], target: Path) -> tuple[Any, Any]:
+    """A process forked to join the chunks: the connection its result comes on, and it."""
+    from octavo.backends.pdf.worker import fork_context
+
+    context = fork_context()
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_join_apart, args=(parts, target, child), daemon=True,
+                              name="octavo-join")
+    process.start()
+    child.close()
+    return parent, process
 
 
 def _join_apart(parts: list[Piece], target: Path, connection: Any,

@@ -131,10 +131,18 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
             and may_fork()
         if not apart:
             started = time.perf_counter()
-            pages = join(pieces, target)
+            # The press has the kept chunks open: it joins them while this process waits;
+            # here if there is none (nothing may fork while the workers run).
+            pages = _first_pages(pieces)[-1]
+            joined = Joining.in_press(pieces, target, pages, runner.press) \
+                if runner.press is not None else None
+            if joined is not None:
+                joined.wait()
+            else:
+                pages = join(pieces, target)
             LOG.debug("joined %d chunks in %.2f s", len(pieces), time.perf_counter() - started)
     if apart:  # the press forked before the workers, or a process forked once they are gone
-        joining = Joining(pieces, target, _first_pages(pieces)[-1], runner.press)
+        joining = Joining.start(pieces, target, _first_pages(pieces)[-1], runner.press)
         context.finish.append(joining)  # type: ignore[union-attr]
         pages = joining.pages
     cache.prune()
