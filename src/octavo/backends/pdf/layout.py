@@ -67,7 +67,8 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
 
         pages = press_ready(target, settings, book.metadata, context.source_epoch, press,
                             lambda message: context.diagnostics.warn(
-                                message, Path("styles") / theme.name / stylesheet))
+                                message, Path("styles") / theme.name / stylesheet),
+                            cache=context.cache)
     context.diagnostics.note(f"{pages} pages, gutter {gutter:g} in")
     context.facts[PAGE_MAP] = page_map(book, starts, settings.isbn)
     context.facts[PDF_PAGES] = pages  # as written, press-ready blanks included: the cover wrap's

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from octavo.backends.pdf.pressmemo import RecolourMemo, pack
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.errors import BuildError
 from octavo.model import Metadata
@@ -96,7 +97,8 @@ def _check_profile(data: bytes, name: str, where: Path) -> str:
 
 
 def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: int,
-                profile: OutputProfile, warn: Any = None, cover: bool = False) -> int:
+                profile: OutputProfile, warn: Any = None, cover: bool = False,
+                cache: Path | None = None) -> int:
     """Rewrite the print PDF at `target` press-ready; returns its page count.
 
     Pages (not for a `cover`, which bleeds on every side): bleed kept on the outside, top and
@@ -106,7 +108,8 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
     `warn`); on a cover, colours converted to CMYK through the profile. Images and shadings
     tagged sRGB, transparency blended in CMYK; the output intent and the PDF/X-4 marks unless
     `pdf_variant = "none"`. Dates from `epoch` (SOURCE_DATE_EPOCH), identifiers from the
-    content: a rebuild gives the same bytes.
+    content: a rebuild gives the same bytes. With the book's `cache`, the streams recoloured
+    by the last pass and unchanged since are taken from it (pressmemo.py).
     """
     import pikepdf
 
@@ -118,8 +121,10 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
             if len(pdf.pages) % 2:
                 _add_blank(pdf)
         streams = _content_streams(pdf)  # recoloured, then hashed for the document's id
+        recipe = f"cover {hashlib.sha256(profile.data).hexdigest()}" if cover else "interior"
+        memo = RecolourMemo(cache, recipe)
         colours = _recolour(streams, pdf, _through(profile) if cover else _interior,
-                            keep_cmyk=cover)
+                            keep_cmyk=cover, memo=memo)
         if not cover:
             _grey_shadings(pdf)
         _srgb_images(pdf)
@@ -134,6 +139,7 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
                  f"black: {listed}{more}")
         pages = len(pdf.pages)
         pdf.save(target, deterministic_id=True, force_version="1.6")  # PDF/X-4 is PDF 1.6
+    memo.save()
     return pages
 
 
@@ -237,15 +243,17 @@ def _through(profile: OutputProfile) -> Any:
     return convert
 
 
-def _recolour(streams: list[Any], pdf: Any, convert: Any,
-              keep_cmyk: bool = False) -> dict[Colour, Ink]:
+def _recolour(streams: list[Any], pdf: Any, convert: Any, keep_cmyk: bool = False,
+              memo: RecolourMemo | None = None) -> dict[Colour, Ink]:
     """Every colour the content `streams` set (RGB, grey, CMYK, Lab, a profile's) set as CMYK
     (k/K) by `convert`, which takes sRGB; CMYK as it was with `keep_cmyk` (a cover). Returns
-    the colours that were not grey, with the inks each now prints with."""
+    the colours that were not grey, with the inks each now prints with. A stream `memo` knows
+    is taken from it as the last build recoloured it."""
     import pikepdf
 
-    converted: dict[Colour, Ink] = {}
+    converted: dict[Colour, Ink] = {}  # in this stream, while it is recoloured
     cache: dict[Colour, Ink] = {}
+    every: dict[Colour, Ink] = {}
 
     def replace(match: re.Match[bytes]) -> bytes:
         if match.group("string") is not None:
@@ -272,12 +280,25 @@ def _recolour(streams: list[Any], pdf: Any, convert: Any,
         return operands + (b" K" if _STROKE[operator] else b" k")
 
     for stream in streams:
-        data = stream.read_bytes()
-        if b"ID" in data and re.search(rb"\bBI\b", data):  # inline images: bytes we must not touch
-            continue
-        new = _COLOUR.sub(replace, data)
-        if new != data:
-            stream.write(new)  # compressed again when saved
+        key = memo.key(stream) if memo is not None else ""
+        found = memo.get(key) if memo is not None else None
+        if found is not None:
+            packed, kept = found
+            if packed is not None:
+                stream.write(packed, filter=pikepdf.Name.FlateDecode)
+            every.update((tuple(rgb), tuple(inks)) for rgb, inks in kept)  # type: ignore[misc]
+        else:
+            converted.clear()
+            data = stream.read_bytes()
+            # Inline images hold bytes we must not touch.
+            new = data if b"ID" in data and re.search(rb"\bBI\b", data) else \
+                _COLOUR.sub(replace, data)
+            packed = pack(new) if new != data else None
+            if packed is not None:  # compressed as the memo keeps it: the same bytes either way
+                stream.write(packed, filter=pikepdf.Name.FlateDecode)
+            every.update(converted)
+            if memo is not None:
+                memo.put(key, packed, [[list(rgb), list(inks)] for rgb, inks in converted.items()])
         group = stream.get("/Group")
         if group is not None and group.get("/CS") is not None:
             group.CS = pikepdf.Name.DeviceCMYK
@@ -285,7 +306,7 @@ def _recolour(streams: list[Any], pdf: Any, convert: Any,
         group = page.obj.get("/Group")
         if group is not None and group.get("/CS") is not None:
             group.CS = pikepdf.Name.DeviceCMYK
-    return converted
+    return every
 
 
 def _as_rgb(space: str, values: list[float]) -> Colour | None:
