@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,53 @@ def _kept_secret() -> bytes | None:
         except OSError:
             return None
     return None
+
+
+class KeptEntries:
+    """What the last build made, kept in one JSON file of the book's cache (`path`, None keeps
+    nothing) under `field`, by keys made with this user's own secret (`digest`): an entry
+    someone else wrote into a book folder they give you is never taken. A file of another
+    `stamp` (another Octavo, another recipe) is not read; entries `valid` refuses are left out.
+    Only the entries this build took (`get`) or made (`put`) are written back (`save`)."""
+
+    def __init__(self, path: Path | None, stamp: str, field: str,
+                 valid: Callable[[Any], bool]) -> None:
+        self.path, self.stamp, self.field = path, stamp, field
+        self.secret = local_secret()
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        with contextlib.suppress(OSError, ValueError, AttributeError, RecursionError):
+            data = json.loads(path.read_text(encoding="utf-8"))  # type: ignore[union-attr]
+            if isinstance(data, dict) and data.get("stamp") == stamp \
+                    and isinstance(data.get(field), dict):
+                self.old = {str(k): v for k, v in data[field].items() if valid(v)}
+
+    def digest(self, *parts: bytes) -> str:
+        """The key of an entry made from `parts`."""
+        digest = hashlib.sha256(self.secret)
+        for part in parts:
+            digest.update(part + b"\0")
+        return digest.hexdigest()[:40]
+
+    def get(self, key: str) -> Any:
+        """The entry as the last build kept it, or None; kept again by this build."""
+        found = self.old.get(key)
+        if found is not None:
+            self.new[key] = found
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+
+    def save(self) -> None:
+        """Keep this build's entries (only those), unless they are the ones kept already; a
+        cache that cannot be written is no error."""
+        if self.path is None or self.new == self.old:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps(
+                {"stamp": self.stamp, self.field: self.new}).encode("utf-8"))
 
 
 class KeptFiles:

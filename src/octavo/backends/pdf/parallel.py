@@ -582,12 +582,10 @@ class _Runner:
              then: Callable[[], None] | None = None
              ) -> Iterator[tuple[int, tuple[Path, ChunkResult]]]:
         """Lay out `jobs` (index, key, chunk, offset), cache each, yield (index, (pdf, facts));
-        `then` is called once the jobs are handed to the workers, before they are waited for
-        (what it submits queues behind them)."""
+        `then` (given only with a pool) is called once the jobs are handed to the workers,
+        before they are waited for (what it submits queues behind them)."""
         made = [(index, key, chunk, self._job(index, key, chunk, offset, sheets))
                 for index, key, chunk, offset in jobs]
-        if then is not None and self.pool is None:
-            then()
         if self.remote is not None and len(made) > 1:
             for index, result in self.remote.run([job for *_rest, job in made], self.counts):
                 key, chunk = next((k, c) for i, k, c, _job in made if i == index)

@@ -122,7 +122,7 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
                 _add_blank(pdf)
         streams = _content_streams(pdf)  # recoloured, then hashed for the document's id
         recipe = f"cover {hashlib.sha256(profile.data).hexdigest()}" if cover else "interior"
-        memo = RecolourMemo(cache, recipe)
+        memo = RecolourMemo(cache, recipe) if cache is not None else None
         colours = _recolour(streams, pdf, _through(profile) if cover else _interior,
                             keep_cmyk=cover, memo=memo)
         if not cover:
@@ -139,7 +139,8 @@ def press_ready(target: Path, settings: PrintSettings, meta: Metadata, epoch: in
                  f"black: {listed}{more}")
         pages = len(pdf.pages)
         pdf.save(target, deterministic_id=True, force_version="1.6")  # PDF/X-4 is PDF 1.6
-    memo.save()
+    if memo is not None:
+        memo.save()
     return pages
 
 

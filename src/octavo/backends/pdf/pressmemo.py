@@ -11,12 +11,11 @@ the entries this build used are kept: the file holds one book's streams.
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
-import json
 import zlib
 from pathlib import Path
 from typing import Any
+
+from octavo.uptodate import KeptEntries
 
 FOLDER = "press-colours"
 FORMAT = "octavo-press-colours-1"  # changes when what is kept changes meaning
@@ -24,33 +23,24 @@ FORMAT = "octavo-press-colours-1"  # changes when what is kept changes meaning
 Colours = list[list[list[float]]]
 
 
-class RecolourMemo:
+class RecolourMemo(KeptEntries):
     """The recoloured streams of one book's print PDF, by a keyed hash of the streams' bytes."""
 
     def __init__(self, cache: Path | None, recipe: str) -> None:
         """`cache`: the book's cache folder, None keeps nothing; `recipe`: what the colours
         were converted by (the interior's black ink, a profile), which enters every key."""
-        from octavo.uptodate import cache_subfolder, code_fingerprint, local_secret
+        from octavo.uptodate import cache_subfolder, code_fingerprint
 
         folder = cache_subfolder(cache, FOLDER) if cache is not None else None
-        self.path = folder / "streams.json" if folder is not None else None
-        self.secret = local_secret()
-        self.recipe = f"{FORMAT}\0{code_fingerprint()}\0{recipe}".encode()
-        self.old: dict[str, list[Any]] = {}
-        self.new: dict[str, list[Any]] = {}
-        with contextlib.suppress(OSError, ValueError, AttributeError, RecursionError):
-            data = json.loads(self.path.read_text(encoding="utf-8"))  # type: ignore[union-attr]
-            if isinstance(data, dict) and data.get("format") == FORMAT \
-                    and isinstance(data.get("streams"), dict):
-                self.old = {k: v for k, v in data["streams"].items() if _entry(v)}
+        super().__init__(folder / "streams.json" if folder is not None else None,
+                         f"{FORMAT} {code_fingerprint()}", "streams", _entry)
+        self.recipe = recipe.encode("utf-8")
 
     def key(self, stream: Any) -> str:
         """The key of a content stream as the PDF stores it: its bytes, filter and parameters."""
-        digest = hashlib.sha256(self.secret + b"\0" + self.recipe)
-        for part in (repr(stream.get("/Filter")), repr(stream.get("/DecodeParms"))):
-            digest.update(part.encode("utf-8") + b"\0")
-        digest.update(stream.read_raw_bytes())
-        return digest.hexdigest()[:40]
+        return self.digest(self.recipe, repr(stream.get("/Filter")).encode("utf-8"),
+                           repr(stream.get("/DecodeParms")).encode("utf-8"),
+                           stream.read_raw_bytes())
 
     def get(self, key: str) -> tuple[bytes | None, Colours] | None:
         """(the recoloured stream, Flate compressed, or None if it was left as it was; the
@@ -63,23 +53,12 @@ class RecolourMemo:
             data = None if packed is None else base64.b64decode(packed, validate=True)
         except ValueError:
             return None
-        self.new[key] = found
+        super().get(key)  # kept again by this build
         return data, colours
 
-    def put(self, key: str, packed: bytes | None, colours: Colours) -> None:
-        self.new[key] = [None if packed is None else base64.b64encode(packed).decode("ascii"),
-                         colours]
-
-    def save(self) -> None:
-        """Keep this build's streams (only those), if they are not the ones kept already."""
-        if self.path is None or self.new == self.old:
-            return
-        from octavo.uptodate import write_atomically
-
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, json.dumps(
-                {"format": FORMAT, "streams": self.new}).encode("utf-8"))
+    def put(self, key: str, packed: bytes | None, colours: Colours) -> None:  # type: ignore[override]
+        super().put(key, [None if packed is None else base64.b64encode(packed).decode("ascii"),
+                          colours])
 
 
 def pack(data: bytes) -> bytes:
