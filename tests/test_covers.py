@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from PIL import Image as Pillow
-from PIL import ImageStat
+from PIL import ImageChops, ImageStat
 
 from octavo import covers
 from octavo.covers import (
@@ -79,6 +79,28 @@ def test_a_cover_is_the_same_bytes_each_time(tmp_path: Path) -> None:
     theme = load_theme("classic", tmp_path)
     first = typographic_cover(META, theme, tmp_path, None)
     assert typographic_cover(META, theme, tmp_path, None).data == first.data
+
+
+@pytest.mark.parametrize("name", ["classic", "modern"])
+def test_the_cover_is_rendered_from_whole_fonts_to_the_same_pixels(name: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    # The PDF made only to be rendered keeps its fonts whole and its streams uncompressed
+    # (quicker to write); rendered, it gives the picture of the subset, compressed PDF: only the
+    # edges of a few glyphs differ, by the hints that subsetting drops.
+    theme = load_theme(name, tmp_path)
+    html, sheet = cover_page(META, theme)
+    quick = covers.layout(html, sheet, theme, tmp_path)
+    from weasyprint.document import Document
+
+    write_pdf = Document.write_pdf
+    monkeypatch.setattr(Document, "write_pdf", lambda self, **_options: write_pdf(self))
+    packed = covers.layout(html, sheet, theme, tmp_path)
+    assert len(quick) > 5 * len(packed)  # the fonts are whole: the quick path is taken
+    difference = ImageChops.difference(picture(covers.rasterize(quick)),
+                                       picture(covers.rasterize(packed))).convert("L")
+    assert ImageStat.Stat(difference).mean[0] < 0.5
+    assert sum(difference.histogram()[100:]) < 0.002 * 1600 * 2560  # no word missing or moved
 
 
 @pytest.mark.parametrize("name", ["classic", "modern"])

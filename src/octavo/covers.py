@@ -113,7 +113,9 @@ def cover_png(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
 
 
 def layout(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
-    """Lay the cover page out with WeasyPrint; the PDF's bytes."""
+    """Lay the cover page out with WeasyPrint; the PDF's bytes, made only to be rendered:
+    its fonts whole and its streams not compressed (0.05 s to write, where subsetting the
+    fonts and compressing took 0.3 s; the same pixels)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -128,7 +130,8 @@ def layout(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
             css = CSS(string=prepared_css(theme, sheet), url_fetcher=fetcher, font_config=fonts)
             page = HTML(string=html, base_url=book_root.resolve().as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[css], font_config=fonts)
-            return document.copy(document.pages[:1]).write_pdf()
+            return document.copy(document.pages[:1]).write_pdf(full_fonts=True,
+                                                                uncompressed_pdf=True)
     except FatalURLFetchingError as exc:
         raise BuildError(f"cover: {exc}") from None
 
