@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+from itertools import product
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.token import Token
+
+from octavo.readers import typography
 from octavo.readers.markdown import parser
-from octavo.readers.plaintext import render_inline
+from octavo.readers.plaintext import inline_parser, render_inline
+from octavo.readers.typography import pair_quotes
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -25,3 +34,43 @@ def test_lone_quotes_see_past_emphasis_and_leave_code_and_escapes_alone() -> Non
     html = parser().render('He said "*no* way.\n\n"And `"x"` \\"y\\" "[link](x)\n')
     assert "He said “<em>no</em> way." in html
     assert "<code>&quot;x&quot;</code> &quot;y&quot; “<a" in html
+
+
+# Text of quotes, apostrophes, inch marks, digits, letters, spaces and punctuation of all
+# kinds, quotes the most common; now and then any character at all.
+QUOTE_ISH = st.sampled_from(list("\"'\"'\"'19a Z.,!?-\u2014(\u201c\u2019)\u00a0\u2003\u2026*"))
+QUOTED = st.lists(st.one_of(QUOTE_ISH, QUOTE_ISH, QUOTE_ISH, st.characters()), max_size=30).map("".join)
+
+
+def markdown_its_pairing(text: str) -> str:
+    md = inline_parser()
+    token = Token("text", "", 0)
+    token.content = text
+    process_inlines([token], StateCore(text, md, {}))
+    return token.content
+
+
+@settings(max_examples=500, deadline=None)
+@given(QUOTED)
+def test_quotes_in_one_text_pair_as_markdown_its_rule_pairs_them(text: str) -> None:
+    # The one-pass pairing of a text alone gives what markdown-it's own smartquotes gives.
+    assert pair_quotes(text, inline_parser().options.quotes) == markdown_its_pairing(text)
+
+
+def test_every_short_text_of_quotes_pairs_as_markdown_it_pairs_it() -> None:
+    # Each of the 97,655 texts of up to seven quotes, spaces, letters and digits: nested and
+    # crossed pairs (`"'a" a'`) and inch marks (`9""`) are rare in random text.
+    quotes = inline_parser().options.quotes
+    wrong = [text for length in range(1, 8) for text in map("".join, product("\"' a9", repeat=length))
+             if pair_quotes(text, quotes) != markdown_its_pairing(text)]
+    assert wrong == []
+
+
+def test_the_one_pass_pairing_is_the_one_used() -> None:
+    # A paragraph alone on its line is paired by pair_quotes, in either reader.
+    calls: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typography, "pair_quotes", lambda text, quotes: calls.append(text) or text)
+        render_inline("'Tis said, \"she wrote.\"")
+        parser().render("He said, \"no\".\n")
+    assert calls == ["'Tis said, \"she wrote.\"", "He said, \"no\"."]

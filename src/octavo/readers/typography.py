@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import process_inlines
 
 
 def typography_plugin(md: MarkdownIt, *, double_hyphen: str = "\u2013") -> None:
@@ -32,7 +34,69 @@ def typography_plugin(md: MarkdownIt, *, double_hyphen: str = "\u2013") -> None:
                     child.content = replace(child.content)
 
     md.core.ruler.before("smartquotes", "octavo_typography", rule)
+    md.core.ruler.at("smartquotes", _smartquotes)
     md.core.ruler.after("smartquotes", "octavo_lone_quotes", _curl_lone_quotes)
+
+
+def _smartquotes(state: StateCore) -> None:
+    """markdown-it's `smartquotes` rule, with its commonest case in one pass: an inline
+    token that is a single text (a paragraph of plain prose on one line). markdown-it's own
+    loop copies the text twice for each quote in it, slow for a long paragraph of dialogue."""
+    if not state.md.options.typographer:
+        return
+    quotes = state.md.options.quotes
+    for token in state.tokens:
+        if token.type != "inline" or not token.children or not _QUOTE.search(token.content):
+            continue
+        children = token.children
+        if len(children) == 1 and children[0].type == "text" and len(quotes) == 4:
+            children[0].content = pair_quotes(children[0].content, quotes)
+        else:
+            process_inlines(children, state)
+
+
+_QUOTE = re.compile("['\"]")
+_APOSTROPHE = "\u2019"
+
+
+def pair_quotes(text: str, quotes: str) -> str:
+    """markdown-it's smartquotes on one text token alone (`quotes`: its four quote marks):
+    the same pairing, in one pass over the quotes. A quote that cannot open or close in the
+    middle of a word is an apostrophe; an opening one waits on a stack for its closing one."""
+    out = list(text)
+    stack: list[tuple[int, bool]] = []  # where an opening quote is, and whether it is single
+    end = len(text)
+    for found in _QUOTE.finditer(text):
+        at = found.start()
+        single = text[at] == "'"
+        last = ord(text[at - 1]) if at else 0x20  # a space before the text and after it
+        after = ord(text[at + 1]) if at + 1 < end else 0x20
+        last_punct = isMdAsciiPunct(last) or isPunctChar(chr(last))
+        next_punct = isMdAsciiPunct(after) or isPunctChar(chr(after))
+        last_space, next_space = isWhiteSpace(last), isWhiteSpace(after)
+        can_open = not next_space and not (next_punct and not (last_space or last_punct))
+        can_close = not last_space and not (last_punct and not (next_space or next_punct))
+        if after == 0x22 and not single and 0x30 <= last <= 0x39:  # 1"": an inch mark
+            can_open = can_close = False
+        if can_open and can_close:  # between punctuation, not between letters
+            can_open, can_close = last_punct, next_punct
+        if not can_open and not can_close:  # in the middle of a word
+            if single:
+                out[at] = _APOSTROPHE
+            continue
+        if can_close:
+            opened = next((j for j in range(len(stack) - 1, -1, -1) if stack[j][1] == single),
+                          None)
+            if opened is not None:
+                out[stack[opened][0]] = quotes[2] if single else quotes[0]
+                out[at] = quotes[3] if single else quotes[1]
+                del stack[opened:]
+                continue
+        if can_open:
+            stack.append((at, single))
+        elif single:
+            out[at] = _APOSTROPHE
+    return "".join(out)
 
 
 # A quote after one of these (or at the start) opens, if a word follows; anywhere else it closes.
