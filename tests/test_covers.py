@@ -85,16 +85,16 @@ def test_a_cover_is_the_same_bytes_each_time(tmp_path: Path) -> None:
 def test_the_cover_is_rendered_from_whole_fonts_to_the_same_pixels(name: str, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch
                                                                   ) -> None:
-    # The PDF made only to be rendered keeps its fonts whole and its streams uncompressed
-    # (quicker to write); rendered, it gives the picture of the subset, compressed PDF: only the
-    # edges of a few glyphs differ, by the hints that subsetting drops.
+    # The PNG is rendered from a PDF that keeps its fonts whole and its streams uncompressed
+    # (quicker to write): the picture of the subset, compressed PDF; only the edges of a few
+    # glyphs differ, by the hints that subsetting drops.
     theme = load_theme(name, tmp_path)
     html, sheet = cover_page(META, theme)
-    quick = covers.layout(html, sheet, theme, tmp_path)
-    from weasyprint.document import Document
-
-    write_pdf = Document.write_pdf
-    monkeypatch.setattr(Document, "write_pdf", lambda self, **_options: write_pdf(self))
+    rendered: list[bytes] = []
+    rasterize = covers.rasterize
+    monkeypatch.setattr(covers, "rasterize", lambda pdf: rendered.append(pdf) or rasterize(pdf))
+    typographic_cover(META, theme, tmp_path, None)
+    [quick] = rendered
     packed = covers.layout(html, sheet, theme, tmp_path)
     assert len(quick) > 5 * len(packed)  # the fonts are whole: the quick path is taken
     difference = ImageChops.difference(picture(covers.rasterize(quick)),
@@ -129,7 +129,7 @@ def test_the_cache_is_used_and_verified(tmp_path: Path, monkeypatch: pytest.Monk
     assert png.read_bytes() == first.data and png.with_suffix(".json").is_file()
     assert not [p for p in (cache / "covers").iterdir() if p.name.startswith(".")]
 
-    def no_layout(*args: object) -> bytes:
+    def no_layout(*args: object, **options: object) -> bytes:
         raise AssertionError("laid out again")
 
     layout = covers.layout
@@ -156,7 +156,7 @@ def test_the_cache_is_used_and_verified(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_the_cache_keeps_a_few_covers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(covers, "rasterize", lambda pdf: b"png")
-    monkeypatch.setattr(covers, "layout", lambda *args: b"pdf")
+    monkeypatch.setattr(covers, "layout", lambda *args, **options: b"pdf")
     theme, cache = load_theme("base", tmp_path), tmp_path / ".octavo-cache"
     for number in range(covers.KEEP + 3):
         typographic_cover(Metadata(title=f"Volume {number}"), theme, tmp_path, cache)

@@ -109,13 +109,15 @@ def cover_page(meta: Metadata, theme: Theme) -> tuple[str, str]:
 
 def cover_png(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
     """The cover's page laid out and rendered: the PNG's bytes."""
-    return rasterize(layout(html, sheet, theme, book_root))
+    return rasterize(layout(html, sheet, theme, book_root, to_render=True))
 
 
-def layout(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
-    """Lay the cover page out with WeasyPrint; the PDF's bytes, made only to be rendered:
-    its fonts whole and its streams not compressed (0.05 s to write, where subsetting the
-    fonts and compressing took 0.3 s; the same pixels)."""
+def layout(html: str, sheet: str, theme: Theme, book_root: Path, *,
+           to_render: bool = False) -> bytes:
+    """Lay the cover page out with WeasyPrint; the PDF's bytes. `to_render`: a PDF made only
+    to be rendered, its fonts whole and its streams not compressed (0.05 s to write, where
+    subsetting the fonts and compressing take 0.3 s; the same picture, but its text cannot
+    be read back: small capitals have no Unicode in whole fonts)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -130,8 +132,8 @@ def layout(html: str, sheet: str, theme: Theme, book_root: Path) -> bytes:
             css = CSS(string=prepared_css(theme, sheet), url_fetcher=fetcher, font_config=fonts)
             page = HTML(string=html, base_url=book_root.resolve().as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[css], font_config=fonts)
-            return document.copy(document.pages[:1]).write_pdf(full_fonts=True,
-                                                                uncompressed_pdf=True)
+            return document.copy(document.pages[:1]).write_pdf(full_fonts=to_render,
+                                                                uncompressed_pdf=to_render)
     except FatalURLFetchingError as exc:
         raise BuildError(f"cover: {exc}") from None
 

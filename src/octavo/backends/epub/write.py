@@ -94,16 +94,17 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
                stylesheet: str) -> None:
     """Write `book` as an EPUB 3 file at `target`, styled by the theme's `stylesheet`."""
     meta = book.metadata
+    # Stores, e-readers and library apps show a book without a cover as a blank: one is made,
+    # in the cover press if the build started one, while the chapters are written (begun
+    # first: the press's path, its layout and picture, is as long as the rest of this one).
+    made = None if book.cover else typographic_cover_later(
+        meta, theme, context.book_root, cache_dir(context.book_root), context.cover_press)
     modified = dt.datetime.fromtimestamp(context.source_epoch, dt.UTC)
     templates = theme.templates()
     out = epub.EpubBook()
 
     _set_metadata(out, meta)
     style = _add_stylesheet(out, theme, stylesheet, context)
-    # Stores, e-readers and library apps show a book without a cover as a blank: one is made,
-    # in the cover press if the build started one, while the chapters are written.
-    made = None if book.cover else typographic_cover_later(
-        meta, theme, context.book_root, cache_dir(context.book_root), context.cover_press)
     cover = book.cover or Image(source=context.book_root / "book.toml", href=HREF,
                                 media_type="image/png")
     cover_item = _add_images(out, book, cover)  # the typographic cover's bytes come when made
