@@ -25,6 +25,10 @@ from octavo.readers.typography import pair_quotes
     ("'Tis true, 'twas the '90s", "’Tis true, ’twas the ’90s"),
     ("'Hello,' she said. 'And then", "‘Hello,’ she said. ‘And then"),
     ('He said "no.', "He said “no."),
+    # Letters left out: an apostrophe, never an opening quote (Jack Sheppard's oaths).
+    ("A spike gone! 'Sdeath! the women", "A spike gone! ’Sdeath! the women"),
+    ('"\'Sblood!" cried Jonathan', "“’Sblood!” cried Jonathan"),
+    ("it 'ud blow, said his 'prentice", "it ’ud blow, said his ’prentice"),
 ])
 def test_quotes_without_a_partner_curl_by_their_side_of_the_word(text: str, expected: str) -> None:
     assert render_inline(text) == expected

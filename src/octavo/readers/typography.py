@@ -122,8 +122,11 @@ def _curl_lone_quotes(state: StateCore) -> None:
                 before = child.content[-1]
 
 
-# Words that begin with an apostrophe for a letter left out: 'tis, 'em, the '90s.
-_ELISION = re.compile(r"(?:(?:tis|twas|twere|twill|twould|em|cause|til|bout|im|er|ere|ow|n)\b|\d)", re.I)
+# Words that begin with an apostrophe for letters left out: 'tis, 'em, the '90s, 'prentice,
+# and the old oaths ('Sblood, 'Sdeath: God's blood, God's death).
+_ELISION = re.compile(r"(?:(?:tis|twas|twere|twill|twould|em|cause|cos|til|bout|im|er|ere|ow|n"
+                      r"|ud|ee|gainst|neath|twixt|tween|prentice"
+                      r"|sblood|sdeath|slife|swounds|sfoot|sbodikins|zounds|ouns)\b|\d)", re.I)
 
 _CURLED = {('"', True): "\u201c", ('"', False): "\u201d", ("'", True): "\u2018", ("'", False): "\u2019"}
 
