@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from itertools import product
+from collections.abc import Callable
+from itertools import chain, product
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.token import Token
 
 from octavo.readers import typography
 from octavo.readers.markdown import parser
 from octavo.readers.plaintext import inline_parser, render_inline
-from octavo.readers.typography import pair_quotes
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -40,33 +40,44 @@ def test_lone_quotes_see_past_emphasis_and_leave_code_and_escapes_alone() -> Non
     assert "<code>&quot;x&quot;</code> &quot;y&quot; “<a" in html
 
 
-# Text of quotes, apostrophes, inch marks, digits, letters, spaces and punctuation of all
-# kinds, quotes the most common; now and then any character at all.
-QUOTE_ISH = st.sampled_from(list("\"'\"'\"'19a Z.,!?-\u2014(\u201c\u2019)\u00a0\u2003\u2026*"))
+# Text of quotes, apostrophes, inch marks, digits, letters, spaces, punctuation of all kinds
+# and line breaks, quotes the most common; now and then any character at all.
+QUOTE_ISH = st.sampled_from(list("\"'\"'\"'19a Z.,!?-\u2014(\u201c\u2019)\u00a0\u2003\u2026*\n|"))
 QUOTED = st.lists(st.one_of(QUOTE_ISH, QUOTE_ISH, QUOTE_ISH, st.characters()), max_size=30).map("".join)
 
 
-def markdown_its_pairing(text: str) -> str:
-    md = inline_parser()
-    token = Token("text", "", 0)
-    token.content = text
-    process_inlines([token], StateCore(text, md, {}))
-    return token.content
+def paired(text: str, rule: Callable[[StateCore], None]) -> list[str]:
+    """The texts of a paragraph's tokens after `rule`: a newline in `text` is a line break,
+    a `|` parts two text tokens."""
+    children = []
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            children.append(Token("softbreak", "br", 0))
+        for part in line.split("|"):
+            children.append(Token("text", "", 0, content=part))
+    paragraph = Token("inline", "", 0, content=text, children=children)
+    state = StateCore(text, inline_parser(), {})
+    state.tokens = [paragraph]
+    rule(state)
+    return [child.content for child in children]
 
 
 @settings(max_examples=500, deadline=None)
 @given(QUOTED)
-def test_quotes_in_one_text_pair_as_markdown_its_rule_pairs_them(text: str) -> None:
-    # The one-pass pairing of a text alone gives what markdown-it's own smartquotes gives.
-    assert pair_quotes(text, inline_parser().options.quotes) == markdown_its_pairing(text)
+def test_quotes_pair_as_markdown_its_rule_pairs_them(text: str) -> None:
+    # Octavo's rule, one pass over a paragraph of text and line breaks, gives what
+    # markdown-it's own smartquotes gives.
+    assert paired(text, typography._smartquotes) == paired(text, smartquotes)
 
 
 def test_every_short_text_of_quotes_pairs_as_markdown_it_pairs_it() -> None:
-    # Each of the 97,655 texts of up to seven quotes, spaces, letters and digits: nested and
-    # crossed pairs (`"'a" a'`) and inch marks (`9""`) are rare in random text.
-    quotes = inline_parser().options.quotes
-    wrong = [text for length in range(1, 8) for text in map("".join, product("\"' a9", repeat=length))
-             if pair_quotes(text, quotes) != markdown_its_pairing(text)]
+    # Each text of up to seven quotes, spaces, letters and digits, and of up to five with line
+    # breaks and token ends too: nested and crossed pairs (`"'a" a'`) and inch marks (`9""`)
+    # are rare in random text.
+    texts = [*(product("\"' a9", repeat=length) for length in range(1, 8)),
+             *(product("\"' a9\n|", repeat=length) for length in range(1, 6))]
+    wrong = [text for text in map("".join, chain(*texts))
+             if paired(text, typography._smartquotes) != paired(text, smartquotes)]
     assert wrong == []
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.token import Token
 
 
 def typography_plugin(md: MarkdownIt, *, double_hyphen: str = "\u2013") -> None:
@@ -40,8 +42,8 @@ def typography_plugin(md: MarkdownIt, *, double_hyphen: str = "\u2013") -> None:
 
 def _smartquotes(state: StateCore) -> None:
     """markdown-it's `smartquotes` rule, with its commonest case in one pass: an inline
-    token that is a single text (a paragraph of plain prose on one line). markdown-it's own
-    loop copies the text twice for each quote in it, slow for a long paragraph of dialogue."""
+    token of text and line breaks only (a paragraph of prose, hard-wrapped or not).
+    markdown-it's own loop copies the text twice for each quote in it."""
     if not state.md.options.typographer:
         return
     quotes = state.md.options.quotes
@@ -49,10 +51,30 @@ def _smartquotes(state: StateCore) -> None:
         if token.type != "inline" or not token.children or not _QUOTE.search(token.content):
             continue
         children = token.children
-        if len(children) == 1 and children[0].type == "text" and len(quotes) == 4:
-            children[0].content = pair_quotes(children[0].content, quotes)
+        if len(quotes) == 4 and all(child.type in _PLAIN for child in children):
+            _pair_lines(children, quotes)
         else:
             process_inlines(children, state)
+
+
+_PLAIN = frozenset(("text", "softbreak", "hardbreak"))
+
+
+def _pair_lines(children: list[Token], quotes: str) -> None:
+    """Quotes paired across text tokens and line breaks as markdown-it pairs them: a break
+    reads as a newline, which is white space to its rule as the start of a line is."""
+    if len(children) == 1:
+        children[0].content = pair_quotes(children[0].content, quotes)
+        return
+    paired = pair_quotes("".join(child.content if child.type == "text" else "\n"
+                                 for child in children), quotes)
+    at = 0
+    for child in children:
+        if child.type == "text":
+            child.content = paired[at:at + len(child.content)]
+            at += len(child.content)
+        else:
+            at += 1
 
 
 _QUOTE = re.compile("['\"]")
@@ -69,14 +91,13 @@ def pair_quotes(text: str, quotes: str) -> str:
     for found in _QUOTE.finditer(text):
         at = found.start()
         single = text[at] == "'"
-        last = ord(text[at - 1]) if at else 0x20  # a space before the text and after it
-        after = ord(text[at + 1]) if at + 1 < end else 0x20
-        last_punct = isMdAsciiPunct(last) or isPunctChar(chr(last))
-        next_punct = isMdAsciiPunct(after) or isPunctChar(chr(after))
-        last_space, next_space = isWhiteSpace(last), isWhiteSpace(after)
+        last = text[at - 1] if at else " "  # a space before the text and after it
+        after = text[at + 1] if at + 1 < end else " "
+        last_punct, last_space = _kind(last)
+        next_punct, next_space = _kind(after)
         can_open = not next_space and not (next_punct and not (last_space or last_punct))
         can_close = not last_space and not (last_punct and not (next_space or next_punct))
-        if after == 0x22 and not single and 0x30 <= last <= 0x39:  # 1"": an inch mark
+        if after == '"' and not single and "0" <= last <= "9":  # 1"": an inch mark
             can_open = can_close = False
         if can_open and can_close:  # between punctuation, not between letters
             can_open, can_close = last_punct, next_punct
@@ -97,6 +118,13 @@ def pair_quotes(text: str, quotes: str) -> str:
         elif single:
             out[at] = _APOSTROPHE
     return "".join(out)
+
+
+@functools.cache
+def _kind(char: str) -> tuple[bool, bool]:
+    """Whether markdown-it's smartquotes takes `char` for punctuation, and for white space."""
+    code = ord(char)
+    return isMdAsciiPunct(code) or isPunctChar(char), isWhiteSpace(code)
 
 
 # A quote after one of these (or at the start) opens, if a word follows; anywhere else it closes.
