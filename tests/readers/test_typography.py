@@ -8,6 +8,7 @@ from itertools import chain, product
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.token import Token
@@ -46,9 +47,10 @@ QUOTE_ISH = st.sampled_from(list("\"'\"'\"'19a Z.,!?-\u2014(\u201c\u2019)\u00a0\
 QUOTED = st.lists(st.one_of(QUOTE_ISH, QUOTE_ISH, QUOTE_ISH, st.characters()), max_size=30).map("".join)
 
 
-def paired(text: str, rule: Callable[[StateCore], None]) -> list[str]:
-    """The texts of a paragraph's tokens after `rule`: a newline in `text` is a line break,
-    a `|` parts two text tokens."""
+def paired(text: str, rule: Callable[[StateCore], None], md: MarkdownIt | None = None
+           ) -> list[str]:
+    """The texts of a paragraph's tokens after `rule` (run by `md`): a newline in `text` is a
+    line break, a `|` parts two text tokens."""
     children = []
     for index, line in enumerate(text.split("\n")):
         if index:
@@ -56,7 +58,7 @@ def paired(text: str, rule: Callable[[StateCore], None]) -> list[str]:
         for part in line.split("|"):
             children.append(Token("text", "", 0, content=part))
     paragraph = Token("inline", "", 0, content=text, children=children)
-    state = StateCore(text, inline_parser(), {})
+    state = StateCore(text, md or inline_parser(), {})
     state.tokens = [paragraph]
     rule(state)
     return [child.content for child in children]
@@ -79,6 +81,14 @@ def test_every_short_text_of_quotes_pairs_as_markdown_it_pairs_it() -> None:
     wrong = [text for text in map("".join, chain(*texts))
              if paired(text, typography._smartquotes) != paired(text, smartquotes)]
     assert wrong == []
+
+
+def test_quote_marks_of_two_characters_pair_as_markdown_it_pairs_them() -> None:
+    # French marks with their no-break spaces: markdown-it reads the text as it grows.
+    md = MarkdownIt("zero", {"typographer": True,
+                             "quotes": ["\u00ab\u00a0", "\u00a0\u00bb", "\u2039", "\u203a"]})
+    for text in ('"Oui", dit-il, "c\'est \'bon\'"', '""a" b"', "''a' b'", '"a\n"b" c"'):
+        assert paired(text, typography._smartquotes, md) == paired(text, smartquotes, md)
 
 
 def test_the_one_pass_pairing_is_the_one_used() -> None:

@@ -51,13 +51,19 @@ def _smartquotes(state: StateCore) -> None:
         if token.type != "inline" or not token.children or not _QUOTE.search(token.content):
             continue
         children = token.children
-        if len(quotes) == 4 and all(child.type in _PLAIN for child in children):
+        if _one_char_each(quotes) and all(child.type in _PLAIN for child in children):
             _pair_lines(children, quotes)
         else:
             process_inlines(children, state)
 
 
 _PLAIN = frozenset(("text", "softbreak", "hardbreak"))
+
+
+def _one_char_each(quotes: str | list[str]) -> bool:
+    """Whether the four quote marks are a character each (markdown-it lets a mark be longer,
+    like "« ", and then reads the characters around a quote from the text as it grows)."""
+    return len(quotes) == 4 and all(len(mark) == 1 for mark in quotes)
 
 
 def _pair_lines(children: list[Token], quotes: str) -> None:
