@@ -17,8 +17,8 @@ def typography_plugin(md: MarkdownIt, *, double_hyphen: str = "\u2013") -> None:
 
     Runs on text tokens only, so code spans, code blocks and escaped characters stay as
     written; characters that are already typographic are left exactly as they are. Curly
-    quotes come from markdown-it's own `smartquotes` rule, which this rule runs before.
-    """
+    quotes come from the `smartquotes` rule, which this rule runs before: markdown-it's, in
+    one pass where a paragraph is text and line breaks only (`_smartquotes`)."""
 
     def replace(text: str) -> str:
         if "-" in text:
