@@ -28,7 +28,7 @@ from octavo.covers import (
     typographic_cover,
 )
 from octavo.model import Image, Metadata
-from octavo.themes import load_theme
+from octavo.themes import builtin_styles_dir, load_theme
 
 META = Metadata(title="The Hound of the Baskervilles", subtitle="Another Adventure of Sherlock Holmes",
                 authors=("Arthur Conan Doyle", "Jane Roe"))
@@ -101,6 +101,29 @@ def test_the_cover_is_rendered_from_whole_fonts_to_the_same_pixels(name: str, tm
                                        picture(covers.rasterize(packed))).convert("L")
     assert ImageStat.Stat(difference).mean[0] < 0.5
     assert sum(difference.histogram()[100:]) < 0.002 * 1600 * 2560  # no word missing or moved
+
+
+def test_a_face_of_a_font_collection_is_rendered_as_meant(tmp_path: Path) -> None:
+    # A collection (.ttc, here named .ttf as macOS's system fonts may be) embedded whole loses
+    # which of its faces was meant: the cover falls back to a subset PDF for it.
+    from fontTools.ttLib import TTCollection, TTFont
+
+    fonts = builtin_styles_dir() / "modern" / "fonts"
+    second = TTFont(fonts / "Yrsa-Bold.ttf")
+    for record in second["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = "Other Face"
+    collection = TTCollection()
+    collection.fonts = [TTFont(fonts / "JetBrainsMono-Regular.ttf"), second]
+    (tmp_path / "styles" / "classic" / "fonts").mkdir(parents=True)
+    collection.save(str(tmp_path / "styles" / "classic" / "fonts" / "pair.ttf"))
+    theme = load_theme("classic", tmp_path)
+    sheet = "@font-face { font-family: T; src: url(fonts/pair.ttf); }\n" + covers.PAGE_CSS
+    html = '<html><body><h1 style="font-family: T; font-size: 60pt">Hamburgefonstiv</h1></body></html>'
+    quick, packed = (picture(covers.rasterize(covers.layout(html, sheet, theme, tmp_path,
+                                                            to_render=to_render)))
+                     for to_render in (True, False))
+    assert ImageStat.Stat(ImageChops.difference(quick, packed).convert("L")).mean[0] < 0.5
 
 
 @pytest.mark.parametrize("name", ["classic", "modern"])

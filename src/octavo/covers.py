@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from importlib import metadata as distributions
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from octavo.errors import BuildError, ThemeError
 from octavo.model import Image, Metadata
@@ -132,10 +132,19 @@ def layout(html: str, sheet: str, theme: Theme, book_root: Path, *,
             css = CSS(string=prepared_css(theme, sheet), url_fetcher=fetcher, font_config=fonts)
             page = HTML(string=html, base_url=book_root.resolve().as_uri() + "/", url_fetcher=fetcher)
             document = page.render(stylesheets=[css], font_config=fonts)
-            return document.copy(document.pages[:1]).write_pdf(full_fonts=to_render,
-                                                                uncompressed_pdf=to_render)
+            cover = document.copy(document.pages[:1])
+            pdf = cover.write_pdf(full_fonts=to_render, uncompressed_pdf=to_render)
+            if to_render and any(_collection(font) for font in cover.fonts.values()):
+                return cover.write_pdf()  # a collection embedded whole draws its first face
+            return pdf
     except FatalURLFetchingError as exc:
         raise BuildError(f"cover: {exc}") from None
+
+
+def _collection(font: Any) -> bool:
+    """Whether a font WeasyPrint embeds is one face of a collection (.ttc): embedded whole,
+    the collection loses which face was meant, and the PDF is drawn in its first."""
+    return bytes(font.file_content[:4]) == b"ttcf"
 
 
 def rasterize(pdf: bytes) -> bytes:
