@@ -30,6 +30,8 @@ from octavo.readers.plaintext import inline_parser, render_inline
     ("A spike gone! 'Sdeath! the women", "A spike gone! ’Sdeath! the women"),
     ('"\'Sblood!" cried Jonathan', "“’Sblood!” cried Jonathan"),
     ("it 'ud blow, said his 'prentice", "it ’ud blow, said his ’prentice"),
+    ("'Zounds! 'gainst the wall, 'neath the stair, I tell 'ee",
+     "’Zounds! ’gainst the wall, ’neath the stair, I tell ’ee"),
 ])
 def test_quotes_without_a_partner_curl_by_their_side_of_the_word(text: str, expected: str) -> None:
     assert render_inline(text) == expected
@@ -83,12 +85,14 @@ def test_every_short_text_of_quotes_pairs_as_markdown_it_pairs_it() -> None:
     assert wrong == []
 
 
-def test_quote_marks_of_two_characters_pair_as_markdown_it_pairs_them() -> None:
-    # French marks with their no-break spaces: markdown-it reads the text as it grows.
-    md = MarkdownIt("zero", {"typographer": True,
-                             "quotes": ["\u00ab\u00a0", "\u00a0\u00bb", "\u2039", "\u203a"]})
-    for text in ('"Oui", dit-il, "c\'est \'bon\'"', '""a" b"', "''a' b'", '"a\n"b" c"'):
-        assert paired(text, typography._smartquotes, md) == paired(text, smartquotes, md)
+def test_quote_marks_not_like_a_straight_quote_pair_as_markdown_it_pairs_them() -> None:
+    # French marks with their no-break spaces, and letters for marks: markdown-it reads the
+    # text as it changes it.
+    for quotes in (["\u00ab\u00a0", "\u00a0\u00bb", "\u2039", "\u203a"], "xyzw"):
+        md = MarkdownIt("zero", {"typographer": True, "quotes": quotes})
+        for text in ('"Oui", dit-il, "c\'est \'bon\'"', '""a" b"', "''a' b'", '"a\n"b" c"',
+                     "'a'' b'", '""a"" b', '""""', "''a"):
+            assert paired(text, typography._smartquotes, md) == paired(text, smartquotes, md)
 
 
 def test_the_one_pass_pairing_is_the_one_used() -> None:

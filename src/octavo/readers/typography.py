@@ -61,9 +61,11 @@ _PLAIN = frozenset(("text", "softbreak", "hardbreak"))
 
 
 def _one_char_each(quotes: str | list[str]) -> bool:
-    """Whether the four quote marks are a character each (markdown-it lets a mark be longer,
-    like "« ", and then reads the characters around a quote from the text as it grows)."""
-    return len(quotes) == 4 and all(len(mark) == 1 for mark in quotes)
+    """Whether the four quote marks are a punctuation character each, as a straight quote is.
+    markdown-it reads the characters around a quote from the text as it changes it; with such
+    marks, the text as written reads the same. (It lets a mark be longer, like "« ".)"""
+    return len(quotes) == 4 and all(len(mark) == 1 and _kind(mark) == (True, False)
+                                    for mark in quotes)
 
 
 def _pair_lines(children: list[Token], quotes: str) -> None:
