@@ -48,6 +48,42 @@ def test_each_font_is_a_subset_holding_every_character_set(make_book, octavo,  #
     assert epubcheck(epub) == []
 
 
+def _packed(path: Path, flavor: str) -> bytes:
+    font = TTFont(path)
+    font.flavor = flavor
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def test_woff_and_woff2_fonts_are_cut_down_and_packed_again(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # A theme of web fonts: HarfBuzz cannot open them; fontTools unpacks and packs them again.
+    styles = Path(__file__).resolve().parents[3] / "styles" / "classic"
+    regular, italic = styles / "fonts" / "LinuxLibertine-Regular.otf", \
+        styles / "fonts" / "LinuxLibertine-Italic.otf"
+    css = (styles / "epub.css").read_text(encoding="utf-8")
+    css = css.replace("Libertine-Regular.otf)", "Libertine-Regular.woff2)").replace(
+        "Libertine-Italic.otf)", "Libertine-Italic.woff)")
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": TEXT,
+                      "styles/classic/epub.css": css,
+                      "styles/classic/fonts/LinuxLibertine-Regular.woff2": _packed(regular, "woff2"),
+                      "styles/classic/fonts/LinuxLibertine-Italic.woff": _packed(italic, "woff")})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0 and "cannot be read" not in result.err, result.err
+    epub = root / "dist" / "a-test-book.epub"
+    with zipfile.ZipFile(epub) as zf:
+        for name, magic, whole in (("EPUB/fonts/LinuxLibertine-Regular.woff2", b"wOF2", regular),
+                                   ("EPUB/fonts/LinuxLibertine-Italic.woff", b"wOFF", italic)):
+            data = zf.read(name)
+            assert data[:4] == magic  # the same format, under the same name
+            font = TTFont(io.BytesIO(data))
+            assert font["name"].getDebugName(1).endswith(" Octavo subset")
+            cmap, every = font.getBestCmap(), TTFont(whole).getBestCmap()
+            assert len(cmap) < len(every) / 3 and {ord(c) for c in "éœŵ“”—Z"} <= set(cmap)
+            assert len(data) < (root / "styles" / "classic" / "fonts" / Path(name).name).stat().st_size / 3
+    assert epubcheck(epub) == []
+
+
 def test_subsets_keep_small_caps_and_ligatures(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     epub = _build(make_book, octavo)
     font = next(f for n, f in _fonts(epub).items() if n.endswith("Regular.otf")

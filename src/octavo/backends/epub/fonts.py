@@ -14,7 +14,10 @@ font by its own @font-face family, so readers see no difference.
 
 HarfBuzz's subsetter (hb-subset, through uharfbuzz) cuts a font in about two milliseconds, a
 hundred times faster than fontTools' (which took a quarter of a second a font, and so most of a
-cold EPUB build); fontTools then renames the subset, leaving its outlines as they are.
+cold EPUB build); fontTools then renames the subset, leaving its outlines as they are. A WOFF or
+WOFF2 font, which HarfBuzz cannot open, is unpacked by fontTools first and packed again after,
+so it keeps its name and format (WOFF2 0.15-0.3 s more a font, WOFF 0.02 s, once for each
+character set; Linux Libertine in WOFF2: 237 KB whole, about 30 KB cut down).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-FONT_SUFFIXES = (".otf", ".ttf")  # WOFF and WOFF2 are kept whole (compressed already)
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+_PACKED = {b"wOFF": "woff", b"wOF2": "woff2"}  # a WOFF file's first bytes, and its flavour
 RECIPE = "octavo-subset-3"  # enters the cache key: a changed recipe never reuses old subsets
 FOLDER = "epub-fonts"  # in the book's cache folder
 _CONTENT = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
@@ -88,10 +92,10 @@ def features_asked(css: str) -> frozenset[str] | None:
 
 def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None,
                  features: frozenset[str] | None = None) -> list[bytes]:
-    """Each font (OpenType or TrueType) with only what `characters` need, and the default
-    OpenType features and `features` (None: every feature): the same bytes for the same font,
-    characters and features, from the cache when it has them; b"" for a font that cannot be
-    cut down."""
+    """Each font (OpenType or TrueType, or either packed as WOFF or WOFF2) with only what
+    `characters` need, and the default OpenType features and `features` (None: every
+    feature): the same bytes for the same font, characters and features, from the cache when
+    it has them; b"" for a font that cannot be cut down."""
     import uharfbuzz
 
     asked = "*" if features is None else ",".join(sorted(features))
@@ -149,7 +153,8 @@ def _cut(data: bytes, characters: str, features: frozenset[str] | None) -> bytes
     # A missing character shows as a box; the Macintosh name records are kept too; no hints.
     wanted.flags |= (hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
                      | hb.SubsetFlags.NO_HINTING)
-    face = hb.Face(data)
+    flavor = _PACKED.get(data[:4])
+    face = hb.Face(_unpacked(data) if flavor else data)
     subset = hb.subset(face, wanted) if face.glyph_count else None  # raises on a damaged font
     if subset is None or not subset.blob.data:
         raise ValueError("HarfBuzz cannot cut this font down")
@@ -157,8 +162,20 @@ def _cut(data: bytes, characters: str, features: frozenset[str] | None) -> bytes
     font = TTFont(io.BytesIO(subset.blob.data), lazy=True, recalcBBoxes=False,
                   recalcTimestamp=False)
     _rename(font)
+    font.flavor = flavor  # packed again as it came
     out = io.BytesIO()
     font.save(out, reorderTables=True)
+    return out.getvalue()
+
+
+def _unpacked(data: bytes) -> bytes:
+    """A WOFF or WOFF2 font as the OpenType font it packs (fontTools)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    font.flavor = None
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
     return out.getvalue()
 
 

@@ -309,8 +309,8 @@ def _add_stylesheet(out: epub.EpubBook, theme: Theme, name: str,
 
 def _subset_fonts(out: epub.EpubBook, characters: str, features: frozenset[str] | None,
                   cache: Path | None, warn: Callable[[str], None]) -> None:
-    """Each OpenType or TrueType font of the theme cut down to the book's characters and the
-    stylesheet's features."""
+    """Each OpenType or TrueType font of the theme (WOFF and WOFF2 too) cut down to the book's
+    characters and the stylesheet's features."""
     items = [item for item in out.get_items() if item.file_name.lower().endswith(FONT_SUFFIXES)]
     for item, content in zip(items, subset_fonts([item.content for item in items], characters,
                                                   cache, features), strict=True):
