@@ -51,7 +51,7 @@ def _smartquotes(state: StateCore) -> None:
         if token.type != "inline" or not token.children or not _QUOTE.search(token.content):
             continue
         children = token.children
-        if _one_char_each(quotes) and all(child.type in _PLAIN for child in children):
+        if _read_as_straight_quotes(quotes) and all(child.type in _PLAIN for child in children):
             _pair_lines(children, quotes)
         else:
             process_inlines(children, state)
@@ -60,7 +60,7 @@ def _smartquotes(state: StateCore) -> None:
 _PLAIN = frozenset(("text", "softbreak", "hardbreak"))
 
 
-def _one_char_each(quotes: str | list[str]) -> bool:
+def _read_as_straight_quotes(quotes: str | list[str]) -> bool:
     """Whether the four quote marks are a punctuation character each, as a straight quote is.
     markdown-it reads the characters around a quote from the text as it changes it; with such
     marks, the text as written reads the same. (It lets a mark be longer, like "« ".)"""
@@ -71,9 +71,6 @@ def _one_char_each(quotes: str | list[str]) -> bool:
 def _pair_lines(children: list[Token], quotes: str) -> None:
     """Quotes paired across text tokens and line breaks as markdown-it pairs them: a break
     reads as a newline, which is white space to its rule as the start of a line is."""
-    if len(children) == 1:
-        children[0].content = pair_quotes(children[0].content, quotes)
-        return
     paired = pair_quotes("".join(child.content if child.type == "text" else "\n"
                                  for child in children), quotes)
     at = 0
