@@ -17,6 +17,7 @@ from octavo import __version__
 from octavo.backends import FORMATS
 from octavo.backends.pdf import libsearch
 from octavo.backends.pdf.printers import PRINTERS
+from octavo.backends.scratch import temporary_files
 from octavo.diagnostics import Diagnostics
 from octavo.errors import CheckError, OctavoError, StrictError, UsageError
 
@@ -152,6 +153,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     diagnostics = Diagnostics()
     libsearch.install()  # WeasyPrint's import, a quarter of a second quicker
+    with temporary_files():  # what WeasyPrint and the workers leave goes with the command
+        return _run(args, diagnostics)
+
+
+def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """Run the parsed command; errors reported in one line (a traceback with --debug)."""
     try:
         code: int = args.run(args, diagnostics)
     except OctavoError as exc:

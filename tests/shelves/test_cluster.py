@@ -49,7 +49,9 @@ def _wait(condition: object, what: str, limit: float = STARTUP) -> None:
 def _start(folder: Path, started: list[subprocess.Popen[bytes]], *args: str) -> None:
     """Start a Dask command in its own session (so that it and its children can be killed),
     with an environment of its own: its SOURCE_DATE_EPOCH and time zone must not reach books."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "TZ": "Pacific/Kiritimati"}
+    tmp = folder / "tmp"  # the cluster's temporary folder (its workers' own are inside)
+    tmp.mkdir(exist_ok=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "TZ": "Pacific/Kiritimati", "TMPDIR": str(tmp)}
     started.append(subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=folder,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     start_new_session=True))
@@ -127,6 +129,8 @@ def test_a_shelf_on_the_cluster_is_byte_identical_to_a_local_build(
     assert all(" on tcp://127.0.0.1:" in line for line in lines[:3])
     local, remote = _files(here), _files(there)
     assert len(local) == 9 and local == remote  # EPUB, PDF and cover wrap of each
+    # What the books left on the workers is in the workers' own folders, which go with them.
+    assert [p.name for p in (tmp_path / "tmp").iterdir()] == ["dask-scratch-space"]
     # The stamps came back too: a local build of the shelf built on the cluster does nothing.
     again = octavo("build", there)
     assert "3 book(s): 0 built, 3 up to date" in again.out
@@ -172,6 +176,9 @@ def test_a_worker_killed_mid_build_and_the_build_still_finishes(
     assert result.code == 0, result.err  # type: ignore[attr-defined]
     assert "2 book(s): 2 built" in result.out  # type: ignore[attr-defined]
     assert _files(here) == _files(there)
+    # The killed worker's unpacked books and chunks were in its own folder, which the next
+    # worker started beside it removes.
+    assert [p.name for p in (tmp_path / "tmp").iterdir()] == ["dask-scratch-space"]
 
 
 @pytest.mark.slow

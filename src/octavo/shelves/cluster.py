@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from octavo.backends.scratch import dask_worker_folder
 from octavo.errors import OctavoError, UsageError, one_line
 from octavo.shelves.books import BUILT, FAILED, BookDone, BuildOptions
 from octavo.shelves.bundles import book_files, clean_environment, environment
@@ -97,8 +98,11 @@ def build_bundle(bundle: dict[str, Any], options: BuildOptions,
         return {"done": asdict(BookDone(bundle["name"], FAILED, message=(
             f"the worker runs another Octavo or WeasyPrint: {differ}; install the same "
             "version on every worker")))}
-    with tempfile.TemporaryDirectory(prefix="octavo-cluster-") as folder:
-        root = Path(folder) / bundle["name"]
+    # In the worker's own folder: a worker killed mid-book leaves nothing for good.
+    with tempfile.TemporaryDirectory(prefix="octavo-cluster-", dir=dask_worker_folder()) as folder:
+        root = Path(folder) / "book" / bundle["name"]
+        scratch = Path(folder) / "scratch"  # the build process's temporary files
+        scratch.mkdir()
         for name, data in bundle["files"].items():
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +117,8 @@ def build_bundle(bundle: dict[str, Any], options: BuildOptions,
         try:
             run = subprocess.run([sys.executable, "-c", "from octavo.shelves.cluster import main; main()"],
                                  input=spec, capture_output=True, text=True,
-                                 env=clean_environment(bundle["epoch"]), check=False)
+                                 env=clean_environment(bundle["epoch"]) | {"TMPDIR": str(scratch)},
+                                 check=False)
         finally:
             rejoin()
         if run.returncode != 0:

@@ -16,6 +16,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from octavo.backends.scratch import for_children, remove, use
+
 # What makes the cover's PNG from its page: (html, stylesheet, theme, book folder) -> bytes.
 Maker = Callable[[str, str, Any, Path], bytes]
 PATIENCE = 60.0  # seconds a cover may take (it takes under one)
@@ -28,10 +30,15 @@ class CoverPress:
         from octavo.backends.pdf.worker import fork_context
 
         context = fork_context()
+        self._scratch = for_children()  # WeasyPrint's copies of the fonts, and so on
         self._parent, child = context.Pipe()
-        self._process: Any = context.Process(target=_serve, args=(child, make), daemon=True,
-                                             name="octavo-cover")
-        self._process.start()
+        self._process: Any = context.Process(target=_serve, args=(child, make, self._scratch),
+                                             daemon=True, name="octavo-cover")
+        try:
+            self._process.start()
+        except BaseException:
+            remove(self._scratch)
+            raise
         child.close()
         self._sent = False
 
@@ -66,10 +73,12 @@ class CoverPress:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
+        remove(self._scratch)
 
 
-def _serve(connection: Connection, make: Maker) -> None:
+def _serve(connection: Connection, make: Maker, scratch: Path) -> None:
     """In the press: import what a cover needs, make the one cover sent, send its PNG back."""
+    use(scratch)
     try:
         import pypdfium2  # noqa: F401
         import weasyprint  # noqa: F401

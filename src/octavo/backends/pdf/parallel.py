@@ -56,6 +56,7 @@ from octavo.backends.pdf.worker import (
     start_worker,
     worker_count,
 )
+from octavo.backends.scratch import for_children, remove
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book
 from octavo.themes import Theme
@@ -207,9 +208,11 @@ class _Runner:
             self.counts: Any = context.Array("i", n, lock=False)
             self.condition: Any = context.Condition()
             self.queue: Any = context.Queue()
+            scratch = for_children()
+            self.stack.callback(remove, scratch)  # once the workers have ended
             self.pool = self.stack.enter_context(ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=start_worker,
-                initargs=(self.counts, self.condition, self.queue)))
+                initargs=(self.counts, self.condition, self.queue, scratch)))
         else:
             self.counts = [-1] * n
             self.condition = threading.Condition()

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from octavo.backends.pdf.worker import ChunkAborted, ChunkJob, ChunkResult, body_offset
+from octavo.backends.scratch import dask_worker_folder, temporary_files
 from octavo.errors import BuildError
 
 FAILED = -2  # a chunk's Variable when it failed: the chunks after it give up waiting
@@ -129,7 +130,7 @@ def lay_out_chunk(job: ChunkJob, files: dict[str, bytes], prefix: str, expected:
     """A Dask task: lay out one chunk on this worker, its folios from the earlier chunks."""
     from distributed import Variable, rejoin, secede
 
-    from octavo.shelves.bundles import clean_environment, environment
+    from octavo.shelves.bundles import environment
     from octavo.themes import builtin_styles_dir
 
     if environment() != expected:
@@ -146,13 +147,14 @@ def lay_out_chunk(job: ChunkJob, files: dict[str, bytes], prefix: str, expected:
             text = text.replace(there, here)
         return text
 
-    handle, name = tempfile.mkstemp(prefix="octavo-chunk-", suffix=".pdf")
+    handle, name = tempfile.mkstemp(prefix="octavo-chunk-", suffix=".pdf",
+                                    dir=dask_worker_folder())
     os.close(handle)
     target = Path(name)
     job = replace(job, html=move(job.html), base_url=move(job.base_url),
                   stylesheets=tuple(move(css) for css in job.stylesheets),
                   allowed=tuple(Path(move(str(p))) for p in job.allowed), target=target)
-    process: subprocess.Popen[bytes] | None = _chunk_process(clean_environment(None))
+    process: subprocess.Popen[bytes] | None = _chunk_process(_layout_environment())
     assert process is not None and process.stdin is not None and process.stdout is not None
     try:
         _send(process.stdin, job)
@@ -189,6 +191,18 @@ _idle: list[subprocess.Popen[bytes]] = []
 _idle_lock = threading.Lock()
 
 
+def _layout_environment() -> dict[str, str]:
+    """A layout process's environment: its temporary files (WeasyPrint's copies of the fonts)
+    in the worker's folder, which goes with the worker."""
+    from octavo.shelves.bundles import clean_environment
+
+    env = clean_environment(None)
+    folder = dask_worker_folder()
+    if folder is not None:
+        env["TMPDIR"] = folder
+    return env
+
+
 def _chunk_process(env: dict[str, str]) -> subprocess.Popen[bytes]:
     """An idle layout process of this worker's, or a new one."""
     with _idle_lock:
@@ -217,7 +231,7 @@ def _unpacked(files: dict[str, bytes], sources: dict[str, str]) -> Path:
     with _idle_lock:
         root = _unpacked_books.pop(sources["digest"], None)
         if root is None:
-            folder = tempfile.mkdtemp(prefix="octavo-book-")
+            folder = tempfile.mkdtemp(prefix="octavo-book-", dir=dask_worker_folder())
             root = Path(folder) / sources["name"]
             for name, data in files.items():
                 path = root / name
@@ -247,18 +261,19 @@ def main() -> None:
 
     worker.start_worker(None, None, None)
     worker._shared["ask"] = ask
-    while True:  # one chunk after another, until the worker closes the pipe
-        try:
-            job = _receive(replies)
-        except BuildError:
-            return
-        try:
-            result = worker.render_chunk(job)
-        except Exception as exc:
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            _send(channel, ("error", str(message)))
-        else:
-            _send(channel, ("done", result))
+    with temporary_files():  # its own; the worker's folder holds them if it is killed
+        while True:  # one chunk after another, until the worker closes the pipe
+            try:
+                job = _receive(replies)
+            except BuildError:
+                return
+            try:
+                result = worker.render_chunk(job)
+            except Exception as exc:
+                message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                _send(channel, ("error", str(message)))
+            else:
+                _send(channel, ("done", result))
 
 
 def _send(stream: IO[bytes], value: Any) -> None:

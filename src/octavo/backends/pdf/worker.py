@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from octavo.backends.scratch import for_children, remove, use
+
 WAIT_STEP = 0.2  # seconds between looks at whether a worker should give up waiting
 
 
@@ -54,14 +56,18 @@ class ChunkResult:
 _shared: dict[str, Any] = {}
 
 
-def start_worker(counts: Any, condition: Any, progress: Any) -> None:
+def start_worker(counts: Any, condition: Any, progress: Any,
+                 scratch: Path | None = None) -> None:
     """Initialise a worker process: remember the shared state, hook the folio counter (and
     the error WeasyPrint logs for an image without alt text, see tagging.py, and its line
-    breaking, see hyphenation.py, and its pagination, see makeup.py)."""
+    breaking, see hyphenation.py, and its pagination, see makeup.py); put its temporary files
+    into `scratch`, which the parent removes (scratch.py)."""
     from octavo.backends.pdf.hyphenation import hook_hyphenation
     from octavo.backends.pdf.makeup import hook_make_up
     from octavo.backends.pdf.tagging import hook_missing_alt
 
+    if scratch is not None:
+        use(scratch)
     _shared.update(counts=counts, condition=condition, progress=progress)
     hook_folios()
     hook_missing_alt()
@@ -306,13 +312,16 @@ class WarmPool:
         self.counts: Any = context.Array("i", self.CAPACITY, lock=False)
         self.condition: Any = context.Condition()
         self.queue: Any = context.Queue()
-        self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker,
-                                        initargs=(self.counts, self.condition, self.queue))
+        self.scratch = for_children()
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=start_worker,
+            initargs=(self.counts, self.condition, self.queue, self.scratch))
         self.taken = False  # by a runner, which shuts them down when it is done
         self.pool.submit(int)  # the processes start now, not when the first chunk is sent
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        remove(self.scratch)
         if self.join_press is not None:
             self.join_press.close()
 
