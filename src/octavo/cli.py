@@ -6,7 +6,6 @@ import argparse
 import atexit
 import contextlib
 import os
-import signal
 import sys
 import threading
 import time
@@ -15,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from octavo import __version__
-from octavo.backends import FORMATS
+from octavo.backends import FORMATS, endings
 from octavo.backends.pdf import libsearch
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.backends.scratch import temporary_files
@@ -135,8 +134,7 @@ def run() -> None:
     one as it exits: 0.15 s of a one-second EPUB build, for nothing. Once the exit handlers
     (temporary folders, child processes) have run and the output is flushed, the process ends
     at once. A command that leaves a thread running exits the usual way, waiting for it."""
-    signal.signal(signal.SIGTERM, _terminated)
-    os.register_at_fork(after_in_child=_killable)
+    endings.install()  # SIGTERM ends it as Ctrl-C does; what it forks dies with it
     code = main()
     if threading.active_count() > 1:
         sys.exit(code)
@@ -146,18 +144,6 @@ def run() -> None:
             if stream is not None:  # None: started with the stream closed
                 stream.flush()
     os._exit(code)
-
-
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (`kill`, a service manager, a CI's timeout): end as Ctrl-C does, the build's
-    processes stopped and its temporary files removed, with the usual 143."""
-    raise SystemExit(128 + signum)
-
-
-def _killable() -> None:
-    """In a forked process: SIGTERM kills at once again. A worker stuck in a lock the fork
-    copied never runs a Python handler, and its parent ends it with SIGTERM."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,15 +4,12 @@ freed only when Python frees them, which a process that ends at once never does.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
-from books import multi_chapter_book
 from conftest import sample_book
 
 from octavo.backends.epub.coverpress import CoverPress
@@ -91,24 +88,3 @@ def test_what_the_pdf_workers_leave_goes_when_they_are_closed() -> None:
     finally:
         pool.close()
     assert not any(folder.exists() for folder in left) and not pool.scratch.exists()
-
-
-def test_a_build_ended_by_sigterm_removes_its_temporary_files(make_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """`kill`, a service manager or a CI's timeout: the build ends as Ctrl-C ends it."""
-    root = multi_chapter_book(make_book, "classic")
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    build = subprocess.Popen([sys.executable, "-m", "octavo", "build", str(root), "--jobs", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "TMPDIR": str(tmp)})
-    cache = root / ".octavo-cache" / "pdf"
-    deadline = time.monotonic() + 120  # a bound for a busy machine, not a wait
-    while not (cache.is_dir() and any(p.name.endswith(".rendering") for p in cache.iterdir())):
-        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
-        time.sleep(0.02)  # until a worker is laying out a chunk
-    assert any(tmp.iterdir())
-    build.send_signal(signal.SIGTERM)
-    out, err = build.communicate(timeout=120)
-    assert build.returncode == 143, out + err
-    assert "Traceback" not in err
-    assert list(tmp.iterdir()) == []
