@@ -181,6 +181,27 @@ def test_variables_fallbacks_and_errors(tmp_path: Path) -> None:
     assert theme.classes() == ["drop-caps", "small-caps", "opening-centred"]
 
 
+@pytest.mark.parametrize(("value", "why"), [
+    ("1em; } body { background: url(https://tracker.example/p.png) } x { color: red",
+     "may not hold ; { } or @"),
+    ("1em } @font-face { src: url(file:///etc/passwd) }", "closed but not opened"),
+    ("calc(1em + 2px", "left open"),
+    ("1em /* the rest of the stylesheet", "comment"),
+    ("u\\72l(file:///etc/passwd)", "not file: URLs"),
+])
+def test_a_variable_cannot_write_rules_of_its_own(make_book, octavo, value: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    """A manifest variable is put into the stylesheets as it is: it must be one CSS value,
+    passing the stylesheets' own URL check."""
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/theme.toml": f"[variables]\nparagraph-indent = '{value}'\n"})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == ThemeError.exit_code, result.err
+    line = result.err.strip()
+    assert line.count("\n") == 0 and "styles/classic/theme.toml" in line, line
+    assert "[variables] paragraph-indent" in line and why in line, line
+    assert not (root / "dist").exists()
+
+
 def test_missing_theme_and_loops(tmp_path: Path) -> None:
     with pytest.raises(ThemeError, match="available: base, classic"):
         load_theme("nope", tmp_path)

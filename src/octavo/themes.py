@@ -397,8 +397,35 @@ def _variables(manifest: dict[str, object], where: Path) -> dict[str, Variable]:
     for key, value in (raw.items() if isinstance(raw, dict) else ()):
         if not isinstance(value, str | bool):
             raise ThemeError(f"[variables] {key}: must be a string or true/false", where / MANIFEST)
+        if isinstance(value, str) and (problem := _not_a_value(value)) is not None:
+            raise ThemeError(f"[variables] {key}: {problem}", where / MANIFEST)
         result[str(key)] = value
     return result
+
+
+def _not_a_value(value: str) -> str | None:
+    """Why a manifest variable is not one CSS value, or None. Its text is put into the
+    stylesheets as it is: a `;` or a brace would let it write rules of its own (and URLs that
+    the stylesheets' own check never saw), an open comment or bracket swallow the rules after
+    it."""
+    import tinycss2
+
+    tokens = tinycss2.parse_component_value_list(value)
+    for token in tokens:
+        if token.type == "error":
+            return f"not a CSS value (a bracket or string closed but not opened, or left open): {value!r}"
+        if token.type == "{} block" or token.type == "at-keyword" \
+                or token.type == "literal" and token.value == ";":
+            return f"not a CSS value (it may not hold ; {{ }} or @): {value!r}"
+        if token.type == "comment":
+            return f"not a CSS value (it may not hold a comment): {value!r}"
+    # Put where the stylesheets have it, the value must leave the declaration after it whole.
+    probe = [d for d in tinycss2.parse_blocks_contents(f"a: {value}; b: c") if d.type != "whitespace"]
+    if [getattr(d, "lower_name", None) for d in probe] != ["a", "b"]:
+        return f"not a CSS value (a bracket or string left open): {value!r}"
+    if problems := css_problems(value):
+        return problems[0][1]
+    return None
 
 
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"typ1", b"ttcf", b"wOFF", b"wOF2")
