@@ -397,6 +397,16 @@ CASES.update({
          "manuscript/01-one.txt": "x\n\n" + "a" * 60 + "b\n\nText here.\n"}, 3,
         "book.toml: [build] chapter_pattern: gave up after 2 s on manuscript/01-one.txt; the "
         "pattern backtracks without end (like (a+)+); make it simpler"),
+    "a chapter_pattern whose repeats take all the memory": Case(
+        {"book.toml": BASIC_TOML + 'chapter_pattern = "^(?:(?:a{1000}){1000}){1000}$"\n',
+         "manuscript/01-one.txt": "One\n\nText here.\n"}, 3,
+        "book.toml: [build] chapter_pattern: its {n} repeats multiply to more than 10,000 (a "
+        "heading's pattern needs a few)"),
+    "a chapter_pattern of one huge repeat": Case(
+        {"book.toml": BASIC_TOML + 'chapter_pattern = "a{99999999}"\n',
+         "manuscript/01-one.txt": "One\n\nText here.\n"}, 3,
+        "book.toml: [build] chapter_pattern: its {n} repeats multiply to more than 10,000 (a "
+        "heading's pattern needs a few)"),
     "a chapter_pattern matching every paragraph": Case(
         {"book.toml": BASIC_TOML + 'chapter_pattern = ".*"\n',
          "manuscript/01-one.txt": "One\n\nTwo\n\nThree.\n"}, 3,

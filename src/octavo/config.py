@@ -339,13 +339,36 @@ def _build_settings(
         import regex  # only for a book that sets one: it takes 25 ms to import
 
         try:
-            regex.compile(str(pattern), regex.V0)
+            if _repeats(str(pattern)) > MAX_REPEATS:
+                problems.append(OctavoError(
+                    f"[build] chapter_pattern: its {{n}} repeats multiply to more than "
+                    f"{MAX_REPEATS:,} (a heading's pattern needs a few)", shown))
+                pattern = None
+            else:
+                regex.compile(str(pattern), regex.V0)
         except regex.error as exc:
             problems.append(OctavoError(
                 f"[build] chapter_pattern: not a regular expression ({exc})", shown))
             pattern = None
     return BuildSettings(manuscript, output, theme, tuple(dict.fromkeys(formats)),
                          detect, str(pattern) if pattern is not None else None)
+
+
+# How many copies of its parts a chapter pattern's {n} repeats may make, nested or not: the
+# regex module unrolls them as it compiles, 300 MB for a{1000} repeated 1000 times, and
+# a{99999999} takes all the memory there is. A heading pattern needs a few dozen.
+MAX_REPEATS = 10_000
+
+
+def _repeats(pattern: str) -> int:
+    """The product of a pattern's {n}, {n,} and {n,m} counts (the larger of each pair): an
+    upper bound on how far they can multiply the pattern when nested."""
+    product = 1
+    for low, high in re.findall(r"(?<!\\)\{(\d+)(?:,(\d*))?\}", pattern):
+        product *= max(1, int(low), int(high or 0))
+        if product > MAX_REPEATS:
+            break
+    return product
 
 
 def stable_identifier(title: str, authors: tuple[str, ...]) -> str:
