@@ -407,6 +407,14 @@ CASES.update({
          "manuscript/01-one.txt": "One\n\nText here.\n"}, 3,
         "book.toml: [build] chapter_pattern: its {n} repeats multiply to more than 10,000 (a "
         "heading's pattern needs a few)"),
+    "a page a hundred thousand inches wide": Case(
+        {"book.toml": PDF_TOML + '\n[print]\nwidth = "100000in"\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] width: '100000in' is not a book's page width (from 2in to 24in)"),
+    "a trim the size of a field": Case(
+        {"book.toml": PDF_TOML + '\n[print]\ntrim = "6000x9000"\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] trim: '6000x9000' is not a book's page width (from 2in to 24in)"),
     "a chapter_pattern matching every paragraph": Case(
         {"book.toml": BASIC_TOML + 'chapter_pattern = ".*"\n',
          "manuscript/01-one.txt": "One\n\nTwo\n\nThree.\n"}, 3,

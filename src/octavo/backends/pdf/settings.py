@@ -56,6 +56,11 @@ class PrintSettings:
     large_print: bool = False  # notes, folios and running heads no smaller than the body type
 
 
+# A book's page, in inches: from a miniature's to a large art book's (print-on-demand takes
+# 4 to 8.5 by 11.69). A page of 100,000 inches laid out for ever; PDF's own limit is 200.
+MIN_PAGE, MAX_PAGE = 2.0, 24.0
+
+
 def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
     """PrintSettings from the [print] table's values; each bad value is reported to `problem`."""
     values: dict[str, Any] = {}
@@ -151,6 +156,12 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
             if key not in margins:
                 values[key] = INGRAMSPARK_MARGIN
     settings = PrintSettings(**values)
+    for key, size in (("width", settings.width), ("height", settings.height)):
+        if not MIN_PAGE <= size <= MAX_PAGE:  # NaN too
+            given = key if key in data else "trim"
+            problem(given, f"{data[given]!r} is not a book's page {key} (from {MIN_PAGE:g}in to "
+                           f"{MAX_PAGE:g}in)")
+            return PrintSettings()
     if settings.outside < 0.25:
         problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")
     if settings.width <= 2 * settings.outside or settings.height <= settings.top + settings.bottom:
