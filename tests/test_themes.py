@@ -290,3 +290,21 @@ def test_a_title_that_says_its_number_gets_no_label_in_either_file(make_book, oc
     assert "chapter-number" not in storm and "chapter-number" in calm
     text = " ".join(page.extract_text() for page in PdfReader(out / "labels.pdf").pages)
     assert "Chapter 2" in re.sub(r"\s+", " ", text) and "Chapter 1" not in text
+
+
+@pytest.mark.parametrize("theme", ["classic", "nonfiction"])
+def test_a_table_wider_than_the_page_keeps_every_word_in_the_pdf(make_book, octavo,  # type: ignore[no-untyped-def]
+                                                                 theme: str) -> None:
+    """Twelve columns on a 5.5 in page: the last six fell off its edge, and only `check` saw it."""
+    cells = [f"Population{i}" for i in range(12)]
+    table = ("| " + " | ".join(f"Heading{i}" for i in range(12)) + " |\n" + "|---" * 12 + "|\n"
+             + "| " + " | ".join(cells) + " |\n")
+    root = make_book({"book.toml": f'[book]\ntitle = "T"\nauthors = ["A"]\nlanguage = "en"\n'
+                                   f'[build]\nformats = ["pdf"]\ntheme = "{theme}"\n',
+                      "manuscript/01.md": f"# One\n\nBefore.\n\n{table}\nAfter.\n"})
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(build(octavo, root) / "t.pdf")
+    text = "".join("".join(page.get_textpage().get_text_bounded().split()) for page in pdf)
+    for word in (*(f"Heading{i}" for i in range(12)), *cells, "After."):
+        assert word in text, word

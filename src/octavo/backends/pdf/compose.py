@@ -30,10 +30,11 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     settings: PrintSettings = context.settings
     links = settings.profile == "reading"
     images = {image.href: image_url(image) for image in book.images}
+    wide = wide_table(settings)
 
     def prepare(chapter: Chapter) -> Chapter:
         html = prepare_fragment(bind_headings(chapter.html), chapter.id, images, links,
-                                opening=chapter.kind == "chapter")
+                                opening=chapter.kind == "chapter", wide=wide)
         return dataclasses.replace(chapter, html=html)
 
     leading = [prepare(c) for c in book.front if c.kind in LEADING_MATTER]
@@ -45,7 +46,7 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     for item in book.body:
         if isinstance(item, Part):
             chapters = tuple(prepare(c) for c in item.chapters)
-            html = prepare_fragment(mark_capitals(item.html), item.id, images, links) \
+            html = prepare_fragment(mark_capitals(item.html), item.id, images, links, wide=wide) \
                 if item.html else ""
             body.append(("part", dataclasses.replace(item, chapters=chapters, html=html)))
             toc.append({"id": item.id, "title": item.title, "kind": "part"})
@@ -83,12 +84,13 @@ def page_classes(theme: Theme, settings: PrintSettings) -> list[str]:
 
 
 def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: bool,
-                     opening: bool = False) -> str:
+                     opening: bool = False, wide: float = 20.0) -> str:
     """A chapter's XHTML made ready for one shared HTML document.
 
     Ids get the chapter's prefix, images point at their files, footnotes move to where they
     are called (WeasyPrint floats them to the foot of that page), in the print profile links
-    become plain text, and an opening paragraph gets its initial and lead-in marked up.
+    become plain text, an opening paragraph gets its initial and lead-in marked up, and a
+    table whose longest words need more than `wide` ems is marked wide (`wide_table`).
     """
     root = xhtml.fragment_root(fragment)
     if opening:  # a Book built without the transforms (a test's) is marked here
@@ -118,6 +120,9 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
             mark.set("class", "noteref-mark repeat")
     for note in notes.values():
         _drop(note)
+    for table in root.iter(f"{XHTML}table"):
+        if _min_width(table) > wide:
+            table.set("class", " ".join([*(table.get("class") or "").split(), "wide"]))
     for el in root.iter():
         if el.get("id"):
             el.set("id", f"{prefix}-{el.get('id')}")
@@ -140,6 +145,32 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
             el.tag = etree.QName(el).localname
     etree.cleanup_namespaces(root)
     return "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
+
+
+# A table whose longest words, column by column, need more ems (of its type) than the page's
+# measure holds cannot fit it: set in smaller type and free to break its words (print.css,
+# table.wide), it keeps them on the page, where they ran off its edge.
+EM_PER_CHARACTER = 0.55  # a generous average glyph width, small capitals included
+EM_PER_CELL = 1.2  # a cell's padding, left and right
+
+
+def wide_table(settings: PrintSettings) -> float:
+    """The ems of a table's type (0.9 of the body's) that the narrowest page measure of these
+    settings holds: the gutter at its widest, the body type at 12 pt when the theme sets it."""
+    inside = settings.gutter if settings.gutter is not None else max(0.875, settings.outside + 0.125)
+    measure = (settings.width - settings.outside - inside) * 72
+    return max(4.0, measure / ((settings.font_size or 12.0) * 0.9))
+
+
+def _min_width(table: etree._Element) -> float:
+    """An estimate, in ems, of the narrowest a table can be: each column's longest word."""
+    longest: dict[int, int] = {}
+    for row in table.iter(f"{XHTML}tr"):
+        cells = [c for c in row if etree.QName(c).localname in ("td", "th")]
+        for i, cell in enumerate(cells):
+            words = "".join(cell.itertext()).split()
+            longest[i] = max(longest.get(i, 0), max(map(len, words), default=0))
+    return sum(n * EM_PER_CHARACTER + EM_PER_CELL for n in longest.values())
 
 
 _NOTE_BLOCKS = {"p", "ul", "ol", "li", "blockquote", "pre", "div", "dl", "dt", "dd", "figure",
