@@ -144,3 +144,82 @@ def test_moving_images_are_told_apart(tmp_path: Path) -> None:
     png = tmp_path / "still.png"
     png.write_bytes(tiny_png())
     assert not is_animated(Image(png, "images/still.png", "image/png"))
+
+
+def use_bomb(levels: int, attribute: str = "href") -> str:
+    """`levels` groups, each drawing the one below ten times: 10**(levels - 1) rectangles."""
+    groups = ['<g id="l0"><rect width="1" height="1"/></g>'] + [
+        f'<g id="l{n}">' + f'<use {attribute}="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, levels)]
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="10" height="10"><defs>{"".join(groups)}</defs>'
+            f'<use {attribute}="#l{levels - 1}"/></svg>')
+
+
+def uses_svg(body: str) -> str:
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="10" height="10">{body}</svg>')
+
+
+BOMB = ("refused: the SVG's <use> elements draw over 20,000 copies (uses of uses multiply), "
+        "which no reader or printer finishes; draw it with fewer uses, or save it as PNG")
+
+
+def cycle(use: str) -> str:
+    return (f"refused: the SVG's {use} shows itself (the element it is in, directly or through "
+            "other uses), so it never finishes drawing")
+
+
+@pytest.mark.parametrize(("svg", "message"), [
+    (use_bomb(11), BOMB),  # the reviewer's bomb: 10**10 rectangles
+    (use_bomb(6, "xlink:href"), BOMB),  # 100,000
+    (uses_svg('<defs><path id="m" d="M0 0h1"/></defs>' + '<use href="#m"/>' * 20_001), BOMB),
+    (uses_svg('<g id="a"><use href="#a"/></g>'), cycle('<use href="#a">')),
+    (uses_svg('<g id="a"><use xlink:href="#b"/></g><g id="b"><rect/><use xlink:href="#a"/></g>'),
+     cycle('<use xlink:href="#a">')),
+    (uses_svg('<use href="#b"/><g id="a"><g id="b"><use href="#a"/></g></g>'),
+     cycle('<use href="#a">')),  # reached through a use from outside, closed on an ancestor
+], ids=["bomb-href", "bomb-xlink", "one-over-the-limit", "uses-itself", "cycle-through-another",
+        "cycle-from-outside"])
+def test_svg_use_bombs_and_cycles_are_refused_naming_file_and_line(
+        make_book: Callable[..., Path], octavo, svg: str, message: str) -> None:
+    root = make_book({"book.toml": BASIC_TOML,
+                      "manuscript/01-one.md": "# One\n\nText.\n\n![A picture](img/x.svg)\n",
+                      "manuscript/img/x.svg": svg})
+    result = octavo("build", root)
+    assert result.code == 4
+    assert result.err.strip() == f"error: manuscript/01-one.md:5: image img/x.svg {message}"
+    assert not (root / "dist" / "a-test-book.epub").exists()
+
+
+def test_an_svg_that_uses_itself_stops_the_pdf_naming_the_chapter(
+        make_book: Callable[..., Path], octavo) -> None:
+    """Refused as the chapter is read, before layout: not WeasyPrint's "Failed to render SVG"
+    (nor, for a bomb, a build that never ends)."""
+    root = make_book({"book.toml": BASIC_TOML,
+                      "manuscript/01-one.md": "# One\n\nText.\n\n![A picture](img/x.svg)\n",
+                      "manuscript/img/x.svg": uses_svg('<g id="a"><use href="#a"/></g>')})
+    result = octavo("build", root, "--format", "pdf")
+    assert result.code == 4, result.err
+    assert result.err.strip() == ("error: manuscript/01-one.md:5: image img/x.svg "
+                                  + cycle('<use href="#a">'))
+
+
+def test_svg_uses_within_the_limit_are_kept(make_book: Callable[..., Path], octavo) -> None:
+    """Real drawings use <use> a lot (a glyph per letter, a symbol per tree on a map): 20,000
+    copies, a symbol used through another, or a use of a missing id, all build."""
+    symbols = ('<defs><symbol id="tree"><path d="M0 0h1"/><path d="M0 1h1"/></symbol>'
+               '<g id="grove"><use xlink:href="#tree"/><use href="#tree" x="2"/></g></defs>')
+    drawings = {
+        "many.svg": uses_svg('<defs><path id="m" d="M0 0h1"/></defs>' + '<use href="#m"/>' * 20_000),
+        "grove.svg": uses_svg(symbols + '<use href="#grove"/>' * 100 + '<use href="#none"/>'),
+        "nested.svg": use_bomb(4),  # 1,000 rectangles in 3,211 copied elements
+    }
+    chapter = "# One\n\nText.\n\n" + "".join(f"![{n}](img/{n})\n\n" for n in drawings)
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01-one.md": chapter,
+                      **{f"manuscript/img/{n}": svg for n, svg in drawings.items()}})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(root / "dist" / "a-test-book.epub") as zf:
+        kept = sorted(n for n in zf.namelist() if n.endswith(".svg"))
+        assert len(kept) == 3
+        assert zf.read(kept[0]).count(b"<use") == 20_000

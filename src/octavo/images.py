@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import urllib.parse
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,12 @@ MAX_PIXELS = 40_000_000  # a 300 dpi photo across a 6×9 in page is under 5 mill
 MAX_BYTES = 30 * 1024 * 1024
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+# The most elements an SVG's <use> references may draw as copies. A page of LaTeX math from
+# dvisvgm is 3,000-5,000 glyph uses, a map with a few hundred many-path symbols about 15,000;
+# WeasyPrint draws some 3,000 a second here, so 20,000 costs seconds. A "use bomb" (ten uses of
+# ten uses of ..., eleven levels) asks for 10^10 and would never finish, in the PDF or on a reader.
+MAX_SVG_USE_COPIES = 20_000
 # The W3C's own SVG DTDs, which drawing programs name in a DOCTYPE: dropped, never fetched.
 _SVG_DTDS = {
     "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
@@ -46,8 +53,8 @@ def load_image(path: Path, stem: str, shown: str, line: int | None, src: str,
     `data`, when given, is the image itself (a picture embedded in a Word document, `src`
     its name there) and `path` the file that holds it. Returns the Image and a note for the
     user when it was converted (else ""). A file that is not what it claims, too large, or
-    an SVG that runs scripts or fetches other files is refused with a ManuscriptError naming
-    `shown` and `line`.
+    an SVG that runs scripts, fetches other files or never finishes drawing (a <use> cycle or
+    bomb) is refused with a ManuscriptError naming `shown` and `line`.
     """
 
     def refuse(reason: str) -> ManuscriptError:
@@ -115,7 +122,8 @@ def _converted(path: Path, stem: str, kind: str, picture: Picture) -> tuple[Imag
 
 def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
     """An SVG must parse as XML, be an <svg>, and neither run scripts nor fetch other files:
-    no entities or DTD of its own, no links or CSS URLs but to itself and data: images.
+    no entities or DTD of its own, no links or CSS URLs but to itself and data: images; nor
+    may its <use> elements loop or multiply past MAX_SVG_USE_COPIES.
 
     Returns the SVG without its DOCTYPE when that is only the W3C's SVG DTD (as drawing
     programs write it: EPUB readers must not fetch it), else None (kept as it is).
@@ -155,9 +163,73 @@ def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
                 raise refuse(f"refused: the SVG refers to another file ({value})")
             if local == "style" or "url(" in value.lower():
                 _check_svg_css(value if local == "style" else f"a{{b:{value}}}", refuse)
+    _check_svg_uses(root, refuse)
     if not info.doctype:
         return None
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")  # the root alone
+
+
+def _check_svg_uses(root: etree._Element, refuse: Refusal) -> None:
+    """An SVG's <use> elements (href= or xlink:href=) may not show themselves, directly or
+    through others (a cycle), nor draw more than MAX_SVG_USE_COPIES copies in all.
+
+    An element draws itself, its children and what its <use> shows, each element's count worked
+    out once (memoised): the check is as quick as the file is long, however far the uses would
+    expand. Everything counts as drawn, <defs> included (erring on the safe side). A depth-first
+    walk with its own stack (no recursion limit) finds the cycles.
+    """
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]  # kept: stable proxies
+    by_id: dict[str, etree._Element] = {}
+    for el in elements:
+        for key in ("id", _XML_ID):
+            if (name := el.get(key)) is not None:
+                by_id.setdefault(name, el)  # the first of an id is the one drawn
+
+    def shown(el: etree._Element) -> list[etree._Element]:
+        """What a <use> shows: the elements its href= and xlink:href= name (fragments only;
+        other URLs are refused before this)."""
+        if el.tag.rpartition("}")[2] != "use":
+            return []
+        found = []
+        for name in (_XLINK_HREF, "href"):
+            value = (el.get(name) or "").strip()
+            if value.startswith("#"):
+                for key in dict.fromkeys((value[1:], urllib.parse.unquote(value[1:]))):
+                    if (target := by_id.get(key)) is not None and target not in found:
+                        found.append(target)
+        return found
+
+    # The file's own elements plus more copies than allowed; sizes stop growing there (no
+    # numbers with millions of digits).
+    cap = len(elements) + MAX_SVG_USE_COPIES + 1
+    size: dict[etree._Element, int] = {}  # elements drawn for an element, copies included
+    on_path: dict[etree._Element, int] = {root: 0}  # element -> its place in `stack`
+    stack = [(root, [*(c for c in root if isinstance(c.tag, str)), *shown(root)], 0)]
+    while stack:
+        el, nexts, at = stack[-1]
+        if at < len(nexts):
+            stack[-1] = (el, nexts, at + 1)
+            after = nexts[at]
+            if after in on_path:
+                loop = [e for e, _, _ in stack[on_path[after]:]]
+                use = next(e for e in reversed(loop) if shown(e))
+                name = "href" if use.get("href", "").strip().startswith("#") else "xlink:href"
+                href = use.get("href" if name == "href" else _XLINK_HREF)
+                raise refuse(f'refused: the SVG\'s <use {name}="{href}"> shows itself (the element '
+                             "it is in, directly or through other uses), so it never finishes "
+                             "drawing")
+            if after not in size:
+                on_path[after] = len(stack)
+                stack.append((after, [*(c for c in after if isinstance(c.tag, str)),
+                                      *shown(after)], 0))
+            continue
+        stack.pop()
+        del on_path[el]
+        size[el] = min(cap, 1 + sum(size[n] for n in nexts))
+        if size[el] == cap:  # the whole drawing holds this element: over the limit already
+            raise refuse(f"refused: the SVG's <use> elements draw over {MAX_SVG_USE_COPIES:,} "
+                         "copies (uses of uses multiply), which no reader or printer finishes; "
+                         "draw it with fewer uses, or save it as PNG")
 
 
 def _check_svg_css(css: str, refuse: Refusal) -> None:
