@@ -22,14 +22,20 @@ _fork = threading.local()
 
 
 def install() -> None:
-    """For the `octavo` command (cli.run): SIGTERM raises SystemExit(143), so the build's
-    processes are stopped and its temporary files removed as on any error; and each process
+    """For the `octavo` command (cli.run): SIGTERM ends the processes it forked and raises
+    SystemExit(143), so its temporary files are removed as on any error; and each process
     forked from the command's main thread is killed by the kernel if the command dies."""
     signal.signal(signal.SIGTERM, _terminated)
     os.register_at_fork(before=_note_parent, after_in_child=_tie_to_parent)
 
 
 def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM: the processes this one forked are ended at once (a worker may be stuck in a
+    layout that never ends, and the build would wait for it), then this one unwinds."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
     raise SystemExit(128 + signum)
 
 

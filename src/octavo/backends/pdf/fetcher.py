@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -64,4 +65,10 @@ class _Collect(logging.Handler):
         self.records = records
 
     def emit(self, record: logging.LogRecord) -> None:
+        swallowed = sys.exc_info()[1]
+        if isinstance(swallowed, KeyboardInterrupt | SystemExit):
+            # WeasyPrint logs and swallows any exception raised while it draws an SVG, Ctrl-C
+            # and SIGTERM's among them: the build went on drawing (an SVG that never ends
+            # kept it going for ever). They go on from here, as raised.
+            raise swallowed
         self.records.append(record)

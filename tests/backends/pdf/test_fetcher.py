@@ -1,0 +1,34 @@
+"""WeasyPrint's errors turned into a failed build, and its swallowing of Ctrl-C undone."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from octavo.backends.pdf.fetcher import failures_raised
+from octavo.errors import BuildError
+
+LOGGER = logging.getLogger("weasyprint")
+
+
+def _draw_an_svg(error: BaseException) -> None:
+    """What WeasyPrint does when drawing an SVG fails (images.SVGImage.draw)."""
+    try:
+        raise error
+    except BaseException:
+        LOGGER.error("Failed to render SVG image %s", "file:///book/bomb.svg")
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), SystemExit(143)])
+def test_ctrl_c_or_sigterm_while_an_svg_is_drawn_stops_the_layout(stop: BaseException) -> None:
+    """Swallowed, they left a build drawing an SVG that never ends going for ever."""
+    with pytest.raises(type(stop)), failures_raised():
+        _draw_an_svg(stop)
+        raise AssertionError("the layout went on")
+
+
+def test_a_failed_drawing_still_fails_the_build_at_its_end() -> None:
+    with pytest.raises(BuildError, match="WeasyPrint: Failed to render SVG image"), \
+            failures_raised():
+        _draw_an_svg(ValueError("a bad path"))
