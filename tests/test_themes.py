@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -269,3 +270,43 @@ def test_a_title_that_says_its_number_gets_no_label_in_either_file(make_book, oc
     assert "chapter-number" not in storm and "chapter-number" in calm
     text = " ".join(page.extract_text() for page in PdfReader(out / "labels.pdf").pages)
     assert "Chapter 2" in re.sub(r"\s+", " ", text) and "Chapter 1" not in text
+
+
+def _cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:100 * 1024])
+
+
+def _written_over(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[8000:9000] = random.Random(1).randbytes(1000)  # in its 'CFF ' table, near the start
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    (_cut_short, "the file is cut short: its 'CFF ' table would end at byte 467,778, the file at "
+                 "byte 102,400"),
+    (_written_over, "its 'CFF ' table is damaged: it does not match its checksum and cannot be "
+                    "read"),
+])
+def test_a_damaged_theme_font_is_one_line_naming_it(make_book, octavo, damage, reason) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n"})
+    assert octavo("theme", "copy", "classic", root).code == 0
+    damage(root / "styles/classic/fonts/LinuxLibertine-Regular.otf")
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == ThemeError.exit_code
+    assert result.err.splitlines() == [
+        f"error: styles/classic/fonts/LinuxLibertine-Regular.otf: not a usable font ({reason}); "
+        "replace it with a good copy of the font"]
+    assert not (root / "dist" / "one.epub").exists()
+
+
+def test_a_damaged_fallback_font_is_refused_naming_it(tmp_path: Path) -> None:
+    fonts = tmp_path / "styles/classic"
+    fonts.mkdir(parents=True)
+    font = builtin_styles_dir() / "classic/fonts/LinuxLibertineMono-Regular.otf"
+    (fonts / "fallback.otf").write_bytes(font.read_bytes()[:50_000])
+    (fonts / "theme.toml").write_text('[theme]\nfallback_fonts = ["fallback.otf"]\n')
+    with pytest.raises(ThemeError) as caught:
+        load_theme("classic", tmp_path)
+    assert caught.value.render(tmp_path).startswith(
+        "styles/classic/fallback.otf: not a usable font (the file is cut short")

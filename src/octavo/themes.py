@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import jinja2
 import jinja2.sandbox
 
 from octavo.errors import ThemeError
+from octavo.fontfiles import font_problem
 from octavo.paths import Refused, css_problems, inside, landing, regular_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -170,9 +172,8 @@ class Theme:
             path = self.find(url)
             if path is None:
                 raise ThemeError(f"theme {self.name!r}: url({url}) not found", self.folders[0])
-            if path.suffix.lower() in FONT_TYPES and not _looks_like_font(path):
-                raise ThemeError("not a font file (it does not start as OpenType, TrueType or "
-                                 "WOFF files do)", path)
+            if path.suffix.lower() in FONT_TYPES:
+                check_font_file(path)
             found[url] = path
         return found
 
@@ -281,6 +282,7 @@ def _fallback_fonts(theme: Theme, names: object) -> tuple[Path, ...]:
         if path.suffix.lower() not in FONT_TYPES:
             raise ThemeError(f"fallback_fonts: {name} is not a font file "
                              f"({', '.join(FONT_TYPES)})", where)
+        check_font_file(path)
         found.append(path)
     return tuple(found)
 
@@ -401,13 +403,20 @@ def _variables(manifest: dict[str, object], where: Path) -> dict[str, Variable]:
     return result
 
 
-_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"typ1", b"ttcf", b"wOFF", b"wOF2")
+def check_font_file(path: Path) -> None:
+    """A theme's font file must be one HarfBuzz, fontTools and WeasyPrint can read (see
+    fontfiles.py), else a ThemeError naming it. Octavo's own fonts are not read again at each
+    build: tests/test_fontfiles.py checks them."""
+    if path.is_relative_to(_builtin_fonts_root()):
+        return
+    problem = font_problem(path)
+    if problem is not None:
+        raise ThemeError(problem, path)
 
 
-def _looks_like_font(path: Path) -> bool:
-    """A font file starts with its format's signature (a renamed text file does not)."""
-    with path.open("rb") as handle:
-        return handle.read(4) in _FONT_MAGIC
+@functools.cache
+def _builtin_fonts_root() -> Path:
+    return builtin_styles_dir().resolve()
 
 
 def _read_sheet(path: Path) -> str:
