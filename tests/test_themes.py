@@ -310,3 +310,37 @@ def test_a_damaged_fallback_font_is_refused_naming_it(tmp_path: Path) -> None:
         load_theme("classic", tmp_path)
     assert caught.value.render(tmp_path).startswith(
         "styles/classic/fallback.otf: not a usable font (the file is cut short")
+
+
+@pytest.mark.parametrize(("case", "code", "message"), [
+    ("styles is a file", 2, "styles: not a folder: a book keeps its themes in the folder styles/; "
+                            "rename or remove this file, then copy the theme again"),
+    ("a link to nothing in its place", ThemeError.exit_code,
+     "styles/classic: already exists; remove it or rename it first to copy afresh"),
+    ("the book folder is a file", 1, "book.toml: not a folder: give the book's folder, the one "
+                                     "that holds book.toml and manuscript/"),
+    ("no room left", 1, "styles/classic: cannot copy the theme here: No space left on device"),
+])
+def test_theme_copy_where_it_cannot_go_is_one_line(make_book, octavo, monkeypatch, case: str,  # type: ignore[no-untyped-def]
+                                                   code: int, message: str) -> None:
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n", "book.toml": "[book]\n"})
+    book = "."
+    if case == "styles is a file":
+        (root / "styles").write_text("notes\n")
+    elif case == "a link to nothing in its place":
+        (root / "styles").mkdir()
+        (root / "styles" / "classic").symlink_to(root / "nowhere")
+    elif case == "the book folder is a file":
+        book = "book.toml"
+    else:
+        def full(source: Path, target: Path, **options: object) -> None:
+            Path(target).mkdir(parents=True)
+            (Path(target) / "epub.css").write_text("half")
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(shutil, "copytree", full)
+    monkeypatch.chdir(root)  # the messages name the files as the command line does
+    result = octavo("theme", "copy", "classic", book)
+    assert result.code == code
+    assert result.err.splitlines() == [f"error: {message}"]
+    assert not (root / "styles" / "classic" / "epub.css").exists()  # nothing half copied

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
-from octavo.errors import ThemeError
+from octavo.errors import OctavoError, ThemeError, UsageError
 from octavo.fontfiles import font_problem
 from octavo.paths import Refused, css_problems, inside, landing, regular_file
 
@@ -317,10 +317,22 @@ def copy_theme(name: str, book_root: Path) -> Path:
     if not _NAME.match(name) or not source.is_dir():
         available = ", ".join(p.name for p in sorted(builtin_styles_dir().iterdir()) if p.is_dir())
         raise ThemeError(f"no built-in theme {name!r} (available: {available})")
-    target = book_root / "styles" / name
-    if target.exists():
+    styles = book_root / "styles"
+    if (styles.exists() or styles.is_symlink()) and not styles.is_dir():
+        raise UsageError("not a folder: a book keeps its themes in the folder styles/; rename "
+                         "or remove this file, then copy the theme again", styles)
+    target = styles / name
+    if target.exists() or target.is_symlink():  # a link to nothing is there too
         raise ThemeError("already exists; remove it or rename it first to copy afresh", target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    try:
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    except FileExistsError:  # made meanwhile, by someone else: theirs, left as it is
+        raise ThemeError("already exists; remove it or rename it first to copy afresh",
+                         target) from None
+    except OSError as exc:  # no room, no permission: no half-copied theme is left behind
+        shutil.rmtree(target, ignore_errors=True)
+        reason = exc.strerror or "some of its files could not be copied"
+        raise OctavoError(f"cannot copy the theme here: {reason}", target) from None
     return target
 
 
