@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -308,3 +309,77 @@ def test_a_table_wider_than_the_page_keeps_every_word_in_the_pdf(make_book, octa
     text = "".join("".join(page.get_textpage().get_text_bounded().split()) for page in pdf)
     for word in (*(f"Heading{i}" for i in range(12)), *cells, "After."):
         assert word in text, word
+
+
+def _cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:100 * 1024])
+
+
+def _written_over(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[8000:9000] = random.Random(1).randbytes(1000)  # in its 'CFF ' table, near the start
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    (_cut_short, "the file is cut short: its 'CFF ' table would end at byte 467,778, the file at "
+                 "byte 102,400"),
+    (_written_over, "its 'CFF ' table is damaged: it does not match its checksum and cannot be "
+                    "read"),
+])
+def test_a_damaged_theme_font_is_one_line_naming_it(make_book, octavo, damage, reason) -> None:  # type: ignore[no-untyped-def]
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n"})
+    assert octavo("theme", "copy", "classic", root).code == 0
+    damage(root / "styles/classic/fonts/LinuxLibertine-Regular.otf")
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == ThemeError.exit_code
+    assert result.err.splitlines() == [
+        f"error: styles/classic/fonts/LinuxLibertine-Regular.otf: not a usable font ({reason}); "
+        "replace it with a good copy of the font"]
+    assert not (root / "dist" / "one.epub").exists()
+
+
+def test_a_damaged_fallback_font_is_refused_naming_it(tmp_path: Path) -> None:
+    fonts = tmp_path / "styles/classic"
+    fonts.mkdir(parents=True)
+    font = builtin_styles_dir() / "classic/fonts/LinuxLibertineMono-Regular.otf"
+    (fonts / "fallback.otf").write_bytes(font.read_bytes()[:50_000])
+    (fonts / "theme.toml").write_text('[theme]\nfallback_fonts = ["fallback.otf"]\n')
+    with pytest.raises(ThemeError) as caught:
+        load_theme("classic", tmp_path)
+    assert caught.value.render(tmp_path).startswith(
+        "styles/classic/fallback.otf: not a usable font (the file is cut short")
+
+
+@pytest.mark.parametrize(("case", "code", "message"), [
+    ("styles is a file", 2, "styles: not a folder: a book keeps its themes in the folder styles/; "
+                            "rename or remove this file, then copy the theme again"),
+    ("a link to nothing in its place", ThemeError.exit_code,
+     "styles/classic: already exists; remove it or rename it first to copy afresh"),
+    ("the book folder is a file", 1, "book.toml: not a folder: give the book's folder, the one "
+                                     "that holds book.toml and manuscript/"),
+    ("no room left", 1, "styles/classic: cannot copy the theme here: No space left on device"),
+])
+def test_theme_copy_where_it_cannot_go_is_one_line(make_book, octavo, monkeypatch, case: str,  # type: ignore[no-untyped-def]
+                                                   code: int, message: str) -> None:
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n", "book.toml": "[book]\n"})
+    book = "."
+    if case == "styles is a file":
+        (root / "styles").write_text("notes\n")
+    elif case == "a link to nothing in its place":
+        (root / "styles").mkdir()
+        (root / "styles" / "classic").symlink_to(root / "nowhere")
+    elif case == "the book folder is a file":
+        book = "book.toml"
+    else:
+        def full(source: Path, target: Path, **options: object) -> None:
+            Path(target).mkdir(parents=True)
+            (Path(target) / "epub.css").write_text("half")
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(shutil, "copytree", full)
+    monkeypatch.chdir(root)  # the messages name the files as the command line does
+    result = octavo("theme", "copy", "classic", book)
+    assert result.code == code
+    assert result.err.splitlines() == [f"error: {message}"]
+    assert not (root / "styles" / "classic" / "epub.css").exists()  # nothing half copied

@@ -199,3 +199,20 @@ def test_a_folder_that_links_out_of_the_cache_is_not_used(tmp_path: Path) -> Non
     kept = KeptFiles(tmp_path / "cache", "things", ".bin", keep=1)
     kept.put("a", b"alpha")
     assert kept.get("a") is None and list(outside.iterdir()) == []
+
+
+def test_changed_outputs_compares_what_the_build_wrote(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    from octavo.uptodate import changed_outputs
+
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01-one.md": "# One\n\nText one.\n"})
+    assert octavo("build", root).code == 0
+    epub, other = root / "dist" / "a-test-book.epub", root / "dist" / "notes.txt"
+    other.write_text("not written by the build")
+    assert changed_outputs(root, [epub, other]) == []  # a file the build did not write: not judged
+    os.utime(epub, (1, 1))
+    assert changed_outputs(root, [epub]) == []  # touched, but the same bytes
+    data = epub.read_bytes()
+    epub.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # the same size, one bit changed
+    assert changed_outputs(root, [epub]) == [epub]
+    epub.unlink()
+    assert changed_outputs(root, [epub]) == [epub]

@@ -339,8 +339,10 @@ def run_themes(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
 
 def run_theme_copy(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """`octavo theme copy NAME`: an editable copy of a built-in theme in the book's styles/."""
+    from octavo.build import book_folder
     from octavo.themes import copy_theme
 
+    book_folder(args.book_dir)  # a folder that is there, as `octavo themes` asks
     target = copy_theme(args.name, args.book_dir)
     if not args.quiet:
         print(f"copied theme {args.name!r} to {_shown(target)}; its files now win over the "

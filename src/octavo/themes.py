@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import shutil
@@ -14,7 +15,8 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
-from octavo.errors import ThemeError
+from octavo.backends.fontfiles import font_problem
+from octavo.errors import OctavoError, ThemeError, UsageError
 from octavo.paths import Refused, css_problems, inside, landing, regular_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -170,9 +172,8 @@ class Theme:
             path = self.find(url)
             if path is None:
                 raise ThemeError(f"theme {self.name!r}: url({url}) not found", self.folders[0])
-            if path.suffix.lower() in FONT_TYPES and not _looks_like_font(path):
-                raise ThemeError("not a font file (it does not start as OpenType, TrueType or "
-                                 "WOFF files do)", path)
+            if path.suffix.lower() in FONT_TYPES:
+                check_font_file(path)
             found[url] = path
         return found
 
@@ -281,6 +282,7 @@ def _fallback_fonts(theme: Theme, names: object) -> tuple[Path, ...]:
         if path.suffix.lower() not in FONT_TYPES:
             raise ThemeError(f"fallback_fonts: {name} is not a font file "
                              f"({', '.join(FONT_TYPES)})", where)
+        check_font_file(path)
         found.append(path)
     return tuple(found)
 
@@ -315,10 +317,22 @@ def copy_theme(name: str, book_root: Path) -> Path:
     if not _NAME.match(name) or not source.is_dir():
         available = ", ".join(p.name for p in sorted(builtin_styles_dir().iterdir()) if p.is_dir())
         raise ThemeError(f"no built-in theme {name!r} (available: {available})")
-    target = book_root / "styles" / name
-    if target.exists():
+    styles = book_root / "styles"
+    if (styles.exists() or styles.is_symlink()) and not styles.is_dir():
+        raise UsageError("not a folder: a book keeps its themes in the folder styles/; rename "
+                         "or remove this file, then copy the theme again", styles)
+    target = styles / name
+    if target.exists() or target.is_symlink():  # a link to nothing is there too
         raise ThemeError("already exists; remove it or rename it first to copy afresh", target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    try:
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    except FileExistsError:  # made meanwhile, by someone else: theirs, left as it is
+        raise ThemeError("already exists; remove it or rename it first to copy afresh",
+                         target) from None
+    except OSError as exc:  # no room, no permission: no half-copied theme is left behind
+        shutil.rmtree(target, ignore_errors=True)
+        reason = exc.strerror or "some of its files could not be copied"
+        raise OctavoError(f"cannot copy the theme here: {reason}", target) from None
     return target
 
 
@@ -428,13 +442,20 @@ def _not_a_value(value: str) -> str | None:
     return None
 
 
-_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"typ1", b"ttcf", b"wOFF", b"wOF2")
+def check_font_file(path: Path) -> None:
+    """A theme's font file must be one HarfBuzz, fontTools and WeasyPrint can read (see
+    backends/fontfiles.py), else a ThemeError naming it. Octavo's own fonts are not read again at each
+    build: tests/backends/test_fontfiles.py checks them."""
+    if path.is_relative_to(_builtin_fonts_root()):
+        return
+    problem = font_problem(path)
+    if problem is not None:
+        raise ThemeError(problem, path)
 
 
-def _looks_like_font(path: Path) -> bool:
-    """A font file starts with its format's signature (a renamed text file does not)."""
-    with path.open("rb") as handle:
-        return handle.read(4) in _FONT_MAGIC
+@functools.cache
+def _builtin_fonts_root() -> Path:
+    return builtin_styles_dir().resolve()
 
 
 def _read_sheet(path: Path) -> str:

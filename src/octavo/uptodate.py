@@ -268,12 +268,13 @@ def listing(folder: Path) -> list[str]:
 
 @dataclass
 class Stamp:
-    """What one build read (files and folders, by content) and wrote (files, by size and time)."""
+    """What one build read (files and folders, by content) and wrote (files, by size and time,
+    and by content for `octavo check`)."""
 
     request: dict[str, object]
     inputs: dict[str, str] = field(default_factory=dict)
     folders: dict[str, list[str]] = field(default_factory=dict)
-    outputs: dict[str, list[int]] = field(default_factory=dict)
+    outputs: dict[str, list[Any]] = field(default_factory=dict)  # size, mtime_ns, SHA-256
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     editions: list[str] = field(default_factory=list)  # book.toml's [editions.NAME], as built
@@ -285,12 +286,12 @@ class Stamp:
         for folder, names in self.folders.items():
             if listing(Path(folder)) != names:
                 return False
-        for name, (size, mtime) in self.outputs.items():
+        for name, recorded in self.outputs.items():
             try:
                 info = os.stat(name)
             except OSError:
                 return False
-            if (info.st_size, info.st_mtime_ns) != (size, mtime):
+            if [info.st_size, info.st_mtime_ns] != recorded[:2]:
                 return False
         try:
             return all(_digest_or_missing(Path(p)) == digest for p, digest in self.inputs.items())
@@ -362,10 +363,32 @@ def record_inputs(stamp: Stamp, files: Iterable[Path], folders: Iterable[Path]) 
 
 
 def record_outputs(stamp: Stamp, files: Iterable[Path]) -> None:
-    """Add the files a build wrote, by size and modification time."""
+    """Add the files a build wrote, by size and modification time (a no-op build compares
+    those) and by SHA-256 (`octavo check` compares that: a millisecond or two a megabyte)."""
     for path in files:
         info = path.stat()
-        stamp.outputs[str(path)] = [info.st_size, info.st_mtime_ns]
+        stamp.outputs[str(path)] = [info.st_size, info.st_mtime_ns, file_digest(path)]
+
+
+def changed_outputs(root: Path, files: Iterable[Path]) -> list[Path]:
+    """Those of `files` that the last build of the book in `root` wrote and that no longer
+    hold what it wrote: changed, replaced or removed since. A file it did not write, or did
+    not record by content, is not judged."""
+    stamp = read_stamp(root)
+    if stamp is None:
+        return []
+    changed = []
+    for path in files:
+        recorded = stamp.outputs.get(str(path))
+        if not isinstance(recorded, list) or len(recorded) < 3:
+            continue
+        try:
+            same = file_digest(path) == recorded[2]
+        except OSError:
+            same = False
+        if not same:
+            changed.append(path)
+    return changed
 
 
 def _digest_or_missing(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from octavo.build import build
 from octavo.checks.pdfread import unembedded_fonts
 from octavo.checks.printed import toc_entries
 from octavo.diagnostics import Diagnostics
+from octavo.errors import CheckError
 
 TOML = BASIC_TOML.replace('formats = ["epub"]', 'formats = ["epub", "pdf"]')
 FILES = {
@@ -63,6 +65,46 @@ def test_a_good_book_passes_and_says_what_it_checked(good_book: Path, tmp_path: 
     assert data["errors"] == 0 and data["findings"] == []
     assert {"check": "build", "result": "a-test-book.epub and a-test-book.pdf are up to date"} \
         in data["facts"]
+
+
+def test_a_file_in_dist_the_build_did_not_write_is_built_again(good_book: Path, tmp_path: Path,
+                                                                octavo: Callable[..., Result]) -> None:
+    # As `octavo build` would: a file changed in dist/ is no reason to trust it, nor to stop.
+    root = copy_of(good_book, tmp_path)
+    build(root, Diagnostics(), formats=("epub", "pdf"))  # its stamp names this copy's files
+    epub, pdf = root / "dist" / "a-test-book.epub", root / "dist" / "a-test-book.pdf"
+    with zipfile.ZipFile(epub, "w") as other:  # another zip in the EPUB's place
+        other.writestr("mimetype", "application/epub+zip")
+    pdf.write_bytes(pdf.read_bytes()[:100])
+    result = octavo("check", root)
+    assert result.code == 0, result.out + result.err
+    assert ("  build      built a-test-book.epub and a-test-book.pdf again: dist/a-test-book.epub "
+            "and dist/a-test-book.pdf were not what the last build wrote") in result.out.splitlines()
+    assert result.out.splitlines()[-1] == "0 error(s), 0 warning(s)"
+
+
+@pytest.mark.parametrize("damage", ["pdf cut short", "epub cut short", "another zip"])
+def test_an_unreadable_file_in_dist_is_one_line_naming_it(good_book: Path, tmp_path: Path,
+                                                          octavo: Callable[..., Result],
+                                                          damage: str) -> None:
+    # A copy: its stamp names the first book's files, so nothing vouches for these and
+    # nothing rebuilds them (they are newer than the book's files).
+    root = copy_of(good_book, tmp_path)
+    name = "a-test-book.pdf" if damage == "pdf cut short" else "a-test-book.epub"
+    path = root / "dist" / name
+    stat = path.stat()
+    if damage == "another zip":
+        with zipfile.ZipFile(path, "w") as other:
+            other.writestr("notes.txt", "not a book")
+    else:
+        path.write_bytes(path.read_bytes()[:1000])
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result = octavo("check", root)
+    kind = "PDF" if name.endswith(".pdf") else "EPUB"
+    assert result.code == CheckError.exit_code
+    assert result.err.splitlines() == [f"error: dist/{name}: not a readable {kind}; build the "
+                                       "book again"]
+    assert result.out == ""
 
 
 def test_lost_words_are_found_with_chapter_and_context(good_book: Path, tmp_path: Path,

@@ -18,7 +18,7 @@ from octavo.checks.lint import lint_files
 from octavo.checks.pdfread import read_pages
 from octavo.checks.preflight import Preflight, manuscript_images, preflight
 from octavo.checks.printed import check_pdf
-from octavo.checks.words import check_words
+from octavo.checks.words import check_words, read_epub_text
 from octavo.config import Config
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError
@@ -27,7 +27,7 @@ from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.manuscript import manuscript_files
 from octavo.text import relative_name, slugify
 from octavo.themes import load_theme
-from octavo.uptodate import cache_dir, code_fingerprint
+from octavo.uptodate import cache_dir, changed_outputs, code_fingerprint
 
 BOOK_PRINTER = ""  # check(printer=BOOK_PRINTER): the preflight of book.toml's [print] printer
 PREFLIGHT_DIR = "preflight"  # in the cache folder: the print profile, built for the preflight
@@ -46,17 +46,25 @@ def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None,
     slug = slugify(book.metadata.title)
     epub, pdf = FORMATS["epub"].target(out, slug), FORMATS["pdf"].target(out, slug)
     report = Report(book.metadata.title)
-    if needs_build(config, [epub, pdf]):
+    changed = changed_outputs(root, [epub, pdf])
+    if changed or needs_build(config, [epub, pdf]):
         build(root, diagnostics, formats=("epub", "pdf"), out_dir=out_dir)
-        report.facts.append(("build", f"built {epub.name} and {pdf.name}"))
+        # A file in dist/ that is not the one the build wrote is built again, as `octavo
+        # build` would, rather than checked: the report says so.
+        shown = " and ".join(relative_name(p, root) for p in changed)
+        was = "was" if len(changed) == 1 else "were"
+        why = f" again: {shown} {was} not what the last build wrote" if changed else ""
+        report.facts.append(("build", f"built {epub.name} and {pdf.name}{why}"))
     else:
         report.facts.append(("build", f"{epub.name} and {pdf.name} are up to date"))
     report.findings += [Finding("warning", "build", w) for w in diagnostics.warnings]
-    _check_epubcheck(epub, report)
-    check_ace(epub, report)
+    # Both files read first: one that cannot be read is named before the long checks run.
     printed: PrintSettings = config.settings["pdf"]
     pages = read_pages(pdf, printed.top, printed.bottom)
-    check_words(book, epub, pages, report)
+    epub_text = read_epub_text(epub)
+    _check_epubcheck(epub, report)
+    check_ace(epub, report)
+    check_words(book, epub_text, pages, report)
     check_pdf(pdf, pages, printed, report)
     files = manuscript_files(config.build.manuscript, "manuscript", ReadContext(
         root, Diagnostics(), ImageRegistry(root)))

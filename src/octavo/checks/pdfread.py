@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from octavo.errors import CheckError
 from octavo.text import letters
 
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
@@ -32,25 +33,29 @@ class PdfPage:
 
 
 def read_pages(path: Path, top: float, bottom: float) -> list[PdfPage]:
-    """Every page of the PDF at `path`; `top` and `bottom` are the margins in inches."""
+    """Every page of the PDF at `path`; `top` and `bottom` are the margins in inches. A file
+    that is not a PDF PDFium can open is a CheckError naming it."""
     import pypdfium2
 
     pages = []
-    document = pypdfium2.PdfDocument(str(path))
     try:
-        for index in range(len(document)):
-            page = document[index]
-            left, low, right, high = page.get_trimbox()
-            textpage = page.get_textpage()
-            edge_top, edge_bottom = high - top * 72, low + bottom * 72
-            body = textpage.get_text_bounded(left, edge_bottom, right, edge_top)
-            head = textpage.get_text_bounded(left, edge_top, right, high)
-            foot = textpage.get_text_bounded(left, low, right, edge_bottom)
-            pages.append(PdfPage(index, right - left, high - low, body, f"{head}\n{foot}"))
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                left, low, right, high = page.get_trimbox()
+                textpage = page.get_textpage()
+                edge_top, edge_bottom = high - top * 72, low + bottom * 72
+                body = textpage.get_text_bounded(left, edge_bottom, right, edge_top)
+                head = textpage.get_text_bounded(left, edge_top, right, high)
+                foot = textpage.get_text_bounded(left, low, right, edge_bottom)
+                pages.append(PdfPage(index, right - left, high - low, body, f"{head}\n{foot}"))
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
+    except pypdfium2.PdfiumError:  # cut short, or another file in its place
+        raise CheckError("not a readable PDF; build the book again", path) from None
     return pages
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -10,12 +11,14 @@ from lxml import etree
 from octavo import xhtml
 from octavo.checks.findings import Finding, Report
 from octavo.checks.pdfread import PdfPage
+from octavo.errors import CheckError
 from octavo.model import Book, Chapter, Part
 from octavo.text import letters
 
 
-def check_words(book: Book, epub: Path, pages: list[PdfPage], report: Report) -> None:
-    """Every word of the book in the EPUB and the PDF, in order; footnotes apart in the PDF."""
+def check_words(book: Book, epub_text: str, pages: list[PdfPage], report: Report) -> None:
+    """Every word of the book in the EPUB (its text, as `read_epub_text` gives it) and the PDF,
+    in order; footnotes apart in the PDF."""
     everything, body, notes = [], [], []
     for item in book.items():
         title = [(item.title, w) for w in item.title.split()] if _shows_title(item) else []
@@ -23,7 +26,7 @@ def check_words(book: Book, epub: Path, pages: list[PdfPage], report: Report) ->
         everything += title + [(item.title, w) for w in whole]
         body += title + [(item.title, w) for w in main]
         notes += [(item.title, w) for w in noted]
-    epub_text = letters(_epub_text(epub))
+    epub_text = letters(epub_text)
     pdf_text = letters("\n".join(p.body for p in pages))
     total = len(everything)
     for name, text, expected, window in (("EPUB", epub_text, everything, 2000),
@@ -72,9 +75,21 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def read_epub_text(epub: Path) -> str:
+    """The text of the EPUB's spine documents, in reading order; a CheckError naming the file
+    when it cannot be read as an EPUB (cut short, or another file in its place)."""
+    try:
+        return _epub_text(epub)
+    except (OSError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, TypeError,
+            ValueError, EOFError):
+        raise CheckError("not a readable EPUB; build the book again", epub) from None
+
+
 def _epub_text(epub: Path) -> str:
     with zipfile.ZipFile(epub) as zf:
-        opf_name = next(n for n in zf.namelist() if n.endswith(".opf"))
+        opf_name = next((n for n in zf.namelist() if n.endswith(".opf")), None)
+        if opf_name is None:
+            raise ValueError("no package document")
         opf = etree.fromstring(zf.read(opf_name), xhtml.xml_parser())
         ns = {"opf": "http://www.idpf.org/2007/opf"}
         hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", ns)}
