@@ -139,3 +139,25 @@ def test_a_note_on_a_chapter_title_is_set_with_the_title_not_in_the_contents(
         page = zf.read("EPUB/ch001.xhtml").decode()
     assert 'href="ch001.xhtml">One<' in nav and "<text>One</text>" in ncx
     assert "<title>One</title>" in page
+
+
+def test_headings_named_like_octavos_ids_keep_the_epub_valid(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """`## Ch001`, `## Fn-1`, `## Fnref-1` and `{#ch001}` in a chapter with a note: six
+    duplicate ids before. The author's ids stay, and links to them reach them."""
+    epub = build(make_book, octavo, {
+        "book.toml": BASIC_TOML,
+        "manuscript/01.md": ("# One\n\nText[^1], [back](#ch001) and [note](#fn-1).\n\n"
+                             "## Ch001\n\nA.\n\n## Fn-1\n\nB.\n\n## Fnref-1\n\nC.\n\n"
+                             "## Other {#ch001}\n\nD.\n\n[^1]: The note.\n"),
+    })
+    assert epubcheck(epub) == []
+    page = dict(spine_documents(epub))["EPUB/ch001.xhtml"]
+    x = "{http://www.w3.org/1999/xhtml}"
+    held = {el.get("id"): el for el in page.iter() if el.get("id")}
+    assert "".join(held["ch001"].itertext()) == "Other" and held["fn-1"].tag == f"{x}h2"
+    assert held["ch001-page"].tag == f"{x}section"  # the template's id stepped aside
+    links = {a.text: a.get("href") for a in page.iter(f"{x}a")}
+    assert links["back"] == "#ch001" and links["note"] == "#fn-1"
+    call = next(a for a in page.iter(f"{x}a") if a.get("class") == "noteref")
+    assert held[call.get("href")[1:]].tag == f"{x}aside"
