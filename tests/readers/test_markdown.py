@@ -184,3 +184,16 @@ def test_the_text_of_raw_html_removed_with_its_content_is_not_a_paragraph() -> N
 
     assert list(paragraphs("Text <script>alert(1)</script> and <b>bold</b> end.\n")) == [
         (1, "Text  and bold end.", "")]
+
+
+def test_a_call_of_a_footnote_never_defined_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_text("Text[^nope] and \\[^escaped] and `[^code]`.\n\nA paragraph\nof two lines"
+                    "[^late] and [^ok].\n\n[^ok]: Defined.\n", encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "Text[^nope]" in html  # printed as written, as the warning says
+    assert diagnostics.warnings == [
+        "ch.md:1: footnote [^nope] is never defined (no line [^nope]: ...), so the call is "
+        "printed as written",
+        "ch.md:4: footnote [^late] is never defined (no line [^late]: ...), so the call is "
+        "printed as written"]

@@ -62,6 +62,7 @@ def parser() -> MarkdownIt:
     # http(s), mailto or into the book is kept as plain text, with a warning.
     md.validateLink = _any_link
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
+    md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
     md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
@@ -95,6 +96,10 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
                               "lose what is inside them", shown, _line(too_deep))
     _warn_unsafe_html(tokens, shown, context)
     _warn_unused_notes(env, text, shown, context)
+    for label, line in env.get(UNDEFINED_NOTES, []):
+        context.diagnostics.warn(f"footnote [^{label}] is never defined (no line "
+                                 f"[^{label}]: ...), so the call is printed as written",
+                                 shown, line)
     body, notes = _split_footnotes(tokens)
     headings = [
         (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
@@ -190,6 +195,27 @@ def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: Read
                      if row.lstrip().startswith(f"[^{label}]:")), None)
         context.diagnostics.warn(f"footnote [^{label}] is never referred to, so it is left out",
                                  shown, line)
+
+
+UNDEFINED_NOTES = "octavo_undefined_notes"  # env key: (label, line) of each call left as text
+_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _undefined_notes(state: StateCore) -> None:
+    """`Text[^nope]` with no `[^nope]:` in the file: the footnote plugin leaves it as text.
+    Found before text_join, while an escaped `\\[` is a token of its own, not such a call."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        searched = 0  # where in the paragraph's source the last call was found
+        for child in token.children or []:
+            if child.type != "text":
+                continue
+            for match in _CALL.finditer(child.content):
+                found = token.content.find(match.group(0), searched)
+                searched = max(found, 0) + 1
+                line = _line(token) + token.content.count("\n", 0, max(found, 0))
+                state.env.setdefault(UNDEFINED_NOTES, []).append((match.group(1), line))
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
