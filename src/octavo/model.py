@@ -62,6 +62,10 @@ class Chapter:
     number: int | None = None  # chapter number among numbered chapters
     show_title: bool = True  # False for matter printed without a heading (a dedication)
     anchor: str = ""  # the id its heading had in the manuscript, for links to the chapter
+    # The title as its heading sets it, when the heading calls a footnote: an XHTML fragment,
+    # the text of `title` with the calls where they stand; "" when `title` says it all.
+    # Only the heading shows it: contents, running heads and the nav take `title`.
+    title_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Part:
     source: str = ""
     id: str = ""
     anchor: str = ""  # the id its heading had in the manuscript, for links to the part
+    title_html: str = ""  # as Chapter.title_html
 
 
 @dataclass(frozen=True)

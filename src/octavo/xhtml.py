@@ -40,7 +40,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Harmless schemes that survive sanitising so that the link check can report them by name.
 _REPORTED_SCHEMES = {"ftp", "ftps", "tel", "sms", "news", "irc", "ircs", "ssh", "sftp", "gopher"}
 KEPT_SCHEMES = URL_SCHEMES | _REPORTED_SCHEMES  # the sanitiser drops any other (javascript: ...)
-_DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 
 MAX_DEPTH = 100  # elements nested deeper than this keep their text but lose their tags
@@ -128,7 +128,7 @@ def _clean(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES | _REPORTED_SCHEMES,
-        clean_content_tags=_DROPPED_WITH_CONTENT,
+        clean_content_tags=DROPPED_WITH_CONTENT,
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},

@@ -113,3 +113,51 @@ def test_one_chapter_book_has_a_toc_entry(make_book, octavo) -> None:  # type: i
     assert epubcheck(epub) == []
     with zipfile.ZipFile(epub) as zf:
         assert 'href="ch001.xhtml">A Test Book<' in zf.read("EPUB/nav.xhtml").decode()
+
+
+def test_a_note_on_a_chapter_title_is_set_with_the_title_not_in_the_contents(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    epub = build(make_book, octavo, {
+        "book.toml": BASIC_TOML,
+        "manuscript/01.md": "# One[^a]\n\nText.\n\n[^a]: Note on heading.\n",
+        "manuscript/02.md": "# Two\n\nMore.[^b]\n\n[^b]: Note two.\n",
+    })
+    assert epubcheck(epub) == []
+    docs = dict(spine_documents(epub))
+    x = "{http://www.w3.org/1999/xhtml}"
+    heading = docs["EPUB/ch001.xhtml"].find(f".//{x}h1")
+    assert heading is not None and "".join(heading.itertext()) == "One1"
+    call = heading.find(f".//{x}a")
+    assert call is not None and call.get("href") == "#fn-1" and call.get("id") == "fnref-1"
+    note = docs["EPUB/ch001.xhtml"].find(f".//{x}aside")
+    assert note is not None and "Note on heading." in "".join(note.itertext())
+    back = note.find(f".//{x}a")
+    assert back is not None and back.get("href") == "#fnref-1"  # not ch002's fnref-1
+    with zipfile.ZipFile(epub) as zf:
+        nav = zf.read("EPUB/nav.xhtml").decode()
+        ncx = zf.read("EPUB/toc.ncx").decode()
+        page = zf.read("EPUB/ch001.xhtml").decode()
+    assert 'href="ch001.xhtml">One<' in nav and "<text>One</text>" in ncx
+    assert "<title>One</title>" in page
+
+
+def test_headings_named_like_octavos_ids_keep_the_epub_valid(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """`## Ch001`, `## Fn-1`, `## Fnref-1` and `{#ch001}` in a chapter with a note: six
+    duplicate ids before. The author's ids stay, and links to them reach them."""
+    epub = build(make_book, octavo, {
+        "book.toml": BASIC_TOML,
+        "manuscript/01.md": ("# One\n\nText[^1], [back](#ch001) and [note](#fn-1).\n\n"
+                             "## Ch001\n\nA.\n\n## Fn-1\n\nB.\n\n## Fnref-1\n\nC.\n\n"
+                             "## Other {#ch001}\n\nD.\n\n[^1]: The note.\n"),
+    })
+    assert epubcheck(epub) == []
+    page = dict(spine_documents(epub))["EPUB/ch001.xhtml"]
+    x = "{http://www.w3.org/1999/xhtml}"
+    held = {el.get("id"): el for el in page.iter() if el.get("id")}
+    assert "".join(held["ch001"].itertext()) == "Other" and held["fn-1"].tag == f"{x}h2"
+    assert held["ch001-page"].tag == f"{x}section"  # the template's id stepped aside
+    links = {a.text: a.get("href") for a in page.iter(f"{x}a")}
+    assert links["back"] == "#ch001" and links["note"] == "#fn-1"
+    call = next(a for a in page.iter(f"{x}a") if a.get("class") == "noteref")
+    assert held[call.get("href")[1:]].tag == f"{x}aside"

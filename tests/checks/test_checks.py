@@ -125,6 +125,23 @@ def test_lost_words_are_found_with_chapter_and_context(good_book: Path, tmp_path
     assert result.err.strip() == "error: 2 error(s) found"
 
 
+def test_words_a_reader_loses_are_found_in_the_manuscript(
+        good_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        octavo: Callable[..., Result]) -> None:
+    """The files are held to the book the readers made: a word a reader loses (a note called
+    from a chapter's title once was) is lost from both, and only the manuscript shows it."""
+    from octavo.readers import markdown
+
+    root = copy_of(good_book, tmp_path)
+    monkeypatch.setattr(markdown, "_render_notes", lambda chunk, notes, shown: "")  # a reader bug
+    result = octavo("check", root, "--json")
+    assert result.code == 8
+    words = [f for f in json.loads(result.out)["findings"] if f["check"] == "words"]
+    assert [(f["file"], f["line"], f["message"]) for f in words] == [
+        ("manuscript/02-first.md", 5, "the book lost this paragraph of the manuscript, so the "
+         "EPUB and the PDF lack it too: “A note.”")]
+
+
 def test_a_page_size_that_is_not_the_trim_is_an_error(good_book: Path, tmp_path: Path,
                                                       octavo: Callable[..., Result]) -> None:
     root = copy_of(good_book, tmp_path)

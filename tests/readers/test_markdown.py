@@ -141,3 +141,59 @@ def test_the_calls_of_a_files_later_chapters_are_numbered_in_their_chapter(
     assert 'href="#fn-1"' in second and 'href="#fn-2"' in second
     assert 'id="fn-1"' in second and 'id="fn-2"' in second
     assert 'href="#fn-3"' not in second and not diagnostics.warnings
+
+
+def test_a_note_on_the_chapter_title_is_kept_its_call_in_the_title(tmp_path: Path) -> None:
+    """The chapter's heading is not in its text (the theme sets the title): its note was
+    lost with it. The call stays in the title as set; the plain title has none."""
+    path = tmp_path / "ch.md"
+    path.write_text("# One[^a] *and* `Two`\n\nText.[^b]\n\n# Three\n\nMore.[^c]\n\n"
+                    "[^a]: Note on heading.\n\n[^b]: Note on text.\n\n[^c]: Note three.\n",
+                    encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    first, second = read_markdown(path, path.name, context).render(1)
+    assert first.title == "One and Two"
+    assert first.title_html == (
+        'One<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="fnref-1" '
+        'href="#fn-1" epub:type="noteref">1</a></sup> and Two')
+    assert '<aside class="footnote" id="fn-1"' in first.html  # the title's note comes first
+    assert first.html.index("Note on heading.") < first.html.index("Note on text.")
+    assert 'href="#fn-2"' in first.html and "Note three." not in first.html
+    assert (second.title, second.title_html) == ("Three", "")
+    assert not diagnostics.warnings
+
+
+def test_a_note_does_not_make_a_heading_alone_text(make_book: Callable[..., Path]) -> None:
+    """A file holding only "Part One" is a part, with or without a note on its title."""
+    from octavo.build import load_book
+    from octavo.model import Part
+
+    root = make_book({"manuscript/01.md": "# Part One[^p]\n\n[^p]: Note on part.\n",
+                      "manuscript/02.md": "# Alpha\n\nA.\n"})
+    _, book = load_book(root, Diagnostics())
+    (part,) = book.body
+    assert isinstance(part, Part) and [c.title for c in part.chapters] == ["Alpha"]
+    assert part.title == "Part One" and 'href="#fn-1"' in part.title_html
+    assert "Note on part." in part.html
+
+
+def test_the_text_of_raw_html_removed_with_its_content_is_not_a_paragraph() -> None:
+    """`octavo check` looks for each paragraph in the book: a script's text is never there."""
+    from octavo.readers.markdown import paragraphs
+
+    assert list(paragraphs("Text <script>alert(1)</script> and <b>bold</b> end.\n")) == [
+        (1, "Text  and bold end.", "")]
+
+
+def test_a_call_of_a_footnote_never_defined_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_text("Text[^nope] and \\[^escaped] and `[^code]`.\n\nA paragraph\nof two lines"
+                    "[^late] and [^ok].\n\n[^ok]: Defined.\n", encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "Text[^nope]" in html  # printed as written, as the warning says
+    assert diagnostics.warnings == [
+        "ch.md:1: footnote [^nope] is never defined (no line [^nope]: ...), so the call is "
+        "printed as written",
+        "ch.md:4: footnote [^late] is never defined (no line [^late]: ...), so the call is "
+        "printed as written"]

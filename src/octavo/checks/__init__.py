@@ -14,7 +14,7 @@ from octavo.backends.pdf.settings import PrintSettings
 from octavo.build import book_folder, build, load_book, source_epoch
 from octavo.checks.ace import check_ace
 from octavo.checks.findings import Finding, Report
-from octavo.checks.lint import lint_files
+from octavo.checks.lint import lint_files, read_paragraphs
 from octavo.checks.pdfread import read_pages
 from octavo.checks.preflight import Preflight, manuscript_images, preflight
 from octavo.checks.printed import check_pdf
@@ -23,6 +23,7 @@ from octavo.config import Config
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError
 from octavo.model import Book
+from octavo.readers import reader_for
 from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.manuscript import manuscript_files
 from octavo.text import relative_name, slugify
@@ -64,12 +65,14 @@ def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None,
     epub_text = read_epub_text(epub)
     _check_epubcheck(epub, report)
     check_ace(epub, report)
-    check_words(book, epub_text, pages, report)
-    check_pdf(pdf, pages, printed, report)
     files = manuscript_files(config.build.manuscript, "manuscript", ReadContext(
         root, Diagnostics(), ImageRegistry(root)))
     shown = [(p, relative_name(p, root)) for p in files]
-    typography = lint_files(shown, book.metadata.language)
+    kept = {name: list(read_paragraphs(path, name)) for path, name in shown
+            if (reader := reader_for(path)) is not None and reader.keeps_all}
+    check_words(book, epub_text, pages, report, kept)
+    check_pdf(pdf, pages, printed, report)
+    typography = lint_files(shown, book.metadata.language, kept)
     report.findings += typography
     report.facts.append(("typography", f"{len(typography)} finding(s) in {len(files)} file(s)"))
     if printer is not None:

@@ -22,12 +22,14 @@ _DASHES = {
 }
 
 
-def lint_files(files: list[tuple[Path, str]], language: str = "en") -> list[Finding]:
-    """Findings for every manuscript file, then the book-wide dash check."""
+def lint_files(files: list[tuple[Path, str]], language: str = "en",
+               read: dict[str, list[Paragraph]] | None = None) -> list[Finding]:
+    """Findings for every manuscript file, then the book-wide dash check; `read`: the files'
+    paragraphs where they have been read already (by the name shown)."""
     findings: list[Finding] = []
     paragraphs: list[tuple[str, int, str]] = []
     for path, shown in files:
-        found = list(_paragraphs(path, shown))
+        found = read[shown] if read and shown in read else list(read_paragraphs(path, shown))
         paragraphs += [(shown, line, text) for line, text, _ in found]
         findings += [Finding("warning", "typography", msg, shown, line)
                      for line, _, msg in found if msg]
@@ -37,7 +39,7 @@ def lint_files(files: list[tuple[Path, str]], language: str = "en") -> list[Find
     return findings
 
 
-def _paragraphs(path: Path, shown: str) -> Iterator[Paragraph]:
+def read_paragraphs(path: Path, shown: str) -> Iterator[Paragraph]:
     """(line, text, "") for each paragraph of text, as the file's reader sets it; (line, "",
     message) for a structural problem, such as an empty heading."""
     reader = reader_for(path)

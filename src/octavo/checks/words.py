@@ -13,12 +13,21 @@ from octavo.checks.findings import Finding, Report
 from octavo.checks.pdfread import PdfPage
 from octavo.errors import CheckError
 from octavo.model import Book, Chapter, Part
+from octavo.readers.base import Paragraph
+from octavo.readers.markdown import CODE
 from octavo.text import letters
 
 
-def check_words(book: Book, epub_text: str, pages: list[PdfPage], report: Report) -> None:
+def check_words(book: Book, epub_text: str, pages: list[PdfPage], report: Report,
+                manuscript: dict[str, list[Paragraph]] | None = None) -> None:
     """Every word of the book in the EPUB (its text, as `read_epub_text` gives it) and the PDF,
-    in order; footnotes apart in the PDF."""
+    in order; footnotes apart in the PDF.
+
+    The book is what the readers made of the manuscript; `manuscript`, the paragraphs of the
+    files whose reader keeps every one (by file, as `Reader.paragraphs` gives them), are
+    looked for in it first: a word a reader loses is lost from both files alike.
+    """
+    _check_manuscript(book, manuscript or {}, report)
     everything, body, notes = [], [], []
     for item in book.items():
         title = [(item.title, w) for w in item.title.split()] if _shows_title(item) else []
@@ -40,6 +49,39 @@ def check_words(book: Book, epub_text: str, pages: list[PdfPage], report: Report
     report.facts.append(("words", f"{total:,} words in the manuscript; "
                          + ("all in the EPUB and the PDF, in order" if not lost
                             else f"{len(lost)} place(s) where the files differ")))
+
+
+def _check_manuscript(book: Book, manuscript: dict[str, list[Paragraph]],
+                      report: Report) -> None:
+    """Each file's paragraphs in the text of the chapters made from it (in order, but a
+    footnote's text may come before the place it is defined): the first lost one named."""
+    texts: dict[str, list[str]] = {}
+    for item in book.items():
+        whole, _, _ = _words(item)
+        texts.setdefault(item.source, []).append(letters(f"{item.title} {' '.join(whole)}"))
+    for shown, paragraphs in manuscript.items():
+        text = "".join(texts.get(shown, []))
+        position = 0
+        lost: list[tuple[int, str]] = []
+        for line, paragraph, _problem in paragraphs:
+            for piece in paragraph.split(CODE):  # inline code: the book has the code itself
+                token = letters(piece)
+                if not token:
+                    continue
+                found = text.find(token, position)
+                found = text.find(token) if found < 0 else found
+                if found < 0:
+                    lost.append((line, paragraph))
+                    break
+                position = found + len(token)
+        if lost:
+            line, paragraph = lost[0]
+            words = paragraph.replace(CODE, "code").split()
+            quoted = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+            more = f" ({len(lost)} paragraphs in all)" if len(lost) > 1 else ""
+            report.findings.append(Finding(
+                "error", "words", f"the book lost this paragraph of the manuscript, so the "
+                f"EPUB and the PDF lack it too: “{quoted}”{more}", shown, line))
 
 
 def _shows_title(item: Chapter | Part) -> bool:

@@ -31,6 +31,7 @@ class Section:
     has_text: bool
     kind: str | None = None  # front matter a reader recognised ("preface", "titlepage")
     anchor: str = ""  # the id of the heading that starts it, for links
+    title_html: str = ""  # the title with its footnote calls, when it has any (XHTML)
 
 
 @dataclass
@@ -120,6 +121,10 @@ class Reader:
     # The text `paragraphs` reads (file, name as shown, warnings): None for a text file,
     # decoded by read_text_file; a binary format (Word) says how to get its text.
     text_of: Callable[[Path, str, Diagnostics], str] | None = None
+    # Every paragraph `paragraphs` gives is in the book the reader makes, so that `octavo
+    # check` can hold it to that; False for one that leaves text out on purpose (a plain-text
+    # book's title page becomes its metadata, a Gutenberg licence is dropped).
+    keeps_all: bool = False
 
 
 def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:

@@ -110,8 +110,10 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
             if _is_part(doc, kind, section, index, level, len(sections)):
                 close_part()
                 part = Part(title=section.title or str(doc.meta.get("title") or stem_title(doc.path)),
-                            html=section.html if section.has_text else "", source=doc.shown,
-                            anchor=section.anchor)
+                            html=section.html if section.has_text or section.title_html else "",
+                            source=doc.shown,
+                            anchor=section.anchor,
+                            title_html=section.title_html if section.title else "")
                 continue
             chapter = _chapter(doc, section.kind or (kind if index == 0 else "chapter"), section,
                                context)
@@ -197,7 +199,8 @@ def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) 
         context.diagnostics.warn(f"chapter {title!r} has only its heading (a draft)", doc.shown,
                                  section.line)
     return Chapter(title=title, html=section.html, source=doc.shown, kind=kind,
-                   show_title=show_title, anchor=section.anchor)
+                   show_title=show_title, anchor=section.anchor,
+                   title_html=section.title_html if section.title else "")
 
 
 def _kind(doc: SourceDoc) -> str:

@@ -42,6 +42,7 @@ SCENE_BREAK = (
 )
 
 
+CODE = "\u2060code\u2060"  # inline code in the text `paragraphs` gives: a word for the lint
 MAX_NESTING = 50  # quotes and lists deeper than this are refused: markdown-it drops them
 
 
@@ -61,6 +62,7 @@ def parser() -> MarkdownIt:
     # http(s), mailto or into the book is kept as plain text, with a warning.
     md.validateLink = _any_link
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
+    md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
     md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
@@ -94,6 +96,10 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
                               "lose what is inside them", shown, _line(too_deep))
     _warn_unsafe_html(tokens, shown, context)
     _warn_unused_notes(env, text, shown, context)
+    for label, line in env.get(UNDEFINED_NOTES, []):
+        context.diagnostics.warn(f"footnote [^{label}] is never defined (no line "
+                                 f"[^{label}]: ...), so the call is printed as written",
+                                 shown, line)
     body, notes = _split_footnotes(tokens)
     headings = [
         (int(tok.tag[1]), _plain(body[i + 1]), _line(tok))
@@ -124,19 +130,25 @@ def _render_sections(
         title = ""
         line = _line(chunk[0]) if chunk else 1
         heading_id = ""
+        heading: list[Token] = []  # the inline token of the heading that starts the section
         if chunk and chunk[0].type == "heading_open" and int(chunk[0].tag[1]) <= split_level:
             level = int(chunk[0].tag[1])
             title = _plain(chunk[1])
             heading_id = str(chunk[0].attrs.get("id", ""))
+            heading = [chunk[1]]
             chunk = chunk[3:]
         if level is None and not _has_content(chunk):
             continue
         _shift_headings(chunk, split_level)
-        notes_html = _render_notes(chunk, notes, shown)  # numbers the calls: render them after
+        # Numbers the calls, the title's first: render them after.
+        notes_html = _render_notes(heading + chunk, notes, shown)
         html = md.renderer.render(chunk, md.options, {"shown": shown}) + notes_html
         fragment = finish_fragment(html, path, shown, context)
+        title_html = _title_html(heading[0], shown) if heading else ""
+        if title_html:
+            title_html = finish_fragment(title_html, path, shown, context)
         sections.append(Section(level, title, fragment, line, _has_text(fragment),
-                                anchor=heading_id))
+                                anchor=heading_id, title_html=title_html))
     return sections
 
 
@@ -183,6 +195,27 @@ def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: Read
                      if row.lstrip().startswith(f"[^{label}]:")), None)
         context.diagnostics.warn(f"footnote [^{label}] is never referred to, so it is left out",
                                  shown, line)
+
+
+UNDEFINED_NOTES = "octavo_undefined_notes"  # env key: (label, line) of each call left as text
+_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _undefined_notes(state: StateCore) -> None:
+    """`Text[^nope]` with no `[^nope]:` in the file: the footnote plugin leaves it as text.
+    Found before text_join, while an escaped `\\[` is a token of its own, not such a call."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        searched = 0  # where in the paragraph's source the last call was found
+        for child in token.children or []:
+            if child.type != "text":
+                continue
+            for match in _CALL.finditer(child.content):
+                found = token.content.find(match.group(0), searched)
+                searched = max(found, 0) + 1
+                line = _line(token) + token.content.count("\n", 0, max(found, 0))
+                state.env.setdefault(UNDEFINED_NOTES, []).append((match.group(1), line))
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
@@ -377,6 +410,14 @@ def _has_content(chunk: list[Token]) -> bool:
 
 
 def _has_text(fragment: str) -> bool:
+    """Whether a section has text or a picture of its own, besides the notes it calls (a
+    heading's note does not make a part's heading, or a draft's, a chapter of text)."""
+    if "<aside" in fragment:
+        root = xhtml.fragment_root(fragment)
+        for note in root.findall(f"{{{xhtml.XHTML_NS}}}aside"):
+            if "footnote" in (note.get("class") or "").split():
+                root.remove(note)
+        fragment = xhtml.inner_xml(root)
     return bool(xhtml.text_content(fragment).strip()) or "<img" in fragment
 
 
@@ -389,6 +430,25 @@ def _plain(inline: Token) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts).strip() or inline.content.strip()
+
+
+def _title_html(inline: Token, shown: str) -> str:
+    """A section's title as its heading sets it when it calls a footnote: the text of `_plain`
+    with each call where it stands; "" for a title of text alone (the plain title serves)."""
+    children = inline.children or []
+    if not any(child.type == "footnote_ref" for child in children):
+        return ""
+    md = parser()
+    parts = []
+    for index, child in enumerate(children):
+        if child.type in ("text", "code_inline", "text_special"):
+            parts.append(escape(child.content, quote=False))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "footnote_ref":
+            parts.append(_render_footnote_ref(md.renderer, children, index, md.options,
+                                              {"shown": shown}))
+    return "".join(parts).strip()
 
 
 def _line(token: Token) -> int:
@@ -409,18 +469,33 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
             yield token.map[0] + 1, _text_of(token.children or []), ""
 
 
+_DROPPED_OPEN = re.compile(rf"<({'|'.join(sorted(xhtml.DROPPED_WITH_CONTENT))})\b(?![^>]*/>)",
+                           re.IGNORECASE)
+
+
 def _text_of(children: list[Token]) -> str:
-    """The text a reader sees of an inline token's children, code standing in as a word."""
+    """The text a reader sees of an inline token's children, code standing in as a word
+    (the text of raw HTML the sanitiser removes with its content, <script>, is not seen)."""
     parts = []
+    dropped = ""  # the element whose content is being passed over
     for child in children:
-        if child.type in ("text", "text_special"):
+        if child.type == "html_inline":
+            content = child.content.strip().lower()
+            opened = _DROPPED_OPEN.match(content)
+            if not dropped and opened:
+                dropped = opened.group(1).lower()
+            elif dropped and content.startswith(f"</{dropped}"):
+                dropped = ""
+        elif dropped:
+            continue
+        elif child.type in ("text", "text_special"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "code_inline":
-            parts.append("\u2060code\u2060")
+            parts.append(CODE)
     return "".join(parts)
 
 
 READER = Reader(name="Markdown", suffixes=(".md", ".markdown"), read=read_markdown,
-                paragraphs=paragraphs)
+                paragraphs=paragraphs, keeps_all=True)

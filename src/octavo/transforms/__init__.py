@@ -10,6 +10,7 @@ from collections.abc import Callable
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book
 from octavo.transforms.highlight import highlight_code
+from octavo.transforms.ids import unique_ids
 from octavo.transforms.links import resolve_links
 from octavo.transforms.numbering import assign_ids, fill_titles, number_chapters
 
@@ -19,6 +20,7 @@ TRANSFORMS: tuple[Transform, ...] = (
     fill_titles,  # untitled chapters: the book title or the file name
     number_chapters,  # body chapters 1, 2, 3 ... across parts
     assign_ids,  # ch001, part01 ...: file names and link targets
+    unique_ids,  # a chapter's footnote ids step aside for the author's, which links name
     highlight_code,  # fenced code with a language: Pygments token spans
     resolve_links,  # links between chapters, needing the ids; bad ones reported
 )

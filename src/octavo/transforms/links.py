@@ -40,7 +40,7 @@ def resolve_links(book: Book, diagnostics: Diagnostics) -> Book:
         if not item.html or "<a " not in item.html:
             return item
         root = xhtml.fragment_root(item.html)
-        own = _ids(root)
+        own = _ids(root) | _title_ids(item)
         for link in list(root.iter(_A)):
             line_text = link.attrib.pop("data-line", None)
             href = link.get("href")
@@ -85,13 +85,18 @@ def _targets(book: Book) -> _Targets:
         if item.anchor:
             targets.add(item.source, item.anchor, page)
         if item.html:
-            for anchor in sorted(_ids(xhtml.fragment_root(item.html))):
+            for anchor in sorted(_ids(xhtml.fragment_root(item.html)) | _title_ids(item)):
                 targets.add(item.source, anchor, f"{page}#{anchor}")
     return targets
 
 
 def _ids(root: etree._Element) -> set[str]:
     return {str(el.get("id")) for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+
+
+def _title_ids(item: Chapter | Part) -> set[str]:
+    """The ids in the item's heading: its footnote calls, which its notes link back to."""
+    return _ids(xhtml.fragment_root(item.title_html)) if item.title_html else set()
 
 
 def _as_written(href: str, source: str) -> str:

@@ -343,3 +343,19 @@ def test_a_contents_entry_that_turns_over_keeps_its_leader_and_number_with_its_w
     numbered = [line for line in lines if re.search(r"\d+$", line)]
     assert len(numbered) == len(titles)
     assert all(re.search(r"[A-Za-z]", line) for line in numbered), numbered  # words before it
+
+
+def test_a_note_on_a_chapter_title_is_printed_but_not_in_heads_or_bookmarks(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    text = "\n\n".join(["Words enough to fill a few pages of this small book, line after line, "
+                        "so that its running heads are printed."] * 40)
+    root = make_book({"book.toml": BASIC_TOML.replace('["epub"]', '["pdf"]'),
+                      "manuscript/01.md": f"# One[^a]\n\n{text}\n\n[^a]: Note on heading.\n"})
+    assert octavo("build", root).code == 0
+    pdf = root / "dist" / "a-test-book.pdf"
+    assert "1. Note on heading." in " ".join(pdf_text(pdf).split())
+    starts = outline_pages(pdf)
+    assert "One" in starts and "One1" not in starts
+    heads = pdf_margin_texts(pdf)
+    assert any(re.search(r"\bOne\b", head) for head in heads[starts["One"] + 1:])
+    assert not any("One1" in head or "One 1" in head for head in heads)

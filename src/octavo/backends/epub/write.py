@@ -142,6 +142,7 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
             wanted.append(len(breaks.breaks[uid]))
             placed.extend((f"{uid}.xhtml", marker, brk.label)
                           for marker, brk in mark_pages(root, breaks.breaks[uid]))
+        _page_id_aside(root, uid)
         item = epub.EpubHtml(uid=uid, file_name=f"{uid}.xhtml", title=title,
                              lang=meta.language, content=xhtml.inner_xml(root))
         item.add_item(style)
@@ -273,6 +274,20 @@ def _set_accessibility(out: epub.EpubBook, facts: BookFacts, settings: Accessibi
         if report:
             out.add_metadata(None, "link", "", {"rel": "a11y:certifierReport",
                                                 "refines": "#certifier", "href": report})
+
+
+def _page_id_aside(root: etree._Element, uid: str) -> None:
+    """The template's element with the page's id (a chapter's <section id="ch001">) takes
+    another when the chapter's text holds that id too (`## Title {#ch001}`): links into
+    the text name the author's. (After the page-list's markers: it finds the page by its id.)"""
+    holders = [el for el in root.iter() if isinstance(el.tag, str) and el.get("id") == uid]
+    if len(holders) < 2:
+        return
+    taken = {el.get("id") for el in root.iter() if isinstance(el.tag, str)}
+    new = f"{uid}-page"
+    while new in taken:
+        new += "-p"
+    holders[0].set("id", new)
 
 
 def _add_roles(root: etree._Element) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from html import escape
 from pathlib import Path
 
 from lxml import etree
@@ -33,9 +34,10 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     wide = wide_table(settings)
 
     def prepare(chapter: Chapter) -> Chapter:
-        html = prepare_fragment(bind_headings(chapter.html), chapter.id, images, links,
-                                opening=chapter.kind == "chapter", wide=wide)
-        return dataclasses.replace(chapter, html=html)
+        title, html = prepare_fragments([chapter.title_html, bind_headings(chapter.html)],
+                                        chapter.id, images, links,
+                                        opening=chapter.kind == "chapter", wide=wide)
+        return dataclasses.replace(chapter, title_html=title, html=html)
 
     leading = [prepare(c) for c in book.front if c.kind in LEADING_MATTER]
     other_front = [prepare(c) for c in book.front if c.kind not in LEADING_MATTER]
@@ -46,9 +48,10 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
     for item in book.body:
         if isinstance(item, Part):
             chapters = tuple(prepare(c) for c in item.chapters)
-            html = prepare_fragment(mark_capitals(item.html), item.id, images, links, wide=wide) \
-                if item.html else ""
-            body.append(("part", dataclasses.replace(item, chapters=chapters, html=html)))
+            title, html = prepare_fragments([item.title_html, mark_capitals(item.html)],
+                                            item.id, images, links, wide=wide)
+            body.append(("part", dataclasses.replace(item, chapters=chapters, html=html,
+                                                     title_html=title)))
             toc.append({"id": item.id, "title": item.title, "kind": "part"})
             toc.extend({"id": c.id, "title": c.title, "kind": "chapter"} for c in chapters)
         else:
@@ -85,20 +88,28 @@ def page_classes(theme: Theme, settings: PrintSettings) -> list[str]:
 
 def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: bool,
                      opening: bool = False, wide: float = 20.0) -> str:
-    """A chapter's XHTML made ready for one shared HTML document.
+    """A chapter's XHTML made ready for one shared HTML document (see `prepare_fragments`)."""
+    return prepare_fragments([fragment], prefix, images, links, opening, wide)[0]
+
+
+def prepare_fragments(fragments: list[str], prefix: str, images: dict[str, str], links: bool,
+                      opening: bool = False, wide: float = 20.0) -> list[str]:
+    """A chapter's XHTML fragments (its title's, when it calls a note, and its text's) made
+    ready for one shared HTML document.
 
     Ids get the chapter's prefix, images point at their files, footnotes move to where they
-    are called (WeasyPrint floats them to the foot of that page), in the print profile links
-    become plain text, an opening paragraph gets its initial and lead-in marked up, and a
-    table whose longest words need more than `wide` ems is marked wide (`wide_table`).
+    are called, in whichever fragment (WeasyPrint floats them to the foot of that page), in
+    the print profile links become plain text, an opening paragraph (in the last fragment,
+    the text) gets its initial and lead-in marked up, and a table whose longest words need
+    more than `wide` ems is marked wide (`wide_table`).
     """
-    root = xhtml.fragment_root(fragment)
+    roots = [xhtml.fragment_root(fragment) for fragment in fragments]
     if opening:  # a Book built without the transforms (a test's) is marked here
-        mark_opening(root)
-    notes = {el.get("id"): el for el in root.iter(f"{XHTML}aside")
+        mark_opening(roots[-1])
+    notes = {el.get("id"): el for root in roots for el in root.iter(f"{XHTML}aside")
              if "footnote" in (el.get("class") or "").split()}
     placed: set[str] = set()
-    for ref in list(root.iter(f"{XHTML}a")):
+    for ref in [a for root in roots for a in root.iter(f"{XHTML}a")]:
         if "noteref" not in (ref.get("class") or "").split():
             continue
         note_id = (ref.get("href") or "#")[1:]
@@ -120,9 +131,14 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
             mark.set("class", "noteref-mark repeat")
     for note in notes.values():
         _drop(note)
-    for table in root.iter(f"{XHTML}table"):
+    for table in (table for root in roots for table in root.iter(f"{XHTML}table")):
         if _min_width(table) > wide:
             table.set("class", " ".join([*(table.get("class") or "").split(), "wide"]))
+    return [_finish(root, prefix, images, links) for root in roots]
+
+
+def _finish(root: etree._Element, prefix: str, images: dict[str, str], links: bool) -> str:
+    """Ids prefixed, images and links pointed, namespaces dropped: the fragment as HTML."""
     for el in root.iter():
         if el.get("id"):
             el.set("id", f"{prefix}-{el.get('id')}")
@@ -144,7 +160,8 @@ def prepare_fragment(fragment: str, prefix: str, images: dict[str, str], links: 
         if isinstance(el.tag, str):
             el.tag = etree.QName(el).localname
     etree.cleanup_namespaces(root)
-    return "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
+    return escape(root.text or "", quote=False) + "".join(
+        etree.tostring(child, method="html", encoding="unicode") for child in root)
 
 
 # A table whose longest words, column by column, need more ems (of its type) than the page's
