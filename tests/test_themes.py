@@ -383,3 +383,23 @@ def test_theme_copy_where_it_cannot_go_is_one_line(make_book, octavo, monkeypatc
     assert result.code == code
     assert result.err.splitlines() == [f"error: {message}"]
     assert not (root / "styles" / "classic" / "epub.css").exists()  # nothing half copied
+
+
+def _use_bomb() -> str:
+    """Ten levels of ten <use> each: 10^10 copies, which WeasyPrint drew for ever."""
+    levels = "".join(f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, 11))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><defs>'
+            f'<rect id="l0" width="1" height="1"/>{levels}</defs><use href="#l10"/></svg>')
+
+
+@pytest.mark.parametrize(("form", "sheet"), [("epub", "extra-epub.css"), ("pdf", "extra-print.css")])
+def test_an_svg_a_theme_draws_is_checked_as_a_manuscripts_is(make_book, octavo,  # type: ignore[no-untyped-def]
+                                                             form: str, sheet: str) -> None:
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/bomb.svg": _use_bomb(),
+                      f"styles/classic/{sheet}": "body { background: url(bomb.svg); }\n"})
+    result = octavo("build", root, "--format", form)
+    assert result.code == ThemeError.exit_code, result.err
+    assert result.err.strip().startswith("error: ") and result.err.count("\n") == 1
+    assert "styles/classic/bomb.svg: SVG refused: the SVG's <use> elements draw over" in result.err
+    assert not list(root.glob("dist/*"))

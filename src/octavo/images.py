@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from octavo.errors import ManuscriptError
+from octavo.errors import ManuscriptError, OctavoError
 from octavo.model import Image
 from octavo.paths import css_urls
 
 if TYPE_CHECKING:
     from PIL.Image import Image as Picture
 
-Refusal = Callable[[str], ManuscriptError]
+Refusal = Callable[[str], OctavoError]  # makes the error to raise, from its reason
 
 # Formats every EPUB reader shows, by Pillow's name, with their media type and file suffix.
 KEPT = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg"), "GIF": ("image/gif", ".gif")}
@@ -118,6 +118,12 @@ def _converted(path: Path, stem: str, kind: str, picture: Picture) -> tuple[Imag
     image = Image(source=path, href=f"images/{stem}{suffix}", media_type=media_type,
                   data=out.getvalue())
     return image, f"{kind} image converted to {suffix[1:].upper()} for e-readers that cannot show it"
+
+
+def check_svg(data: bytes, refuse: Refusal) -> None:
+    """Refuse an SVG a theme's stylesheet draws (a background, an ornament) as a manuscript's
+    is refused: `refuse` makes the error that names the file."""
+    _check_svg(data, refuse)
 
 
 def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:

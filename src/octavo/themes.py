@@ -174,6 +174,8 @@ class Theme:
                 raise ThemeError(f"theme {self.name!r}: url({url}) not found", self.folders[0])
             if path.suffix.lower() in FONT_TYPES:
                 check_font_file(path)
+            elif path.suffix.lower() == ".svg":
+                _check_theme_svg(path)
             found[url] = path
         return found
 
@@ -454,6 +456,18 @@ def check_font_file(path: Path) -> None:
 
 
 @functools.cache
+def _check_theme_svg(path: Path) -> None:
+    """An SVG a stylesheet draws must pass the manuscript's SVG checks (no scripts, no other
+    files, no <use> loop or bomb: one drawn as a page background hung the PDF for ever)."""
+    from octavo.images import check_svg
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ThemeError(f"cannot read: {exc.strerror}", path) from None
+    check_svg(data, lambda reason: ThemeError(f"SVG {reason}", path))
+
+
 def _builtin_fonts_root() -> Path:
     return builtin_styles_dir().resolve()
 
