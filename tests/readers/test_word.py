@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -95,6 +97,38 @@ def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> N
     with zipfile.ZipFile(epub) as zf:
         assert zf.read("EPUB/images/img-0001.png") == tiny_png()
     assert epubcheck(epub) == []
+
+
+def test_a_picture_linked_to_a_file_is_left_out_with_a_warning(make_book, octavo,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    """Word's Insert Picture, Link to File: the file outside the book is never read, and the
+    author is told the picture is not in the book (it vanished in silence)."""
+    picture = tmp_path / "dot.png"
+    picture.write_bytes(tiny_png())
+
+    def extra(document) -> None:  # type: ignore[no-untyped-def]
+        document.add_paragraph("Before.")
+        document.add_picture(str(picture))
+        document.add_paragraph("After.")
+
+    files = {}
+    with zipfile.ZipFile(io.BytesIO(styled_book(extra))) as zf:
+        for name in zf.namelist():
+            files[name] = zf.read(name)
+    rels = "word/_rels/document.xml.rels"
+    files[rels] = re.sub(rb'Target="media/([^"]+)"',
+                         f'Target="{picture.as_uri()}" TargetMode="External"'.encode(), files[rels])
+    files["word/document.xml"] = files["word/document.xml"].replace(b"r:embed=", b"r:link=")
+    linked = io.BytesIO()
+    with zipfile.ZipFile(linked, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    root, result = build(make_book, octavo, linked.getvalue())
+    assert result.code == 0, result.err
+    assert "manuscript/book.docx: 1 picture linked to a file outside the document left out " \
+        "(insert it in Word instead of linking to it)" in result.err
+    text = chapters(root)[1][1]
+    assert "Before." in text and "After." in text and "<img" not in text
 
 
 def test_tracked_changes_read_as_accepted_with_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

@@ -97,6 +97,12 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     if lost:
         diagnostics.warn(f"{lost} picture{'s' * (lost != 1)} with no image data left out (insert "
                          "the picture again in Word)", shown)
+    # A picture linked to a file rather than inserted: it is never read (mammoth's reading of
+    # other files is off, as everything outside the book folder is).
+    linked = sum(1 for m in result.messages if "external image" in m.message)
+    if linked:
+        diagnostics.warn(f"{linked} picture{'s' * (linked != 1)} linked to a file outside the "
+                         "document left out (insert it in Word instead of linking to it)", shown)
     found.title = found.title or properties_title
     if not found.authors:
         found.authors = list(package.authors)
