@@ -392,6 +392,15 @@ CASES.update({
     "an image that links to itself": Case(
         md(pic("img/x.png")), 4, "manuscript/01-one.md:5: image img/x.png refused: a symlink loop",
         links={"manuscript/img/x.png": "x.png"}),
+    "an edition's output outside the book": Case(
+        {"book.toml": BASIC_TOML + '\n[editions.pocket.build]\noutput = "../../escape"\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [editions.pocket.build] output: ../../escape is outside the book folder; a "
+        "book.toml may only name folders inside it (octavo build --out DIR writes elsewhere)"),
+    "an edition's cover outside the book": Case(
+        {"book.toml": BASIC_TOML + '\n[editions.pocket.book]\ncover = "../../etc/x.png"\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [editions.pocket.book] cover: ../../etc/x.png is outside the book folder"),
     "a chapter_pattern that backtracks without end": Case(
         {"book.toml": BASIC_TOML + 'chapter_pattern = "^(a|aa)+$"\n',
          "manuscript/01-one.txt": "x\n\n" + "a" * 60 + "b\n\nText here.\n"}, 3,

@@ -128,10 +128,23 @@ def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Conf
     build = _build_settings(root, tables.get("build", {}), shown, problems)
     settings = _format_settings(tables, shown, problems)
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError([_named_in(p, edition, editions.get(edition, {})) for p in problems])
     return Config(root=root, source=path, book=book, build=build, settings=settings,
                   editions=tuple(editions), edition=edition,
                   main_title=main_title.strip() if isinstance(main_title, str) else None)
+
+
+def _named_in(problem: OctavoError, edition: str, tables: dict[str, Any]) -> OctavoError:
+    """A problem with a key the edition's own table sets, named where it is written:
+    "[editions.NAME.build] output", not "[build] output"."""
+    match = re.match(r"\[(\w+)\] ([\w.]+)", problem.message)
+    if not edition or match is None:
+        return problem
+    section, key = match.group(1), match.group(2).split(".")[0]
+    if not isinstance(tables.get(section), dict) or key not in tables[section]:
+        return problem
+    problem.message = f"[{EDITIONS}.{edition}.{section}]" + problem.message[len(section) + 2:]
+    return problem
 
 
 def _editions(data: Any, sections: dict[str, Any], shown: str,

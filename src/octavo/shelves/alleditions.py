@@ -52,6 +52,8 @@ def build_editions(root: Path, formats: tuple[str, ...] | None = None, theme: st
         else:
             from octavo.build import build
 
+            if not name and edition is None:
+                _check_editions(root)  # an edition's mistake stops the build before any file
             outputs = build(root, diagnostics, formats=formats, theme_name=theme, out_dir=out_dir,
                             jobs=jobs, progress=progress, edition=name, within=within,
                             cluster=cluster)
@@ -61,6 +63,15 @@ def build_editions(root: Path, formats: tuple[str, ...] | None = None, theme: st
         if not name and edition is None:
             names += stamp.editions if stamp is not None else _editions(root)
         yield done
+
+
+def _check_editions(root: Path) -> None:
+    """Read every edition's settings, so that a mistake in one is reported (a ConfigError)
+    before the main edition's files are written, not after."""
+    from octavo.config import load_config
+
+    for name in load_config(root, Diagnostics()).editions:
+        load_config(root, Diagnostics(), name)
 
 
 def _editions(root: Path) -> list[str]:
