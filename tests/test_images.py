@@ -223,3 +223,20 @@ def test_svg_uses_within_the_limit_are_kept(make_book: Callable[..., Path], octa
         kept = sorted(n for n in zf.namelist() if n.endswith(".svg"))
         assert len(kept) == 3
         assert zf.read(kept[0]).count(b"<use") == 20_000
+
+
+def test_an_accented_name_is_found_however_it_is_spelt_and_named_as_written(
+        make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    """macOS writes é in a file name as e and an accent (NFD); an author types it as one
+    character (NFC). A missing image is named as written, not percent-encoded."""
+    root = make_book({"book.toml": BASIC_TOML,
+                      "manuscript/01.md": "# One\n\n![A cup](images/café.png)\n",
+                      "manuscript/images/cafe\u0301.png": tiny_png()})
+    assert octavo("build", root, "-q").code == 0
+    with zipfile.ZipFile(next((root / "dist").glob("*.epub"))) as zf:
+        assert zf.read("EPUB/images/img-0001.png") == tiny_png()
+    (root / "manuscript" / "01.md").write_text("# One\n\n![A view](images/zoë.png)\n")
+    result = octavo("build", root)
+    assert result.code == ManuscriptError.exit_code
+    assert result.err.splitlines()[-1] == \
+        "error: manuscript/01.md:3: image images/zoë.png not found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -67,8 +68,10 @@ class ImageRegistry:
                 f"image {src or '(empty)'} refused: use a path relative to the chapter file",
                 shown, line,
             )
+        src = decoded  # named as the author wrote it: Markdown's links come percent-encoded
+        relative = decoded.split("#")[0].split("?")[0]
         try:
-            path = regular_file(base_dir / decoded.split("#")[0].split("?")[0], self.root)
+            path = regular_file(base_dir / _as_on_disk(base_dir, relative), self.root)
         except FileNotFoundError:
             raise ManuscriptError(f"image {src} not found", shown, line) from None
         except Refused as exc:
@@ -92,6 +95,19 @@ class ImageRegistry:
             self.images[key] = image
             self.embedded.add(image.href)
         return self.images[key].href
+
+
+def _as_on_disk(base_dir: Path, relative: str) -> str:
+    """`relative` as the file system spells it: a name typed with é as one character (NFC)
+    finds a file whose name holds e and an accent (NFD, as macOS writes names), and the other
+    way round."""
+    if (base_dir / relative).exists():
+        return relative
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, relative)
+        if other != relative and (base_dir / other).exists():
+            return other
+    return relative
 
 
 @dataclass
