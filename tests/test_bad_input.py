@@ -106,6 +106,10 @@ CASES: dict[str, Case] = {
     "a style element": Case(md("# One\n\nText.\n\n<style>body{display:none}</style>\n"), 0,
                             "manuscript/01-one.md:5: raw HTML removed: <style>",
                             absent=("display:none",)),
+    "a quotation citing a file of this machine": Case(
+        md('# One\n\n<blockquote cite="file:///home/ada/notes.txt"><p>Quoted.</p></blockquote>\n'
+           '\n<q cite="https://example.org/source">Kept.</q>\n'), 0, "",
+        words=("Quoted.", "Kept."), absent=("file:", "/home/ada")),
     "a form": Case(md("# One\n\n<form action=\"https://x.org\"><input name=\"q\"/>Text.</form>\n"),
                    0, "manuscript/01-one.md:3: raw HTML removed: <form>, <input>",
                    words=("Text.",), absent=("<form", "<input")),

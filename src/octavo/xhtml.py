@@ -132,7 +132,18 @@ def _clean(html: str) -> str:
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
+        # A filter in Python is called for every attribute: only when there is a cite= to see.
+        attribute_filter=_web_cite_only if "cite=" in html else None,
     )
+
+
+def _web_cite_only(tag: str, attribute: str, value: str) -> str | None:
+    """A quotation's cite= kept only when it is a web address: the sanitiser checks the
+    schemes of links and images but not of cite, and `cite="file:///home/..."` carried a
+    path of the author's machine into the book."""
+    if attribute == "cite" and not value.strip().lower().startswith(("http://", "https://")):
+        return None
+    return value
 
 
 def unsafe_parts(raw_html: str) -> list[str]:
