@@ -82,6 +82,10 @@ def test_shelf_toml_lists_the_books_in_its_order(tmp_path: Path, octavo) -> None
     (shelf / "shelf.toml").write_text('books = ["titles/two", "titles/one"]\n')
     assert is_shelf(shelf)
     assert shelf_books(shelf) == [shelf / "titles" / "two", shelf / "titles" / "one"]
+    # One folder named two ways is one book (built twice at once, the two builds clashed).
+    (shelf / "shelf.toml").write_text('books = ["titles/two", "titles/one", "./titles/two", '
+                                      '"drafts/../titles/one"]\n')
+    assert shelf_books(shelf) == [shelf / "titles" / "two", shelf / "titles" / "one"]
     result = octavo("build", shelf, "-q")
     assert result.code == 0, result.err
     assert not (shelf / "drafts" / "three" / "dist").exists()

@@ -90,7 +90,7 @@ def shelf_books(shelf: Path) -> list[Path]:
             continue
         if not folder.is_dir():
             problems.append(OctavoError(f"books: {name} is not a folder", listed))
-        else:
+        elif folder not in books:  # "a" and "./a" land on one folder: built twice at once, clashed
             books.append(folder)
     if problems:
         raise ConfigError(problems)
