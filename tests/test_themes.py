@@ -403,3 +403,18 @@ def test_an_svg_a_theme_draws_is_checked_as_a_manuscripts_is(make_book, octavo, 
     assert result.err.strip().startswith("error: ") and result.err.count("\n") == 1
     assert "styles/classic/bomb.svg: SVG refused: the SVG's <use> elements draw over" in result.err
     assert not list(root.glob("dist/*"))
+
+
+def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:
+    """`octavo watch` reads the theme again at each rebuild: an SVG made a bomb meanwhile is
+    refused then, not passed on the strength of what it held before."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    svg = folder / "mark.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
+                   '<rect width="1" height="1"/></svg>')
+    theme = load_theme("classic", tmp_path)
+    assert theme.css_resources("a { background: url(mark.svg); }") == {"mark.svg": svg}
+    svg.write_text(_use_bomb())
+    with pytest.raises(ThemeError, match="draw over 20,000 copies"):
+        theme.css_resources("a { background: url(mark.svg); }")

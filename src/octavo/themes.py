@@ -455,7 +455,6 @@ def check_font_file(path: Path) -> None:
         raise ThemeError(problem, path)
 
 
-@functools.cache
 def _check_theme_svg(path: Path) -> None:
     """An SVG a stylesheet draws must pass the manuscript's SVG checks (no scripts, no other
     files, no <use> loop or bomb: one drawn as a page background hung the PDF for ever)."""
@@ -468,6 +467,7 @@ def _check_theme_svg(path: Path) -> None:
     check_svg(data, lambda reason: ThemeError(f"SVG {reason}", path))
 
 
+@functools.cache
 def _builtin_fonts_root() -> Path:
     return builtin_styles_dir().resolve()
 
