@@ -91,11 +91,10 @@ def pair_quotes(text: str, quotes: str) -> str:
     the same pairing, in one pass over the quotes. A quote that cannot open or close in the
     middle of a word is an apostrophe; an opening one waits on a stack for its closing one."""
     out = list(text)
-    stack: list[tuple[int, bool]] = []  # where an opening quote is, and whether it is single
-    # Where in the stack each kind's openers are (single, double), so that the topmost of a
-    # kind is found at once: searching the stack was quadratic in a paragraph of thousands of
-    # quotes of one kind waiting under closers of the other (20 s for 256 KB).
-    kinds: dict[bool, list[int]] = {True: [], False: []}
+    # Where the opening quotes still waiting are, single and double apart, in the text's order
+    # (one stack of both, searched for the topmost of a kind, was quadratic in a paragraph of
+    # thousands of quotes of one kind waiting under closers of the other: 20 s for 256 KB).
+    waiting: dict[bool, list[int]] = {True: [], False: []}
     end = len(text)
     for found in _QUOTE.finditer(text):
         at = found.start()
@@ -114,18 +113,16 @@ def pair_quotes(text: str, quotes: str) -> str:
             if single:
                 out[at] = _APOSTROPHE
             continue
-        if can_close and kinds[single]:
-            opened = kinds[single][-1]
-            out[stack[opened][0]] = quotes[2] if single else quotes[0]
+        if can_close and waiting[single]:
+            opened = waiting[single][-1]
+            out[opened] = quotes[2] if single else quotes[0]
             out[at] = quotes[3] if single else quotes[1]
-            del stack[opened:]
-            for places in kinds.values():
+            for places in waiting.values():  # those opened after it are given up, unpaired
                 while places and places[-1] >= opened:
                     places.pop()
             continue
         if can_open:
-            kinds[single].append(len(stack))
-            stack.append((at, single))
+            waiting[single].append(at)
         elif single:
             out[at] = _APOSTROPHE
     return "".join(out)
