@@ -8,6 +8,7 @@ import mimetypes
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -20,11 +21,13 @@ class RefusedURL(FatalURLFetchingError):
 
 
 class BookFetcher(URLFetcher):
-    """Fetches only `file:` URLs inside the allowed folders, and `data:` URLs."""
+    """Fetches only `file:` URLs inside the allowed folders, and `data:` URLs; `fonts`, if
+    given, makes what is read of each OpenType or TrueType file into what WeasyPrint gets."""
 
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], fonts: Callable[[bytes], bytes] | None = None):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.allowed = [p.resolve() for p in allowed]
+        self.fonts = fonts
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         scheme = urllib.parse.urlsplit(url).scheme.lower()
@@ -38,8 +41,10 @@ class BookFetcher(URLFetcher):
         if not path.is_file():
             raise RefusedURL(f"{path} not found")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": media_type})
+        data = path.read_bytes()
+        if self.fonts is not None and path.suffix.lower() in (".otf", ".ttf"):
+            data = self.fonts(data)
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": media_type})
 
 
 class failures_raised:  # noqa: N801 - used as a context manager
