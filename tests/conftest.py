@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from octavo.backends.scratch import temporary_files
 from octavo.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +26,15 @@ def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The suite's cache secret (uptodate.local_secret) kept in a folder of its own, not in
     the user's ~/.cache/octavo (the builds run as subprocesses find it too)."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_temporary_files() -> Iterator[None]:
+    """What the builds and layouts run inside the test processes leave in the temporary folder
+    (WeasyPrint's copies of the theme's fonts) goes with the session, as it goes with each
+    `octavo` command (backends/scratch.py): a run left two dozen folders in /tmp."""
+    with temporary_files():
+        yield
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
