@@ -32,3 +32,23 @@ def test_proof_sheets_show_every_opening(make_book: Callable[..., Path],
         page = grey.crop((x + 2, y + 2, x + 324 - 2, y + 486 - 2))
         dark = sum(page.histogram()[:128])
         assert page.getextrema()[1] == 255 and 100 < dark < 0.2 * 320 * 482, n
+
+
+def test_a_pdf_in_dist_the_build_did_not_write_is_built_again(make_book: Callable[..., Path],
+                                                              octavo: Callable[..., Result]) -> None:
+    # Another book's PDF copied over this one's, newer than every input: its file time says
+    # nothing of what it holds. The proof shows this book's openings, built again.
+    chapters = {f"manuscript/{n:02d}-c.md": f"# Chapter Number {n}\n\nText of {n}.\n"
+                for n in range(1, 4)}
+    root = make_book({"book.toml": BASIC_TOML, **chapters})
+    assert octavo("build", root, "--format", "pdf").code == 0
+    other = make_book({"book.toml": BASIC_TOML, "manuscript/01-c.md": "# Elsewhere\n\nOther.\n"},
+                      name="other")
+    assert octavo("build", other, "--format", "pdf").code == 0
+    pdf, foreign = next((root / "dist").glob("*.pdf")), next((other / "dist").glob("*.pdf"))
+    pdf.write_bytes(foreign.read_bytes())
+    result = octavo("proof", root)
+    assert result.code == 0, result.err
+    assert pdf.read_bytes() != foreign.read_bytes()  # built again
+    sheets = sorted((root / "dist" / "proof").glob("*.png"))
+    assert len(sheets) == 1 and Image.open(sheets[0]).size[1] == 486 + 28 + 24 + 24  # 3 openings

@@ -13,6 +13,7 @@ from octavo.checks.pdfread import contents_end, find_openings, read_pages
 from octavo.diagnostics import Diagnostics
 from octavo.model import Part
 from octavo.text import slugify
+from octavo.uptodate import changed_outputs
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
@@ -34,7 +35,9 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
     config, book = load_book(root, diagnostics)
     out = (out_dir or config.build.output).resolve()
     pdf = FORMATS["pdf"].target(out, slugify(book.metadata.title))
-    if needs_build(config, [pdf]):
+    # A PDF in dist/ that is not the one the last build wrote (replaced, cut short) is built
+    # again, as `octavo check` and `octavo build` do: its file times vouch for nothing.
+    if changed_outputs(root, [pdf]) or needs_build(config, [pdf]):
         build(root, diagnostics, formats=("pdf",), out_dir=out_dir)
     printed: PrintSettings = config.settings["pdf"]
     pages = read_pages(pdf, printed.top, printed.bottom)
