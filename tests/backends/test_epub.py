@@ -141,6 +141,26 @@ def test_a_note_on_a_chapter_title_is_set_with_the_title_not_in_the_contents(
     assert "<title>One</title>" in page
 
 
+def test_a_theme_template_that_drops_a_titles_note_call_is_refused(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # A theme's own chapter page printing chapter.title, not chapter.title_html: the note's
+    # backlink pointed at a call that was not there (EPUBCheck RSC-012). A book whose titles
+    # have no notes builds with it as before.
+    template = ('<section id="{{ chapter.id }}">\n<h1>{{ chapter.title }}</h1>\n'
+                "{{ chapter.html | safe }}\n</section>\n")
+    root = make_book({"book.toml": BASIC_TOML, "styles/classic/templates/epub/chapter.html": template,
+                      "manuscript/01.md": "# One[^a]\n\nText.\n\n[^a]: Note on heading.\n"})
+    result = octavo("build", root)
+    assert result.code != 0 and not (root / "dist" / "a-test-book.epub").exists()
+    assert result.err.strip().splitlines() == [
+        "error: styles/classic/templates/epub/chapter.html: prints the title 'One' without its "
+        "footnote call: print chapter.title_html | safe (part.title_html in a part's page) when "
+        "it is set, as Octavo's own templates do"]
+    (root / "manuscript" / "01.md").write_text("# One\n\nText.[^a]\n\n[^a]: Note.\n")
+    assert octavo("build", root).code == 0
+    assert epubcheck(root / "dist" / "a-test-book.epub") == []
+
+
 def test_headings_named_like_octavos_ids_keep_the_epub_valid(
         make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     """`## Ch001`, `## Fn-1`, `## Fnref-1` and `{#ch001}` in a chapter with a note: six

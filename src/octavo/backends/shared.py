@@ -1,13 +1,19 @@
-"""What both formats print alike: the title and copyright pages' facts, images, numbers."""
+"""What both formats print alike: the title and copyright pages' facts, images, numbers, and
+the check that a theme's template printed a title's note call."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import hashlib
+import re
+from pathlib import Path
 from typing import Any
 
-from octavo.model import Book, Image, Metadata
+from octavo.errors import ThemeError
+from octavo.model import Book, Chapter, Image, Metadata, Part
+
+_ID = re.compile(r'\bid="([^"]+)"')
 
 
 def page_facts(meta: Metadata, source_epoch: int, isbn: str = "") -> dict[str, str]:
@@ -53,3 +59,15 @@ def image_url(image: Image) -> str:
 def number(value: float) -> str:
     """2.0 -> "2", 2.5 -> "2.5"."""
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def check_title_notes(items: list[Chapter | Part], html: str, template: Path | str) -> None:
+    """Refuse a page a theme's `template` rendered without the note calls of a title that
+    has them (it printed `chapter.title`, not `chapter.title_html`): the note would be lost
+    in the PDF, and left without its call, an invalid EPUB, in the EPUB."""
+    for item in items:
+        missing = [i for i in _ID.findall(item.title_html) if f'id="{i}"' not in html]
+        if missing:
+            raise ThemeError(f"prints the title {item.title!r} without its footnote call: print "
+                             "chapter.title_html | safe (part.title_html in a part's page) when "
+                             "it is set, as Octavo's own templates do", template)

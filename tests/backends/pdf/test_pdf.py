@@ -345,6 +345,24 @@ def test_a_contents_entry_that_turns_over_keeps_its_leader_and_number_with_its_w
     assert all(re.search(r"[A-Za-z]", line) for line in numbered), numbered  # words before it
 
 
+def test_a_theme_book_template_that_drops_a_titles_note_is_refused(
+        make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # A theme's own pdf/book.html printing chapter.title: the title's note went with its
+    # call, its words lost from the PDF. Now the build names the template and says why.
+    from octavo.themes import TEMPLATES_DIR
+
+    book_html = (TEMPLATES_DIR / "pdf" / "book.html").read_text(encoding="utf-8")
+    dropped = book_html.replace("{{ chapter.title_html | safe }}", "{{ chapter.title }}")
+    assert dropped != book_html
+    root = make_book({"book.toml": BASIC_TOML.replace('["epub"]', '["pdf"]'),
+                      "styles/classic/templates/pdf/book.html": dropped,
+                      "manuscript/01.md": "# One[^a]\n\nText.\n\n[^a]: Note on heading.\n"})
+    result = octavo("build", root)
+    assert result.code != 0 and not (root / "dist" / "a-test-book.pdf").exists()
+    assert result.err.strip().startswith("error: styles/classic/templates/pdf/book.html: prints "
+                                         "the title 'One' without its footnote call")
+
+
 def test_a_note_on_a_chapter_title_is_printed_but_not_in_heads_or_bookmarks(
         make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     text = "\n\n".join(["Words enough to fill a few pages of this small book, line after line, "

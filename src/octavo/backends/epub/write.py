@@ -31,7 +31,7 @@ from octavo.backends.epub.fonts import (
 )
 from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
 from octavo.backends.initials import theme_initial_css
-from octavo.backends.shared import image_bytes, number, page_facts, text_digest
+from octavo.backends.shared import check_title_notes, image_bytes, number, page_facts, text_digest
 from octavo.covers import HREF, typographic_cover_later
 from octavo.errors import BuildError, ThemeError
 from octavo.images import decorative, is_animated
@@ -127,6 +127,7 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
         problems = html_problems(html)
         if problems:  # a theme's own template, pointing the e-reader at the network
             raise ThemeError(problems[0], shown)
+        check_title_notes([v for v in values.values() if isinstance(v, Chapter | Part)], html, shown)
         try:
             root = xhtml.fragment_root(html)
         except etree.XMLSyntaxError as exc:

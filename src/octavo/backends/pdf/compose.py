@@ -14,7 +14,7 @@ from octavo.backends.base import RenderContext
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.coverage import fallback_css, with_fallback
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.backends.shared import image_url, page_facts
+from octavo.backends.shared import check_title_notes, image_url, page_facts
 from octavo.errors import ThemeError
 from octavo.model import LEADING_MATTER, Book, Chapter, Part
 from octavo.paths import html_problems
@@ -69,10 +69,14 @@ def compose_html(book: Book, theme: Theme, context: RenderContext) -> str:
         show_numbers=theme.variables.get("chapter-numbers") is True,
         **page_facts(meta, context.source_epoch, isbn=settings.isbn),
     )
+    where = templates.get_template("pdf/book.html").filename
+    shown = Path(where) if where else "pdf/book.html"
     problems = html_problems(html, allowed=frozenset(images.values()))
     if problems:  # a theme's own template reaching for the network or another file
-        where = templates.get_template("pdf/book.html").filename
-        raise ThemeError(problems[0], Path(where) if where else "pdf/book.html")
+        raise ThemeError(problems[0], shown)
+    parts = [item for _, item in body if isinstance(item, Part)]
+    check_title_notes([*leading, *other_front, *(item for _, item in body), *back,
+                       *(c for part in parts for c in part.chapters)], html, shown)
     return html
 
 
