@@ -72,6 +72,28 @@ def test_heading_styles_formatting_and_notes(make_book, octavo) -> None:  # type
     assert epubcheck(next((root / "dist").glob("*.epub"))) == []
 
 
+def test_a_note_on_a_heading_is_kept_its_call_in_the_title(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # The heading's call was set as "[1]" in the title and its note lost from both files.
+    document = new_document()
+    add_text(document, "Chapter One[[1]]", "Heading 1")
+    add_text(document, "The text.[[2]]")
+    add_text(document, "Chapter Two", "Heading 1")
+    add_text(document, "More.")
+    data = saved(document, {1: "A note on the heading.", 2: "A note in the text."})
+    root, result = build(make_book, octavo, data)
+    assert result.code == 0, result.err
+    epub = next((root / "dist").glob("*.epub"))
+    assert epubcheck(epub) == []
+    (title, first), (second_title, _) = chapters(root)
+    assert second_title == "Chapter Two"
+    assert title.startswith("Chapter One<sup") and '<a class="noteref"' in title
+    assert 'id="fnref-1" href="#fn-1"' in title and 'href="#fn-2"' in first  # the title's first
+    text = body_text(dict(spine_documents(epub))["EPUB/ch001.xhtml"])
+    assert "A note on the heading." in text and "A note in the text." in text
+    with zipfile.ZipFile(epub) as zf:
+        assert 'href="ch001.xhtml">Chapter One<' in zf.read("EPUB/nav.xhtml").decode()
+
+
 def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     picture = tmp_path / "dot.png"
     picture.write_bytes(tiny_png())

@@ -156,7 +156,7 @@ def _drop_backlink(li: etree._Element) -> None:
 def read_word(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     """Read one .docx into a SourceDoc whose sections render on demand."""
     doc = convert(path, shown, context.diagnostics, context.images)
-    headings = [(int(b.tag[1]), _plain(b), n) for n, b in enumerate(doc.blocks, start=1)
+    headings = [(int(b.tag[1]), _title_text(b), n) for n, b in enumerate(doc.blocks, start=1)
                 if _heading_level(b)]
     meta: dict[str, Any] = {}
     if doc.found.title:
@@ -187,11 +187,13 @@ def _render_sections(doc: WordDoc, split_level: int, path: Path, shown: str,
     for begin, end in zip(bounds, bounds[1:], strict=False):
         chunk = [copy.deepcopy(b) for b in doc.blocks[begin:end]]
         level: int | None = None
+        heading: list[etree._Element] = []  # the section's heading, set as its title
         title = ""
         anchor = ""
         if chunk and 0 < _heading_level(chunk[0]) <= split_level:
             level = _heading_level(chunk[0])
-            title = _plain(chunk[0])
+            heading = chunk[:1]
+            title = _title_text(chunk[0])
             anchor = chunk[0].get("id", "")
             chunk = chunk[1:]
         if level is None and not any(_plain(b) or b.find(".//img") is not None for b in chunk):
@@ -200,11 +202,15 @@ def _render_sections(doc: WordDoc, split_level: int, path: Path, shown: str,
             depth = _heading_level(block)
             if depth:
                 block.tag = f"h{min(6, max(2, depth - split_level + 1))}"
-        notes = _notes_html(chunk, doc.notes)
+        notes = _notes_html(heading + chunk, doc.notes)  # the title's calls numbered first
         html = "".join(_html(b) for b in chunk) + notes
         fragment = finish_fragment(html, path, shown, context) if html.strip() else ""
         has_text = bool(xhtml.text_content(fragment).strip()) or "<img" in fragment
-        sections.append(Section(level, title, fragment, begin + 1, has_text, anchor=anchor))
+        title_html = _title_html(heading[0]) if heading else ""
+        if title_html:
+            title_html = finish_fragment(title_html, path, shown, context)
+        sections.append(Section(level, title, fragment, begin + 1, has_text, anchor=anchor,
+                                title_html=title_html))
     return sections
 
 
@@ -249,6 +255,46 @@ def xhtml_escape(text: str) -> str:
 
 def _plain(block: etree._Element) -> str:
     return " ".join("".join(block.itertext()).split())
+
+
+def _is_call(element: etree._Element) -> bool:
+    """A note's call: mammoth's link to a Word note, or the call `_notes_html` made of it."""
+    return (element.tag == "a" and bool(_NOTE.match(element.get("href") or ""))) or \
+        (element.tag == "sup" and "noteref-mark" in (element.get("class") or ""))
+
+
+def _title_text(heading: etree._Element) -> str:
+    """A heading's text without its notes' calls ("Chapter One", not "Chapter One[1]")."""
+    kept = copy.deepcopy(heading)
+    for call in [el for el in kept.iter() if _is_call(el)]:
+        parent = call.getparent()
+        if parent is not None and parent.tag == "sup" and len(parent) == 1 and call.tag == "a":
+            call = parent  # mammoth wraps each call in <sup>
+            parent = call.getparent()
+        if parent is not None:
+            _drop_keeping_tail(call)
+    return _plain(kept)
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _title_html(heading: etree._Element) -> str:
+    """A heading's content as its title sets it when it calls a note (the calls where they
+    stand, numbered by `_notes_html`); "" for a heading of text alone (the plain title serves)."""
+    if not any(_is_call(el) for el in heading.iter()):
+        return ""
+    return (xhtml_escape(heading.text or "") + "".join(_html(child) for child in heading)).strip()
 
 
 def text_of(path: Path, shown: str, diagnostics: Diagnostics) -> str:
