@@ -189,6 +189,7 @@ def test_variables_fallbacks_and_errors(tmp_path: Path) -> None:
     ("calc(1em + 2px", "left open"),
     ("1em /* the rest of the stylesheet", "comment"),
     ("u\\72l(file:///etc/passwd)", "not file: URLs"),
+    ('local("DejaVu Serif")', "not the machine's"),  # a var() could carry it into a src
 ])
 def test_a_variable_cannot_write_rules_of_its_own(make_book, octavo, value: str, why: str) -> None:  # type: ignore[no-untyped-def]
     """A manifest variable is put into the stylesheets as it is: it must be one CSS value,
