@@ -327,6 +327,15 @@ CASES.update({
         css_book('@import url("file://{secret}");\n', "extra-print.css", PDF_TOML), 5,
         "styles/classic/extra-print.css:1: @import file://{secret} refused: put the rules in "
         "the stylesheet itself (or extra-epub.css / extra-print.css)"),
+    "print CSS with a font of the machine": Case(
+        css_book('@font-face { font-family: "X";\n  src: local("DejaVu Serif"); }\n'
+                 'body { font-family: "X" }\n', "extra-print.css", PDF_TOML), 5,
+        'styles/classic/extra-print.css:2: local("DejaVu Serif") refused: only fonts of the book '
+        "and its theme are used (not the machine's); name the font file, e.g. "
+        "src: url(fonts/Font.otf)"),
+    "CSS naming local() in a comment and a string": Case(
+        css_book('/* not src: local("DejaVu Serif") */\np::after { content: "local(x)"; }\n'), 0,
+        "", words=("Some text",), css=('content: "local(x)"',)),
     "print CSS climbing out of its folder": Case(
         css_book("body { background: url(../../../secret/secret.png); }", "extra-print.css",
                  PDF_TOML), 5,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
 from conftest import epubcheck
 
-from octavo.errors import BuildError
+from octavo.errors import BuildError, UsageError
 
 
 def test_init_then_build_in_an_empty_folder(octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -40,3 +41,31 @@ def test_init_refuses_to_overwrite_a_book(octavo, tmp_path: Path) -> None:  # ty
     (other / "manuscript" / "1.md").write_text("Mine.\n")
     assert octavo("init", other).code == BuildError.exit_code
     assert not (other / "book.toml").exists()
+
+
+HELD = "which a book cannot hold; remove it"
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--title", "\x01\x02", f"the title holds the control character U+0001, {HELD}"),
+    ("--title", "Red \x1b[31mAlert", f"the title holds the control character U+001B, {HELD}"),
+    ("--title", "A\x00B", f"the title holds the control character U+0000, {HELD}"),
+    # a Latin-1 "é" on the command line, which Python keeps as a lone surrogate
+    ("--title", "Caf\udce9", "the title holds the byte 0xE9, which is not UTF-8; remove it"),
+    ("--title", "   ", "the title must not be empty"),
+    ("--author", "Jo\x07e", f"the author's name holds the control character U+0007, {HELD}"),
+    ("--author", " ", "the author's name must not be empty"),
+])
+def test_init_refuses_a_title_or_author_the_build_would_refuse(  # type: ignore[no-untyped-def]
+        octavo, tmp_path: Path, option: str, value: str, message: str) -> None:
+    book = tmp_path / "book"
+    result = octavo("init", book, option, value)
+    assert (result.code, result.err) == (UsageError.exit_code, f"error: {book}: {message}\n")
+    assert not book.exists()
+
+
+def test_init_leaves_control_characters_of_the_folder_name_out_of_the_title(  # type: ignore[no-untyped-def]
+        octavo, tmp_path: Path) -> None:
+    book = tmp_path / "my\x1bnovel"
+    assert octavo("init", book).code == 0
+    assert tomllib.loads((book / "book.toml").read_text())["book"]["title"] == "Mynovel"

@@ -189,6 +189,7 @@ def test_variables_fallbacks_and_errors(tmp_path: Path) -> None:
     ("calc(1em + 2px", "left open"),
     ("1em /* the rest of the stylesheet", "comment"),
     ("u\\72l(file:///etc/passwd)", "not file: URLs"),
+    ('local("DejaVu Serif")', "not the machine's"),  # a var() could carry it into a src
 ])
 def test_a_variable_cannot_write_rules_of_its_own(make_book, octavo, value: str, why: str) -> None:  # type: ignore[no-untyped-def]
     """A manifest variable is put into the stylesheets as it is: it must be one CSS value,
@@ -356,6 +357,12 @@ def test_a_damaged_fallback_font_is_refused_naming_it(tmp_path: Path) -> None:
                             "rename or remove this file, then copy the theme again"),
     ("a link to nothing in its place", ThemeError.exit_code,
      "styles/classic: already exists; remove it or rename it first to copy afresh"),
+    ("styles is a link out of the book", ThemeError.exit_code,
+     "styles: refused: a link to a folder outside the book folder; octavo theme copy writes only "
+     "inside the book"),
+    ("its folder is a link out of the book", ThemeError.exit_code,
+     "styles/classic: refused: a link to a folder outside the book folder; octavo theme copy "
+     "writes only inside the book"),
     ("the book folder is a file", 1, "book.toml: not a folder: give the book's folder, the one "
                                      "that holds book.toml and manuscript/"),
     ("no room left", 1, "styles/classic: cannot copy the theme here: No space left on device"),
@@ -363,12 +370,19 @@ def test_a_damaged_fallback_font_is_refused_naming_it(tmp_path: Path) -> None:
 def test_theme_copy_where_it_cannot_go_is_one_line(make_book, octavo, monkeypatch, case: str,  # type: ignore[no-untyped-def]
                                                    code: int, message: str) -> None:
     root = make_book({"manuscript/1.md": "# One\n\nText.\n", "book.toml": "[book]\n"})
+    outside = root.parent / "outside"
+    outside.mkdir()
     book = "."
     if case == "styles is a file":
         (root / "styles").write_text("notes\n")
     elif case == "a link to nothing in its place":
         (root / "styles").mkdir()
         (root / "styles" / "classic").symlink_to(root / "nowhere")
+    elif case == "styles is a link out of the book":
+        (root / "styles").symlink_to(outside, target_is_directory=True)
+    elif case == "its folder is a link out of the book":
+        (root / "styles").mkdir()
+        (root / "styles" / "classic").symlink_to(outside / "classic", target_is_directory=True)
     elif case == "the book folder is a file":
         book = "book.toml"
     else:
@@ -383,6 +397,7 @@ def test_theme_copy_where_it_cannot_go_is_one_line(make_book, octavo, monkeypatc
     assert result.code == code
     assert result.err.splitlines() == [f"error: {message}"]
     assert not (root / "styles" / "classic" / "epub.css").exists()  # nothing half copied
+    assert list(outside.iterdir()) == []  # nothing written outside the book
 
 
 def _use_bomb() -> str:

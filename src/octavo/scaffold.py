@@ -7,7 +7,8 @@ import string
 from pathlib import Path
 
 from octavo.config import CONFIG_NAME
-from octavo.errors import BuildError
+from octavo.errors import BuildError, UsageError
+from octavo.text import has_xml_invalid, xml_safe
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 # skeleton file -> where it goes in the new book (a wheel may drop dot-files, so renamed)
@@ -24,7 +25,10 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     if manuscript.is_dir() and any(manuscript.iterdir()):
         raise BuildError("already holds chapters; octavo init never overwrites a book", manuscript)
     title = title or _title_from(root)
-    values = {"title": _toml_string(title), "author": _toml_string(author or "Your Name")}
+    author = author or "Your Name"
+    _check_text("the title", title, root)
+    _check_text("the author's name", author, root)
+    values = {"title": _toml_string(title), "author": _toml_string(author)}
     sources = sorted(p for p in SKELETON.rglob("*") if p.is_file()
                      and (first_chapter or p.parent.name != "manuscript"))
     targets = [root / RENAMED.get(p.name, str(p.relative_to(SKELETON))) for p in sources]
@@ -47,9 +51,28 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     return written
 
 
+def _check_text(what: str, text: str, root: Path) -> None:
+    """Refuse a title or name that `octavo build` would refuse or change: a blank one, or one
+    holding a character XML cannot hold."""
+    if not text.strip():
+        raise UsageError(f"{what} must not be empty", root)
+    bad = next((c for c in text if has_xml_invalid(c)), None)
+    if bad is not None:
+        raise UsageError(f"{what} holds {_named(bad)}; remove it", root)
+
+
+def _named(char: str) -> str:
+    """A character XML cannot hold, as a message names it."""
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of the command line that is not UTF-8 (surrogateescape)
+        return f"the byte 0x{code - 0xDC00:02X}, which is not UTF-8"
+    kind = "control character" if code < 0x20 else "character"
+    return f"the {kind} U+{code:04X}, which a book cannot hold"
+
+
 def _title_from(root: Path) -> str:
-    """my-first-novel -> My First Novel."""
-    words = root.resolve().name.replace("_", " ").replace("-", " ").split()
+    """my-first-novel -> My First Novel (without the characters XML cannot hold)."""
+    words = xml_safe(root.resolve().name).replace("_", " ").replace("-", " ").split()
     return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
 
 

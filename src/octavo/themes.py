@@ -320,10 +320,12 @@ def copy_theme(name: str, book_root: Path) -> Path:
         available = ", ".join(p.name for p in sorted(builtin_styles_dir().iterdir()) if p.is_dir())
         raise ThemeError(f"no built-in theme {name!r} (available: {available})")
     styles = book_root / "styles"
+    target = styles / name
+    for folder in (styles, target):
+        _refuse_link_out(folder, book_root)
     if (styles.exists() or styles.is_symlink()) and not styles.is_dir():
         raise UsageError("not a folder: a book keeps its themes in the folder styles/; rename "
                          "or remove this file, then copy the theme again", styles)
-    target = styles / name
     if target.exists() or target.is_symlink():  # a link to nothing is there too
         raise ThemeError("already exists; remove it or rename it first to copy afresh", target)
     try:
@@ -336,6 +338,18 @@ def copy_theme(name: str, book_root: Path) -> Path:
         reason = exc.strerror or "some of its files could not be copied"
         raise OctavoError(f"cannot copy the theme here: {reason}", target) from None
     return target
+
+
+def _refuse_link_out(folder: Path, book_root: Path) -> None:
+    """A ThemeError naming `folder` (styles/ or the theme's folder in it) when it is a link that
+    lands outside the book folder: `octavo theme copy` writes only inside the book."""
+    try:
+        real = landing(folder)
+    except Refused as exc:  # a symlink loop
+        raise ThemeError(str(exc), folder) from None
+    if not real.is_relative_to(landing(book_root)):
+        raise ThemeError("refused: a link to a folder outside the book folder; octavo theme copy "
+                         "writes only inside the book", folder)
 
 
 def read_manifest(folder: Path) -> dict[str, object]:
