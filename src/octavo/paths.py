@@ -56,6 +56,13 @@ _URL_FUNCTIONS = ("url", "src", "image-set", "-webkit-image-set", "image")
 def css_urls(css: str) -> list[tuple[str, int, str]]:
     """Every URL a stylesheet refers to, as (url, line, how): url(...), src(...), image-set(...)
     and @import, found by a real CSS tokenizer (escapes such as `\\75 rl(` included)."""
+    return [found for found in _css_references(css) if found[2] != "local()"]
+
+
+def _css_references(css: str) -> list[tuple[str, int, str]]:
+    """`css_urls`, and each local() as (what it names, line, "local()"), in one walk of the
+    stylesheet's tokens (not in comments nor strings). local() means a font of the machine in
+    an @font-face src and nothing anywhere else, but a custom property could carry it into one."""
     import tinycss2
 
     found: list[tuple[str, int, str]] = []
@@ -73,6 +80,9 @@ def css_urls(css: str) -> list[tuple[str, int, str]]:
                     text = tinycss2.serialize(token.arguments).strip()
                     for url in strings or ([text] if text else []):
                         found.append((url, token.source_line, "@import" if importing else f"{name}()"))
+                elif name == "local":
+                    found.append((tinycss2.serialize(token.arguments).strip(), token.source_line,
+                                  "local()"))
                 walk(token.arguments)
             elif kind == "string" and importing:
                 found.append((token.value, token.source_line, "@import"))
@@ -101,43 +111,22 @@ def refused_url(url: str) -> str | None:
     return None
 
 
-def css_local_fonts(css: str) -> list[tuple[str, int]]:
-    """Every local() in a stylesheet, as (what it names, line), found by a real CSS tokenizer:
-    not in comments nor strings. local() has a meaning only in an @font-face src (a font of the
-    machine); anywhere else it is invalid, but a custom property could carry it into a src."""
-    import tinycss2
-
-    found: list[tuple[str, int]] = []
-
-    def walk(tokens: list) -> None:  # type: ignore[type-arg]
-        for token in tokens:
-            if token.type == "function":
-                if token.lower_name == "local":
-                    found.append((tinycss2.serialize(token.arguments).strip(), token.source_line))
-                walk(token.arguments)
-            elif token.type in ("() block", "[] block", "{} block"):
-                walk(token.content)
-
-    walk(tinycss2.parse_component_value_list(css, skip_comments=True))
-    return found
-
-
 def css_problems(css: str) -> list[tuple[int, str]]:
     """(line, message) for each URL in `css` that the policy refuses, for each @import and for
     each local() font (a font of the machine, which the PDF would embed: not the same book on
     every machine, and a file read from outside the book), in the order of the lines."""
     problems = []
-    for url, line, how in css_urls(css):
-        if how == "@import":
+    for url, line, how in _css_references(css):
+        if how == "local()":
+            problems.append((line, f"local({url}) refused: only fonts of the book and its theme "
+                                   "are used (not the machine's); name the font file, e.g. "
+                                   "src: url(fonts/Font.otf)"))
+        elif how == "@import":
             problems.append((line, f"@import {url} refused: put the rules in the stylesheet "
                                    "itself (or extra-epub.css / extra-print.css)"))
         elif (why := refused_url(url)) is not None:
             problems.append((line, f"{how.rstrip('()')}({url}) refused: {why}"))
-    for name, line in css_local_fonts(css):
-        problems.append((line, f"local({name}) refused: only fonts of the book and its theme are "
-                               "used (not the machine's); name the font file, e.g. "
-                               "src: url(fonts/Font.otf)"))
-    return sorted(problems, key=lambda problem: problem[0])
+    return problems
 
 
 def abandoned(path: Path) -> bool:

@@ -488,17 +488,25 @@ def _builtin_fonts_root() -> Path:
 
 def _read_sheet(path: Path) -> str:
     """A stylesheet's text, once every URL in it passes the policy (the book's own files and
-    data: only; no @import); else a ThemeError naming the file and line."""
+    data: only; no @import, no local()); else a ThemeError naming the file and line. Checked
+    once for each text in a process: a build reads a sheet up to three times (for the cover's
+    fonts, the EPUB and the cover), and `octavo watch` checks an edited sheet again."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise ThemeError(f"cannot read: {reason}", path) from None
-    problems = css_problems(text)
+    problems = _sheet_problems(text)
     if problems:
         line, message = problems[0]
         raise ThemeError(message, path, line)
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_problems(text: str) -> tuple[tuple[int, str], ...]:
+    """`css_problems` of a stylesheet's text, kept by the text itself."""
+    return tuple(css_problems(text))
 
 
 def _sheet_label(path: Path) -> str:
