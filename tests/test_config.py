@@ -46,6 +46,25 @@ formats = ["epub"]
     assert config.build.formats == ("epub",)
 
 
+def test_a_title_written_over_lines_reads_as_one_line(tmp_path: Path) -> None:
+    # A multi-line TOML string or a stray tab reached the EPUB's metadata, the running heads
+    # and the cover as written; the no-break space an author puts in a name stays.
+    root = write(tmp_path, r'''
+[book]
+title = """The Long
+   Title\tof It"""
+subtitle = "One  and\nTwo"
+authors = ["Mr.\u00a0Smith\n", "A.\u2028Writer"]
+description = """First line.
+Second line."""
+''')
+    book = load_config(root, Diagnostics()).book
+    assert book["title"] == "The Long Title of It"
+    assert book["subtitle"] == "One and Two"
+    assert book["authors"] == ("Mr.\u00a0Smith", "A. Writer")
+    assert book["description"] == "First line.\nSecond line."
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     root = write(tmp_path, """
 [book]

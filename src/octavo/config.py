@@ -220,8 +220,10 @@ def _book(
                 problem(key, f"must be a string, not {_type(value)}")
             elif key == "title" and not value.strip():
                 problem(key, "must not be empty")
-            else:
+            elif key in ("description", "rights"):
                 book[key] = value.strip()
+            else:  # one line: a title written over lines ('''...''') reads as it prints
+                book[key] = one_line(value)
     if "title" not in data:
         problems.append(OctavoError('[book] title: missing; add title = "Your Title"', shown))
     if "colophon" in data:  # the copyright page's last line: your words, or none (false)
@@ -239,9 +241,9 @@ def _book(
         diagnostics.warn('[book] authors: missing; add authors = ["Your Name"]', shown)
         book["authors"] = ()
     elif isinstance(authors, str):
-        book["authors"] = (authors.strip(),)
+        book["authors"] = (one_line(authors),)
     elif isinstance(authors, list) and all(isinstance(a, str) and a.strip() for a in authors):
-        book["authors"] = tuple(a.strip() for a in authors)
+        book["authors"] = tuple(one_line(a) for a in authors)
     else:
         problem("authors", 'must be a list of names, e.g. authors = ["Jane Doe"]')
 
@@ -382,6 +384,16 @@ def _repeats(pattern: str) -> int:
         if product > MAX_REPEATS:
             break
     return product
+
+
+# Line breaks, tabs and runs of spaces; not the no-break and other fixed spaces a title may
+# hold on purpose (Mr.\u00a0Smith).
+_BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Text of book.toml as one line: each run of breaking white space a single space."""
+    return _BREAKING_SPACE.sub(" ", text).strip()
 
 
 def stable_identifier(title: str, authors: tuple[str, ...]) -> str:
