@@ -437,6 +437,20 @@ CASES.update({
         {"book.toml": PDF_TOML + '\n[print]\ntrim = "6000x9000"\n',
          "manuscript/01-one.md": GOOD}, 3,
         "book.toml: [print] trim: '6000x9000' is not a book's page width (from 2in to 24in)"),
+    "a negative top margin": Case(
+        {"book.toml": PDF_TOML + '\n[print]\nmargins = { top = -3 }\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] margins.top: must be at least 0.25in (print-on-demand minimum)"),
+    "a gutter that is not a number": Case(
+        {"book.toml": PDF_TOML + '\n[print]\ngutter = nan\n', "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] gutter: nan is not a length such as \"0.75in\" or \"20mm\""),
+    "a gutter below the printers' least": Case(
+        {"book.toml": PDF_TOML + '\n[print]\ngutter = "-1in"\n', "manuscript/01-one.md": GOOD},
+        3, "book.toml: [print] gutter: '-1in' is not a length such as \"0.75in\" or \"20mm\""),
+    "a gutter as wide as the page": Case(
+        {"book.toml": PDF_TOML + '\n[print]\ngutter = 5.9\n', "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] margins: leave no room for text on the page (less than 1in across or "
+        "down)"),
     "a chapter_pattern matching every paragraph": Case(
         {"book.toml": BASIC_TOML + 'chapter_pattern = ".*"\n',
          "manuscript/01-one.txt": "One\n\nTwo\n\nThree.\n"}, 3,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,8 @@ class PrintSettings:
 # A book's page, in inches: from a miniature's to a large art book's (print-on-demand takes
 # 4 to 8.5 by 11.69). A page of 100,000 inches laid out for ever; PDF's own limit is 200.
 MIN_PAGE, MAX_PAGE = 2.0, 24.0
+MIN_MARGIN = 0.25  # inches: the least margin print-on-demand services take, on every side
+MIN_TEXT = 1.0  # inches: the narrowest or shortest text block a page may keep
 
 
 def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings:
@@ -162,16 +165,24 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
             problem(given, f"{data[given]!r} is not a book's page {key} (from {MIN_PAGE:g}in to "
                            f"{MAX_PAGE:g}in)")
             return PrintSettings()
-    if settings.outside < 0.25:
-        problem("margins.outside", "must be at least 0.25in (print-on-demand minimum)")
-    if settings.width <= 2 * settings.outside or settings.height <= settings.top + settings.bottom:
-        problem("margins", "leave no room for text on the page")
+    for key in MARGIN_KEYS:  # a negative top margin set the first lines above the page
+        if getattr(settings, key) < MIN_MARGIN:
+            problem(f"margins.{key}", f"must be at least {MIN_MARGIN:g}in (print-on-demand minimum)")
+    if settings.gutter is not None and settings.gutter < MIN_MARGIN:
+        problem("gutter", f'must be at least {MIN_MARGIN:g}in, or "auto" (from the page count)')
+    inside = settings.gutter if settings.gutter is not None else MIN_MARGIN
+    if settings.width - settings.outside - inside < MIN_TEXT \
+            or settings.height - settings.top - settings.bottom < MIN_TEXT:
+        problem("margins", f"leave no room for text on the page (less than {MIN_TEXT:g}in across "
+                           "or down)")
     return settings
 
 
 def parse_length(value: Any) -> float:
     """A length in inches from "0.75in", "20mm", "1.5cm", "54pt" or a number of inches."""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):  # nan or inf in TOML
+            raise ValueError(value)
         return float(value)
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)\s*", str(value))
     if not match:
