@@ -507,8 +507,21 @@ CASES.update({
     "a template reaching past the sandbox": Case(
         {**md(GOOD), "styles/classic/templates/epub/chapter.html":
             '{{ "".__class__.__mro__[1].__subclasses__() }}'}, 5,
-        "epub/chapter.html: template error: access to attribute '__class__' of 'str' object is "
-        "unsafe."),
+        "styles/classic/templates/epub/chapter.html:1: template error: access to attribute "
+        "'__class__' of 'str' object is unsafe."),
+    "a template dividing by zero": Case(
+        {**md(GOOD), "styles/classic/templates/epub/chapter.html": "<section>\n{{ 1/0 }}</section>"},
+        5, "styles/classic/templates/epub/chapter.html:2: template error: ZeroDivisionError: "
+           "division by zero"),
+    "a template looping a hundred million times": Case(
+        {**md(GOOD), "styles/classic/templates/epub/chapter.html":
+            "{% for i in range(100000000) %}x{% endfor %}"}, 5,
+        "styles/classic/templates/epub/chapter.html:1: template error: OverflowError: Range too "
+        "big. The sandbox blocks ranges larger than MAX_RANGE (100000)."),
+    "a template writing a gigabyte": Case(
+        {**md(GOOD), "styles/classic/templates/epub/chapter.html": '{{ "x" * 1000000000 }}'}, 5,
+        "styles/classic/templates/epub/chapter.html:1: template error: a repetition of more "
+        "than 1,000,000 items"),
     "a template that points the e-reader at the network": Case(
         {**md(GOOD), "styles/classic/templates/epub/chapter.html":
             '<img src="https://example.org/track.png" alt=""/>{{ chapter.html | safe }}'}, 5,

@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.sandbox
@@ -187,7 +188,7 @@ class Theme:
         """
         folders = [str(f / "templates") for f in self.folders if (f / "templates").is_dir()]
         folders.append(str(TEMPLATES_DIR))
-        env = jinja2.sandbox.SandboxedEnvironment(
+        env = _Sandbox(
             loader=jinja2.FileSystemLoader(folders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -214,13 +215,59 @@ def epub_css_problems(css: str) -> list[str]:
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
-    """Render template `name`; a template's mistake (or a sandbox refusal) is a ThemeError."""
+    """Render template `name`; a template's mistake (or a sandbox refusal) is a ThemeError
+    naming the template file, and its line when the mistake is in its own expressions."""
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise ThemeError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
     except (jinja2.TemplateError, jinja2.sandbox.SecurityError) as exc:
-        raise ThemeError(f"template error: {exc}", name) from None
+        raise ThemeError(f"template error: {exc}", *_template_line(exc, name)) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError,
+            RecursionError, MemoryError) as exc:
+        # The template's own expressions ({{ 1/0 }}, range() past the sandbox's limit): its
+        # mistake, told as one, not as a fault of Octavo's.
+        raise ThemeError(f"template error: {type(exc).__name__}: {exc}",
+                         *_template_line(exc, name)) from None
+
+
+def _template_line(exc: BaseException, name: str) -> tuple[Path | str, int | None]:
+    """The template file and line the error was raised in (Jinja2 maps its frames to them)."""
+    where: tuple[Path | str, int | None] = (name, None)
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            where = (Path(filename), trace.tb_lineno)
+        trace = trace.tb_next
+    return where
+
+
+class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
+    """Jinja2's sandbox, with repetition bounded: `{{ "x" * 1000000000 }}` in a theme's
+    template wrote a gigabyte into the book after 44 s."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "*" and _repeated(left, right) > MAX_REPEAT:
+            raise jinja2.sandbox.SecurityError(f"a repetition of more than {MAX_REPEAT:,} items")
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+            raise jinja2.sandbox.SecurityError(f"a power over {MAX_POWER}")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeated(left: Any, right: Any) -> int:
+    """How many items a `*` makes of a string or list (0 for numbers)."""
+    for items, times in ((left, right), (right, left)):
+        if isinstance(items, str | list | tuple) and isinstance(times, int):
+            return len(items) * times
+    return 0
+
+
+MAX_REPEAT = 1_000_000  # characters or items a template's `*` may make
+MAX_POWER = 1000
 
 
 @dataclass(frozen=True)
