@@ -108,6 +108,25 @@ def test_a_bad_shelf_toml_is_one_line(tmp_path: Path, octavo, toml: str, message
     assert not (tmp_path / "elsewhere" / "dist").exists()
 
 
+def test_a_linked_book_outside_a_shelf_without_shelf_toml_is_refused(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    # As shelf.toml naming it is: its dist/ and cache were written out there.
+    shelf = tmp_path / "press"
+    _book(shelf / "one", "One")
+    _book(tmp_path / "elsewhere", "Elsewhere")
+    (shelf / "two").symlink_to(tmp_path / "elsewhere")
+    result = octavo("build", shelf)
+    assert result.code == ConfigError.exit_code, result.err
+    assert result.err.strip().splitlines() == [
+        "error: two: a link to a book folder outside the shelf; a shelf builds the books inside it "
+        "(list it in shelf.toml from inside, or move it in)"]
+    assert not (tmp_path / "elsewhere" / "dist").exists() and not (shelf / "one" / "dist").exists()
+    (shelf / "three").symlink_to(shelf / "one")  # a link to a book of the shelf: that book
+    (shelf / "two").unlink()
+    assert shelf_books(shelf) == [shelf / "one"]
+    result = octavo("build", shelf, "-q")
+    assert result.code == 0 and result.out.startswith("1 book(s): 1 built"), result.out
+
+
 def test_a_book_folder_is_not_a_shelf(shelf: Path, tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
     assert is_shelf(shelf) and not is_shelf(shelf / "alpha") and not is_shelf(tmp_path / "none")
     assert octavo("build", shelf, "--out", tmp_path / "out").code == UsageError.exit_code

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from octavo.config import CONFIG_NAME
 from octavo.errors import ConfigError, OctavoError, one_line
-from octavo.paths import Refused, inside
+from octavo.paths import Refused, inside, landing
 from octavo.shelves.books import (
     BUILT,
     FAILED,
@@ -70,8 +70,18 @@ def shelf_books(shelf: Path) -> list[Path]:
     it by name."""
     listed = shelf / SHELF_FILE
     if not listed.is_file():
-        return sorted((child for child in shelf.iterdir() if _is_book(child)),
-                      key=lambda p: p.name)
+        found = sorted((child for child in shelf.iterdir() if _is_book(child)),
+                       key=lambda p: p.name)
+        outside = [OctavoError("a link to a book folder outside the shelf; a shelf builds the "
+                               "books inside it (list it in shelf.toml from inside, or move it "
+                               "in)", book) for book in found if not _inside(book, shelf)]
+        if outside:  # its dist/ and cache would be written out there
+            raise ConfigError(outside)
+        # A link to a book of the shelf is that book: built twice at once, the builds clashed.
+        books: dict[Path, Path] = {}
+        for book in found:
+            books.setdefault(landing(book), book)
+        return list(books.values())
     try:
         data = tomllib.loads(listed.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -95,6 +105,14 @@ def shelf_books(shelf: Path) -> list[Path]:
     if problems:
         raise ConfigError(problems)
     return books
+
+
+def _inside(folder: Path, shelf: Path) -> bool:
+    try:
+        inside(folder, shelf)
+    except Refused:
+        return False
+    return True
 
 
 def _is_book(folder: Path) -> bool:
