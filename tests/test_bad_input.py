@@ -437,6 +437,12 @@ CASES.update({
         {"book.toml": PDF_TOML + '\n[print]\ntrim = "6000x9000"\n',
          "manuscript/01-one.md": GOOD}, 3,
         "book.toml: [print] trim: '6000x9000' is not a book's page width (from 2in to 24in)"),
+    "a date in the ninety-ninth month": Case(
+        md(GOOD, BASIC_TOML.replace("[build]", 'date = "2024-99"\n\n[build]')), 3,
+        "book.toml: [book] date: '2024-99' is not a date like 2024-05-01"),
+    "the thirty-first of February": Case(
+        md(GOOD, BASIC_TOML.replace("[build]", 'date = "2024-02-31"\n\n[build]')), 3,
+        "book.toml: [book] date: '2024-02-31' is not a date like 2024-05-01"),
     "a negative top margin": Case(
         {"book.toml": PDF_TOML + '\n[print]\nmargins = { top = -3 }\n',
          "manuscript/01-one.md": GOOD}, 3,

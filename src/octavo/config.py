@@ -270,7 +270,7 @@ def _book(
             book["date"] = date.date().isoformat()
         elif isinstance(date, dt.date):
             book["date"] = date.isoformat()
-        elif isinstance(date, str) and _DATE.match(date.strip()):
+        elif isinstance(date, str) and _DATE.match(date.strip()) and _real_date(date.strip()):
             book["date"] = date.strip()
         else:
             problem("date", f"{date!r} is not a date like 2024-05-01")
@@ -389,6 +389,17 @@ def _repeats(pattern: str) -> int:
 # Line breaks, tabs and runs of spaces; not the no-break and other fixed spaces a title may
 # hold on purpose (Mr.\u00a0Smith).
 _BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
+
+
+def _real_date(text: str) -> bool:
+    """Whether "2024", "2024-05" or "2024-05-01" names a real year, month or day ("2024-99"
+    and "2024-02-31" do not; EPUBCheck rejects them in the package's dc:date)."""
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        dt.date(*parts[:3])
+    except ValueError:
+        return False
+    return True
 
 
 def one_line(text: str) -> str:
