@@ -40,6 +40,21 @@ def test_clean_path(raw: str, expected: str | None) -> None:
     assert clean_path(raw) == expected
 
 
+def test_a_spread_named_by_a_digit_that_is_not_ascii_is_not_found(tmp_path: Path) -> None:
+    # "²".isdigit() is true and int("²") raised: the server dropped the connection.
+    from weasyprint import HTML
+
+    from octavo.preview.server import _lookup
+    from octavo.preview.snapshot import Snapshot
+    from octavo.preview.spreads import Spreads
+
+    snapshot = Snapshot(generation=1, title="T", spreads=Spreads(HTML(string="<p>A page.</p>").write_pdf()))
+    found = _lookup(snapshot, "/spreads/0.png")
+    assert found is not None and found.startswith(b"\x89PNG")
+    for name in ("²", "١", "0²", "-1", ""):
+        assert _lookup(snapshot, f"/spreads/{name}.png") is None, name
+
+
 def test_a_failed_rebuild_keeps_the_last_good_book(make_book: Callable[..., Path]) -> None:
     root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": CHAPTER})
     state = PreviewState()
