@@ -101,6 +101,23 @@ def test_the_table_is_checked_value_by_value() -> None:
     assert settings.access_mode_sufficient == ("textual,visual",)
 
 
+def test_a_conformance_claim_is_one_the_standard_defines() -> None:
+    # "WCAG 9" went into the package as a claim and into the summary a reader is shown.
+    def problems_of(claim: str) -> tuple[list[tuple[str, str]], str | None]:
+        found: list[tuple[str, str]] = []
+        settings = read_accessibility({"conforms_to": claim}, lambda k, m: found.append((k, m)))
+        return found, settings.conforms_to
+
+    for claim in ("WCAG 9", "EPUB Accessibility 1.1 - WCAG 2.2 Level AAAA", "yes", ""):
+        assert problems_of(claim)[0] == [(
+            "conforms_to", f"{claim!r} is not a conformance EPUB Accessibility defines, such as "
+            '"EPUB Accessibility 1.1 - WCAG 2.2 Level AA" (or false: claim none)')], claim
+    for claim in ("EPUB Accessibility 1.1 - WCAG 2.0 Level A",
+                  " EPUB Accessibility 1.1 - WCAG 2.1 Level AAA ",
+                  "http://www.idpf.org/epub/a11y/accessibility-20170105.html#wcag-aa"):
+        assert problems_of(claim) == ([], claim.strip())
+
+
 def test_book_toml_overrides_what_octavo_declares(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     toml = BASIC_TOML + """
 [accessibility]

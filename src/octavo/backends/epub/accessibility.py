@@ -9,6 +9,7 @@ book.toml overrides any of them.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,10 @@ from octavo.backends.base import Problem
 from octavo.text import has_xml_invalid
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+# The claims EPUB Accessibility 1.1 defines (WCAG 2.0, 2.1 or 2.2, Level A, AA or AAA), and
+# 1.0's URLs: a store reads them as written, and "WCAG 9" would claim nothing real.
+_CONFORMANCE = re.compile(r"EPUB Accessibility 1\.1 - WCAG 2\.[012] Level A{1,3}"
+                          r"|http://www\.idpf\.org/epub/a11y/accessibility-20170105\.html#wcag-a{1,3}")
 # The values schema.org and the W3C's accessibility vocabulary define for each property.
 ACCESS_MODES = ("auditory", "chartOnVisual", "chemOnVisual", "colorDependent",
                 "diagramOnTactile", "diagramOnVisual", "mathOnVisual", "musicOnVisual",
@@ -110,6 +115,9 @@ def read_accessibility(data: dict[str, Any], problem: Problem) -> AccessibilityS
             bad = next(c for c in value if has_xml_invalid(c))
             problem(key, f"holds the control character U+{ord(bad):04X}, which a book cannot "
                          "hold; remove it")
+        elif key == "conforms_to" and not _CONFORMANCE.fullmatch(value.strip()):
+            problem(key, f"{value!r} is not a conformance EPUB Accessibility defines, such as "
+                         '"EPUB Accessibility 1.1 - WCAG 2.2 Level AA" (or false: claim none)')
         elif key == "certifier_report":
             address = urlsplit(value.strip())
             if address.scheme not in ("https", "http") or not address.netloc \
