@@ -510,6 +510,9 @@ CASES.update({
          "styles/mine/theme.toml": '[theme]\nextends = "../../secret"\n'}, 5,
         "theme 'mine' extends '../../secret', which is not a theme name (a folder name in "
         "styles/: letters, digits, '-', '_' and '.')"),
+    "a theme extending a number": Case(
+        {**md(GOOD, BASIC_TOML + 'theme = "mine"\n'), "styles/mine/theme.toml": "[theme]\nextends = 5\n"},
+        5, 'styles/mine/theme.toml: extends: must be the name of a theme, e.g. extends = "classic"'),
     "a template reaching past the sandbox": Case(
         {**md(GOOD), "styles/classic/templates/epub/chapter.html":
             '{{ "".__class__.__mro__[1].__subclasses__() }}'}, 5,

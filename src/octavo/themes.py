@@ -306,7 +306,10 @@ def load_theme(name: str, book_root: Path) -> Theme:
         merged = _merge([read_manifest(folder) for folder in reversed(present)])
         manifests.append(merged)
         extends = merged.get("extends")
-        current = extends if isinstance(extends, str) and extends else None
+        if extends is not None and not isinstance(extends, str):  # extends = 5: not "no parent"
+            where = next((f / MANIFEST for f in present if (f / MANIFEST).is_file()), present[0])
+            raise ThemeError('extends: must be the name of a theme, e.g. extends = "classic"', where)
+        current = extends if extends else None
     variables: dict[str, Variable] = {}
     for manifest in reversed(manifests):  # the theme's own values win over its parents'
         variables.update(_variables(manifest, layers[0].folders[0]))
