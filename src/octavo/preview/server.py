@@ -191,7 +191,8 @@ def _lookup(snapshot: Snapshot, path: str) -> bytes | None:
         return snapshot.downloads().get(path[len("/download/"):])
     if path.startswith("/spreads/") and path.endswith(".png") and snapshot.spreads is not None:
         number = path[len("/spreads/"):-len(".png")]
-        if number.isdigit() and int(number) < len(snapshot.spreads):
+        # ASCII digits only: "²".isdigit() is true, and int("²") raised in the server.
+        if number.isascii() and number.isdigit() and int(number) < len(snapshot.spreads):
             return snapshot.spreads.png(int(number))
     return None
 
