@@ -531,6 +531,21 @@ CASES.update({
         {**md(GOOD), "styles/classic/templates/epub/chapter.html": '{{ "x" * 1000000000 }}'}, 5,
         "styles/classic/templates/epub/chapter.html:1: template error: a repetition of more "
         "than 1,000,000 items"),
+    "a template with a script": Case(
+        {**md(GOOD), "styles/classic/templates/epub/chapter.html":
+            "<section>{{ chapter.html | safe }}<script>alert(1)</script></section>"}, 5,
+        "styles/classic/templates/epub/chapter.html: <script> refused: a book's pages hold no "
+        "scripts, event handlers, frames, plug-ins or forms"),
+    "a template with an event handler": Case(
+        {**md(GOOD), "styles/classic/templates/epub/titlepage.html":
+            '<p onclick="steal()">{{ meta.title }}</p>'}, 5,
+        "styles/classic/templates/epub/titlepage.html: <p onclick=…> refused: a book's pages "
+        "hold no scripts, event handlers, frames, plug-ins or forms"),
+    "a template with a javascript: link": Case(
+        {**md(GOOD), "styles/classic/templates/epub/titlepage.html":
+            '<p><a href=" JavaScript:go()">{{ meta.title }}</a></p>'}, 5,
+        "styles/classic/templates/epub/titlepage.html: <a href=…> refused: a book's pages hold "
+        "no scripts, event handlers, frames, plug-ins or forms"),
     "a template that points the e-reader at the network": Case(
         {**md(GOOD), "styles/classic/templates/epub/chapter.html":
             '<img src="https://example.org/track.png" alt=""/>{{ chapter.html | safe }}'}, 5,

@@ -151,10 +151,17 @@ def abandoned(path: Path) -> bool:
 _FETCHED = {"src", "srcset", "poster", "data", "background", "{http://www.w3.org/1999/xlink}href"}
 
 
+# What makes a page a program: an EPUB holding it must declare itself scripted (EPUBCheck
+# fails it otherwise), and most e-readers run none of it.
+_ACTIVE = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form"})
+_NOT_ACTIVE = "a book's pages hold no scripts, event handlers, frames, plug-ins or forms"
+
+
 def html_problems(html: str, allowed: frozenset[str] = frozenset()) -> list[str]:
     """What in a page (a theme's template as rendered) would make a reader fetch something
     that is not in the book: resource URLs (but those `allowed`: the book's own images as the
-    PDF names them), <link> and <style> CSS URLs, style= attributes."""
+    PDF names them), <link> and <style> CSS URLs, style= attributes; and what would make it
+    run something: scripts, event handlers, javascript: links, frames, plug-ins, forms."""
     import lxml.html
 
     try:
@@ -166,7 +173,13 @@ def html_problems(html: str, allowed: frozenset[str] = frozenset()) -> list[str]
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.rpartition("}")[2].lower()
+        if tag in _ACTIVE:
+            problems.append(f"<{tag}> refused: {_NOT_ACTIVE}")
         for name, value in el.attrib.items():
+            if name.lower().startswith("on") or name.lower().endswith(("href", "src", "action")) \
+                    and value.strip().lower().startswith("javascript:"):
+                problems.append(f"<{tag} {name}=…> refused: {_NOT_ACTIVE}")
+                continue
             fetched = name in _FETCHED or (name == "href" and tag in ("link", "image", "use"))
             urls = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" \
                 else [value]
