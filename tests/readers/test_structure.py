@@ -59,3 +59,23 @@ def test_headingless_file_takes_its_title_from_front_matter_or_name(
         "manuscript/02-calm.md": "---\ntitle: After the Storm\n---\nSun.\n",
     })
     assert shape(root) == ["The storm", "After the Storm"]
+
+
+def test_a_front_matter_title_that_yaml_reads_as_a_number_or_date_is_a_title(
+        make_book: Callable[..., Path]) -> None:
+    root = make_book({
+        "manuscript/01-a.md": "---\ntitle: 1984\n---\nBig Brother.\n",
+        "manuscript/02-b.md": "---\ntitle: 2024-05-01\n---\nA day.\n",
+    })
+    assert shape(root) == ["1984", "2024-05-01"]
+
+
+def test_a_front_matter_title_or_type_that_is_not_text_is_refused(
+        make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    # They were left out unseen: the chapter was titled by its file name ("01").
+    for meta, message in (("title: [The, Storm]", "front matter title: must be text, not list"),
+                          ("type: [preface]", "front matter type: must be one of")):
+        root = make_book({"manuscript/01.md": f"---\n{meta}\n---\nRain.\n"})
+        result = octavo("build", root)
+        assert result.code != 0 and result.err.startswith(f"error: manuscript/01.md:2: {message}"), \
+            result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ def read_manuscript(folder: Path, context: ReadContext) -> Manuscript:
         for index, section in enumerate(sections):
             if _is_part(doc, kind, section, index, level, len(sections)):
                 close_part()
-                part = Part(title=section.title or str(doc.meta.get("title") or stem_title(doc.path)),
+                part = Part(title=section.title or _meta_title(doc) or stem_title(doc.path),
                             html=section.html if section.has_text or section.title_html else "",
                             source=doc.shown,
                             anchor=section.anchor,
@@ -184,9 +185,9 @@ def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) 
     title = section.title
     show_title = True
     if not title:
-        meta_title = doc.meta.get("title")
-        if isinstance(meta_title, str) and meta_title.strip():
-            title = meta_title.strip()
+        meta_title = _meta_title(doc)
+        if meta_title:
+            title = meta_title
         elif kind != "chapter":
             title, show_title = MATTER_NAMES.get(kind, (kind.replace("-", " ").title(), True))
         else:
@@ -203,8 +204,22 @@ def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) 
                    title_html=section.title_html if section.title else "")
 
 
+def _meta_title(doc: SourceDoc) -> str:
+    """The front matter's title as text: `title: 1984` (a number to YAML) is a title too; a
+    list or a table is a mistake, named, not left out unseen (the file's name stood in)."""
+    value = doc.meta.get("title")
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+        raise ManuscriptError(f"front matter title: must be text, not {type(value).__name__}",
+                              doc.shown, 2)
+    return (value.isoformat() if isinstance(value, dt.date) else str(value)).strip()
+
+
 def _kind(doc: SourceDoc) -> str:
     declared = doc.meta.get("type")
+    if declared is not None and not isinstance(declared, str):
+        raise ManuscriptError(f"front matter type: must be one of {', '.join(KINDS)}", doc.shown, 2)
     if isinstance(declared, str) and declared.strip():
         value = declared.strip().lower().replace(" ", "-").replace("_", "-")
         value = _KIND_ALIASES.get(value, value)
