@@ -14,7 +14,7 @@ from lxml import etree
 from pagelists import misplaced, page_list
 
 from octavo import xhtml
-from octavo.backends.epub.pagelist import PageBreak, mark_pages, page_breaks
+from octavo.backends.epub.pagelist import NoPageList, PageBreak, mark_pages, page_breaks
 
 
 @pytest.fixture(scope="module")
@@ -156,15 +156,41 @@ def test_a_template_opening_with_a_comment_is_marked_in_its_section() -> None:
     assert marked(root).startswith('<!-- a theme note --><section id="ch001"><span id="page-1"')
 
 
-def test_page_maps_for_another_text_or_tampered_with_are_refused() -> None:
+def test_page_maps_for_another_text_or_tampered_with_are_refused_saying_why() -> None:
     good = {"text": "abc", "source": "urn:isbn:1", "pages": [[3, "iv", "copyright-page", 0, "x"]]}
     found = page_breaks(good, "abc")
-    assert found is not None and found.source == "urn:isbn:1"
+    assert found.source == "urn:isbn:1"
     assert found.breaks == {"copyright": [PageBreak(3, "iv", "copyright", 0, "x")]}
-    assert page_breaks(good, "other") is None
+    for page_map, why in ((None, "no print layout yet"), ({}, "no print layout yet"),
+                          (good, "of another text")):
+        with pytest.raises(NoPageList, match=why):
+            page_breaks(page_map, "other")
     for bad in ({"pages": [[3, "iv"]]}, {"pages": [[3, "3\n", "ch001", 0, "x"]]},
                 {"source": ""}, {"source": "a\x01b"}, {"source": {"a": 1}}, {"pages": "x"}):
-        assert page_breaks({**good, **bad}, "abc") is None, bad
+        with pytest.raises(NoPageList, match="page map is damaged"):
+            page_breaks({**good, **bad}, "abc")
+    with pytest.raises(NoPageList, match="page map is damaged"):
+        page_breaks(["not", "a", "map"], "abc")
+
+
+def test_a_long_title_gets_its_page_list(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """Without an ISBN the print edition is named by the title: a page map naming one over
+    300 characters was refused as if it were for another text."""
+    title = " ".join(["The Lighthouse Keeper's Long and Unabridged Account"] * 8)[:400]
+    toml = BASIC_TOML.replace("A Test Book", title).replace('"epub"', '"epub", "pdf"')
+    root = make_book({"book.toml": toml,
+                      "manuscript/01.md": "# One\n\n" + "The first chapter's text. " * 200,
+                      "manuscript/02.md": "# Two\n\n" + "The second chapter's text. " * 200})
+    result = octavo("build", root)
+    assert result.code == 0, result.err
+    assert "no page-list" not in result.out + result.err
+    epub = next((root / "dist").glob("*.epub"))
+    pdf = next(path for path in (root / "dist").glob("*.pdf") if not path.name.endswith("-cover.pdf"))
+    assert len(page_list(epub)) > 4
+    assert misplaced(epub, pdf) == []
+    with zipfile.ZipFile(epub) as zf:
+        opf = zf.read("EPUB/content.opf").decode()
+    assert f'<meta property="pageBreakSource">{title}, print edition</meta>' in opf
 
 
 def test_the_print_isbn_names_the_page_source(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

@@ -168,3 +168,45 @@ def test_the_css_setting_notes_in_the_text_escapes_their_ids() -> None:
     css = footnotes.in_text_css(['a"b', "c\\d", "ch1-fn-2"])
     assert '[id="a\\"b"]' in css and '[id="c\\\\d"]' in css and '[id="ch1-fn-2"]' in css
     assert css.count("float: none") == 3  # a rule each: one bad id cannot drop the others
+
+
+def test_the_note_list_answers_as_a_list_does() -> None:
+    notes = [object() for _ in range(6)]
+    plain, indexed = notes[:4], footnotes.NoteList(notes[:4])
+    steps = [lambda kept: kept.append(notes[4]), lambda kept: kept.remove(notes[1]),
+             lambda kept: kept.insert(0, notes[5]), lambda kept: kept.pop(),
+             lambda kept: kept.remove(notes[5]), lambda kept: kept.extend(notes[:2]),
+             lambda kept: kept.__setitem__(slice(0, 1), [notes[3]]),
+             lambda kept: kept.__delitem__(slice(0, 2)), lambda kept: kept.clear()]
+    for step in steps:
+        step(plain)
+        step(indexed)
+        assert indexed == plain
+        assert [note in indexed for note in [*notes, None]] == [note in plain for note in notes + [None]]
+    assert isinstance(indexed.copy(), footnotes.NoteList)
+
+
+def test_a_paragraphs_notes_cost_work_in_proportion_to_their_number(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint asks, for every box of every line, whether its note is still to be placed,
+    and takes a placed note off that list: each a scan of the notes left, so a paragraph of
+    3,000 notes took a fifth of its layout's time in them. Counted in comparisons of boxes,
+    twice the notes are twice the work (a scan: four times)."""
+    from weasyprint.formatting_structure import boxes
+
+    compared = [0]
+
+    def counted(box: Any, other: Any) -> Any:
+        compared[0] += 1
+        return NotImplemented
+
+    monkeypatch.setattr(boxes.Box, "__eq__", counted)
+    makeup.hook_make_up()
+    work = []
+    for count in (100, 200):
+        compared[0] = 0
+        html = "<p>" + " ".join(f"word{index}<span class=fn>Note {index}.</span>"
+                                for index in range(count)) + "</p>"
+        HTML(string=html).render(stylesheets=[CSS(string=CSS_TEXT)])
+        work.append(compared[0])
+    assert 0 < work[1] < 2.5 * work[0], work

@@ -59,28 +59,38 @@ class PageMap:
     source: str  # "urn:isbn:…" or "<title>, print edition"
 
 
-def page_breaks(page_map: Any, digest: str) -> PageMap | None:
-    """The page map's breaks, or None if it is not for this text or anything in it is amiss
-    (it is read from the book's cache folder, which may come from anyone)."""
-    if not isinstance(page_map, dict) or page_map.get("text") != digest:
-        return None
-    source = page_map.get("source")
-    if not (isinstance(source, str) and 0 < len(source.strip()) <= 300
-            and not has_xml_invalid(source)):
-        return None
-    pages = page_map.get("pages")
-    if not isinstance(pages, list):
-        return None
+class NoPageList(Exception):
+    """Why the EPUB gets no page-list from the page map: the build's note says it."""
+
+
+AGAIN = "build the PDF too to give the EPUB the printed page numbers"
+DAMAGED = f"the last print layout's page map is damaged or not Octavo's; {AGAIN}"
+
+
+def page_breaks(page_map: Any, digest: str) -> PageMap:
+    """The page map's breaks; NoPageList, saying why, if there is none, it is for another text
+    or anything in it is amiss (it is read from the book's cache folder, which may come from
+    anyone). The print edition's name has no length limit: without an ISBN it is the title's."""
+    if not page_map:
+        raise NoPageList(f"no print layout yet; {AGAIN}")
+    if not isinstance(page_map, dict):
+        raise NoPageList(DAMAGED)
+    if page_map.get("text") != digest:
+        raise NoPageList(f"the last print layout is of another text; {AGAIN}")
+    source, pages = page_map.get("source"), page_map.get("pages")
+    if not (isinstance(source, str) and source.strip() and not has_xml_invalid(source)
+            and isinstance(pages, list)):
+        raise NoPageList(DAMAGED)
     by_document: dict[str, list[PageBreak]] = {}
     seen: set[str] = set()
     for entry in pages:
         if not (isinstance(entry, list) and len(entry) == 5):
-            return None
+            raise NoPageList(DAMAGED)
         page, label, section, chars, text = entry
         if not (isinstance(page, int) and isinstance(label, str) and _LABEL.fullmatch(label)
                 and isinstance(section, str) and isinstance(chars, int) and chars >= 0
                 and isinstance(text, str)):
-            return None
+            raise NoPageList(DAMAGED)
         document = PDF_SECTIONS.get(section, section)
         if label in seen or not re.fullmatch(r"[a-z]+\d*", document):
             continue

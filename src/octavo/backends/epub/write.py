@@ -29,7 +29,14 @@ from octavo.backends.epub.fonts import (
     features_asked,
     subset_fonts,
 )
-from octavo.backends.epub.pagelist import EPUB_TYPE, mark_pages, page_breaks, page_list_nav
+from octavo.backends.epub.pagelist import (
+    EPUB_TYPE,
+    NoPageList,
+    PageMap,
+    mark_pages,
+    page_breaks,
+    page_list_nav,
+)
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.shared import check_title_notes, image_bytes, number, page_facts, text_digest
 from octavo.covers import HREF, typographic_cover_later
@@ -109,12 +116,11 @@ def write_epub(book: Book, theme: Theme, target: Path, context: RenderContext,
                                 media_type="image/png")
     cover_item = _add_images(out, book, cover)  # the typographic cover's bytes come when made
 
-    breaks = page_breaks(context.facts.get(PAGE_MAP), text_digest(book))
-    if breaks is None:
-        why = "the last print layout is of another text" if context.facts.get(PAGE_MAP) \
-            else "no print layout yet"
-        context.diagnostics.note(f"no page-list: {why}; build the PDF too to give the EPUB "
-                                 "the printed page numbers")
+    breaks: PageMap | None = None
+    try:
+        breaks = page_breaks(context.facts.get(PAGE_MAP), text_digest(book))
+    except NoPageList as why:
+        context.diagnostics.note(f"no page-list: {why}")
     placed: list[tuple[str, str, str]] = []  # (file, marker id, folio) in reading order
     wanted: list[int] = []  # the printed pages that begin in each EPUB page
     images = [0, 0]  # images in the text, and those without a text alternative

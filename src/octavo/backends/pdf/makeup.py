@@ -100,6 +100,7 @@ def hook_make_up() -> None:
 
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
         """WeasyPrint's pagination, made up (the first time a document is paginated)."""
+        context.footnotes = notes.NoteList(context.footnotes)  # looked up on every line
         if pages:  # a later round (page-based counters): the make-up stays as decided
             yield from original_pages(context, root_box, html, pages)
             return
@@ -241,7 +242,7 @@ def _again(original: Any, context: Any, root_box: Any, html: Any,
     flags = ("content_changed", "pages_wanted")
     marked = [(index, flag) for index, item in enumerate(context.page_maker)
               for flag in flags if item[-1][flag]]
-    context.footnotes = list(footnotes)
+    context.footnotes = notes.NoteList(footnotes)
     context.running_elements.clear()
     pages = list(original(context, root_box, html, []))
     for index, flag in marked:
