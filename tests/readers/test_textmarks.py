@@ -31,6 +31,21 @@ def test_headings_and_the_lint_see_the_word_without_marks() -> None:
     assert plain_inline("sure_ly_ not") == "surely not"
 
 
+PRIVATE = "\ue001 \ue000\ue001\ue002\ue003\ue004\ue005 \ue002\ue003"
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("Text with private \ue000. Word.", "Text with private \ue000. Word."),
+    (PRIVATE, PRIVATE),
+    ("sure_ly_ \ue000 and _\ue001_", "sure<em>ly</em> \ue000 and <em>\ue001</em>"),
+])
+def test_private_use_characters_of_the_text_stay_themselves(text: str, html: str) -> None:
+    """The marks for italics inside a word are private-use characters: the same characters
+    in the text (MUFI's medieval letters, a font's own signs) are not taken for them."""
+    assert render_inline(text) == html
+    assert plain_inline(text) == html.replace("<em>", "").replace("</em>", "")
+
+
 def test_four_hyphens_are_a_two_em_dash_set_as_two_em_dashes() -> None:
     html = render_inline('"Dear sister----" and of--of----"')
     assert html == ("\u201cDear sister<span class=\"two-em-dash\">\u2014\u2014</span>\u201d and "
