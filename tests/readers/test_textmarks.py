@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from octavo.readers.plaintext import plain_inline, render_inline
+from octavo.readers.plaintext import plain_inline, render_inline, render_verse
 from octavo.readers.textmarks import illustration_caption
 from octavo.readers.textstructure import Block
 
@@ -17,6 +17,11 @@ from octavo.readers.textstructure import Block
 ])
 def test_italics_inside_a_word(text: str, html: str) -> None:
     assert render_inline(text) == html
+
+
+def test_italics_inside_a_word_in_verse() -> None:
+    html = render_verse(Block(["  sure_ly_ a \ue000 line", "    other_wise_ not"], 1))
+    assert "sure<em>ly</em> a \ue000 line" in html and "other<em>wise</em> not" in html
 
 
 @pytest.mark.parametrize("text", [

@@ -192,7 +192,7 @@ def _inline_html(source: str) -> str:
 
 def render_verse(block: Block) -> str:
     """An indented block as a verse stanza: each line kept, its indent a level."""
-    return verse_html([stanza_html(inline_parser(), [_marked(line) for line in block.lines])])
+    return finish_marks(verse_html([stanza_html(inline_parser(), [_marked(line) for line in block.lines])]))
 
 
 def plain_inline(text: str) -> str:
