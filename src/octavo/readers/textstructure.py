@@ -82,6 +82,16 @@ class Layout:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+def lines_of(text: str) -> list[str]:
+    """The text's lines, without a byte order mark at the start of any: files joined end to
+    end keep each one's mark, which is not text and would hide a heading ("CHAPTER II.").
+    U+FEFF inside a line is kept: a zero-width no-break space someone put there (rare since
+    U+2060 took that role) is theirs."""
+    if "\ufeff" not in text:
+        return text.split("\n")
+    return [line.lstrip("\ufeff") for line in text.split("\n")]
+
+
 def blocks_of(lines: list[str], first_line: int = 1) -> list[Block]:
     """Split lines into blocks at blank lines."""
     blocks: list[Block] = []
