@@ -6,7 +6,7 @@ from pathlib import Path
 
 from octavo.diagnostics import Diagnostics
 from octavo.readers.base import ImageRegistry, ReadContext
-from octavo.readers.plaintext import read_plaintext, split_paragraphs
+from octavo.readers.plaintext import paragraphs, read_plaintext, split_paragraphs
 
 
 def read(path: Path) -> tuple[str, Diagnostics]:
@@ -43,6 +43,22 @@ def test_bom_and_control_characters(tmp_path: Path) -> None:
     html, diagnostics = read(path)
     assert html == "<p>Hello world &amp; &lt;friends&gt;.</p>"
     assert any("control characters" in w for w in diagnostics.warnings)
+
+
+def test_a_byte_order_mark_at_any_line_start_is_nothing(tmp_path: Path) -> None:
+    """Files joined end to end keep each one's mark: it must not hide a heading, nor stay in
+    the text. Inside a line, U+FEFF (a zero-width no-break space) is the writer's and stays."""
+    path = tmp_path / "joined.txt"
+    path.write_text("\ufeffCHAPTER I.\n\nIt rained on the first day.\n\n\ufeffCHAPTER II.\n\n"
+                    "\ufeffIt rained on the\n\ufeffsecond, said Ma\ufeffry.\n", encoding="utf-8")
+    context = ReadContext(tmp_path, Diagnostics(), ImageRegistry(tmp_path))
+    sections = read_plaintext(path, path.name, context).render(1)
+    assert [(s.title, s.html) for s in sections] == [
+        ("Chapter I", "<p>It rained on the first day.</p>"),
+        ("Chapter II", "<p>It rained on the second, said Ma\ufeffry.</p>"),
+    ]
+    assert [text for _, text, _ in paragraphs(path.read_text(encoding="utf-8"))] == [
+        "It rained on the first day.", "It rained on the second, said Ma\ufeffry."]
 
 
 def test_markdown_syntax_is_literal_but_quotes_curl(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from octavo.readers.plaintext import plain_inline, render_inline
+from octavo.readers.plaintext import plain_inline, render_inline, render_verse
 from octavo.readers.textmarks import illustration_caption
 from octavo.readers.textstructure import Block
 
@@ -19,6 +19,11 @@ def test_italics_inside_a_word(text: str, html: str) -> None:
     assert render_inline(text) == html
 
 
+def test_italics_inside_a_word_in_verse() -> None:
+    html = render_verse(Block(["  sure_ly_ a \ue000 line", "    other_wise_ not"], 1))
+    assert "sure<em>ly</em> a \ue000 line" in html and "other<em>wise</em> not" in html
+
+
 @pytest.mark.parametrize("text", [
     "set snake_case here", "a snake_case_name too", "file_v2_ and x_1_", "a_b_c", "mid_dle",
 ])
@@ -29,6 +34,21 @@ def test_underscores_in_identifiers_stay_as_written(text: str) -> None:
 
 def test_headings_and_the_lint_see_the_word_without_marks() -> None:
     assert plain_inline("sure_ly_ not") == "surely not"
+
+
+PRIVATE = "\ue001 \ue000\ue001\ue002\ue003\ue004\ue005 \ue002\ue003"
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("Text with private \ue000. Word.", "Text with private \ue000. Word."),
+    (PRIVATE, PRIVATE),
+    ("sure_ly_ \ue000 and _\ue001_", "sure<em>ly</em> \ue000 and <em>\ue001</em>"),
+])
+def test_private_use_characters_of_the_text_stay_themselves(text: str, html: str) -> None:
+    """The marks for italics inside a word are private-use characters: the same characters
+    in the text (MUFI's medieval letters, a font's own signs) are not taken for them."""
+    assert render_inline(text) == html
+    assert plain_inline(text) == html.replace("<em>", "").replace("</em>", "")
 
 
 def test_four_hyphens_are_a_two_em_dash_set_as_two_em_dashes() -> None:

@@ -79,6 +79,40 @@ def test_heading_forms() -> None:
     ]
 
 
+def test_more_heading_forms_with_their_numbers() -> None:
+    text = "\n\n".join([
+        "Part the First", "It rained.", "BOOK II", "It rained.", "Volume iii.", "It rained.",
+        "CHAPTER THE LAST", "It rained.", "Chapter Twenty-One", "It rained.",
+        "Chapter 2 The Beginning", "It rained.", "EPOCH THE SECOND, 1715.", "It rained.",
+    ])
+    assert [(s.kind, s.title) for s in layout(text).sections] == [
+        ("part", "Part the First"), ("part", "Book II"), ("part", "Volume iii"),
+        ("chapter", "Chapter the Last"), ("chapter", "Chapter Twenty-One"),
+        ("chapter", "Chapter 2: The Beginning"), ("part", "Epoch the Second, 1715"),
+    ]
+
+
+def test_sentences_starting_with_a_heading_word_stay_paragraphs() -> None:
+    paragraphs = [
+        "Part of the money went to the landlord, and the rest\nwent to the host.",
+        "Chapter and verse, she said, she could quote them all\nday long if asked.",
+        "Book after book she read.", "Volume was low.", "Part one of the plan was simple.",
+        "PART of it.", "part II of the deal",
+    ]
+    sections = layout("\n\n".join(["CHAPTER I.", *paragraphs])).sections
+    assert [(s.kind, s.title) for s in sections] == [("chapter", "Chapter I")]
+    assert ["\n".join(block.lines) for block in sections[0].blocks] == paragraphs
+
+
+def test_a_heading_never_drops_the_lines_of_its_block_it_does_not_use() -> None:
+    sections = layout("PART I.\nIN WHICH WE BEGIN\n\nText.\n").sections
+    assert [(s.kind, s.title) for s in sections] == [("part", "Part I")]
+    assert [block.text for block in sections[0].blocks] == ["IN WHICH WE BEGIN", "Text."]
+    assert sections[0].blocks[0].line == 2
+    custom = detect(["Scene 1", "The rain fell", "and fell.", "", "Text."], r"Scene \d+")
+    assert [block.text for block in custom.sections[0].blocks] == ["The rain fell and fell.", "Text."]
+
+
 def test_parts_make_chapters_one_level_down() -> None:
     text = "EPOCH THE FIRST.\n\n1703.\n\nCHAPTER I.\n\nText.\n\nEND OF THE FIRST EPOCH.\n"
     sections = layout(text).sections

@@ -43,6 +43,7 @@ from octavo.readers.textstructure import (
     is_quoted_prose,
     is_scene_break,
     is_verse,
+    lines_of,
 )
 from octavo.readers.titlepage import read_title_page
 from octavo.readers.typography import typography_plugin
@@ -64,8 +65,7 @@ def inline_parser() -> MarkdownIt:
 
 def read_plaintext(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     """Read a .txt file; unless told not to, split it at the chapter and part headings it has."""
-    text = read_text_file(path, shown, context.diagnostics)
-    lines = text.split("\n")
+    lines = lines_of(read_text_file(path, shown, context.diagnostics))
     per_line = _one_paragraph_per_line(lines)
     if context.detect_headings:
         try:
@@ -192,7 +192,7 @@ def _inline_html(source: str) -> str:
 
 def render_verse(block: Block) -> str:
     """An indented block as a verse stanza: each line kept, its indent a level."""
-    return verse_html([stanza_html(inline_parser(), [_marked(line) for line in block.lines])])
+    return finish_marks(verse_html([stanza_html(inline_parser(), [_marked(line) for line in block.lines])]))
 
 
 def plain_inline(text: str) -> str:
@@ -232,7 +232,7 @@ def _one_paragraph_per_line(lines: list[str]) -> bool:
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a plain text: blank lines separate them; hard-wrapped lines are joined,
     unless the file writes a whole paragraph per line."""
-    lines = text.split("\n")
+    lines = lines_of(text)
     per_line = _one_paragraph_per_line(lines)
     paragraphs: list[str] = []
     for block in blocks_of(lines):
@@ -242,7 +242,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """Each paragraph the book keeps (no Gutenberg boilerplate, no scene breaks), as it sets it."""
-    for section in detect(text.split("\n")).sections:
+    for section in detect(lines_of(text)).sections:
         for block in section.blocks:
             if not is_scene_break(block):
                 yield block.line, plain_inline(block.text), ""

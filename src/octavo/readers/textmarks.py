@@ -26,8 +26,14 @@ _ILLUSTRATION = re.compile(r"\[\s*Illustration\s*(?::\s*(?P<caption>.*?))?\s*\]"
 _LETTERS = r"[^\W\d_]"
 _ITALIC_TAIL = re.compile(rf"(?<={_LETTERS})_({_LETTERS}+)_(?![\w])")
 _ITALIC_HEAD = re.compile(rf"(?<![\w])_({_LETTERS}+)_(?={_LETTERS}+(?![\w]))")
-# Kept through the inline parser as private-use characters, made <em> once it has run.
-_EM_OPEN, _EM_CLOSE = "\ue000", "\ue001"
+# Kept through the inline parser as private-use characters, made <em> once it has run. A text
+# may hold these characters itself (MUFI's medieval letters live there): each of them, and the
+# escape, is written as the escape and a stand-in while the marks are made, then put back.
+_EM_OPEN, _EM_CLOSE, _ESCAPE = "\ue000", "\ue001", "\ue002"
+_ESCAPED = {_EM_OPEN: _ESCAPE + "\ue003", _EM_CLOSE: _ESCAPE + "\ue004", _ESCAPE: _ESCAPE + "\ue005"}
+_OWN = re.compile("[\ue000-\ue002]")
+_STAND_IN = re.compile(f"{_ESCAPE}[\ue003-\ue005]")
+_RESTORED = {stand_in: char for char, stand_in in _ESCAPED.items()}
 
 
 def illustration_caption(block: Block) -> str | None:
@@ -55,7 +61,10 @@ def long_dashes(text: str) -> str:
 
 
 def mark_word_italics(text: str) -> str:
-    """Italics inside a word (`sure_ly_`, `_sure_ly`) marked for `finish_marks`."""
+    """Italics inside a word (`sure_ly_`, `_sure_ly`) marked for `finish_marks` (or `unmarked`),
+    which alone may read the text it gives: it escapes the marks' own characters in `text`."""
+    if _OWN.search(text):
+        text = _OWN.sub(lambda m: _ESCAPED[m.group()], text)
     if "_" not in text:
         return text
     text = _ITALIC_TAIL.sub(rf"{_EM_OPEN}\1{_EM_CLOSE}", text)
@@ -67,6 +76,7 @@ def finish_marks(html: str) -> str:
     set as em dashes joined in a span."""
     if _EM_OPEN in html:
         html = html.replace(_EM_OPEN, "<em>").replace(_EM_CLOSE, "</em>")
+    html = _restored(html)
     for dash, markup in _LONG_DASH_HTML.items():
         if dash in html:
             html = html.replace(dash, markup)
@@ -75,4 +85,11 @@ def finish_marks(html: str) -> str:
 
 def unmarked(text: str) -> str:
     """Text with the marks of `mark_word_italics` removed: for headings and the lint."""
-    return text.replace(_EM_OPEN, "").replace(_EM_CLOSE, "")
+    return _restored(text.replace(_EM_OPEN, "").replace(_EM_CLOSE, ""))
+
+
+def _restored(text: str) -> str:
+    """The text's own characters that `mark_word_italics` escaped, put back."""
+    if _ESCAPE not in text:
+        return text
+    return _STAND_IN.sub(lambda m: _RESTORED[m.group()], text)

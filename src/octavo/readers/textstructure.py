@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import regex
@@ -17,11 +17,27 @@ _PRODUCED_BY = re.compile(r"^(Produced by|This e-?text was produced|E-text prepa
 
 ROMAN = r"[IVXLC]+"
 _VALID_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-_NUMBER = rf"(?:{ROMAN}|\d+|[A-Z][A-Za-z-]+(?:[- ][A-Z][a-z]+)?)"
-_CHAPTER = re.compile(rf"^CHAPTER\s+({_NUMBER})\s*[.:]?\s*(?:[.:\-\u2014]\s*)?(.*)$", re.I)
+# A heading's number, a word of its own: arabic, Roman (any case), or in words ("Twenty-One",
+# "the First", "THE LAST").
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_NUMBER_WORDS = [
+    *_UNITS, *_ORDINAL_UNITS, *_TENS, "ten", "eleven", "twelve", "tenth", "eleventh", "twelfth",
+    *(f"{stem}teen{th}" for stem in ("thir", "four", "fif", "six", "seven", "eigh", "nine")
+      for th in ("", "th")),
+    *(f"{tens[:-1]}ieth" for tens in _TENS), "hundred", "hundredth", "last", "final",
+]
+_NUMBER_WORD = (rf"(?:(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS + _ORDINAL_UNITS)})"
+                rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})")
+_NUMBER = rf"(?i:{ROMAN}|\d+|(?:the\s+)?{_NUMBER_WORD})(?![\w'\u2019-])"
+# After the number: nothing, punctuation and a title ("CHAPTER IV: A MARKET BY THE WAY"), or
+# a title after a space, which `_headline` tells from a sentence ("Part one of the plan was").
+_AFTER_NUMBER = r"(?P<stop>\s*[.:]?\s*(?:[.:\-\u2014]\s*)?)(?P<rest>.*)$"
+_CHAPTER = re.compile(rf"^(?:CHAPTER|Chapter)\s+(?P<number>{_NUMBER}){_AFTER_NUMBER}")
+_PART = re.compile(rf"^(?:BOOK|Book|PART|Part|VOLUME|Volume|EPOCH|Epoch)\s+{_NUMBER}{_AFTER_NUMBER}")
 _ROMAN_TITLE = re.compile(rf"^({ROMAN})\.\s+([A-Z][^a-z]*)$")  # I. UNDER THE PINES
 _ROMAN_ALONE = re.compile(rf"^({ROMAN})\.?$")  # I (then a title line)
-_PART = re.compile(r"^(BOOK|PART|VOLUME|EPOCH)\b[\s.]+\S.*$", re.I)
 _MATTER = {
     "PREFACE": "preface", "FOREWORD": "foreword", "INTRODUCTION": "foreword",
     "PROLOGUE": "prologue", "EPILOGUE": "epilogue", "AFTERWORD": "afterword",
@@ -64,6 +80,16 @@ class Layout:
     sections: list[TextSection]
     dropped: list[str]
     meta: dict[str, str] = field(default_factory=dict)
+
+
+def lines_of(text: str) -> list[str]:
+    """The text's lines, without a byte order mark at the start of any: files joined end to
+    end keep each one's mark, which is not text and would hide a heading ("CHAPTER II.").
+    U+FEFF inside a line is kept: a zero-width no-break space someone put there (rare since
+    U+2060 took that role) is theirs."""
+    if "\ufeff" not in text:
+        return text.split("\n")
+    return [line.lstrip("\ufeff") for line in text.split("\n")]
 
 
 def blocks_of(lines: list[str], first_line: int = 1) -> list[Block]:
@@ -117,11 +143,12 @@ def detect(lines: list[str], pattern: str | None = None) -> Layout:
             current.blocks.append(block)
             index += 1
             continue
-        kind, title, used = found
         sections.append(current)
-        current = TextSection(kind, None, title, block.line)
-        index += used
-        if kind == "part":  # subtitle lines under a part heading ("1703.", "JONATHAN WILD.")
+        current = TextSection(found.kind, None, found.title, block.line)
+        if found.lines is not None and found.lines < len(block.lines):  # what it leaves stays text
+            current.blocks.append(Block(block.lines[found.lines :], block.line + found.lines))
+        index += found.blocks
+        if found.kind == "part":  # subtitle lines under a part heading ("1703.", "JONATHAN WILD.")
             while index < len(blocks) and _is_subtitle(blocks[index]) and \
                     _heading(blocks, index, custom) is None:
                 current.blocks.append(blocks[index])
@@ -181,9 +208,18 @@ class _BoundedPattern:
             raise PatternTooSlow(text) from None
 
 
-def _heading(blocks: list[Block], index: int,
-             custom: _BoundedPattern | None) -> tuple[str, str, int] | None:
-    """(kind, title, blocks used) when blocks[index] starts a heading."""
+class Heading(NamedTuple):
+    """A heading found at a block: its kind and title, how many blocks it takes, and how many
+    lines of the first (what it leaves of that block stays as text)."""
+
+    kind: str
+    title: str
+    blocks: int
+    lines: int | None = None  # None: all of them
+
+
+def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) -> Heading | None:
+    """The heading blocks[index] starts, if it does."""
     block = blocks[index]
     first = block.lines[0].strip()
     following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -192,32 +228,51 @@ def _heading(blocks: list[Block], index: int,
         if not match:
             return None
         if len(block.lines) == 1 and following is not None and _is_title(following):
-            return "chapter", f"{first} {following.text}".strip(), 2
-        return "chapter", first, 1
+            return Heading("chapter", f"{first} {following.text}".strip(), 2)
+        return Heading("chapter", first, 1, lines=1)
     if len(block.lines) > 3 or len(first) > 80:
         return None
-    if (match := _CHAPTER.match(first)) is not None:
-        rest = " ".join([match.group(2).strip(), *[line.strip() for line in block.lines[1:]]])
+    if (match := _CHAPTER.match(first)) is not None and _numbered(match, first):
+        rest = " ".join([match["rest"].strip(), *[line.strip() for line in block.lines[1:]]])
         rest = rest.strip()
         rest = title_case(rest) if _shouts(rest) else rest
-        number = match.group(1)
-        label = f"Chapter {number.upper() if re.fullmatch(ROMAN, number, re.I) else number}"
+        label = f"Chapter {_number(match['number'])}"
         if not rest and following is not None and _is_title(following):
-            return "chapter", f"{label}: {following.text.rstrip('.')}", 2
-        return "chapter", f"{label}: {rest.rstrip('.')}" if rest else label, 1
-    if (match := _PART.match(first)) is not None:
-        return "part", first.rstrip(".,"), 1
+            return Heading("chapter", f"{label}: {following.text.rstrip('.')}", 2)
+        return Heading("chapter", f"{label}: {rest.rstrip('.')}" if rest else label, 1)
+    if (match := _PART.match(first)) is not None and _numbered(match, first):
+        return Heading("part", first.rstrip(".,"), 1, lines=1)
     if first.upper().rstrip(".") in _MATTER and len(block.lines) == 1:
-        return _MATTER[first.upper().rstrip(".")], first.rstrip(".").title(), 1
+        return Heading(_MATTER[first.upper().rstrip(".")], first.rstrip(".").title(), 1)
     if len(block.lines) == 1 and (match := _ROMAN_TITLE.match(first)) is not None:
-        return "chapter", f"{match.group(1)}. {match.group(2).rstrip('.')}", 1
+        return Heading("chapter", f"{match.group(1)}. {match.group(2).rstrip('.')}", 1)
     if (match := _ROMAN_ALONE.match(first)) is not None:
         rest = [line.strip() for line in block.lines[1:]]
         if rest:
-            return "chapter", f"{match.group(1)}. {' '.join(rest).rstrip('.')}", 1
+            return Heading("chapter", f"{match.group(1)}. {' '.join(rest).rstrip('.')}", 1)
         if following is not None and _is_title(following):
-            return "chapter", f"{match.group(1)}. {following.text.rstrip('.')}", 2
+            return Heading("chapter", f"{match.group(1)}. {following.text.rstrip('.')}", 2)
     return None
+
+
+def _numbered(match: re.Match[str], line: str) -> bool:
+    """A heading word and its number make a heading when nothing follows them, or a stop
+    does ("CHAPTER IV: A MARKET BY THE WAY"), or a title ("Chapter 2 The Beginning"); not
+    when a sentence runs on ("Part one of the plan was simple.")."""
+    rest = match["rest"]
+    if not rest or match["stop"].strip():
+        return True
+    return not rest[:1].islower() and _is_title(Block([line], 0))
+
+
+def _number(number: str) -> str:
+    """A chapter's number as its title shows it: "iv" as IV, "THE LAST" as "the Last"."""
+    if re.fullmatch(ROMAN, number, re.I):
+        return number.upper()
+    words = number.split()
+    if _shouts(number) or words[0].lower() == "the":
+        words = [word.lower() if word.lower() == "the" else _capitalise(word.lower()) for word in words]
+    return " ".join(words)
 
 
 def _is_title(block: Block) -> bool:
