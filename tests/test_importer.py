@@ -138,3 +138,24 @@ def test_import_keeps_every_line_as_written(tmp_path: Path, octavo) -> None:  # 
     assert chapters(imported) == chapters(direct)
     assert len(chapters(direct)) == 2
     assert epub_words(imported) == epub_words(direct)
+
+
+def test_import_keeps_the_notes_of_a_title_and_of_a_table(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document("Notes", "Nell Harrow")
+    add_text(document, "Chapter One[[1]]", style="Heading 1")
+    add_text(document, "Tolls were paid in *coin*.[[2]]")
+    table = document.add_table(rows=2, cols=3)
+    cell = table.rows[0].cells[0]
+    cell.text = "Harwich"
+    cell.paragraphs[0].add_run("\u27e63\u27e7")  # made a call of note 3 by `saved`
+    cell.add_paragraph("A second \"line\" -- in *one* cell")
+    table.rows[0].cells[1].merge(table.rows[0].cells[2]).text = "three | four"
+    table.rows[1].cells[0].text = "# five"
+    imported, direct = build_both(tmp_path, octavo, saved(
+        document, {1: "The title's note.", 2: "Mostly coin.", 3: "The cell's note."}))
+    assert chapters(imported) == chapters(direct)
+    assert epub_words(imported) == epub_words(direct)
+    text = chapters(imported)[0][0]
+    assert "Chapter One 1" in text and "Harwich 3" in text
+    assert "The title's note." in text and "The cell's note." in text
+    assert text.index("Chapter One 1") < text.index("Mostly coin.")

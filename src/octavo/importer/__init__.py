@@ -67,7 +67,7 @@ def _chapter_file(section: Section, level: int) -> str:
     body = to_markdown(section.html) if section.html else ""
     if section.level is None:
         return body
-    heading = f"# {title(section.title)}"
+    heading = f"# {title(section.title, section.title_html)}"
     if section.level < level:
         return f"---\ntype: part\n---\n\n{heading}\n\n{body}".rstrip() + "\n"
     return f"{heading}\n\n{body}".rstrip() + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from lxml import etree
 
@@ -20,6 +21,7 @@ _TYPOGRAPHIC = re.compile(r"-(?=-)|(?<=-)-|\.(?= ?\.)|(?<=\.)\.|(?<=\. )\.")
 _LINE_START = re.compile(r"^(?:([#+=-])|(\d+)([.)]))", re.MULTILINE)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _BREAK = "\\\n"  # a hard line break: a backslash ending the line
+_BLOCKS = ("p", "blockquote", "ul", "ol", "table", "div", "figure", "h1", "h2", "h3", "h4", "h5", "h6")
 _RAW_INLINE = ("sup", "sub", "u", "small", "mark", "abbr", "cite", "q", "bdi")
 
 
@@ -75,7 +77,9 @@ def _block(el: etree._Element) -> str:
         return "\n\n".join(b for b in (_block(c) for c in el) if b.strip())
     if name == "img":
         return _image(el, "")
-    # Tables and anything else: kept as HTML, which the Markdown reader passes on (sanitised).
+    if name == "table":
+        return _table(el)
+    # Anything else: kept as HTML, which the Markdown reader passes on (sanitised).
     return _raw(el)
 
 
@@ -87,8 +91,11 @@ def _paragraph(el: etree._Element) -> str:
     return _lines(_inline(el))
 
 
-def title(text: str) -> str:
-    """A chapter's title as the text of its `# ` heading, read back exactly as it is."""
+def title(text: str, html: str = "") -> str:
+    """A chapter's title as the text of its `# ` heading, read back exactly as it is: `text`,
+    or `html` when the title calls a note (Section.title_html), its calls as [^n]."""
+    if html:
+        return _inline(xhtml.fragment_root(html), heading=True).strip()
     return _escape(text, heading=True).strip()
 
 
@@ -107,6 +114,29 @@ def _lines(markdown: str) -> str:
     if not text:  # a paragraph of breaks alone: `<br />` alone on a line would be an HTML block
         return ""
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text) + ending
+
+
+def _table(el: etree._Element) -> str:
+    """A table as its HTML tags, one a line, with what each cell holds written as Markdown
+    between blank lines: Markdown reads raw HTML as it stands, so a note called in a cell
+    ([^1]) is read only outside the tags. Not a pipe table: that needs a header row, which a
+    Word table seldom has, and holds one line a cell."""
+    name = _tag(el)
+    if name in ("td", "th", "caption"):
+        if (el.text or "").strip() or any(_tag(c) not in _BLOCKS for c in el):
+            inner = _paragraph(el)  # text with no paragraph of its own: one paragraph
+        else:
+            inner = "\n\n".join(b for b in (_block(c) for c in el) if b.strip())
+        return f"{_open_tag(el)}\n\n{inner}\n\n</{name}>" if inner else f"{_open_tag(el)}</{name}>"
+    if name in ("table", "thead", "tbody", "tfoot", "tr"):
+        rows = [_table(c) for c in el if isinstance(c.tag, str)]
+        return "\n".join([_open_tag(el), *rows, f"</{name}>"])
+    return _raw(el)
+
+
+def _open_tag(el: etree._Element) -> str:
+    attributes = "".join(f' {k}="{escape(v)}"' for k, v in el.attrib.items() if not k.startswith("{"))
+    return f"<{_tag(el)}{attributes}>"
 
 
 def _list(el: etree._Element, depth: int = 0) -> str:
