@@ -5,8 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import epub_words, tiny_png
-from wordfiles import add_text, styled_book
+from conftest import XHTML, body_text, epub_words, epubcheck, spine_documents, tiny_png
+from lxml import etree
+from wordfiles import add_text, new_document, saved, styled_book
 
 
 def titles(epub: Path) -> list[str]:
@@ -73,3 +74,88 @@ def test_import_refuses_what_is_not_word(tmp_path: Path, octavo) -> None:  # typ
     assert result.code == 4
     assert result.err.strip() == ("error: notes.docx: not a Word document (.docx): it is not a "
                                   "zip file; save it from your word processor as .docx")
+
+
+def build_both(tmp_path: Path, octavo, data: bytes) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """The EPUBs of a .docx built through `octavo import` and built as it is, both checked by
+    EPUBCheck and built without a warning."""
+    source = tmp_path / "draft.docx"
+    source.write_bytes(data)
+    book = tmp_path / "imported"
+    assert octavo("import", source, book).code == 0
+    direct = tmp_path / "direct"
+    (direct / "manuscript").mkdir(parents=True)
+    (direct / "manuscript" / "draft.docx").write_bytes(data)
+    (direct / "book.toml").write_text((book / "book.toml").read_text())
+    epubs = []
+    for root in (book, direct):
+        result = octavo("build", root, "--format", "epub", "--strict")
+        assert result.code == 0, result.err
+        epub = next((root / "dist").glob("*.epub"))
+        assert epubcheck(epub) == []
+        epubs.append(epub)
+    return epubs[0], epubs[1]
+
+
+def chapters(epub: Path) -> list[tuple[str, list[str]]]:
+    """Each chapter's text, its white space made single spaces, and the elements it is made of."""
+    found = []
+    for name, doc in spine_documents(epub):
+        body = doc.find(f"{XHTML}body")
+        if body is not None and name.rsplit("/", 1)[-1].startswith("ch"):
+            found.append((" ".join(body_text(doc).split()),
+                          [etree.QName(el).localname for el in body.iter() if isinstance(el.tag, str)]))
+    return found
+
+
+def lines(document, *texts: str, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph of `texts`, one a line (Shift+Enter between them)."""
+    paragraph = document.add_paragraph(style=style)
+    for number, text in enumerate(texts):
+        run = paragraph.add_run(text)
+        if number < len(texts) - 1:
+            run.add_break()
+
+
+def test_import_keeps_every_line_as_written(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document("Lines", "Nell Harrow")
+    document.add_heading("Chapter #", level=1)
+    lines(document, "Dialogue:", "- Yes, said he.", "+ No, said she.", "* Maybe.", "1. First",
+          "2) Second", "> quoted", "# hashtag line", "===", "---", "```", "~~~", "    four spaces",
+          "| a | b |", "<div>", "* * *", "[x]: y", "{#id .class}", "&amp; &copy; C:\\")
+    lines(document, "Letter head", "===")
+    lines(document, "1. Not a list", "Ends with a break", "")
+    lines(document, "# Not a heading either")
+    lines(document, "    Not code")
+    lines(document, "\"Quoted\" -- it's... done 'so' --- and . . . *stars* _under_ `tick` [link](x)")
+    document.add_heading("Sets {a b} and {#x}", level=2)
+    document.add_heading("Ends in # and ##", level=2)
+    lines(document, "1. not nested", "- nor this", style="List Bullet")
+    lines(document, "- quoted line", "=", style="Quote")
+    document.add_heading("Sharp {#s .t}", level=1)
+    lines(document, "Text.")
+    imported, direct = build_both(tmp_path, octavo, saved(document))
+    assert chapters(imported) == chapters(direct)
+    assert len(chapters(direct)) == 2
+    assert epub_words(imported) == epub_words(direct)
+
+
+def test_import_keeps_the_notes_of_a_title_and_of_a_table(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document("Notes", "Nell Harrow")
+    add_text(document, "Chapter One[[1]]", style="Heading 1")
+    add_text(document, "Tolls were paid in *coin*.[[2]]")
+    table = document.add_table(rows=2, cols=3)
+    cell = table.rows[0].cells[0]
+    cell.text = "Harwich"
+    cell.paragraphs[0].add_run("\u27e63\u27e7")  # made a call of note 3 by `saved`
+    cell.add_paragraph("A second \"line\" -- in *one* cell")
+    table.rows[0].cells[1].merge(table.rows[0].cells[2]).text = "three | four"
+    table.rows[1].cells[0].text = "# five"
+    imported, direct = build_both(tmp_path, octavo, saved(
+        document, {1: "The title's note.", 2: "Mostly coin.", 3: "The cell's note."}))
+    assert chapters(imported) == chapters(direct)
+    assert epub_words(imported) == epub_words(direct)
+    text = chapters(imported)[0][0]
+    assert "Chapter One 1" in text and "Harwich 3" in text
+    assert "The title's note." in text and "The cell's note." in text
+    assert text.index("Chapter One 1") < text.index("Mostly coin.")

@@ -7,7 +7,7 @@ from pathlib import Path
 from octavo.config import CONFIG_NAME
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, UsageError
-from octavo.importer.markdown import to_markdown
+from octavo.importer.markdown import title, to_markdown
 from octavo.readers.base import ImageRegistry, ReadContext, Section
 from octavo.readers.manuscript import chapter_level
 from octavo.readers.word import read_word
@@ -67,9 +67,10 @@ def _chapter_file(section: Section, level: int) -> str:
     body = to_markdown(section.html) if section.html else ""
     if section.level is None:
         return body
+    heading = f"# {title(section.title, section.title_html)}"
     if section.level < level:
-        return f"---\ntype: part\n---\n\n# {section.title}\n\n{body}".rstrip() + "\n"
-    return f"# {section.title}\n\n{body}".rstrip() + "\n"
+        return f"---\ntype: part\n---\n\n{heading}\n\n{body}".rstrip() + "\n"
+    return f"{heading}\n\n{body}".rstrip() + "\n"
 
 
 def _toml(text: str) -> str:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from lxml import etree
 
 from octavo import xhtml
 
 _NS = f"{{{xhtml.XHTML_NS}}}"
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)]|=+$)")
+# Read by Markdown as markup anywhere in a line: emphasis, code, links, raw HTML, verse and table
+# bars, strikethrough, attributes ({#id .class}); and the straight quotes the typographer curls.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}\"'])")
+# Runs the typographer turns into dashes and ellipses (--, ---, ..., . . .): each character
+# escaped, so Word's straight characters stay as they are (the Word reader has no typographer).
+_TYPOGRAPHIC = re.compile(r"-(?=-)|(?<=-)-|\.(?= ?\.)|(?<=\.)\.|(?<=\. )\.")
+# What opens a block at the start of a line: a heading, a list item, a setext underline or a
+# thematic break (#, -, +, =, 1. or 1)); the rest (>, *, _, `, ~, |, <) is escaped everywhere.
+_LINE_START = re.compile(r"^(?:([#+=-])|(\d+)([.)]))", re.MULTILINE)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+_BREAK = "\\\n"  # a hard line break: a backslash ending the line
+_BLOCKS = ("p", "blockquote", "ul", "ol", "table", "div", "figure", "h1", "h2", "h3", "h4", "h5", "h6")
 _RAW_INLINE = ("sup", "sub", "u", "small", "mark", "abbr", "cite", "q", "bdi")
 
 
@@ -49,11 +59,11 @@ def _block(el: etree._Element) -> str:
     if "scene-break" in classes:
         return "* * *"
     if re.fullmatch(r"h[1-6]", name):
-        return "#" * int(name[1]) + " " + _inline(el).replace("\n", " ").strip()
+        return "#" * int(name[1]) + " " + _inline(el, heading=True).strip()
     if name == "p":
         return _paragraph(el)
     if name == "blockquote":
-        inner = "\n\n".join(b for b in (_block(c) for c in el) if b.strip()) or _inline(el)
+        inner = "\n\n".join(b for b in (_block(c) for c in el) if b.strip()) or _lines(_inline(el))
         return "\n".join("> " + line if line else ">" for line in inner.split("\n"))
     if name in ("ul", "ol"):
         return _list(el)
@@ -67,7 +77,9 @@ def _block(el: etree._Element) -> str:
         return "\n\n".join(b for b in (_block(c) for c in el) if b.strip())
     if name == "img":
         return _image(el, "")
-    # Tables and anything else: kept as HTML, which the Markdown reader passes on (sanitised).
+    if name == "table":
+        return _table(el)
+    # Anything else: kept as HTML, which the Markdown reader passes on (sanitised).
     return _raw(el)
 
 
@@ -76,8 +88,55 @@ def _paragraph(el: etree._Element) -> str:
     if len(children) == 1 and _tag(children[0]) == "img" and not (el.text or "").strip() \
             and not (children[0].tail or "").strip():
         return _image(children[0], "")
-    text = _inline(el).strip()
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1) if text else ""
+    return _lines(_inline(el))
+
+
+def title(text: str, html: str = "") -> str:
+    """A chapter's title as the text of its `# ` heading, read back exactly as it is: `text`,
+    or `html` when the title calls a note (Section.title_html), its calls as [^n]."""
+    if html:
+        return _inline(xhtml.fragment_root(html), heading=True).strip()
+    return _escape(text, heading=True).strip()
+
+
+def _lines(markdown: str) -> str:
+    """A paragraph's Markdown with each of its lines read as text: what would open a block at
+    the start of a line (a line after a break too: `- Yes`, `# tag`, `===`) escaped. Spaces
+    opening a line are dropped, as HTML drops them after a break (four would make the first
+    line code). Breaks ending the paragraph are written `<br />`: Markdown drops a backslash
+    break there, and two of them make a blank line."""
+    text = markdown.rstrip(" \t")
+    ending = ""
+    while text.endswith(_BREAK):
+        text = text[: -len(_BREAK)].rstrip(" \t")
+        ending += "<br />"
+    text = re.sub(r"\n[ \t]+", "\n", text.lstrip())
+    if not text:  # a paragraph of breaks alone: `<br />` alone on a line would be an HTML block
+        return ""
+    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text) + ending
+
+
+def _table(el: etree._Element) -> str:
+    """A table as its HTML tags, one a line, with what each cell holds written as Markdown
+    between blank lines: Markdown reads raw HTML as it stands, so a note called in a cell
+    ([^1]) is read only outside the tags. Not a pipe table: that needs a header row, which a
+    Word table seldom has, and holds one line a cell."""
+    name = _tag(el)
+    if name in ("td", "th", "caption"):
+        if (el.text or "").strip() or any(_tag(c) not in _BLOCKS for c in el):
+            inner = _paragraph(el)  # text with no paragraph of its own: one paragraph
+        else:
+            inner = "\n\n".join(b for b in (_block(c) for c in el) if b.strip())
+        return f"{_open_tag(el)}\n\n{inner}\n\n</{name}>" if inner else f"{_open_tag(el)}</{name}>"
+    if name in ("table", "thead", "tbody", "tfoot", "tr"):
+        rows = [_table(c) for c in el if isinstance(c.tag, str)]
+        return "\n".join([_open_tag(el), *rows, f"</{name}>"])
+    return _raw(el)
+
+
+def _open_tag(el: etree._Element) -> str:
+    attributes = "".join(f' {k}="{escape(v)}"' for k, v in el.attrib.items() if not k.startswith("{"))
+    return f"<{_tag(el)}{attributes}>"
 
 
 def _list(el: etree._Element, depth: int = 0) -> str:
@@ -89,7 +148,7 @@ def _list(el: etree._Element, depth: int = 0) -> str:
         inner_blocks = []
         inline = _inline_only(item)
         if inline.strip():
-            inner_blocks.append(inline.strip())
+            inner_blocks.append(_lines(inline))
         for child in item:
             if _tag(child) in ("p", "blockquote", "ul", "ol", "table", "div"):
                 inner_blocks.append(_block(child))
@@ -116,19 +175,20 @@ def _copy(el: etree._Element) -> etree._Element:
     return deepcopy(el)
 
 
-def _inline(el: etree._Element) -> str:
-    out = [_escape(el.text or "")]
+def _inline(el: etree._Element, heading: bool = False) -> str:
+    """The Markdown of an element's content; in a heading (one line), a break is a space."""
+    out = [_escape(el.text or "", heading)]
     for child in el:
         if isinstance(child.tag, str):
-            out.append(_inline_element(child))
-        out.append(_escape(child.tail or ""))
+            out.append(_inline_element(child, heading))
+        out.append(_escape(child.tail or "", heading))
     return "".join(out)
 
 
-def _inline_element(el: etree._Element) -> str:
+def _inline_element(el: etree._Element, heading: bool) -> str:
     name = _tag(el)
     classes = (el.get("class") or "").split()
-    inner = _inline(el)
+    inner = _inline(el, heading)
     if name == "sup" and "noteref-mark" in classes:
         link = next(el.iter(f"{_NS}a"), None)
         number = (link.get("href") or "#fn-0").removeprefix("#fn-") if link is not None else "0"
@@ -146,7 +206,7 @@ def _inline_element(el: etree._Element) -> str:
         fence = "``" if "`" in text else "`"
         return f"{fence}{text}{fence}"
     if name == "br":
-        return "\\\n"
+        return " " if heading else _BREAK
     if name == "img":
         return _image(el, "")
     if name == "a":
@@ -193,6 +253,11 @@ def _raw(el: etree._Element, inner: str | None = None) -> str:
     return f"<{clean.tag}{attributes}>{inner}</{clean.tag}>"
 
 
-def _escape(text: str) -> str:
-    text = _SPECIAL.sub(r"\\\1", text)
+def _escape(text: str, heading: bool = False) -> str:
+    """Text that Markdown reads back as these very characters. A newline in the text is white
+    space (a line break is a <br>); a heading's `#` is escaped, as a closing `#` is markup."""
+    text = _SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    text = _TYPOGRAPHIC.sub(r"\\\g<0>", text)
+    if heading:
+        text = text.replace("#", "\\#")
     return _ENTITY.sub(r"\\&", text)
