@@ -193,7 +193,10 @@ def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) 
         else:
             title = ""  # filled in later: the book title, or the file name
     if not section.has_text:
-        if not title or section.level is None:
+        if section.level is None:  # no heading at all: a comment, or HTML the book leaves out
+            raise ManuscriptError("empty chapter: nothing in it that a book sets (a comment, or "
+                                  "HTML that is left out, is not printed)", doc.shown, section.line)
+        if not title:
             raise ManuscriptError("empty chapter: a heading with no text under it", doc.shown,
                                   section.line)
         # A draft's placeholder: it builds, and --strict (a warning) still refuses it.
