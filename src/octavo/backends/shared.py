@@ -30,8 +30,15 @@ def page_facts(meta: Metadata, source_epoch: int, isbn: str = "") -> dict[str, s
 
 
 def text_digest(book: Book) -> str:
-    """A hash of the book's text as the formats lay it out: a page map is for one text only."""
+    """A hash of the book's text as the formats lay it out: a page map is for one text only.
+    The title, subtitle and authors count: the title pages print them (a longer title may
+    take another page, moving the roman folios), and the page map names the print edition
+    by its title."""
     digest = hashlib.sha256()
+    meta = book.metadata
+    for value in (meta.title, meta.subtitle, *meta.authors):
+        digest.update(value.encode("utf-8") + b"\0")
+    digest.update(b"\1")
     for item in book.items():
         for value in (item.id, item.title, item.html):
             digest.update(value.encode("utf-8") + b"\0")

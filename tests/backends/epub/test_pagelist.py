@@ -82,6 +82,25 @@ def test_epub_alone_uses_the_last_print_layout_while_the_text_is_the_same(
     assert "printPageNumbers" not in opf and "pageBreakSource" not in opf
 
 
+def test_a_new_title_is_another_text_for_the_page_list(sample: Path, tmp_path: Path) -> None:
+    # The last print layout named the old title as the page-list's source, and its title
+    # pages (the roman folios) may have been of another length.
+    from octavo.build import build
+    from octavo.diagnostics import Diagnostics
+
+    root = tmp_path / "copy"
+    shutil.copytree(sample, root)
+    toml = root / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('title = "The Quiet Press"',
+                                                               'title = "The Loud Press"'),
+                    encoding="utf-8")
+    diagnostics = Diagnostics()
+    build(root, diagnostics, formats=("epub",))
+    assert page_list(root / "dist" / "the-loud-press.epub") == []
+    assert any("no page-list: the last print layout is of another text" in note
+               for note in diagnostics.notes), diagnostics.notes
+
+
 def test_a_damaged_or_hostile_page_map_is_not_used(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": "# One\n\nText here.\n"})
     assert octavo("build", root).code == 0
