@@ -94,6 +94,24 @@ def test_a_note_on_a_heading_is_kept_its_call_in_the_title(make_book, octavo) ->
         assert 'href="ch001.xhtml">Chapter One<' in zf.read("EPUB/nav.xhtml").decode()
 
 
+def test_a_note_called_twice_shows_its_number_at_both_calls_with_unique_ids(  # type: ignore[no-untyped-def]
+        make_book, octavo) -> None:
+    # Both calls were given id="fnref-1": EPUBCheck's RSC-005, duplicate id.
+    document = new_document()
+    add_text(document, "Chapter One", "Heading 1")
+    add_text(document, "First call.[[1]] Second call.[[1]] Another note.[[2]]")
+    data = saved(document, {1: "The note called twice.", 2: "The other note."})
+    root, result = build(make_book, octavo, data)
+    assert result.code == 0, result.err
+    epub = next((root / "dist").glob("*.epub"))
+    assert epubcheck(epub) == []
+    text = chapters(root)[0][1]
+    calls = re.findall(r'<a class="noteref"[^>]*id="([^"]+)" href="#fn-(\d)"[^>]*>(\d)</a>', text)
+    assert calls == [("fnref-1", "1", "1"), ("fnref-1-2", "1", "1"), ("fnref-2", "2", "2")]
+    assert text.count('role="doc-footnote"') == 2  # one note, however often it is called
+    assert '<a role="doc-backlink" href="#fnref-1">' in text  # back to the first call
+
+
 def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     picture = tmp_path / "dot.png"
     picture.write_bytes(tiny_png())

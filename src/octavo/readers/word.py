@@ -215,8 +215,12 @@ def _render_sections(doc: WordDoc, split_level: int, path: Path, shown: str,
 
 
 def _notes_html(chunk: list[etree._Element], notes: dict[str, etree._Element]) -> str:
-    """Renumber the note calls of a chapter from 1, as Octavo's notes are; the notes as asides."""
+    """Renumber the note calls of a chapter from 1, as Octavo's notes are; the notes as asides.
+
+    A note called twice shows its number at each call; the second call's id is `fnref-1-2`
+    (as the Markdown reader names it), and the note's backlink goes to the first call."""
     order: dict[str, int] = {}
+    calls: dict[str, int] = {}
     for block in chunk:
         for link in list(block.iter("a")):
             match = _NOTE.match(link.get("href") or "")
@@ -224,10 +228,12 @@ def _notes_html(chunk: list[etree._Element], notes: dict[str, etree._Element]) -
                 continue
             key = link.get("href", "")[1:]
             number = order.setdefault(key, len(order) + 1)
+            calls[key] = calls.get(key, 0) + 1
+            ref_id = f"fnref-{number}" + (f"-{calls[key]}" if calls[key] > 1 else "")
             sup = link.getparent()
             call = etree.fromstring(
                 f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" '
-                f'id="fnref-{number}" href="#fn-{number}">{number}</a></sup>')
+                f'id="{ref_id}" href="#fn-{number}">{number}</a></sup>')
             target = sup if sup is not None and sup.tag == "sup" and len(sup) == 1 else link
             call.tail = target.tail
             target.getparent().replace(target, call)
