@@ -112,6 +112,39 @@ def test_a_note_called_twice_shows_its_number_at_both_calls_with_unique_ids(  # 
     assert '<a role="doc-backlink" href="#fnref-1">' in text  # back to the first call
 
 
+def test_title_styles_opening_each_file_are_the_chapters_titles(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # Every file's Title and Subtitle were taken as the book's: the chapters were called "01"
+    # and "02", the titles were nowhere, the first subtitle named the book, the second was lost.
+    files: dict[str, str | bytes] = {"book.toml": BASIC_TOML}
+    for stem, title in (("01", "The Storm"), ("02", "The Calm")):
+        document = new_document()
+        add_text(document, title, "Title")
+        add_text(document, f"A subtitle line SUBWORD{stem[-1]}", "Subtitle")
+        add_text(document, f"The text of {title}.")
+        files[f"manuscript/{stem}.docx"] = saved(document)
+    root = make_book(files)
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    assert "subtitle" not in result.out and "left out" not in result.err
+    found = chapters(root)
+    assert [t for t, _ in found] == ["The Storm", "The Calm"]
+    for number, (_, text) in enumerate(found, start=1):
+        assert f'<p class="subtitle">A subtitle line SUBWORD{number}</p>' in text
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as zf:
+        assert "SUBWORD" not in zf.read("EPUB/content.opf").decode()
+    assert epubcheck(epub) == []
+
+
+def test_a_title_page_naming_the_book_otherwise_than_book_toml_is_named_in_a_warning(  # type: ignore[no-untyped-def]
+        make_book, octavo) -> None:
+    root, result = build(make_book, octavo, styled_book())
+    assert result.code == 0, result.err
+    assert "manuscript/book.docx: the title page's 'The Salt Road' left out: book.toml names the " \
+        "book 'A Test Book'" in result.err
+    assert [t for t, _ in chapters(root)] == ["The Ferry", "The Toll House"]
+
+
 def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     picture = tmp_path / "dot.png"
     picture.write_bytes(tiny_png())

@@ -25,7 +25,7 @@ from octavo.readers.base import (
     finish_fragment,
 )
 from octavo.readers.markdown import SCENE_BREAK
-from octavo.readers.wordcues import QUOTE_STYLE, SCENE_STYLE, Found, arrange
+from octavo.readers.wordcues import ALONE, QUOTE_STYLE, SCENE_STYLE, Found, Place, arrange
 from octavo.readers.wordpackage import open_package
 
 # Word's styles (and Octavo's marks from wordcues) to HTML, beside mammoth's own defaults.
@@ -53,8 +53,10 @@ class WordDoc:
     found: Found
 
 
-def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegistry) -> WordDoc:
-    """Read a .docx into HTML blocks; warn about tracked changes, comments and hidden text."""
+def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegistry,
+            place: Place = ALONE) -> WordDoc:
+    """Read a .docx into HTML blocks; warn about tracked changes, comments and hidden text.
+    `place` says whether its title page may name the book (wordcues)."""
     import io
 
     import mammoth
@@ -86,7 +88,7 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(package.data), style_map=STYLE_MAP,
-            transform_document=lambda document: arrange(document, found),
+            transform_document=lambda document: arrange(document, found, place),
             convert_image=mammoth.images.img_element(picture))
     except ManuscriptError:
         raise
@@ -103,6 +105,9 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     if linked:
         diagnostics.warn(f"{linked} picture{'s' * (linked != 1)} linked to a file outside the "
                          "document left out (insert it in Word instead of linking to it)", shown)
+    if found.title_left_out:
+        diagnostics.warn(f"the title page's {found.title_left_out!r} left out: book.toml names "
+                         f"the book {place.book_title!r}", shown)
     found.title = found.title or properties_title
     if not found.authors:
         found.authors = list(package.authors)
@@ -155,7 +160,8 @@ def _drop_backlink(li: etree._Element) -> None:
 
 def read_word(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     """Read one .docx into a SourceDoc whose sections render on demand."""
-    doc = convert(path, shown, context.diagnostics, context.images)
+    doc = convert(path, shown, context.diagnostics, context.images,
+                  Place(context.opens_manuscript(path), context.book_title))
     headings = [(int(b.tag[1]), _title_text(b), n) for n, b in enumerate(doc.blocks, start=1)
                 if _heading_level(b)]
     meta: dict[str, Any] = {}
