@@ -72,6 +72,10 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     if package.hidden:
         diagnostics.warn(f"hidden text left out of the book ({package.hidden} "
                          f"place{'s' * (package.hidden != 1)})", shown)
+    if package.equations:
+        diagnostics.warn(f"{package.equations} equation{'s' * (package.equations != 1)} set as "
+                         "plain text (Octavo does not set Word's equations as math; check "
+                         "them, or insert each as a picture with alt text)", shown)
     found = Found(title=package.title, authors=list(package.authors))
     properties_title = package.title
     counter = itertools.count(1)

@@ -35,6 +35,7 @@ class Package:
     changes: int = 0  # tracked changes not yet accepted or rejected
     comments: int = 0
     hidden: int = 0  # runs and paragraphs of hidden text
+    equations: int = 0  # Office Math equations, set as their text
 
 
 def open_package(path: Path, shown: str) -> Package:
@@ -70,6 +71,9 @@ def open_package(path: Path, shown: str) -> Package:
             root = _parse(parts[name], name, shown)
             package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
                                    if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
+            _field_results(root)
+            _ruby_as_text(root)
+            package.equations += _equations_as_text(root)
             package.hidden += _remove_hidden(root, hidden_styles)
             _rules_as_scene_breaks(root)
             _svg_pictures(root)
@@ -175,6 +179,86 @@ def _remove_hidden(root: etree._Element, hidden_styles: set[str]) -> int:
             run.getparent().remove(run)
             count += 1
     return count
+
+
+def _field_results(root: etree._Element) -> None:
+    """A simple field (a caption's number, SEQ Figure; a date) becomes the text it shows, its
+    result runs, which mammoth would drop with the field."""
+    for field_ in list(root.iter(_W + "fldSimple")):
+        parent = field_.getparent()
+        if parent is None:
+            continue
+        index = parent.index(field_)
+        kept = [child for child in field_ if child.tag != _W + "fldData"]
+        for offset, child in enumerate(kept):
+            parent.insert(index + offset, child)
+        parent.remove(field_)
+
+
+def _ruby_as_text(root: etree._Element) -> None:
+    """Ruby (furigana, a reading set over its text) becomes its text with the reading after
+    it in parentheses, as HTML's <rp> shows ruby where it cannot be set: mammoth drops ruby,
+    and the reading is words of the book."""
+    for ruby in list(root.iter(_W + "ruby")):
+        run = ruby.getparent()
+        if run is None or run.tag != _W + "r" or run.getparent() is None:
+            continue
+        base = [r for part in ruby.iterchildren(_W + "rubyBase") for r in part.iter(_W + "r")]
+        reading = [r for part in ruby.iterchildren(_W + "rt") for r in part.iter(_W + "r")]
+        if "".join(t.text or "" for r in reading for t in r.iter(_W + "t")).strip():
+            reading = [_text_run("("), *reading, _text_run(")")]
+        else:
+            reading = []
+        at = run.getparent().index(run)
+        for offset, new in enumerate([*base, *reading], start=1):
+            run.getparent().insert(at + offset, new)
+        run.remove(ruby)
+        if not any(child.tag != _W + "rPr" for child in run):
+            run.getparent().remove(run)
+
+
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_M = f"{{{M}}}"
+
+
+def _equations_as_text(root: etree._Element) -> int:
+    """Office Math (an equation) becomes its text in a run, a superscript or subscript set so,
+    where mammoth would drop it; how many equations. A display equation (m:oMathPara) outside
+    a paragraph gets one."""
+    count = 0
+    for math in list(root.iter(_M + "oMathPara", _M + "oMath")):
+        parent = math.getparent()
+        if parent is None or any(a.tag.startswith(_M) for a in math.iterancestors()):
+            continue  # inside an m:oMathPara, read with it
+        count += max(1, sum(1 for _ in math.iter(_M + "oMath")))  # an m:oMathPara holds some
+        runs = []
+        for text in math.iter(_M + "t"):
+            run = _text_run(text.text or "")
+            place = {etree.QName(a).localname for a in text.iterancestors()}
+            align = "superscript" if "sup" in place else "subscript" if "sub" in place else ""
+            if align:
+                props = etree.Element(_W + "rPr")
+                etree.SubElement(props, _W + "vertAlign").set(_W + "val", align)
+                run.insert(0, props)
+            runs.append(run)
+        if etree.QName(parent).localname in ("body", "tc", "txbxContent", "footnote", "endnote"):
+            holder = etree.Element(_W + "p")
+            holder.extend(runs)
+            parent.replace(math, holder)
+            continue
+        index = parent.index(math)
+        for offset, run in enumerate(runs):
+            parent.insert(index + offset, run)
+        parent.remove(math)
+    return count
+
+
+def _text_run(text: str) -> etree._Element:
+    run = etree.Element(_W + "r")
+    node = etree.SubElement(run, _W + "t")
+    node.text = text
+    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
 
 
 _VML_HR = "{urn:schemas-microsoft-com:office:office}hr"

@@ -1,0 +1,57 @@
+"""A .docx made ready for mammoth: what mammoth would drop is made plain runs first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wordfiles import new_document, saved
+
+from octavo.diagnostics import Diagnostics
+from octavo.readers.base import ImageRegistry
+from octavo.readers.word import convert
+
+NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+              'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"')
+
+
+def read(tmp_path: Path, *paragraphs: str) -> tuple[list[str], list[str], Diagnostics]:
+    """The text and the HTML of each block of a document whose body holds `paragraphs` (raw
+    WordprocessingML in the w: and m: namespaces), and the warnings reading it gave."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    document = new_document()
+    body = document.element.body
+    for xml in paragraphs:
+        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p>", f"<w:p {NAMESPACES}>", 1)))
+    path = tmp_path / "book.docx"
+    path.write_bytes(saved(document))
+    diagnostics = Diagnostics()
+    doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
+    return ([" ".join("".join(b.itertext()).split()) for b in doc.blocks],
+            [etree.tostring(b, encoding="unicode") for b in doc.blocks], diagnostics)
+
+
+def test_simple_fields_ruby_and_equations_keep_their_words(tmp_path: Path) -> None:
+    # mammoth dropped all three without a word: "Figure : A map", "Ruby .", "Before  after."
+    def run(text: str) -> str:
+        return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    texts, html, diagnostics = read(
+        tmp_path,
+        f'<w:p>{run("Figure ")}<w:fldSimple w:instr=" SEQ Figure \\* ARABIC ">{run("1")}'
+        f'</w:fldSimple>{run(": A map")}</w:p>',
+        f'<w:p><w:fldSimple w:instr=" DATE ">{run("FIELDRESULT")}</w:fldSimple></w:p>',
+        f'<w:p>{run("Ruby ")}<w:r><w:ruby><w:rubyPr/><w:rt>{run("kanji")}</w:rt>'
+        f'<w:rubyBase>{run("漢字")}</w:rubyBase></w:ruby></w:r>{run(" end.")}</w:p>',
+        f'<w:p>{run("Before ")}<m:oMath><m:r><m:t>E=m</m:t></m:r><m:sSup><m:e><m:r><m:t>c</m:t>'
+        f'</m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath>{run(" after.")}'
+        '</w:p>',
+        '<w:p><m:oMathPara><m:oMath><m:r><m:t>DISPLAYED</m:t></m:r></m:oMath></m:oMathPara></w:p>',
+    )
+    assert texts == ["Figure 1: A map", "FIELDRESULT", "Ruby 漢字(kanji) end.",
+                     "Before E=mc2 after.", "DISPLAYED"]
+    assert "E=mc<sup>2</sup>" in html[3]
+    assert diagnostics.warnings == [
+        "book.docx: 2 equations set as plain text (Octavo does not set Word's equations as math; "
+        "check them, or insert each as a picture with alt text)"]
