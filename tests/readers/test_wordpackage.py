@@ -55,3 +55,32 @@ def test_simple_fields_ruby_and_equations_keep_their_words(tmp_path: Path) -> No
     assert diagnostics.warnings == [
         "book.docx: 2 equations set as plain text (Octavo does not set Word's equations as math; "
         "check them, or insert each as a picture with alt text)"]
+
+
+def test_hidden_text_follows_the_run_then_its_styles_as_word_shows_it(tmp_path: Path) -> None:
+    # A run set not hidden in a hidden character style was left out (Word shows it), and a
+    # style hidden only through the style it is based on was kept.
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = new_document()
+    secret = document.styles.add_style("Secret", WD_STYLE_TYPE.CHARACTER)
+    secret.font.hidden = True
+    inherited = document.styles.add_style("Secret Too", WD_STYLE_TYPE.CHARACTER)
+    inherited.base_style = secret
+    note = document.styles.add_style("Private Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.font.hidden = True
+    paragraph = document.add_paragraph("Shown.")
+    paragraph.add_run(" SHOWNINHIDDENSTYLE").style = secret
+    paragraph.runs[-1].font.hidden = False
+    paragraph.add_run(" HIDDENBYSTYLE").style = secret
+    paragraph.add_run(" HIDDENBYBASEDON").style = inherited
+    private = document.add_paragraph("HIDDENPARAGRAPH", style="Private Note")
+    private.add_run(" SHOWNINHIDDENPARAGRAPH").font.hidden = False
+    document.add_paragraph("ALLHIDDEN", style="Private Note")
+    path = tmp_path / "book.docx"
+    path.write_bytes(saved(document).replace(b'<w:vanish w:val="0"/>', b'<w:vanish w:val="off"/>'))
+    diagnostics = Diagnostics()
+    doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
+    assert [" ".join("".join(b.itertext()).split()) for b in doc.blocks] == \
+        ["Shown. SHOWNINHIDDENSTYLE", "SHOWNINHIDDENPARAGRAPH"]
+    assert diagnostics.warnings == ["book.docx: hidden text left out of the book (4 places)"]

@@ -65,7 +65,7 @@ def open_package(path: Path, shown: str) -> Package:
     if "word/document.xml" not in parts:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
     package = Package(data=b"")
-    hidden_styles, break_styles = _style_facts(parts.get("word/styles.xml"), shown)
+    hides, break_styles, default_style = _style_facts(parts.get("word/styles.xml"), shown)
     for name in TEXT_PARTS:
         if name in parts:
             root = _parse(parts[name], name, shown)
@@ -74,7 +74,7 @@ def open_package(path: Path, shown: str) -> Package:
             _field_results(root)
             _ruby_as_text(root)
             package.equations += _equations_as_text(root)
-            package.hidden += _remove_hidden(root, hidden_styles)
+            package.hidden += _remove_hidden(root, hides, default_style)
             _rules_as_scene_breaks(root)
             _svg_pictures(root)
             _explicit_page_breaks(root, break_styles)
@@ -146,39 +146,85 @@ def _on(el: etree._Element | None) -> bool:
     return el is not None and el.get(_W + "val", "true").lower() not in ("0", "false", "off")
 
 
-def _style_facts(styles: bytes | None, shown: str) -> tuple[set[str], set[str]]:
-    """The ids of styles that hide their text, and of paragraph styles that start a page."""
-    hidden: set[str] = set()
+def _switch(el: etree._Element | None) -> bool | None:
+    """A Word on/off property as set: on, off, or None where it is not set (inherited)."""
+    return None if el is None else _on(el)
+
+
+MAX_BASED_ON = 32  # styles based on styles: Word's own chains are a few deep
+
+
+def _style_facts(styles: bytes | None, shown: str) -> tuple[dict[str, bool], set[str], str]:
+    """Whether each style hides its text (True) or shows it (False), its own setting or the
+    nearest in the styles it is based on (styles that say nothing are left out); the ids of
+    paragraph styles that start a page; the id of the default paragraph style."""
     breaks: set[str] = set()
     if styles is None:
-        return hidden, breaks
+        return {}, breaks, ""
+    own: dict[str, bool | None] = {}
+    based_on: dict[str, str] = {}
+    default = ""
     for style in _parse(styles, "word/styles.xml", shown).iter(_W + "style"):
         style_id = style.get(_W + "styleId", "")
-        if _on(style.find(f"{_W}rPr/{_W}vanish")):
-            hidden.add(style_id)
+        own[style_id] = _switch(style.find(f"{_W}rPr/{_W}vanish"))
+        parent = style.find(_W + "basedOn")
+        if parent is not None:
+            based_on[style_id] = parent.get(_W + "val", "")
         if _on(style.find(f"{_W}pPr/{_W}pageBreakBefore")):
             breaks.add(style_id)
-    return hidden, breaks
+        if style.get(_W + "type") == "paragraph" and _on_attribute(style, "default"):
+            default = style_id
+    hides: dict[str, bool] = {}
+    for style_id in own:
+        current, seen = style_id, set()
+        while current and current not in seen and len(seen) < MAX_BASED_ON:  # a loop ends
+            seen.add(current)
+            if own.get(current) is not None:
+                hides[style_id] = bool(own[current])
+                break
+            current = based_on.get(current, "")
+    return hides, breaks, default
 
 
-def _remove_hidden(root: etree._Element, hidden_styles: set[str]) -> int:
-    """Take out runs (and paragraphs) formatted as hidden text; how many."""
+def _on_attribute(el: etree._Element, name: str) -> bool:
+    return el.get(_W + name, "0").lower() in ("1", "true", "on")
+
+
+def _remove_hidden(root: etree._Element, hides: dict[str, bool], default_style: str) -> int:
+    """Take out runs formatted as hidden text, and paragraphs left with nothing else; how many
+    places. A run's own setting wins over its character style's, which wins over its
+    paragraph style's (Word shows a run set not hidden in a hidden style)."""
     count = 0
+    emptied: list[etree._Element] = []
     for paragraph in list(root.iter(_W + "p")):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        if style is not None and style.get(_W + "val") in hidden_styles:
+        style_id = style.get(_W + "val", "") if style is not None else default_style
+        by_style = 0
+        for run in [r for r in paragraph.iter(_W + "r") if _paragraph_of(r) is paragraph]:
+            props = run.find(_W + "rPr")
+            hidden = _switch(props.find(_W + "vanish")) if props is not None else None
+            character = props.find(_W + "rStyle") if props is not None else None
+            if hidden is None and character is not None:
+                hidden = hides.get(character.get(_W + "val", ""))
+            if hidden is None and hides.get(style_id):
+                hidden = True
+                by_style += 1
+            elif hidden:
+                count += 1
+            if hidden:
+                run.getparent().remove(run)
+        if by_style:
+            count += 1  # a paragraph hidden by its style: one place
+            emptied.append(paragraph)
+    for paragraph in emptied:  # what is left of a hidden paragraph: runs set not hidden
+        left = [child for run in paragraph.iter(_W + "r") for child in run if child.tag != _W + "rPr"]
+        if not left and paragraph.getparent() is not None:
             paragraph.getparent().remove(paragraph)
-            count += 1
-    for run in list(root.iter(_W + "r")):
-        props = run.find(_W + "rPr")
-        if props is None:
-            continue
-        style = props.find(_W + "rStyle")
-        if _on(props.find(_W + "vanish")) or (style is not None
-                                             and style.get(_W + "val") in hidden_styles):
-            run.getparent().remove(run)
-            count += 1
     return count
+
+
+def _paragraph_of(run: etree._Element) -> etree._Element | None:
+    return next(run.iterancestors(_W + "p"), None)
 
 
 def _field_results(root: etree._Element) -> None:
