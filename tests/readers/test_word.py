@@ -172,6 +172,30 @@ def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> N
     assert epubcheck(epub) == []
 
 
+def test_links_to_scripts_files_and_data_are_plain_text_with_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # They became bare <a> elements without a word, where Markdown's warn.
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = new_document()
+    document.add_heading("Links", level=1)
+    paragraph = add_text(document, "Go: ")
+    for target in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"):
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), document.part.relate_to(target, RELATIONSHIP_TYPE.HYPERLINK,
+                                                     is_external=True))
+        link.append(paragraph.add_run(f"LINK{target[:4]} ")._r)
+        paragraph._p.append(link)
+    root, result = build(make_book, octavo, saved(document))
+    assert result.code == 0, result.err
+    for target in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"):
+        assert f"manuscript/book.docx: link target {target} is not in the book; kept as plain " \
+            "text" in result.err
+    text = chapters(root)[0][1]
+    assert "<p>Go: LINKjava LINKfile LINKdata </p>" in text and "<a>" not in text
+
+
 def test_a_picture_linked_to_a_file_is_left_out_with_a_warning(make_book, octavo,  # type: ignore[no-untyped-def]
                                                                tmp_path: Path) -> None:
     """Word's Insert Picture, Link to File: the file outside the book is never read, and the

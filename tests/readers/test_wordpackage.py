@@ -11,19 +11,21 @@ from octavo.readers.base import ImageRegistry
 from octavo.readers.word import convert
 
 NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-              'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"')
+              'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+              'xmlns:v="urn:schemas-microsoft-com:vml"')
 
 
 def read(tmp_path: Path, *paragraphs: str) -> tuple[list[str], list[str], Diagnostics]:
     """The text and the HTML of each block of a document whose body holds `paragraphs` (raw
-    WordprocessingML in the w: and m: namespaces), and the warnings reading it gave."""
+    WordprocessingML in the w:, m:, r: and v: namespaces), and the warnings reading it gave."""
     from docx.oxml import parse_xml
     from lxml import etree
 
     document = new_document()
     body = document.element.body
     for xml in paragraphs:
-        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p>", f"<w:p {NAMESPACES}>", 1)))
+        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p", f"<w:p {NAMESPACES}", 1)))
     path = tmp_path / "book.docx"
     path.write_bytes(saved(document))
     diagnostics = Diagnostics()
@@ -84,3 +86,20 @@ def test_hidden_text_follows_the_run_then_its_styles_as_word_shows_it(tmp_path: 
     assert [" ".join("".join(b.itertext()).split()) for b in doc.blocks] == \
         ["Shown. SHOWNINHIDDENSTYLE", "SHOWNINHIDDENPARAGRAPH"]
     assert diagnostics.warnings == ["book.docx: hidden text left out of the book (4 places)"]
+
+
+def test_a_call_of_a_missing_note_or_picture_is_named_not_a_damaged_document(tmp_path: Path) -> None:
+    # mammoth failed: "the document is damaged: KeyError: ('footnote', '7')".
+    texts, _, diagnostics = read(
+        tmp_path,
+        '<w:p><w:r><w:t>Called</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> here.</w:t></w:r></w:p>',
+        '<w:p><w:r><w:t>Picture:</w:t></w:r><w:r><w:pict><v:shape>'
+        '<v:imagedata r:id="rIdGone"/></v:shape></w:pict></w:r></w:p>',
+    )
+    assert texts == ["Called here.", "Picture:"]
+    assert diagnostics.warnings == [
+        "book.docx: footnote 7 is called but not in the document; its call left out (insert it "
+        "again in Word)",
+        "book.docx: a picture's image (rIdGone) is not in the document; the picture left out "
+        "(insert it again in Word)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,8 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     if package.hidden:
         diagnostics.warn(f"hidden text left out of the book ({package.hidden} "
                          f"place{'s' * (package.hidden != 1)})", shown)
+    for missing in package.missing:
+        diagnostics.warn(f"{missing} (insert it again in Word)", shown)
     if package.equations:
         diagnostics.warn(f"{package.equations} equation{'s' * (package.equations != 1)} set as "
                          "plain text (Octavo does not set Word's equations as math; check "
@@ -120,6 +123,10 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
                          f"({found.contents_left_out} lines); Octavo makes its own")
     body = etree.fromstring(f"<body>{result.value}</body>",
                             etree.XMLParser(huge_tree=True, resolve_entities=False))
+    for link in body.iter("a"):  # set aside as Markdown's are: a warning, the link as text
+        scheme = urllib.parse.urlsplit((link.get("href") or "").strip()).scheme.lower()
+        if len(scheme) > 1 and scheme not in xhtml.KEPT_SCHEMES:
+            link.set("data-href", link.attrib.pop("href"))
     notes: dict[str, etree._Element] = {}
     blocks: list[etree._Element] = []
     bookmark = ""  # a bookmark between paragraphs (as pandoc writes them) names what follows

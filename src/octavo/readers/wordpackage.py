@@ -36,6 +36,7 @@ class Package:
     comments: int = 0
     hidden: int = 0  # runs and paragraphs of hidden text
     equations: int = 0  # Office Math equations, set as their text
+    missing: list[str] = field(default_factory=list)  # calls of notes and pictures not there
 
 
 def open_package(path: Path, shown: str) -> Package:
@@ -66,9 +67,14 @@ def open_package(path: Path, shown: str) -> Package:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
     package = Package(data=b"")
     hides, break_styles, default_style = _style_facts(parts.get("word/styles.xml"), shown)
+    notes = {kind: _note_ids(parts, f"word/{kind}s.xml", kind, shown)
+             for kind in ("footnote", "endnote")}
     for name in TEXT_PARTS:
         if name in parts:
             root = _parse(parts[name], name, shown)
+            package.missing += _calls_of_missing_notes(root, notes)
+            if name == "word/document.xml":
+                package.missing += _pictures_of_missing_parts(root, parts, shown)
             package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
                                    if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
             _field_results(root)
@@ -225,6 +231,45 @@ def _remove_hidden(root: etree._Element, hides: dict[str, bool], default_style: 
 
 def _paragraph_of(run: etree._Element) -> etree._Element | None:
     return next(run.iterancestors(_W + "p"), None)
+
+
+def _note_ids(parts: dict[str, bytes], name: str, kind: str, shown: str) -> set[str]:
+    if name not in parts:
+        return set()
+    return {str(note.get(_W + "id")) for note in _parse(parts[name], name, shown).iter(_W + kind)}
+
+
+def _calls_of_missing_notes(root: etree._Element, notes: dict[str, set[str]]) -> list[str]:
+    """Take out each call of a footnote or endnote the document does not hold (mammoth fails
+    on one); a line for each, saying what is missing."""
+    missing = []
+    for kind, ids in notes.items():
+        for call in list(root.iter(f"{_W}{kind}Reference")):
+            if call.get(_W + "id") not in ids:
+                missing.append(f"{kind} {call.get(_W + 'id')} is called but not in the "
+                               "document; its call left out")
+                call.getparent().remove(call)
+    return missing
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+
+
+def _pictures_of_missing_parts(root: etree._Element, parts: dict[str, bytes],
+                               shown: str) -> list[str]:
+    """Take out each old-style (VML) picture whose relationship the document lacks (mammoth
+    fails on one); a line for each, saying what is missing."""
+    rels_name = "word/_rels/document.xml.rels"
+    rels = _parse(parts[rels_name], rels_name, shown) if rels_name in parts else None
+    known = {str(r.get("Id")) for r in rels.iter() if r.get("Id")} if rels is not None else set()
+    missing = []
+    for picture in list(root.iter(_IMAGEDATA)):
+        if picture.get(_RELATIONSHIP) and picture.get(_RELATIONSHIP) not in known:
+            missing.append(f"a picture's image ({picture.get(_RELATIONSHIP)}) is not in the "
+                           "document; the picture left out")
+            picture.getparent().remove(picture)
+    return missing
 
 
 def _field_results(root: etree._Element) -> None:
