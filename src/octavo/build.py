@@ -77,7 +77,7 @@ def load_book(root: Path, diagnostics: Diagnostics, edition: str = "",
     images = ImageRegistry(root, diagnostics=diagnostics)
     context = ReadContext(root=root, diagnostics=diagnostics, images=images,
                           detect_headings=config.build.detect_headings,
-                          chapter_pattern=config.build.chapter_pattern)
+                          chapter_pattern=config.build.chapter_pattern, book_title=config.title)
     manuscript = read_manuscript(config.build.manuscript, context)
     diagnostics.note(f"read {manuscript.summary}")
     title = config.title

@@ -94,6 +94,57 @@ def test_a_note_on_a_heading_is_kept_its_call_in_the_title(make_book, octavo) ->
         assert 'href="ch001.xhtml">Chapter One<' in zf.read("EPUB/nav.xhtml").decode()
 
 
+def test_a_note_called_twice_shows_its_number_at_both_calls_with_unique_ids(  # type: ignore[no-untyped-def]
+        make_book, octavo) -> None:
+    # Both calls were given id="fnref-1": EPUBCheck's RSC-005, duplicate id.
+    document = new_document()
+    add_text(document, "Chapter One", "Heading 1")
+    add_text(document, "First call.[[1]] Second call.[[1]] Another note.[[2]]")
+    data = saved(document, {1: "The note called twice.", 2: "The other note."})
+    root, result = build(make_book, octavo, data)
+    assert result.code == 0, result.err
+    epub = next((root / "dist").glob("*.epub"))
+    assert epubcheck(epub) == []
+    text = chapters(root)[0][1]
+    calls = re.findall(r'<a class="noteref"[^>]*id="([^"]+)" href="#fn-(\d)"[^>]*>(\d)</a>', text)
+    assert calls == [("fnref-1", "1", "1"), ("fnref-1-2", "1", "1"), ("fnref-2", "2", "2")]
+    assert text.count('role="doc-footnote"') == 2  # one note, however often it is called
+    assert '<a role="doc-backlink" href="#fnref-1">' in text  # back to the first call
+
+
+def test_title_styles_opening_each_file_are_the_chapters_titles(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # Every file's Title and Subtitle were taken as the book's: the chapters were called "01"
+    # and "02", the titles were nowhere, the first subtitle named the book, the second was lost.
+    files: dict[str, str | bytes] = {"book.toml": BASIC_TOML}
+    for stem, title in (("01", "The Storm"), ("02", "The Calm")):
+        document = new_document()
+        add_text(document, title, "Title")
+        add_text(document, f"A subtitle line SUBWORD{stem[-1]}", "Subtitle")
+        add_text(document, f"The text of {title}.")
+        files[f"manuscript/{stem}.docx"] = saved(document)
+    root = make_book(files)
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    assert "subtitle" not in result.out and "left out" not in result.err
+    found = chapters(root)
+    assert [t for t, _ in found] == ["The Storm", "The Calm"]
+    for number, (_, text) in enumerate(found, start=1):
+        assert f'<p class="subtitle">A subtitle line SUBWORD{number}</p>' in text
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as zf:
+        assert "SUBWORD" not in zf.read("EPUB/content.opf").decode()
+    assert epubcheck(epub) == []
+
+
+def test_a_title_page_naming_the_book_otherwise_than_book_toml_is_named_in_a_warning(  # type: ignore[no-untyped-def]
+        make_book, octavo) -> None:
+    root, result = build(make_book, octavo, styled_book())
+    assert result.code == 0, result.err
+    assert "manuscript/book.docx: the title page's 'The Salt Road' left out: book.toml names the " \
+        "book 'A Test Book'" in result.err
+    assert [t for t, _ in chapters(root)] == ["The Ferry", "The Toll House"]
+
+
 def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     picture = tmp_path / "dot.png"
     picture.write_bytes(tiny_png())
@@ -119,6 +170,30 @@ def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> N
     with zipfile.ZipFile(epub) as zf:
         assert zf.read("EPUB/images/img-0001.png") == tiny_png()
     assert epubcheck(epub) == []
+
+
+def test_links_to_scripts_files_and_data_are_plain_text_with_a_warning(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # They became bare <a> elements without a word, where Markdown's warn.
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = new_document()
+    document.add_heading("Links", level=1)
+    paragraph = add_text(document, "Go: ")
+    for target in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"):
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), document.part.relate_to(target, RELATIONSHIP_TYPE.HYPERLINK,
+                                                     is_external=True))
+        link.append(paragraph.add_run(f"LINK{target[:4]} ")._r)
+        paragraph._p.append(link)
+    root, result = build(make_book, octavo, saved(document))
+    assert result.code == 0, result.err
+    for target in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"):
+        assert f"manuscript/book.docx: link target {target} is not in the book; kept as plain " \
+            "text" in result.err
+    text = chapters(root)[0][1]
+    assert "<p>Go: LINKjava LINKfile LINKdata </p>" in text and "<a>" not in text
 
 
 def test_a_picture_linked_to_a_file_is_left_out_with_a_warning(make_book, octavo,  # type: ignore[no-untyped-def]

@@ -120,6 +120,15 @@ class ReadContext:
     detect_headings: bool = True  # plain text: look for chapter and part headings
     chapter_pattern: str | None = None  # plain text: a regular expression for chapter headings
     sources: dict[Path, str] = field(default_factory=dict)  # manuscript files, as messages show them
+    # book.toml's title, when it names the book: a title page in the manuscript that names
+    # another is no longer the book's (Word: its Title paragraph is a chapter's title)
+    book_title: str | None = None
+
+    def opens_manuscript(self, path: Path) -> bool:
+        """Whether `path` is the manuscript's first file (or a file read on its own), the one
+        whose title page may name the book."""
+        first = next(iter(self.sources), None)
+        return first is None or first == path.resolve()
 
 
 # (line, text as the book sets it, "") for a paragraph; (line, "", problem) for a structural one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from octavo.readers.base import (
     finish_fragment,
 )
 from octavo.readers.markdown import SCENE_BREAK
-from octavo.readers.wordcues import QUOTE_STYLE, SCENE_STYLE, Found, arrange
+from octavo.readers.wordcues import ALONE, QUOTE_STYLE, SCENE_STYLE, Found, Place, arrange
 from octavo.readers.wordpackage import open_package
 
 # Word's styles (and Octavo's marks from wordcues) to HTML, beside mammoth's own defaults.
@@ -53,8 +54,10 @@ class WordDoc:
     found: Found
 
 
-def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegistry) -> WordDoc:
-    """Read a .docx into HTML blocks; warn about tracked changes, comments and hidden text."""
+def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegistry,
+            place: Place = ALONE) -> WordDoc:
+    """Read a .docx into HTML blocks; warn about tracked changes, comments and hidden text.
+    `place` says whether its title page may name the book (wordcues)."""
     import io
 
     import mammoth
@@ -70,6 +73,12 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     if package.hidden:
         diagnostics.warn(f"hidden text left out of the book ({package.hidden} "
                          f"place{'s' * (package.hidden != 1)})", shown)
+    for missing in package.missing:
+        diagnostics.warn(f"{missing} (insert it again in Word)", shown)
+    if package.equations:
+        diagnostics.warn(f"{package.equations} equation{'s' * (package.equations != 1)} set as "
+                         "plain text (Octavo does not set Word's equations as math; check "
+                         "them, or insert each as a picture with alt text)", shown)
     found = Found(title=package.title, authors=list(package.authors))
     properties_title = package.title
     counter = itertools.count(1)
@@ -86,7 +95,7 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(package.data), style_map=STYLE_MAP,
-            transform_document=lambda document: arrange(document, found),
+            transform_document=lambda document: arrange(document, found, place),
             convert_image=mammoth.images.img_element(picture))
     except ManuscriptError:
         raise
@@ -103,6 +112,9 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     if linked:
         diagnostics.warn(f"{linked} picture{'s' * (linked != 1)} linked to a file outside the "
                          "document left out (insert it in Word instead of linking to it)", shown)
+    if found.title_left_out:
+        diagnostics.warn(f"the title page's {found.title_left_out!r} left out: book.toml names "
+                         f"the book {place.book_title!r}", shown)
     found.title = found.title or properties_title
     if not found.authors:
         found.authors = list(package.authors)
@@ -111,6 +123,10 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
                          f"({found.contents_left_out} lines); Octavo makes its own")
     body = etree.fromstring(f"<body>{result.value}</body>",
                             etree.XMLParser(huge_tree=True, resolve_entities=False))
+    for link in body.iter("a"):  # set aside as Markdown's are: a warning, the link as text
+        scheme = urllib.parse.urlsplit((link.get("href") or "").strip()).scheme.lower()
+        if len(scheme) > 1 and scheme not in xhtml.KEPT_SCHEMES:
+            link.set("data-href", link.attrib.pop("href"))
     notes: dict[str, etree._Element] = {}
     blocks: list[etree._Element] = []
     bookmark = ""  # a bookmark between paragraphs (as pandoc writes them) names what follows
@@ -155,7 +171,8 @@ def _drop_backlink(li: etree._Element) -> None:
 
 def read_word(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     """Read one .docx into a SourceDoc whose sections render on demand."""
-    doc = convert(path, shown, context.diagnostics, context.images)
+    doc = convert(path, shown, context.diagnostics, context.images,
+                  Place(context.opens_manuscript(path), context.book_title))
     headings = [(int(b.tag[1]), _title_text(b), n) for n, b in enumerate(doc.blocks, start=1)
                 if _heading_level(b)]
     meta: dict[str, Any] = {}
@@ -215,8 +232,12 @@ def _render_sections(doc: WordDoc, split_level: int, path: Path, shown: str,
 
 
 def _notes_html(chunk: list[etree._Element], notes: dict[str, etree._Element]) -> str:
-    """Renumber the note calls of a chapter from 1, as Octavo's notes are; the notes as asides."""
+    """Renumber the note calls of a chapter from 1, as Octavo's notes are; the notes as asides.
+
+    A note called twice shows its number at each call; the second call's id is `fnref-1-2`
+    (as the Markdown reader names it), and the note's backlink goes to the first call."""
     order: dict[str, int] = {}
+    calls: dict[str, int] = {}
     for block in chunk:
         for link in list(block.iter("a")):
             match = _NOTE.match(link.get("href") or "")
@@ -224,10 +245,12 @@ def _notes_html(chunk: list[etree._Element], notes: dict[str, etree._Element]) -
                 continue
             key = link.get("href", "")[1:]
             number = order.setdefault(key, len(order) + 1)
+            calls[key] = calls.get(key, 0) + 1
+            ref_id = f"fnref-{number}" + (f"-{calls[key]}" if calls[key] > 1 else "")
             sup = link.getparent()
             call = etree.fromstring(
                 f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" '
-                f'id="fnref-{number}" href="#fn-{number}">{number}</a></sup>')
+                f'id="{ref_id}" href="#fn-{number}">{number}</a></sup>')
             target = sup if sup is not None and sup.tag == "sup" and len(sup) == 1 else link
             call.tail = target.tail
             target.getparent().replace(target, call)

@@ -32,14 +32,28 @@ class Found:
     cued_chapters: int = 0  # headings found from cues, not styles
     scene_breaks: int = 0
     contents_left_out: int = 0
+    # a title page's Title that names the book otherwise than book.toml does (left out)
+    title_left_out: str = ""
 
 
-def arrange(document: Any, found: Found) -> Any:
+@dataclass(frozen=True)
+class Place:
+    """Where the document stands in the book: whether it opens the manuscript, the one whose
+    title page may name the book, and the title book.toml gives the book (None: none)."""
+
+    first: bool = True
+    book_title: str | None = None
+
+
+ALONE = Place()  # a document read on its own (octavo import, octavo check's lint)
+
+
+def arrange(document: Any, found: Found, place: Place = ALONE) -> Any:
     """Return `document` with its structure marked in styles mammoth maps to HTML."""
     from mammoth import documents
 
     children = list(document.children)
-    children = _leading_titles(children, found)
+    children = _leading_titles(children, found, place)
     children = [c for c in children if not (_is_paragraph(c) and _TOC.match(c.style_name or ""))
                 or _count(found)]
     styled = any(_is_paragraph(c) and _HEADING.match(c.style_name or "") for c in children) or \
@@ -115,26 +129,53 @@ def _cued_level(style: str, parts: bool) -> str:
     return "Heading 1" if style.endswith("1") or not parts else "Heading 2"
 
 
-def _leading_titles(children: list[Any], found: Found) -> list[Any]:
-    """Title, Subtitle and Author paragraphs opening the document name the book; they are
-    taken out of the text (the book's title page shows them)."""
+def _leading_titles(children: list[Any], found: Found, place: Place) -> list[Any]:
+    """Title, Subtitle and Author paragraphs opening the manuscript's first document name the
+    book when they are its title page (a page break, a heading or nothing follows them) or
+    book.toml gives the book the same title. They are then taken out of the text (the book's title page
+    shows them). Anywhere else the Title paragraph is a chapter's heading and the Subtitle
+    stays as a paragraph under it."""
     index = 0
+    title = subtitle = ""
+    authors: list[str] = []
     while index < len(children) and _is_paragraph(children[index]):
         paragraph = children[index]
         style = paragraph.style_name or ""
         text = " ".join(_text(paragraph).split())
-        if style == "Title" and not found.title:
-            found.title = text
-        elif style == "Subtitle" and found.title and not found.subtitle:
-            found.subtitle = text
-        elif style == "Author" and found.title:
-            found.authors.append(text)
-        elif style == "Date" and found.title or not text:
+        if style == "Title" and not title:
+            title = text
+        elif style == "Subtitle" and title and not subtitle:
+            subtitle = text
+        elif style == "Author" and title:
+            authors.append(text)
+        elif style == "Date" and title or not text:
             pass
         else:
             break
         index += 1
-    return children[index:] if found.title else children
+    rest = children[index:]
+    if not title or not place.first:
+        return children
+    named = place.book_title is not None and _same(place.book_title, title)
+    following = next((c for c in rest if type(c).__name__ != "Bookmark"), None)  # pandoc's
+    page = following is None or _starts_chapter(following) or _page_breaks(following)[0] or \
+        any(any(_page_breaks(c)) for c in children[:index])
+    if not named and not page:
+        return children  # the first chapter's title, its text under it
+    found.title, found.subtitle = title, subtitle
+    found.authors += authors
+    if place.book_title is not None and not named:
+        found.title_left_out = title
+    return rest
+
+
+def _same(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _starts_chapter(element: Any) -> bool:
+    style = (element.style_name or "") if _is_paragraph(element) else ""
+    return bool(_HEADING.match(style)) or style == "Title"
 
 
 def _is_cue(paragraph: Any, text: str, new_page: bool) -> bool:

@@ -35,6 +35,8 @@ class Package:
     changes: int = 0  # tracked changes not yet accepted or rejected
     comments: int = 0
     hidden: int = 0  # runs and paragraphs of hidden text
+    equations: int = 0  # Office Math equations, set as their text
+    missing: list[str] = field(default_factory=list)  # calls of notes and pictures not there
 
 
 def open_package(path: Path, shown: str) -> Package:
@@ -64,13 +66,21 @@ def open_package(path: Path, shown: str) -> Package:
     if "word/document.xml" not in parts:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
     package = Package(data=b"")
-    hidden_styles, break_styles = _style_facts(parts.get("word/styles.xml"), shown)
+    hides, break_styles, default_style = _style_facts(parts.get("word/styles.xml"), shown)
+    notes = {kind: _note_ids(parts, f"word/{kind}s.xml", kind, shown)
+             for kind in ("footnote", "endnote")}
     for name in TEXT_PARTS:
         if name in parts:
             root = _parse(parts[name], name, shown)
+            package.missing += _calls_of_missing_notes(root, notes)
+            if name == "word/document.xml":
+                package.missing += _pictures_of_missing_parts(root, parts, shown)
             package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
                                    if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
-            package.hidden += _remove_hidden(root, hidden_styles)
+            _field_results(root)
+            _ruby_as_text(root)
+            package.equations += _equations_as_text(root)
+            package.hidden += _remove_hidden(root, hides, default_style)
             _rules_as_scene_breaks(root)
             _svg_pictures(root)
             _explicit_page_breaks(root, break_styles)
@@ -142,39 +152,204 @@ def _on(el: etree._Element | None) -> bool:
     return el is not None and el.get(_W + "val", "true").lower() not in ("0", "false", "off")
 
 
-def _style_facts(styles: bytes | None, shown: str) -> tuple[set[str], set[str]]:
-    """The ids of styles that hide their text, and of paragraph styles that start a page."""
-    hidden: set[str] = set()
+def _switch(el: etree._Element | None) -> bool | None:
+    """A Word on/off property as set: on, off, or None where it is not set (inherited)."""
+    return None if el is None else _on(el)
+
+
+MAX_BASED_ON = 32  # styles based on styles: Word's own chains are a few deep
+
+
+def _style_facts(styles: bytes | None, shown: str) -> tuple[dict[str, bool], set[str], str]:
+    """Whether each style hides its text (True) or shows it (False), its own setting or the
+    nearest in the styles it is based on (styles that say nothing are left out); the ids of
+    paragraph styles that start a page; the id of the default paragraph style."""
     breaks: set[str] = set()
     if styles is None:
-        return hidden, breaks
+        return {}, breaks, ""
+    own: dict[str, bool | None] = {}
+    based_on: dict[str, str] = {}
+    default = ""
     for style in _parse(styles, "word/styles.xml", shown).iter(_W + "style"):
         style_id = style.get(_W + "styleId", "")
-        if _on(style.find(f"{_W}rPr/{_W}vanish")):
-            hidden.add(style_id)
+        own[style_id] = _switch(style.find(f"{_W}rPr/{_W}vanish"))
+        parent = style.find(_W + "basedOn")
+        if parent is not None:
+            based_on[style_id] = parent.get(_W + "val", "")
         if _on(style.find(f"{_W}pPr/{_W}pageBreakBefore")):
             breaks.add(style_id)
-    return hidden, breaks
+        if style.get(_W + "type") == "paragraph" and _on_attribute(style, "default"):
+            default = style_id
+    hides: dict[str, bool] = {}
+    for style_id in own:
+        current, seen = style_id, set()
+        while current and current not in seen and len(seen) < MAX_BASED_ON:  # a loop ends
+            seen.add(current)
+            if own.get(current) is not None:
+                hides[style_id] = bool(own[current])
+                break
+            current = based_on.get(current, "")
+    return hides, breaks, default
 
 
-def _remove_hidden(root: etree._Element, hidden_styles: set[str]) -> int:
-    """Take out runs (and paragraphs) formatted as hidden text; how many."""
+def _on_attribute(el: etree._Element, name: str) -> bool:
+    return el.get(_W + name, "0").lower() in ("1", "true", "on")
+
+
+def _remove_hidden(root: etree._Element, hides: dict[str, bool], default_style: str) -> int:
+    """Take out runs formatted as hidden text, and paragraphs left with nothing else; how many
+    places. A run's own setting wins over its character style's, which wins over its
+    paragraph style's (Word shows a run set not hidden in a hidden style)."""
     count = 0
+    emptied: list[etree._Element] = []
     for paragraph in list(root.iter(_W + "p")):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        if style is not None and style.get(_W + "val") in hidden_styles:
+        style_id = style.get(_W + "val", "") if style is not None else default_style
+        by_style = 0
+        for run in [r for r in paragraph.iter(_W + "r") if _paragraph_of(r) is paragraph]:
+            props = run.find(_W + "rPr")
+            hidden = _switch(props.find(_W + "vanish")) if props is not None else None
+            character = props.find(_W + "rStyle") if props is not None else None
+            if hidden is None and character is not None:
+                hidden = hides.get(character.get(_W + "val", ""))
+            if hidden is None and hides.get(style_id):
+                hidden = True
+                by_style += 1
+            elif hidden:
+                count += 1
+            if hidden:
+                run.getparent().remove(run)
+        if by_style:
+            count += 1  # a paragraph hidden by its style: one place
+            emptied.append(paragraph)
+    for paragraph in emptied:  # what is left of a hidden paragraph: runs set not hidden
+        left = [child for run in paragraph.iter(_W + "r") for child in run if child.tag != _W + "rPr"]
+        if not left and paragraph.getparent() is not None:
             paragraph.getparent().remove(paragraph)
-            count += 1
-    for run in list(root.iter(_W + "r")):
-        props = run.find(_W + "rPr")
-        if props is None:
-            continue
-        style = props.find(_W + "rStyle")
-        if _on(props.find(_W + "vanish")) or (style is not None
-                                             and style.get(_W + "val") in hidden_styles):
-            run.getparent().remove(run)
-            count += 1
     return count
+
+
+def _paragraph_of(run: etree._Element) -> etree._Element | None:
+    return next(run.iterancestors(_W + "p"), None)
+
+
+def _note_ids(parts: dict[str, bytes], name: str, kind: str, shown: str) -> set[str]:
+    if name not in parts:
+        return set()
+    return {str(note.get(_W + "id")) for note in _parse(parts[name], name, shown).iter(_W + kind)}
+
+
+def _calls_of_missing_notes(root: etree._Element, notes: dict[str, set[str]]) -> list[str]:
+    """Take out each call of a footnote or endnote the document does not hold (mammoth fails
+    on one); a line for each, saying what is missing."""
+    missing = []
+    for kind, ids in notes.items():
+        for call in list(root.iter(f"{_W}{kind}Reference")):
+            if call.get(_W + "id") not in ids:
+                missing.append(f"{kind} {call.get(_W + 'id')} is called but not in the "
+                               "document; its call left out")
+                call.getparent().remove(call)
+    return missing
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+
+
+def _pictures_of_missing_parts(root: etree._Element, parts: dict[str, bytes],
+                               shown: str) -> list[str]:
+    """Take out each old-style (VML) picture whose relationship the document lacks (mammoth
+    fails on one); a line for each, saying what is missing."""
+    rels_name = "word/_rels/document.xml.rels"
+    rels = _parse(parts[rels_name], rels_name, shown) if rels_name in parts else None
+    known = {str(r.get("Id")) for r in rels.iter() if r.get("Id")} if rels is not None else set()
+    missing = []
+    for picture in list(root.iter(_IMAGEDATA)):
+        if picture.get(_RELATIONSHIP) and picture.get(_RELATIONSHIP) not in known:
+            missing.append(f"a picture's image ({picture.get(_RELATIONSHIP)}) is not in the "
+                           "document; the picture left out")
+            picture.getparent().remove(picture)
+    return missing
+
+
+def _field_results(root: etree._Element) -> None:
+    """A simple field (a caption's number, SEQ Figure; a date) becomes the text it shows, its
+    result runs, which mammoth would drop with the field."""
+    for field_ in list(root.iter(_W + "fldSimple")):
+        parent = field_.getparent()
+        if parent is None:
+            continue
+        index = parent.index(field_)
+        kept = [child for child in field_ if child.tag != _W + "fldData"]
+        for offset, child in enumerate(kept):
+            parent.insert(index + offset, child)
+        parent.remove(field_)
+
+
+def _ruby_as_text(root: etree._Element) -> None:
+    """Ruby (furigana, a reading set over its text) becomes its text with the reading after
+    it in parentheses, as HTML's <rp> shows ruby where it cannot be set: mammoth drops ruby,
+    and the reading is words of the book."""
+    for ruby in list(root.iter(_W + "ruby")):
+        run = ruby.getparent()
+        if run is None or run.tag != _W + "r" or run.getparent() is None:
+            continue
+        base = [r for part in ruby.iterchildren(_W + "rubyBase") for r in part.iter(_W + "r")]
+        reading = [r for part in ruby.iterchildren(_W + "rt") for r in part.iter(_W + "r")]
+        if "".join(t.text or "" for r in reading for t in r.iter(_W + "t")).strip():
+            reading = [_text_run("("), *reading, _text_run(")")]
+        else:
+            reading = []
+        at = run.getparent().index(run)
+        for offset, new in enumerate([*base, *reading], start=1):
+            run.getparent().insert(at + offset, new)
+        run.remove(ruby)
+        if not any(child.tag != _W + "rPr" for child in run):
+            run.getparent().remove(run)
+
+
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_M = f"{{{M}}}"
+
+
+def _equations_as_text(root: etree._Element) -> int:
+    """Office Math (an equation) becomes its text in a run, a superscript or subscript set so,
+    where mammoth would drop it; how many equations. A display equation (m:oMathPara) outside
+    a paragraph gets one."""
+    count = 0
+    for math in list(root.iter(_M + "oMathPara", _M + "oMath")):
+        parent = math.getparent()
+        if parent is None or any(a.tag.startswith(_M) for a in math.iterancestors()):
+            continue  # inside an m:oMathPara, read with it
+        count += max(1, sum(1 for _ in math.iter(_M + "oMath")))  # an m:oMathPara holds some
+        runs = []
+        for text in math.iter(_M + "t"):
+            run = _text_run(text.text or "")
+            place = {etree.QName(a).localname for a in text.iterancestors()}
+            align = "superscript" if "sup" in place else "subscript" if "sub" in place else ""
+            if align:
+                props = etree.Element(_W + "rPr")
+                etree.SubElement(props, _W + "vertAlign").set(_W + "val", align)
+                run.insert(0, props)
+            runs.append(run)
+        if etree.QName(parent).localname in ("body", "tc", "txbxContent", "footnote", "endnote"):
+            holder = etree.Element(_W + "p")
+            holder.extend(runs)
+            parent.replace(math, holder)
+            continue
+        index = parent.index(math)
+        for offset, run in enumerate(runs):
+            parent.insert(index + offset, run)
+        parent.remove(math)
+    return count
+
+
+def _text_run(text: str) -> etree._Element:
+    run = etree.Element(_W + "r")
+    node = etree.SubElement(run, _W + "t")
+    node.text = text
+    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
 
 
 _VML_HR = "{urn:schemas-microsoft-com:office:office}hr"

@@ -1,0 +1,105 @@
+"""A .docx made ready for mammoth: what mammoth would drop is made plain runs first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wordfiles import new_document, saved
+
+from octavo.diagnostics import Diagnostics
+from octavo.readers.base import ImageRegistry
+from octavo.readers.word import convert
+
+NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+              'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+              'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def read(tmp_path: Path, *paragraphs: str) -> tuple[list[str], list[str], Diagnostics]:
+    """The text and the HTML of each block of a document whose body holds `paragraphs` (raw
+    WordprocessingML in the w:, m:, r: and v: namespaces), and the warnings reading it gave."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    document = new_document()
+    body = document.element.body
+    for xml in paragraphs:
+        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p", f"<w:p {NAMESPACES}", 1)))
+    path = tmp_path / "book.docx"
+    path.write_bytes(saved(document))
+    diagnostics = Diagnostics()
+    doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
+    return ([" ".join("".join(b.itertext()).split()) for b in doc.blocks],
+            [etree.tostring(b, encoding="unicode") for b in doc.blocks], diagnostics)
+
+
+def test_simple_fields_ruby_and_equations_keep_their_words(tmp_path: Path) -> None:
+    # mammoth dropped all three without a word: "Figure : A map", "Ruby .", "Before  after."
+    def run(text: str) -> str:
+        return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    texts, html, diagnostics = read(
+        tmp_path,
+        f'<w:p>{run("Figure ")}<w:fldSimple w:instr=" SEQ Figure \\* ARABIC ">{run("1")}'
+        f'</w:fldSimple>{run(": A map")}</w:p>',
+        f'<w:p><w:fldSimple w:instr=" DATE ">{run("FIELDRESULT")}</w:fldSimple></w:p>',
+        f'<w:p>{run("Ruby ")}<w:r><w:ruby><w:rubyPr/><w:rt>{run("kanji")}</w:rt>'
+        f'<w:rubyBase>{run("漢字")}</w:rubyBase></w:ruby></w:r>{run(" end.")}</w:p>',
+        f'<w:p>{run("Before ")}<m:oMath><m:r><m:t>E=m</m:t></m:r><m:sSup><m:e><m:r><m:t>c</m:t>'
+        f'</m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath>{run(" after.")}'
+        '</w:p>',
+        '<w:p><m:oMathPara><m:oMath><m:r><m:t>DISPLAYED</m:t></m:r></m:oMath></m:oMathPara></w:p>',
+    )
+    assert texts == ["Figure 1: A map", "FIELDRESULT", "Ruby 漢字(kanji) end.",
+                     "Before E=mc2 after.", "DISPLAYED"]
+    assert "E=mc<sup>2</sup>" in html[3]
+    assert diagnostics.warnings == [
+        "book.docx: 2 equations set as plain text (Octavo does not set Word's equations as math; "
+        "check them, or insert each as a picture with alt text)"]
+
+
+def test_hidden_text_follows_the_run_then_its_styles_as_word_shows_it(tmp_path: Path) -> None:
+    # A run set not hidden in a hidden character style was left out (Word shows it), and a
+    # style hidden only through the style it is based on was kept.
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = new_document()
+    secret = document.styles.add_style("Secret", WD_STYLE_TYPE.CHARACTER)
+    secret.font.hidden = True
+    inherited = document.styles.add_style("Secret Too", WD_STYLE_TYPE.CHARACTER)
+    inherited.base_style = secret
+    note = document.styles.add_style("Private Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.font.hidden = True
+    paragraph = document.add_paragraph("Shown.")
+    paragraph.add_run(" SHOWNINHIDDENSTYLE").style = secret
+    paragraph.runs[-1].font.hidden = False
+    paragraph.add_run(" HIDDENBYSTYLE").style = secret
+    paragraph.add_run(" HIDDENBYBASEDON").style = inherited
+    private = document.add_paragraph("HIDDENPARAGRAPH", style="Private Note")
+    private.add_run(" SHOWNINHIDDENPARAGRAPH").font.hidden = False
+    document.add_paragraph("ALLHIDDEN", style="Private Note")
+    path = tmp_path / "book.docx"
+    path.write_bytes(saved(document).replace(b'<w:vanish w:val="0"/>', b'<w:vanish w:val="off"/>'))
+    diagnostics = Diagnostics()
+    doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
+    assert [" ".join("".join(b.itertext()).split()) for b in doc.blocks] == \
+        ["Shown. SHOWNINHIDDENSTYLE", "SHOWNINHIDDENPARAGRAPH"]
+    assert diagnostics.warnings == ["book.docx: hidden text left out of the book (4 places)"]
+
+
+def test_a_call_of_a_missing_note_or_picture_is_named_not_a_damaged_document(tmp_path: Path) -> None:
+    # mammoth failed: "the document is damaged: KeyError: ('footnote', '7')".
+    texts, _, diagnostics = read(
+        tmp_path,
+        '<w:p><w:r><w:t>Called</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> here.</w:t></w:r></w:p>',
+        '<w:p><w:r><w:t>Picture:</w:t></w:r><w:r><w:pict><v:shape>'
+        '<v:imagedata r:id="rIdGone"/></v:shape></w:pict></w:r></w:p>',
+    )
+    assert texts == ["Called here.", "Picture:"]
+    assert diagnostics.warnings == [
+        "book.docx: footnote 7 is called but not in the document; its call left out (insert it "
+        "again in Word)",
+        "book.docx: a picture's image (rIdGone) is not in the document; the picture left out "
+        "(insert it again in Word)"]
