@@ -175,6 +175,15 @@ def unsafe_parts(raw_html: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_ID_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space, which an id may not hold
+
+
+def as_id(value: str) -> str:
+    """`value` as a valid id: each run of white space one hyphen, the ends trimmed; "" when
+    nothing is left (then there is no id to give). A valid id is returned as it is."""
+    return _ID_SPACE.sub("-", value.strip(" \t\n\r\f"))
+
+
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Elements that may hold only phrasing content (text and inline elements).
 _PHRASING_ONLY = _HEADINGS | {

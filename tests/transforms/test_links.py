@@ -122,3 +122,23 @@ def test_links_are_clickable_in_the_pdf(linked_book: Path, octavo) -> None:
     # the contents links, plus five internal links in the text; two external ones
     assert len(external) == 2
     assert internal >= 3 + 5
+
+
+def test_links_reach_ids_written_with_accents_or_spaces(make_book: Callable[..., Path],
+                                                         octavo) -> None:
+    """Markdown percent-encodes a link (`#café` is `#caf%C3%A9`), and the reader makes the
+    id "a b" into "a-b": links to either still reach their heading, in the EPUB."""
+    root = make_book({
+        "book.toml": BASIC_TOML,
+        "manuscript/01.md": '# One\n\n## Café\n\n## Wide {id="a b"}\n\n'
+                            "See [c](#café), [w](<#a b>) and [there](02.md#a%20b).\n",
+        "manuscript/02.md": '# Two\n\n## Far {id="a b"}\n\nText.\n',
+    })
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    assert "not in the book" not in result.err
+    epub = root / "dist" / "a-test-book.epub"
+    assert epubcheck(epub) == []
+    one = dict(spine_documents(epub))["EPUB/ch001.xhtml"]
+    hrefs = [a.get("href") for a in one.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert hrefs == ["#café", "#a-b", "ch002.xhtml#a-b"]

@@ -16,6 +16,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
@@ -63,7 +64,9 @@ def parser() -> MarkdownIt:
     md.validateLink = _any_link
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
     md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
-    md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
+    md.core.ruler.after("inline", "octavo_ids", _mend_ids)
+    # ids for links to headings, as GitHub makes them (after the author's ids are mended)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
@@ -96,6 +99,12 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
                               "lose what is inside them", shown, _line(too_deep))
     _warn_unsafe_html(tokens, shown, context)
     _warn_unused_notes(env, text, shown, context)
+    for line, written, mended in env.get(MENDED_IDS, []):
+        if mended:
+            context.diagnostics.warn(f'the id "{written}" holds white space, which an id may '
+                                     f'not; made "{mended}"', shown, line)
+        else:
+            context.diagnostics.warn("an empty id is left out", shown, line)
     for label, line in env.get(UNDEFINED_NOTES, []):
         context.diagnostics.warn(f"footnote [^{label}] is never defined (no line "
                                  f"[^{label}]: ...), so the call is printed as written",
@@ -216,6 +225,33 @@ def _undefined_notes(state: StateCore) -> None:
                 searched = max(found, 0) + 1
                 line = _line(token) + token.content.count("\n", 0, max(found, 0))
                 state.env.setdefault(UNDEFINED_NOTES, []).append((match.group(1), line))
+
+
+def _slug(title: str) -> str:
+    """A heading's id made from its title; "section" for a title of no letters or digits
+    ("???", an emoji), whose slug would be empty, and so no id (EPUBCheck refuses `id=""`)."""
+    return slugify(title) or "section"
+
+
+MENDED_IDS = "octavo_mended_ids"  # env key: (line, id as written, mended id or "") of each
+
+
+def _mend_ids(state: StateCore) -> None:
+    """`{id="a b"}` or `{id=""}`: an id with white space gets hyphens, an empty one is left
+    out (a heading then gets one from its title). Looked for only where braces are."""
+    if "{" not in state.src:
+        return
+    for token in state.tokens:
+        for piece in (token, *(token.children or [])):
+            written = piece.attrs.get("id")
+            if written is None or (written and xhtml.as_id(str(written)) == written):
+                continue
+            mended = xhtml.as_id(str(written))
+            if mended:
+                piece.attrSet("id", mended)
+            else:
+                del piece.attrs["id"]
+            state.env.setdefault(MENDED_IDS, []).append((_line(token), str(written), mended))
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
