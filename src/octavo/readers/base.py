@@ -246,7 +246,10 @@ def _encoding_name(name: str) -> str:
 
 def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> str:
     """Sanitise rendered HTML, check its images and links, return a well-formed XHTML fragment."""
-    root = xhtml.parse_fragment(xhtml.sanitize(html))
+    mended: list[tuple[int | None, str]] = []
+    root = xhtml.parse_fragment(xhtml.sanitize(html), mended)
+    for line, note in dict.fromkeys(mended):
+        context.diagnostics.warn(f"HTML mended for EPUB: {note}", shown, line)
     for img in list(root.iter("img")):
         line = _pop_line(img)
         markdown = img.attrib.pop("data-markdown", None) is not None  # ![alt](src), not <img>

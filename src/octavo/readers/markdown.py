@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.html_re import open_tag
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -338,18 +339,24 @@ def _render_link_open(
     return self.renderToken(tokens, idx, options, env)
 
 
-_RAW_IMG = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
+_RAW_TAG = re.compile(open_tag)  # a whole start tag, so that a "<b>" inside a value is not one
 
 
 def _render_raw_html(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    """Raw HTML as written; its images learn their line, for messages about them."""
+    """Raw HTML as written; its elements learn their line, for messages about them."""
     token = tokens[idx]
     line = token.meta.get("line") or (token.map[0] + 1 if token.map else None)
-    if line is None:
+    if line is None or "<" not in token.content:
         return token.content
-    return _RAW_IMG.sub(f'<img data-line="{line}"', token.content)
+    return _RAW_TAG.sub(lambda tag: _with_line(tag.group(0), line), token.content)
+
+
+def _with_line(tag: str, line: int) -> str:
+    name = re.match(r"<[A-Za-z][A-Za-z0-9-]*", tag)
+    assert name is not None  # the start tag's pattern begins so
+    return f'{name.group(0)} data-line="{line}"{tag[name.end():]}'
 
 
 def _render_scene_break(
