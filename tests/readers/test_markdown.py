@@ -214,3 +214,16 @@ def test_every_heading_gets_a_valid_id_and_bad_ids_are_mended(tmp_path: Path) ->
         'ch.md:7: the id "a b" holds white space, which an id may not; made "a-b"',
         "ch.md:9: an empty id is left out",
         "ch.md:11: an empty id is left out"]
+
+
+def test_a_footnote_defined_twice_is_reported_at_the_definition_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_text("Note[^a] and [^b].\n\n[^a]: Note A first.\n\n[^b]: B.\n\n"
+                    "[^a]: Note A second definition.\n\n[^c]: C one.\n\n[^c]: C two.\n",
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "Note A second definition." in html and "Note A first." not in html
+    assert diagnostics.warnings == [
+        "ch.md:9: footnote [^c] is never referred to, so it is left out",
+        "ch.md:3: footnote [^a] is defined again on line 7, and that definition is used: "
+        "this one is left out"]

@@ -66,6 +66,7 @@ def parser() -> MarkdownIt:
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
     md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
     md.core.ruler.after("inline", "octavo_ids", _mend_ids)
+    md.core.ruler.before("footnote_tail", "octavo_note_definitions", _note_definitions)
     # ids for links to headings, as GitHub makes them (after the author's ids are mended)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
     md.add_render_rule("hr", _render_scene_break)
@@ -100,6 +101,7 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
                               "lose what is inside them", shown, _line(too_deep))
     _warn_unsafe_html(tokens, shown, context)
     _warn_unused_notes(env, text, shown, context)
+    _warn_notes_defined_twice(env, shown, context)
     for line, written, mended in env.get(MENDED_IDS, []):
         if mended:
             context.diagnostics.warn(f'the id "{written}" holds white space, which an id may '
@@ -205,6 +207,30 @@ def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: Read
                      if row.lstrip().startswith(f"[^{label}]:")), None)
         context.diagnostics.warn(f"footnote [^{label}] is never referred to, so it is left out",
                                  shown, line)
+
+
+NOTE_DEFINITIONS = "octavo_note_definitions"  # env key: label -> lines of its definitions
+
+
+def _note_definitions(state: StateCore) -> None:
+    """Where each footnote is defined, before the footnote plugin sets definitions aside."""
+    for token in state.tokens:
+        if token.type == "footnote_reference_open":
+            state.env.setdefault(NOTE_DEFINITIONS, {}).setdefault(
+                token.meta["label"], []).append(_line(token))
+
+
+def _warn_notes_defined_twice(env: dict[str, Any], shown: str, context: ReadContext) -> None:
+    """`[^a]: One.` and later `[^a]: Two.`: the footnote plugin keeps the last and drops the
+    others without a word."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    for label, lines in env.get(NOTE_DEFINITIONS, {}).items():
+        if refs.get(f":{label}", -1) == -1:
+            continue  # never called: that warning says it is left out
+        for line in lines[:-1]:
+            context.diagnostics.warn(f"footnote [^{label}] is defined again on line {lines[-1]}, "
+                                     "and that definition is used: this one is left out",
+                                     shown, line)
 
 
 UNDEFINED_NOTES = "octavo_undefined_notes"  # env key: (label, line) of each call left as text
