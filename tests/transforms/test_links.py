@@ -142,3 +142,15 @@ def test_links_reach_ids_written_with_accents_or_spaces(make_book: Callable[...,
     one = dict(spine_documents(epub))["EPUB/ch001.xhtml"]
     hrefs = [a.get("href") for a in one.iter("{http://www.w3.org/1999/xhtml}a")]
     assert hrefs == ["#café", "#a-b", "ch002.xhtml#a-b"]
+
+
+def test_a_scheme_in_capitals_is_a_link_like_any_other(make_book: Callable[..., Path]) -> None:
+    """`MAILTO:` was "not in the book" and kept as plain text, while `HTTPS:` worked."""
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md":
+                      "# One\n\n[j](MAILTO:a@b.c), [m](Mailto:c@d.e) and [h](HTTPS://example.org/).\n"})
+    diagnostics = Diagnostics()
+    _, book = load_book(root, diagnostics)
+    (chapter,) = book.body
+    assert ('<a href="mailto:a@b.c">j</a>, <a href="mailto:c@d.e">m</a> and '
+            '<a href="https://example.org/">h</a>') in chapter.html
+    assert not diagnostics.warnings

@@ -307,9 +307,10 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     if href is None:
         _pop_line(link)
         return
-    scheme = urllib.parse.urlsplit(href).scheme.lower()
+    scheme = urllib.parse.urlsplit(href).scheme.lower()  # HTTPS: and MAILTO: are as good
     if scheme in ("http", "https", "mailto") and _valid_external(href, scheme):
         _pop_line(link)
+        link.set("href", scheme + href[href.index(":"):])  # as reading systems expect it
         return
     if href.startswith("#") and len(href) > 1:
         return

@@ -45,7 +45,7 @@ def resolve_links(book: Book, diagnostics: Diagnostics) -> Book:
         for link in list(root.iter(_A)):
             line_text = link.attrib.pop("data-line", None)
             href = link.get("href")
-            if href is None or "://" in href or href.startswith("mailto:"):
+            if href is None or "://" in href or href.lower().startswith("mailto:"):
                 continue
             resolved = _resolve(href, item, own, targets)
             if resolved is None:
