@@ -240,3 +240,13 @@ def test_an_accented_name_is_found_however_it_is_spelt_and_named_as_written(
     assert result.code == ManuscriptError.exit_code
     assert result.err.splitlines()[-1] == \
         "error: manuscript/01.md:3: image images/zoë.png not found"
+
+
+@pytest.mark.parametrize("scheme", ["data", "DATA", "Data"])
+def test_an_svgs_embedded_picture_is_kept_whatever_the_case_of_its_scheme(
+        tmp_path: Path, scheme: str) -> None:
+    path = tmp_path / "inline.svg"
+    path.write_text(SVG.replace("<rect", f"<image href='{scheme}:image/png;base64,iVBORw0KGgo='/>"
+                                         "<rect"), encoding="utf-8")
+    image, _ = load_image(path, "img-0001", "ch.md", 3, "inline.svg")
+    assert image.media_type == "image/svg+xml"

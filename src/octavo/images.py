@@ -165,7 +165,7 @@ def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
             if local.startswith("on"):
                 raise refuse(f"refused: the SVG runs a script ({local}=)")
             if (name == _XLINK_HREF or local == "href") and not value.startswith("#") \
-                    and not value.startswith("data:image/"):
+                    and not value.lower().startswith("data:image/"):
                 raise refuse(f"refused: the SVG refers to another file ({value})")
             if local == "style" or "url(" in value.lower():
                 _check_svg_css(value if local == "style" else f"a{{b:{value}}}", refuse)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import lxml.html
 import nh3
@@ -23,7 +23,7 @@ ALLOWED_TAGS = {
 }
 _COMMON = {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden"}
 ALLOWED_ATTRIBUTES = {
-    "*": _COMMON,
+    "*": _COMMON | {"data-line"},  # the line of raw HTML, for messages; removed once read
     "a": _COMMON | {"href", "data-line", "data-href"},
     "img": _COMMON | {"src", "alt", "width", "height", "data-line", "data-markdown",
                       "data-embedded"},
@@ -175,6 +175,15 @@ def unsafe_parts(raw_html: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_ID_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space, which an id may not hold
+
+
+def as_id(value: str) -> str:
+    """`value` as a valid id: each run of white space one hyphen, the ends trimmed; "" when
+    nothing is left (then there is no id to give). A valid id is returned as it is."""
+    return _ID_SPACE.sub("-", value.strip(" \t\n\r\f"))
+
+
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Elements that may hold only phrasing content (text and inline elements).
 _PHRASING_ONLY = _HEADINGS | {
@@ -206,12 +215,14 @@ def html_parser() -> lxml.html.HTMLParser:
     return lxml.html.HTMLParser(huge_tree=True, no_network=True)
 
 
-def parse_fragment(html: str) -> etree._Element:
+def parse_fragment(html: str, mended: list[tuple[int | None, str]] | None = None) -> etree._Element:
     """Parse an HTML fragment into a `<div>` holding it (HTML parser, no namespaces).
 
     The HTML parser does not enforce content models, so what raw HTML can break is mended
     here: blocks inside paragraphs (or any inline element) are unwrapped, list items and the
     like outside their parent become divisions, and links inside links lose their inner link.
+    What EPUBCheck refuses beyond that (see `_mend`) is mended too, each time told in
+    `mended` as (line, what was done), the line where raw HTML gave one (data-line).
     """
     root = lxml.html.fragment_fromstring(html or "", create_parent="div", parser=html_parser())
     for el in list(root.iter()):
@@ -233,7 +244,267 @@ def parse_fragment(html: str) -> etree._Element:
                 continue
             el.tail = "\n" + (el.tail or "")
             unwrap(el)
+    if _may_need_mending(html):
+        for el in _SUSPECTS(root):
+            for note in _mend(el):
+                if mended is not None:
+                    mended.append((_line_of(el), note))
+    if "data-line=" in html:
+        for el in _LINED(root):
+            del el.attrib["data-line"]
     return root
+
+
+# Quick looks at the HTML text as nh3 writes it (one space before each attribute, values in
+# double quotes) for what `_SUSPECTS` finds, so that a chapter with none of it (nearly every
+# one) is not queried at all. They may match more (text that reads like an attribute), never
+# less: in a list, `<li>` follows `<li>`. Each begins with a literal, which `re` finds fast.
+_HINTS = tuple(re.compile(pattern) for pattern in (
+    r"<(?:dl|figure|details|ruby)[\s/>]",
+    r"<[ou]l\b[^>]*>\s*+(?!<li[\s/>]|</[ou]l>)",
+    r"</li>\s*+(?!<li[\s/>]|</[ou]l>)",
+    r' id="(?:"|[^"\s]*+\s)',
+    r' (?:width|height)="(?![0-9]+")',
+    r' role="(?!(?:doc-noteref|doc-footnote|doc-backlink|separator|presentation)")',
+    r" (?:start|reversed|colspan|rowspan|span|scope|datetime|lang|dir|aria-hidden)=",
+))
+
+
+def _may_need_mending(html: str) -> bool:
+    return any(hint.search(html) for hint in _HINTS)
+
+
+_WHITE = " \t\n\r"  # and form feed, which XML (and so an XPath) cannot hold
+# What the allow-list passes and EPUBCheck refuses: content models the HTML parser does not
+# enforce, and attribute values it checks. One query finds, in C, every element that may hold
+# any: only those are looked at in Python.
+_SUSPECTS = etree.XPath(" | ".join((
+    "//ul[*[not(self::li)] or text()[normalize-space()]]",
+    "//ol[*[not(self::li)] or text()[normalize-space()]]",
+    "//dl[*[not(self::dt or self::dd or self::div)] or text()[normalize-space()] or *[1][self::dd]"
+    " or *[last()][self::dt] or (div and (dt or dd)) or div[*[not(self::dt or self::dd)] or"
+    " text()[normalize-space()] or not(*) or *[1][self::dd] or *[last()][self::dt]]]",
+    "//figure[figcaption[2] or figcaption[preceding-sibling::node()[self::* or normalize-space()]"
+    " and following-sibling::node()[self::* or normalize-space()]]]",
+    "//details[summary[2] or not(node()[self::* or normalize-space()][1][self::summary])]",
+    "//ruby[not(rt)]",
+    f"//*[@id][@id = '' or translate(@id, '{_WHITE}', '') != @id]",
+    "//img[@width or @height][@width = '' or @height = ''"
+    " or translate(concat(@width, @height), '0123456789', '') != '']",
+    "//*[@start or @reversed or @colspan or @rowspan or @span or @scope or @datetime or @lang"
+    " or @dir or @aria-hidden]",
+    "//*[@role][not(@role = 'doc-noteref' or @role = 'doc-footnote' or @role = 'doc-backlink'"
+    " or @role = 'separator' or @role = 'presentation')]",
+)))
+# A link's or an image's data-line is read after (base.finish_fragment, links); others go here.
+_LINED = etree.XPath("//*[@data-line][not(self::a or self::img)]")
+
+
+def _line_of(el: etree._Element) -> int | None:
+    """The line of the raw HTML `el` came from, or of the nearest element around it that has one."""
+    for node in (el, *el.iterancestors()):
+        line = node.get("data-line")
+        if line is not None:
+            return int(line) if line.isdigit() else None
+    return None
+
+
+def _mend(el: etree._Element) -> list[str]:
+    """Mend what EPUBCheck would refuse in `el`, keeping every word; say what was done."""
+    notes = _mend_attributes(el)
+    tag = el.tag
+    if tag in ("ul", "ol") and (strays := _wrap_strays(el, {"li"}, "li")):
+        notes.append(f"{_names(strays)} in <{tag}> put in a list item")
+    elif tag == "dl":
+        strays = _wrap_strays(el, {"dt", "dd", "div"}, "dd")
+        if strays:
+            notes.append(f"{_names(strays)} in <dl> put in a <dd>")
+        if not _terms_and_definitions(el):
+            groups = [group for group in el if group.tag == "div"]
+            for item in (*el, *(item for group in groups for item in group)):
+                if item.tag in ("dt", "dd"):
+                    item.tag = "div"
+            el.tag = "div"
+            notes.append("a <dl> that is not terms (<dt>) each followed by definitions (<dd>) "
+                         "made divisions")
+    elif tag == "figure":
+        first = len(el) and not (el.text or "").strip() and el[0].tag == "figcaption"
+        last = len(el) and not (el[-1].tail or "").strip() and el[-1].tag == "figcaption"
+        kept = el[0] if first else el[-1] if last else None
+        for caption in el.findall("figcaption"):
+            if caption is not kept:
+                caption.tag = "div"
+                notes.append("a <figcaption> that is not the first or last thing in its "
+                             "<figure> (or a second one) made a division")
+    elif tag == "details":
+        summaries = el.findall("summary")
+        if not summaries:
+            el.tag = "div"
+            notes.append("a <details> without a <summary> made a division")
+        elif len(summaries) > 1 or el[0] is not summaries[0] or (el.text or "").strip():
+            for extra in summaries[1:]:
+                extra.tag = "div"
+            _move_to_start(el, summaries[0])
+            notes.append("a <details> must begin with its one <summary>: it was moved there "
+                         "(and any other made a division)")
+    elif tag == "ruby" and el.find("rt") is None:
+        unwrap(el)
+        notes.append("a <ruby> without <rt> left as its text")
+    return notes
+
+
+def _names(strays: list[str]) -> str:
+    return ", ".join(dict.fromkeys(f"<{name}>" if name != "text" else "text" for name in strays))
+
+
+def _terms_and_definitions(dl: etree._Element) -> bool:
+    """Whether a list's children are terms each followed by definitions (dt+ dd+)*, or
+    divisions each holding such a group."""
+    if len(dl) and all(child.tag == "div" for child in dl):
+        return all(re.fullmatch(r"(t+d+)+", _shape(group)) for group in dl)
+    return re.fullmatch(r"(t+d+)*", _shape(dl)) is not None
+
+
+def _shape(parent: etree._Element) -> str:
+    return "".join({"dt": "t", "dd": "d"}.get(str(child.tag), "?") for child in parent)
+
+
+def _wrap_strays(parent: etree._Element, allowed: set[str], wrapper: str) -> list[str]:
+    """Put each run of elements not in `allowed` and of text in `parent` into a new `wrapper`
+    element; the names of what was wrapped ("text" for text)."""
+    items: list[etree._Element | str] = [parent.text or ""]
+    for child in list(parent):
+        items += [child, child.tail or ""]
+        child.tail = None
+        parent.remove(child)
+    parent.text = None
+    strays: list[str] = []
+    run: etree._Element | None = None
+    for item in items:
+        if isinstance(item, str):
+            if item.strip() and run is None:
+                run = etree.SubElement(parent, wrapper)
+                strays.append("text")
+            into = parent if run is None else run
+            _append_text(into, len(into), item)
+            continue
+        if not isinstance(item.tag, str) or item.tag in allowed:
+            run = None
+            parent.append(item)
+            continue
+        if run is None:
+            run = etree.SubElement(parent, wrapper)
+        strays.append(str(item.tag))
+        run.append(item)
+    return strays
+
+
+def _move_to_start(parent: etree._Element, child: etree._Element) -> None:
+    """Make `child` the first thing in `parent`: what stood before it now follows it."""
+    index = parent.index(child)
+    tail, child.tail = child.tail, None
+    parent.remove(child)
+    if tail and not tail[0].isspace():
+        tail = " " + tail  # it may now follow other text: words are not run together
+    _append_text(parent, index, tail)
+    before, parent.text = parent.text, None
+    parent.insert(0, child)
+    child.tail = before
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")  # RFC 3066, as EPUBCheck reads it
+_DATETIME = re.compile("|".join((  # the forms EPUBCheck takes, from its schema
+    r"P[0-9]+D",
+    r"P([0-9]+D)?T((([0-9]+H)([0-9]+M)?([0-9]+(\.[0-9]{1,3})?S)?)|(([0-9]+H)?([0-9]+M)"
+    r"([0-9]+(\.[0-9]{1,3})?S)?)|(([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]{1,3})?S)))",
+    r"( *(([0-9]+ *[WDHM])|([0-9]+(\.[0-9]{1,3})? *S)) *)+",
+    r"([0-9]{4,})-([0-9]{2})-([0-9]{2})([T ])([0-9]{2}):([0-9]{2})(:[0-9]{2}(\.[0-9]{1,3})?)?"
+    r"(Z|((\+|-)([0-9]{2}):?([0-9]{2})))?",
+    r"([0-9]{4,})-W([0-9]{2})", r"[0-9]{4}", r"([0-9]{4,})-([0-9]{2})-([0-9]{2})",
+    r"([0-9]{4,})-([0-9]{2})", r"([0-9]{2}):([0-9]{2})(:[0-9]{2}(\.[0-9]{1,3})?)?",
+    r"(--)?(0[0-9]|1[0-2])-(0[0-9]|[1-2][0-9]|3[0-1])",
+)))
+_ROLE_NAMES = """
+    alert alertdialog application article banner button cell checkbox columnheader combobox
+    complementary contentinfo definition dialog directory document feed figure form
+    graphics-document graphics-object graphics-symbol grid gridcell group heading img link list
+    listbox listitem log main marquee math menu menubar menuitem menuitemcheckbox menuitemradio
+    navigation none note option presentation progressbar radio radiogroup region row rowgroup
+    rowheader scrollbar search searchbox separator slider spinbutton status switch tab table
+    tablist tabpanel term textbox timer toolbar tooltip tree treegrid treeitem
+    doc-abstract doc-acknowledgments doc-afterword doc-appendix doc-backlink doc-biblioentry
+    doc-bibliography doc-biblioref doc-chapter doc-colophon doc-conclusion doc-cover doc-credit
+    doc-credits doc-dedication doc-endnote doc-endnotes doc-epigraph doc-epilogue doc-errata
+    doc-example doc-footnote doc-foreword doc-glossary doc-glossref doc-index doc-introduction
+    doc-noteref doc-notice doc-pagebreak doc-pagelist doc-part doc-preface doc-prologue
+    doc-pullquote doc-qna doc-subtitle doc-tip doc-toc
+"""  # the ARIA and DPUB-ARIA roles EPUBCheck knows
+ROLES = frozenset(_ROLE_NAMES.split())
+
+
+def _counting(least: int) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        value = value.strip()
+        return value if value.isascii() and value.isdigit() and int(value) >= least else None
+    return check
+
+
+def _one_of(*values: str) -> Callable[[str], str | None]:
+    return lambda value: value.strip().lower() if value.strip().lower() in values else None
+
+
+def _role(value: str) -> str | None:
+    """A known role; of several words (a fallback list) the first known one."""
+    return next((word for word in value.lower().split() if word in ROLES), None)
+
+
+def _language(value: str) -> str | None:
+    value = value.strip().replace("_", "-")
+    return value if not value or _LANGUAGE.fullmatch(value) else None
+
+
+# Each checked attribute: its value as EPUBCheck takes it, or None when it cannot be had.
+_VALUES: dict[str, Callable[[str], str | None]] = {
+    "id": lambda value: as_id(value) or None,
+    "start": lambda value: value.strip() if _INTEGER.fullmatch(value.strip()) else None,
+    "reversed": lambda value: value if value in ("", "reversed") else "reversed",
+    "colspan": _counting(1), "span": _counting(1), "rowspan": _counting(0),
+    "scope": _one_of("row", "col", "rowgroup", "colgroup"),
+    "datetime": lambda value: value.strip() if _DATETIME.fullmatch(value.strip()) else None,
+    "lang": _language,
+    "dir": _one_of("ltr", "rtl", "auto"),
+    "aria-hidden": _one_of("true", "false"),
+    "role": _role,
+    "width": lambda value: m.group(1) if (m := _PIXELS.fullmatch(value)) else None,
+    "height": lambda value: m.group(1) if (m := _PIXELS.fullmatch(value)) else None,
+}
+_PERCENT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*")
+_PIXELS = re.compile(r"\s*([0-9]+)\s*(?:px)?\s*", re.IGNORECASE)
+
+
+def _mend_attributes(el: etree._Element) -> list[str]:
+    notes: list[str] = []
+    for name, value in list(el.attrib.items()):
+        if name not in _VALUES:
+            continue
+        percent = _PERCENT.fullmatch(value) if name in ("width", "height") else None
+        if percent is not None:  # a size in per cent is a style: `width="50%"` is common
+            del el.attrib[name]
+            style = f"{name}: {percent.group(1)}%"
+            el.set("style", f"{el.get('style')}; {style}" if el.get("style") else style)
+            notes.append(f'{name}="{value}" on <{el.tag}> made style="{style}"')
+            continue
+        mended = _VALUES[name](value)
+        if mended == value:
+            continue
+        if mended is None:
+            del el.attrib[name]
+            notes.append(f'{name}="{value}" on <{el.tag}> is not valid; left out')
+        else:
+            el.set(name, mended)
+            notes.append(f'{name}="{value}" on <{el.tag}> made {name}="{mended}"')
+    return notes
 
 
 def serialize_fragment(root: etree._Element) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,3 +198,32 @@ def test_a_call_of_a_footnote_never_defined_is_reported(tmp_path: Path) -> None:
         "printed as written",
         "ch.md:4: footnote [^late] is never defined (no line [^late]: ...), so the call is "
         "printed as written"]
+
+
+def test_every_heading_gets_a_valid_id_and_bad_ids_are_mended(tmp_path: Path) -> None:
+    """EPUBCheck refuses `id=""` and an id with a space: a title of no letters ("???", an
+    emoji) gets "section", an author's id with white space gets hyphens, an empty one goes."""
+    path = tmp_path / "ch.md"
+    path.write_text('# One\n\n## ???\n\n## 😀\n\n## W {id="a b"}\n\n## E {id=""}\n\n'
+                    '`code`{id=" "}\n', encoding="utf-8")
+    html, diagnostics = render(path)
+    assert re.findall(r"<h2[^>]*>", html) == [
+        '<h2 id="section">', '<h2 id="section-1">', '<h2 id="a-b">', '<h2 id="e">']
+    assert 'id=""' not in html and 'id=" "' not in html
+    assert diagnostics.warnings == [
+        'ch.md:7: the id "a b" holds white space, which an id may not; made "a-b"',
+        "ch.md:9: an empty id is left out",
+        "ch.md:11: an empty id is left out"]
+
+
+def test_a_footnote_defined_twice_is_reported_at_the_definition_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_text("Note[^a] and [^b].\n\n[^a]: Note A first.\n\n[^b]: B.\n\n"
+                    "[^a]: Note A second definition.\n\n[^c]: C one.\n\n[^c]: C two.\n",
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "Note A second definition." in html and "Note A first." not in html
+    assert diagnostics.warnings == [
+        "ch.md:9: footnote [^c] is never referred to, so it is left out",
+        "ch.md:3: footnote [^a] is defined again on line 7, and that definition is used: "
+        "this one is left out"]

@@ -122,3 +122,35 @@ def test_links_are_clickable_in_the_pdf(linked_book: Path, octavo) -> None:
     # the contents links, plus five internal links in the text; two external ones
     assert len(external) == 2
     assert internal >= 3 + 5
+
+
+def test_links_reach_ids_written_with_accents_or_spaces(make_book: Callable[..., Path],
+                                                         octavo) -> None:
+    """Markdown percent-encodes a link (`#café` is `#caf%C3%A9`), and the reader makes the
+    id "a b" into "a-b": links to either still reach their heading, in the EPUB."""
+    root = make_book({
+        "book.toml": BASIC_TOML,
+        "manuscript/01.md": '# One\n\n## Café\n\n## Wide {id="a b"}\n\n'
+                            "See [c](#café), [w](<#a b>) and [there](02.md#a%20b).\n",
+        "manuscript/02.md": '# Two\n\n## Far {id="a b"}\n\nText.\n',
+    })
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    assert "not in the book" not in result.err
+    epub = root / "dist" / "a-test-book.epub"
+    assert epubcheck(epub) == []
+    one = dict(spine_documents(epub))["EPUB/ch001.xhtml"]
+    hrefs = [a.get("href") for a in one.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert hrefs == ["#café", "#a-b", "ch002.xhtml#a-b"]
+
+
+def test_a_scheme_in_capitals_is_a_link_like_any_other(make_book: Callable[..., Path]) -> None:
+    """`MAILTO:` was "not in the book" and kept as plain text, while `HTTPS:` worked."""
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md":
+                      "# One\n\n[j](MAILTO:a@b.c), [m](Mailto:c@d.e) and [h](HTTPS://example.org/).\n"})
+    diagnostics = Diagnostics()
+    _, book = load_book(root, diagnostics)
+    (chapter,) = book.body
+    assert ('<a href="mailto:a@b.c">j</a>, <a href="mailto:c@d.e">m</a> and '
+            '<a href="https://example.org/">h</a>') in chapter.html
+    assert not diagnostics.warnings

@@ -255,7 +255,10 @@ def _encoding_name(name: str) -> str:
 
 def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> str:
     """Sanitise rendered HTML, check its images and links, return a well-formed XHTML fragment."""
-    root = xhtml.parse_fragment(xhtml.sanitize(html))
+    mended: list[tuple[int | None, str]] = []
+    root = xhtml.parse_fragment(xhtml.sanitize(html), mended)
+    for line, note in dict.fromkeys(mended):
+        context.diagnostics.warn(f"HTML mended for EPUB: {note}", shown, line)
     for img in list(root.iter("img")):
         line = _pop_line(img)
         markdown = img.attrib.pop("data-markdown", None) is not None  # ![alt](src), not <img>
@@ -313,9 +316,10 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     if href is None:
         _pop_line(link)
         return
-    scheme = urllib.parse.urlsplit(href).scheme.lower()
+    scheme = urllib.parse.urlsplit(href).scheme.lower()  # HTTPS: and MAILTO: are as good
     if scheme in ("http", "https", "mailto") and _valid_external(href, scheme):
         _pop_line(link)
+        link.set("href", scheme + href[href.index(":"):])  # as reading systems expect it
         return
     if href.startswith("#") and len(href) > 1:
         return

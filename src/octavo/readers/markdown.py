@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.html_re import open_tag
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
@@ -63,7 +65,10 @@ def parser() -> MarkdownIt:
     md.validateLink = _any_link
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
     md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
-    md.use(anchors_plugin, min_level=1, max_level=6)  # ids for links to headings, as GitHub makes
+    md.core.ruler.after("inline", "octavo_ids", _mend_ids)
+    md.core.ruler.before("footnote_tail", "octavo_note_definitions", _note_definitions)
+    # ids for links to headings, as GitHub makes them (after the author's ids are mended)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
     md.add_render_rule("hr", _render_scene_break)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
@@ -96,6 +101,13 @@ def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
                               "lose what is inside them", shown, _line(too_deep))
     _warn_unsafe_html(tokens, shown, context)
     _warn_unused_notes(env, text, shown, context)
+    _warn_notes_defined_twice(env, shown, context)
+    for line, written, mended in env.get(MENDED_IDS, []):
+        if mended:
+            context.diagnostics.warn(f'the id "{written}" holds white space, which an id may '
+                                     f'not; made "{mended}"', shown, line)
+        else:
+            context.diagnostics.warn("an empty id is left out", shown, line)
     for label, line in env.get(UNDEFINED_NOTES, []):
         context.diagnostics.warn(f"footnote [^{label}] is never defined (no line "
                                  f"[^{label}]: ...), so the call is printed as written",
@@ -197,6 +209,30 @@ def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: Read
                                  shown, line)
 
 
+NOTE_DEFINITIONS = "octavo_note_definitions"  # env key: label -> lines of its definitions
+
+
+def _note_definitions(state: StateCore) -> None:
+    """Where each footnote is defined, before the footnote plugin sets definitions aside."""
+    for token in state.tokens:
+        if token.type == "footnote_reference_open":
+            state.env.setdefault(NOTE_DEFINITIONS, {}).setdefault(
+                token.meta["label"], []).append(_line(token))
+
+
+def _warn_notes_defined_twice(env: dict[str, Any], shown: str, context: ReadContext) -> None:
+    """`[^a]: One.` and later `[^a]: Two.`: the footnote plugin keeps the last and drops the
+    others without a word."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    for label, lines in env.get(NOTE_DEFINITIONS, {}).items():
+        if refs.get(f":{label}", -1) == -1:
+            continue  # never called: that warning says it is left out
+        for line in lines[:-1]:
+            context.diagnostics.warn(f"footnote [^{label}] is defined again on line {lines[-1]}, "
+                                     "and that definition is used: this one is left out",
+                                     shown, line)
+
+
 UNDEFINED_NOTES = "octavo_undefined_notes"  # env key: (label, line) of each call left as text
 _CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -216,6 +252,33 @@ def _undefined_notes(state: StateCore) -> None:
                 searched = max(found, 0) + 1
                 line = _line(token) + token.content.count("\n", 0, max(found, 0))
                 state.env.setdefault(UNDEFINED_NOTES, []).append((match.group(1), line))
+
+
+def _slug(title: str) -> str:
+    """A heading's id made from its title; "section" for a title of no letters or digits
+    ("???", an emoji), whose slug would be empty, and so no id (EPUBCheck refuses `id=""`)."""
+    return slugify(title) or "section"
+
+
+MENDED_IDS = "octavo_mended_ids"  # env key: (line, id as written, mended id or "") of each
+
+
+def _mend_ids(state: StateCore) -> None:
+    """`{id="a b"}` or `{id=""}`: an id with white space gets hyphens, an empty one is left
+    out (a heading then gets one from its title). Looked for only where braces are."""
+    if "{" not in state.src:
+        return
+    for token in state.tokens:
+        for piece in (token, *(token.children or [])):
+            written = piece.attrs.get("id")
+            if written is None or (written and xhtml.as_id(str(written)) == written):
+                continue
+            mended = xhtml.as_id(str(written))
+            if mended:
+                piece.attrSet("id", mended)
+            else:
+                del piece.attrs["id"]
+            state.env.setdefault(MENDED_IDS, []).append((_line(token), str(written), mended))
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
@@ -302,18 +365,24 @@ def _render_link_open(
     return self.renderToken(tokens, idx, options, env)
 
 
-_RAW_IMG = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
+_RAW_TAG = re.compile(open_tag)  # a whole start tag, so that a "<b>" inside a value is not one
 
 
 def _render_raw_html(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    """Raw HTML as written; its images learn their line, for messages about them."""
+    """Raw HTML as written; its elements learn their line, for messages about them."""
     token = tokens[idx]
     line = token.meta.get("line") or (token.map[0] + 1 if token.map else None)
-    if line is None:
+    if line is None or "<" not in token.content:
         return token.content
-    return _RAW_IMG.sub(f'<img data-line="{line}"', token.content)
+    return _RAW_TAG.sub(lambda tag: _with_line(tag.group(0), line), token.content)
+
+
+def _with_line(tag: str, line: int) -> str:
+    name = re.match(r"<[A-Za-z][A-Za-z0-9-]*", tag)
+    assert name is not None  # the start tag's pattern begins so
+    return f'{name.group(0)} data-line="{line}"{tag[name.end():]}'
 
 
 def _render_scene_break(

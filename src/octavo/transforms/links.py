@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import urllib.parse
 
 from lxml import etree
 
@@ -44,7 +45,7 @@ def resolve_links(book: Book, diagnostics: Diagnostics) -> Book:
         for link in list(root.iter(_A)):
             line_text = link.attrib.pop("data-line", None)
             href = link.get("href")
-            if href is None or "://" in href or href.startswith("mailto:"):
+            if href is None or "://" in href or href.lower().startswith("mailto:"):
                 continue
             resolved = _resolve(href, item, own, targets)
             if resolved is None:
@@ -67,14 +68,20 @@ def resolve_links(book: Book, diagnostics: Diagnostics) -> Book:
 
 
 def _resolve(href: str, item: Chapter | Part, own: set[str], targets: _Targets) -> str | None:
-    target, _, anchor = href.partition("#")
-    if not target:  # "#anchor"
-        if anchor in own:
-            return href
-        return targets.by_source.get((item.source, anchor)) or targets.anywhere.get(anchor)
-    if not anchor:
+    target, _, written = href.partition("#")
+    if target and not written:
         return targets.files.get(target)
-    return targets.by_source.get((target, anchor))
+    # The anchor as written, then as the id it names: `#caf%C3%A9` is the id "café", and
+    # `<#a b>` the id "a b" that the reader made "a-b".
+    for anchor in dict.fromkeys((written, xhtml.as_id(urllib.parse.unquote(written)))):
+        if not target:  # "#anchor"
+            found = f"#{anchor}" if anchor in own else (
+                targets.by_source.get((item.source, anchor)) or targets.anywhere.get(anchor))
+        else:
+            found = targets.by_source.get((target, anchor))
+        if found:
+            return found
+    return None
 
 
 def _targets(book: Book) -> _Targets:
