@@ -159,3 +159,28 @@ def test_import_keeps_the_notes_of_a_title_and_of_a_table(tmp_path: Path, octavo
     assert "Chapter One 1" in text and "Harwich 3" in text
     assert "The title's note." in text and "The cell's note." in text
     assert text.index("Chapter One 1") < text.index("Mostly coin.")
+
+
+def test_import_keeps_a_paragraph_opening_with_a_note_call_and_a_colon(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    # "[^1]: ..." at a line's start reads as a note's definition: the paragraph's words went
+    # into a note nobody calls, and were left out.
+    document = new_document("Colons", "Nell Harrow")
+    add_text(document, "Chapter One", style="Heading 1")
+    add_text(document, "[[1]]: the words after the call.")
+    lines(document, "A first line", "[[2]]: and a line after a break.")
+    imported, direct = build_both(tmp_path, octavo, saved(
+        document, {1: "The first note.", 2: "The second note."}))
+    assert chapters(imported) == chapters(direct)
+    assert epub_words(imported) == epub_words(direct)
+    assert "the words after the call." in chapters(imported)[0][0]
+
+
+def test_code_with_backticks_reads_back_as_written() -> None:
+    from octavo.importer.markdown import to_markdown
+    from octavo.readers.markdown import parser
+
+    for code in ("`a", "b`", "a``b", "```", "plain"):
+        html = f"<p>Run <code>{code}</code> now.</p>"
+        written = to_markdown(html)
+        rendered = parser().render(written)
+        assert f"<code>{code}</code>" in rendered, (code, written, rendered)

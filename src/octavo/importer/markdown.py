@@ -20,6 +20,8 @@ _TYPOGRAPHIC = re.compile(r"-(?=-)|(?<=-)-|\.(?= ?\.)|(?<=\.)\.|(?<=\. )\.")
 # thematic break (#, -, +, =, 1. or 1)); the rest (>, *, _, `, ~, |, <) is escaped everywhere.
 _LINE_START = re.compile(r"^(?:([#+=-])|(\d+)([.)]))", re.MULTILINE)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+_CALL_COLON = re.compile(r"^(\[\^[^\]\s]+\]):", re.MULTILINE)
+_TICKS = re.compile(r"`+")
 _BREAK = "\\\n"  # a hard line break: a backslash ending the line
 _BLOCKS = ("p", "blockquote", "ul", "ol", "table", "div", "figure", "h1", "h2", "h3", "h4", "h5", "h6")
 _RAW_INLINE = ("sup", "sub", "u", "small", "mark", "abbr", "cite", "q", "bdi")
@@ -113,7 +115,10 @@ def _lines(markdown: str) -> str:
     text = re.sub(r"\n[ \t]+", "\n", text.lstrip())
     if not text:  # a paragraph of breaks alone: `<br />` alone on a line would be an HTML block
         return ""
-    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text) + ending
+    text = _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+    # A line opening with a note's call and a colon reads as the note's definition: the
+    # paragraph's words went into a note nobody calls, and were left out.
+    return _CALL_COLON.sub(r"\1\\:", text) + ending
 
 
 def _table(el: etree._Element) -> str:
@@ -203,8 +208,11 @@ def _inline_element(el: etree._Element, heading: bool) -> str:
         return _wrap("~~", inner)
     if name == "code":
         text = "".join(el.itertext())
-        fence = "``" if "`" in text else "`"
-        return f"{fence}{text}{fence}"
+        # A fence longer than any run of backticks inside, and a space inside it when the
+        # code opens or ends with one (Markdown takes one such space off each side).
+        fence = "`" * (max(map(len, _TICKS.findall(text)), default=0) + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        return f"{fence}{pad}{text}{pad}{fence}"
     if name == "br":
         return " " if heading else _BREAK
     if name == "img":
@@ -249,7 +257,7 @@ def _raw(el: etree._Element, inner: str | None = None) -> str:
     etree.cleanup_namespaces(clean)
     if inner is None:
         return etree.tostring(clean, encoding="unicode", method="html", with_tail=False)
-    attributes = "".join(f' {k}="{v}"' for k, v in clean.attrib.items())
+    attributes = "".join(f' {k}="{escape(v)}"' for k, v in clean.attrib.items())
     return f"<{clean.tag}{attributes}>{inner}</{clean.tag}>"
 
 
