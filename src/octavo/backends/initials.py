@@ -114,9 +114,10 @@ def initial_css(item: Initial, scope: str = ".drop-caps") -> str:
     )
 
 
-# The EPUB has no spans: its opening paragraph's ::first-letter, after the title or a subheading.
+# The EPUB has no spans: its opening paragraph's ::first-letter, after the title, a
+# subheading or the chapter's subtitle (which is no opening: its own letter stays as it is).
 EPUB_OPENINGS = ", ".join(f".drop-caps h1.chapter-title + {h}p::first-letter"
-                          for h in ("", "h2 + ", "h3 + "))
+                          for h in ("", "h2 + ", "h3 + ", "p.subtitle + "))
 
 
 def epub_initial_css(item: Initial) -> str:
@@ -127,6 +128,8 @@ def epub_initial_css(item: Initial) -> str:
         f"margin: {item.shift:.4f}em 0.06em {-item.shift:.4f}em 0; padding: 0; }}\n"
         ".drop-caps h1.chapter-title + h2 + p, .drop-caps h1.chapter-title + h3 + p "
         "{ text-indent: 0; }\n"
+        ".drop-caps h1.chapter-title + p.subtitle::first-letter { float: none; font-size: 1em; "
+        "line-height: inherit; height: auto; margin: 0; color: inherit; }\n"
     )
 
 

@@ -15,12 +15,13 @@ _OPENING = re.compile(r"^(\s*)([^\w\s]*)(\w)(\w*(?:[\s\u00a0]+[\w’'-]+){0,3})"
 
 
 def opening_paragraph(root: etree._Element) -> etree._Element | None:
-    """The paragraph a chapter opens with, after any subheadings ("I", "The Letter")."""
+    """The paragraph a chapter opens with, after any subheadings ("I", "The Letter") and
+    the chapter's subtitle (a Word Subtitle paragraph, `<p class="subtitle">`)."""
     for child in root:
         if not isinstance(child.tag, str):
             continue
         name = etree.QName(child).localname
-        if name in SUBHEADINGS:
+        if name in SUBHEADINGS or name == "p" and "subtitle" in (child.get("class") or "").split():
             continue
         return child if name == "p" else None
     return None
