@@ -184,3 +184,14 @@ def test_code_with_backticks_reads_back_as_written() -> None:
         written = to_markdown(html)
         rendered = parser().render(written)
         assert f"<code>{code}</code>" in rendered, (code, written, rendered)
+
+
+def test_emphasis_ending_in_punctuation_before_a_letter_stays_emphasis(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    # `*Hello,*world` is text to Markdown: the asterisks printed and the italics went astray.
+    document = new_document("Marks", "Nell Harrow")
+    add_text(document, "Chapter One", style="Heading 1")
+    add_text(document, "She said *Hello,*world and **(loudly)**then left; *\u201cso*it went.")
+    imported, direct = build_both(tmp_path, octavo, saved(document))
+    assert chapters(imported) == chapters(direct)
+    text, elements = chapters(imported)[0]
+    assert "*" not in text and elements.count("em") == 2 and elements.count("strong") == 1

@@ -230,11 +230,20 @@ def _inline_element(el: etree._Element, heading: bool) -> str:
 
 
 def _wrap(mark: str, inner: str) -> str:
-    """Emphasis marks hug the words: spaces just inside them move outside."""
+    """Emphasis marks hug the words: spaces just inside them move outside. Emphasis that
+    opens or ends with punctuation is written as its HTML tags: Markdown reads `*Hello,*world`
+    as text (a mark after punctuation closes only before a space or punctuation), and which
+    character comes next is not known here."""
     stripped = inner.strip()
     lead = inner[: len(inner) - len(inner.lstrip())]
     trail = inner[len(inner.rstrip()):]
+    if stripped and not (stripped[0].isalnum() and stripped[-1].isalnum()):
+        tag = _MARK_TAGS[mark]
+        return f"{lead}<{tag}>{stripped}</{tag}>{trail}"
     return f"{lead}{mark}{stripped}{mark}{trail}"
+
+
+_MARK_TAGS = {"*": "em", "**": "strong", "~~": "s"}
 
 
 def _image(img: etree._Element, title: str) -> str:
