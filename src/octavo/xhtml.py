@@ -554,6 +554,20 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def remove_keeping_tail(el: etree._Element) -> None:
+    """Remove an element and what it holds, but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
 def unwrap(el: etree._Element) -> None:
     """Replace an element by its contents (text and children), keeping its tail."""
     parent = el.getparent()

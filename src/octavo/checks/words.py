@@ -96,25 +96,13 @@ def _words(item: Chapter | Part) -> tuple[list[str], list[str], list[str]]:
     for el in list(root.iter()):
         classes = (el.get("class") or "").split() if isinstance(el.tag, str) else []
         if "noteref-mark" in classes or "footnote-number" in classes:
-            _remove(el)
+            xhtml.remove_keeping_tail(el)
     whole = " ".join(root.itertext()).split()
     noted: list[str] = []
     for aside in list(root.iter(f"{{{xhtml.XHTML_NS}}}aside")):
         noted += " ".join(aside.itertext()).split()
-        _remove(aside)
+        xhtml.remove_keeping_tail(aside)
     return whole, " ".join(root.itertext()).split(), noted
-
-
-def _remove(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    previous = el.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + (el.tail or "")
-    else:
-        parent.text = (parent.text or "") + (el.tail or "")
-    parent.remove(el)
 
 
 def read_epub_text(epub: Path) -> str:

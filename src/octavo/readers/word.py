@@ -293,23 +293,8 @@ def _title_text(heading: etree._Element) -> str:
         parent = call.getparent()
         if parent is not None and parent.tag == "sup" and len(parent) == 1 and call.tag == "a":
             call = parent  # mammoth wraps each call in <sup>
-            parent = call.getparent()
-        if parent is not None:
-            _drop_keeping_tail(call)
+        xhtml.remove_keeping_tail(call)
     return _plain(kept)
-
-
-def _drop_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _title_html(heading: etree._Element) -> str:

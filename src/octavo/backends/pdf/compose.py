@@ -129,12 +129,12 @@ def prepare_fragments(fragments: list[str], prefix: str, images: dict[str, str],
                       if "footnote" in (a.get("class") or "").split()), None)
         if outer is None:
             mark.addprevious(_inline_note(note))
-            _drop(mark)
+            xhtml.remove_keeping_tail(mark)
         else:  # a note called inside a note floats after it; the call keeps its number
             outer.addnext(_inline_note(note, nested=True))
             mark.set("class", "noteref-mark repeat")
     for note in notes.values():
-        _drop(note)
+        xhtml.remove_keeping_tail(note)
     for table in (table for root in roots for table in root.iter(f"{XHTML}table")):
         if _min_width(table) > wide:
             table.set("class", " ".join([*(table.get("class") or "").split(), "wide"]))
@@ -224,20 +224,6 @@ def _inline_note(note: etree._Element, nested: bool = False) -> etree._Element:
         part.tail = " " if index < len(parts) - 1 else None
         span.append(part)
     return span
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove an element but keep the text that follows it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail or ""
-    previous = el.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def theme_css(theme: Theme, stylesheet: str) -> str:
