@@ -145,7 +145,6 @@ def layout(html: str, sheet: str, theme: Theme, book_root: Path, *,
 # What WeasyPrint may set on a cover that neither its page nor its stylesheet spells out:
 # the default quotation marks (open-quote), the hyphen and the ellipsis it adds.
 _GENERATED = "\u201c\u201d\u2018\u2019\u00ab\u00bb\u2039\u203a\u201e\u201a\u2010\u2026"
-_CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?")
 
 
 def cover_characters(html: str, sheet: str) -> str:
@@ -153,16 +152,11 @@ def cover_characters(html: str, sheet: str) -> str:
     attr()) and of its stylesheet (escapes read), composed and decomposed, in both cases."""
     from html import unescape
 
-    from octavo.backends.epub.fonts import book_characters
+    from octavo.backends.epub.fonts import book_characters, css_unescape
 
-    text = unescape(html) + _CSS_ESCAPE.sub(lambda m: _code_point(m.group(1)), sheet) + _GENERATED
+    text = unescape(html) + css_unescape(sheet) + _GENERATED
     return book_characters([text, unicodedata.normalize("NFC", text),
                             unicodedata.normalize("NFD", text)], "")
-
-
-def _code_point(digits: str) -> str:
-    value = int(digits, 16)
-    return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else ""
 
 
 def _cut_to(characters: str) -> Callable[[bytes], bytes]:
@@ -177,16 +171,11 @@ def _cut_to(characters: str) -> Callable[[bytes], bytes]:
         try:
             import uharfbuzz as hb
 
-            wanted = hb.SubsetInput()
-            for char in characters:
-                wanted.unicode_set.add(ord(char))
-            for kept in (hb.SubsetInputSets.NAME_ID, hb.SubsetInputSets.NAME_LANG_ID,
-                         hb.SubsetInputSets.LAYOUT_FEATURE_TAG):
-                wanted.sets(kept).clear()  # HarfBuzz's defaults ...
-                wanted.sets(kept).invert()  # ... become all of them
-            wanted.flags |= hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
+            from octavo.backends.epub.fonts import subset_input
+
             face = hb.Face(data)
-            subset = hb.subset(face, wanted) if face.glyph_count else None
+            subset = hb.subset(face, subset_input(characters, None, hints=True)) \
+                if face.glyph_count else None
             return subset.blob.data if subset is not None and subset.blob.data else data
         except Exception:  # noqa: BLE001 - given whole, WeasyPrint reports what it finds
             return data

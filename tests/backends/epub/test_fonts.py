@@ -173,3 +173,11 @@ def test_a_font_harfbuzz_cannot_cut_is_embedded_whole_with_a_warning(  # type: i
     assert "LinuxLibertine-Bold.otf: this font cannot be read" in result.err
     with zipfile.ZipFile(root / "dist" / "a-test-book.epub") as zf:
         assert zf.read("EPUB/fonts/LinuxLibertine-Bold.otf") == whole.read_bytes()
+
+
+def test_an_escape_that_names_no_character_is_the_replacement_character() -> None:
+    # chr() raised on "\110000" (past Unicode), and "\D800" (a surrogate) could not be
+    # written as UTF-8: a theme's generated content stopped the build as an internal error.
+    found = book_characters(["a"], 'p::before { content: "\\110000 \\D800 \\0 \\2767"; }')
+    assert "\ufffd" in found and "\u2767" in found
+    assert not any("\ud800" <= c <= "\udfff" for c in found)

@@ -28,6 +28,7 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 _PACKED = {b"wOFF": "woff", b"wOF2": "woff2"}  # a WOFF file's first bytes, and its flavour
@@ -61,9 +62,20 @@ def book_characters(texts: Iterable[str], css: str) -> str:
     for text in texts:
         found.update(text)
     for value in _CONTENT.findall(css):
-        found.update(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value))
+        found.update(css_unescape(value))
     cased = {variant for c in found for variant in (c.upper(), c.lower()) if len(variant) == 1}
     return "".join(sorted((found | cased) - {"\n", "\r", "\t"}))
+
+
+def css_unescape(text: str) -> str:
+    """CSS's hex escapes ("\\2767") read as the characters they name; one that names none (0,
+    a surrogate, past U+10FFFF) is U+FFFD, as CSS reads it (chr() raised on those)."""
+    return _ESCAPE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    value = int(match.group(1), 16)
+    return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else "\ufffd"
 
 
 def features_asked(css: str) -> frozenset[str] | None:
@@ -129,15 +141,16 @@ def _subset(data: bytes, characters: str, features: frozenset[str] | None) -> by
         return b""
 
 
-def _cut(data: bytes, characters: str, features: frozenset[str] | None) -> bytes:
+def subset_input(characters: str, features: frozenset[str] | None, hints: bool = False) -> Any:
+    """HarfBuzz's instructions for a subset (a uharfbuzz SubsetInput, reusable): `characters`;
+    the features shaping applies by default and `features` (None: every feature), with the
+    glyphs they reach; every name record; the hints only when `hints` (the cover's picture
+    keeps them, the EPUB's fonts do not: reading systems rasterise at the reader's size)."""
     import uharfbuzz as hb
-    from fontTools.ttLib import TTFont
 
     wanted = hb.SubsetInput()
     for char in characters:
         wanted.unicode_set.add(ord(char))
-    # The features shaping applies by default (HarfBuzz's set) and those asked for, with the
-    # glyphs they reach; or every one. Every name record, in every language.
     everything = [hb.SubsetInputSets.NAME_ID, hb.SubsetInputSets.NAME_LANG_ID]
     if features is None:
         everything.append(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
@@ -150,9 +163,18 @@ def _cut(data: bytes, characters: str, features: frozenset[str] | None) -> bytes
         wanted.sets(kept).invert()  # ... become all of them
     for dropped in (b"DSIG", b"FFTM"):  # a signature that no longer holds; FontForge's dates
         wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).add(int.from_bytes(dropped, "big"))
-    # A missing character shows as a box; the Macintosh name records are kept too; no hints.
-    wanted.flags |= (hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
-                     | hb.SubsetFlags.NO_HINTING)
+    # A missing character shows as a box; the Macintosh name records are kept too.
+    wanted.flags |= hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
+    if not hints:
+        wanted.flags |= hb.SubsetFlags.NO_HINTING
+    return wanted
+
+
+def _cut(data: bytes, characters: str, features: frozenset[str] | None) -> bytes:
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+
+    wanted = subset_input(characters, features)
     flavor = _PACKED.get(data[:4])
     face = hb.Face(_unpacked(data) if flavor else data)
     subset = hb.subset(face, wanted) if face.glyph_count else None  # raises on a damaged font
