@@ -357,6 +357,8 @@ def _metadata(config: Config, title: str, offered: dict[str, Any] | None = None,
     if taken and diagnostics is not None:
         diagnostics.note(f"{' and '.join(taken)} taken from the manuscript (book.toml wins: set "
                          "them there to change them)")
+    if diagnostics is not None:
+        _warn_overruled(book, offered, diagnostics)
     return Metadata(
         title=title,
         authors=authors,
@@ -369,6 +371,23 @@ def _metadata(config: Config, title: str, offered: dict[str, Any] | None = None,
         colophon=xml_safe(book.get("colophon", DEFAULT_COLOPHON)),
         **text,
     )
+
+
+def _warn_overruled(book: dict[str, Any], offered: dict[str, Any],
+                    diagnostics: Diagnostics) -> None:
+    """Say so when the manuscript's own title page printed an author or subtitle that
+    book.toml overrules: those words are in neither output (the title page is Octavo's). A
+    note, not a warning: "W. H. Ainsworth" for "William Harrison Ainsworth" is a choice."""
+    wanted = {"author": ", ".join(map(str, book.get("authors", ()))),
+              "subtitle": str(book.get("subtitle", ""))}
+    for what, printed in offered.get("book_printed", ()):
+        if printed and wanted[what] and _plain(printed) != _plain(wanted[what]):
+            diagnostics.note(f"book.toml gives the {what} {wanted[what]!r}: the manuscript's "
+                             f"title page prints {printed!r}, which is left out")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _cover(config: Config, diagnostics: Diagnostics) -> Image | None:

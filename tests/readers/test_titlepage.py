@@ -78,7 +78,8 @@ def test_title_page_feeds_the_metadata(tmp_path: Path) -> None:
     assert doc.meta == {"book_title": "The Lantern", "book_subtitle": "A Tale of the Marsh",
                         "book_authors": ("Mary Q. Hollis",),
                         "book_contributors": (("John R. Painter", "ill"),),
-                        "book_date": "1911"}
+                        "book_date": "1911",
+                        "book_printed": (("subtitle", ""), ("author", "Mary Q. Hollis"))}
 
 
 def test_the_rest_of_the_title_page_is_named_front_matter(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_book_toml_wins_over_the_source(make_book, octavo) -> None:  # type: ign
     assert ">Ada Writer</dc:creator>" in opf and "Mary Q. Hollis" not in opf
     assert "<dc:title>A Test Book</dc:title>" in opf
     said = result.out + result.err
-    assert "author 'Mary Q. Hollis'" not in said  # book.toml named the author
+    assert "author 'Mary Q. Hollis' and" not in said  # book.toml named the author
     assert "subtitle 'A Tale of the Marsh' and date '1911' taken from the manuscript" in said
 
 
@@ -153,3 +154,15 @@ def test_a_transcribers_note_is_titled_by_its_label_and_does_not_repeat_it(
     assert noted.title == "Transcribers Note"
     text = re.sub(r"<[^>]+>", "", noted.html)
     assert "Note" not in text and text.strip().startswith("Obvious printer")
+
+
+def test_an_overruled_author_or_subtitle_is_said(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    toml = BASIC_TOML.replace("[build]", 'subtitle = "A Story"\n\n[build]')
+    root = make_book({"book.toml": toml, "manuscript/lantern.txt": HEADER + TITLE_PAGE + STORY})
+    said = octavo("build", root, "--format", "epub").out
+    assert "book.toml gives the author 'Ada Writer': the manuscript's title page prints " \
+        "'Mary Q. Hollis', which is left out" in said
+    assert "subtitle" not in said  # the Gutenberg header's, not the title page's
+    agreeing = toml.replace("Ada Writer", "MARY Q.  HOLLIS").replace("A Story", "a tale of the marsh")
+    root = make_book({"book.toml": agreeing, "manuscript/lantern.txt": HEADER + TITLE_PAGE + STORY})
+    assert "book.toml gives" not in octavo("build", root, "--format", "epub").out

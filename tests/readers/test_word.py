@@ -145,6 +145,24 @@ def test_a_title_page_naming_the_book_otherwise_than_book_toml_is_named_in_a_war
     assert [t for t, _ in chapters(root)] == ["The Ferry", "The Toll House"]
 
 
+def test_a_title_pages_author_and_subtitle_overruled_by_book_toml_are_named(  # type: ignore[no-untyped-def]
+        make_book, octavo) -> None:
+    document = new_document("The Salt Road", "Someone In Properties")
+    add_text(document, "A Test Book", "Title")
+    add_text(document, "Being a Tale", "Subtitle")
+    document.styles.add_style("Author", 1)  # a paragraph style, as pandoc's Word files have
+    add_text(document, "Nell Harrow", "Author")
+    document.add_heading("The Ferry", level=1)
+    add_text(document, "The ferry left at dawn.")
+    toml = BASIC_TOML.replace("[build]", 'subtitle = "Being a Tale"\n\n[build]')
+    root, result = build(make_book, octavo, saved(document), toml=toml)
+    assert result.code == 0, result.err
+    assert "book.toml gives the author 'Ada Writer': the manuscript's title page prints " \
+        "'Nell Harrow', which is left out" in result.out
+    assert "the subtitle" not in result.out and "Someone" not in result.out  # agreeing; properties
+    assert [t for t, _ in chapters(root)] == ["The Ferry"]
+
+
 def test_pictures_tables_lists_and_links(make_book, octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     picture = tmp_path / "dot.png"
     picture.write_bytes(tiny_png())

@@ -140,6 +140,9 @@ def source_metadata(layout: Layout) -> dict[str, object]:
         "book_contributors": tuple((name, "ill") for name in illustrators),
         "book_date": page.date if page else "",
     }
+    if page is not None:  # what the title page printed, now left out of the text
+        found["book_printed"] = (("subtitle", page.subtitle),
+                                 ("author", ", ".join(page.authors)))
     return {key: value for key, value in found.items() if value}
 
 

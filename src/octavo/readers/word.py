@@ -182,6 +182,8 @@ def read_word(path: Path, shown: str, context: ReadContext) -> SourceDoc:
         meta["book_subtitle"] = doc.found.subtitle
     if doc.found.authors:
         meta["book_authors"] = list(doc.found.authors)
+    if doc.found.printed:
+        meta["book_printed"] = tuple(doc.found.printed)
     if doc.found.cued_chapters:
         context.diagnostics.note(f"{shown}: no heading styles; {doc.found.cued_chapters} "
                                  "headings found from page breaks and centred lines")

@@ -29,6 +29,9 @@ class Found:
     title: str = ""
     subtitle: str = ""
     authors: list[str] = field(default_factory=list)
+    # what the document's own title page printed (Subtitle, Author paragraphs), left out of
+    # the text: (what, words) pairs
+    printed: list[tuple[str, str]] = field(default_factory=list)
     cued_chapters: int = 0  # headings found from cues, not styles
     scene_breaks: int = 0
     contents_left_out: int = 0
@@ -164,6 +167,7 @@ def _leading_titles(children: list[Any], found: Found, place: Place) -> list[Any
         return children  # the first chapter's title, its text under it
     found.title, found.subtitle = title, subtitle
     found.authors += authors
+    found.printed += [("subtitle", subtitle), ("author", ", ".join(authors))]
     if place.book_title is not None and not named:
         found.title_left_out = title
     return rest
