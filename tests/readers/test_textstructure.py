@@ -104,6 +104,30 @@ def test_sentences_starting_with_a_heading_word_stay_paragraphs() -> None:
     assert ["\n".join(block.lines) for block in sections[0].blocks] == paragraphs
 
 
+def test_headings_without_a_stop_that_read_as_titles() -> None:
+    """A heading word, its number, and a title-cased rest are a heading even when the rest
+    starts with a small word ("of the Trilogy")."""
+    text = "\n\n".join([
+        "Part One of the Trilogy", "It rained.", "BOOK TWO OF THE TRILOGY", "It rained.",
+        "Volume III in Which Things End", "It rained.", "Chapter One in Which We Meet", "It rained.",
+    ])
+    assert [(s.kind, s.title) for s in layout(text).sections] == [
+        ("part", "Part One of the Trilogy"), ("part", "Book Two of the Trilogy"),
+        ("part", "Volume III in Which Things End"), ("chapter", "Chapter One in Which We Meet"),
+    ]
+
+
+def test_sentences_with_a_heading_word_and_a_number_stay_paragraphs() -> None:
+    paragraphs = [
+        "Part one of the Trilogy was lost.", "Part One of the plan was simple.",
+        "Book Two of the series was better", "Part One of it, and then",
+        "Part of the reason was the rain.", "Book one of Genesis",
+    ]
+    sections = layout("\n\n".join(["CHAPTER I.", *paragraphs])).sections
+    assert [(s.kind, s.title) for s in sections] == [("chapter", "Chapter I")]
+    assert [block.text for block in sections[0].blocks] == paragraphs
+
+
 def test_a_heading_never_drops_the_lines_of_its_block_it_does_not_use() -> None:
     sections = layout("PART I.\nIN WHICH WE BEGIN\n\nText.\n").sections
     assert [(s.kind, s.title) for s in sections] == [("part", "Part I")]

@@ -32,10 +32,11 @@ _NUMBER_WORD = (rf"(?:(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS + _ORDINAL_UN
                 rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})")
 _NUMBER = rf"(?i:{ROMAN}|\d+|(?:the\s+)?{_NUMBER_WORD})(?![\w'\u2019-])"
 # After the number: nothing, punctuation and a title ("CHAPTER IV: A MARKET BY THE WAY"), or
-# a title after a space, which `_headline` tells from a sentence ("Part one of the plan was").
+# a title after a space, which `_numbered` tells from a sentence ("Part one of the plan was").
 _AFTER_NUMBER = r"(?P<stop>\s*[.:]?\s*(?:[.:\-\u2014]\s*)?)(?P<rest>.*)$"
 _CHAPTER = re.compile(rf"^(?:CHAPTER|Chapter)\s+(?P<number>{_NUMBER}){_AFTER_NUMBER}")
-_PART = re.compile(rf"^(?:BOOK|Book|PART|Part|VOLUME|Volume|EPOCH|Epoch)\s+{_NUMBER}{_AFTER_NUMBER}")
+_PART = re.compile(rf"^(?:BOOK|Book|PART|Part|VOLUME|Volume|EPOCH|Epoch)\s+(?P<number>{_NUMBER})"
+                   rf"{_AFTER_NUMBER}")
 _ROMAN_TITLE = re.compile(rf"^({ROMAN})\.\s+([A-Z][^a-z]*)$")  # I. UNDER THE PINES
 _ROMAN_ALONE = re.compile(rf"^({ROMAN})\.?$")  # I (then a title line)
 _MATTER = {
@@ -237,6 +238,8 @@ def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) ->
         rest = rest.strip()
         rest = title_case(rest) if _shouts(rest) else rest
         label = f"Chapter {_number(match['number'])}"
+        if match["rest"][:1].islower() and not match["stop"].strip():  # "Chapter One in Which We Meet"
+            return Heading("chapter", f"{label} {rest.rstrip('.')}", 1)
         if not rest and following is not None and _is_title(following):
             return Heading("chapter", f"{label}: {following.text.rstrip('.')}", 2)
         return Heading("chapter", f"{label}: {rest.rstrip('.')}" if rest else label, 1)
@@ -257,12 +260,20 @@ def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) ->
 
 def _numbered(match: re.Match[str], line: str) -> bool:
     """A heading word and its number make a heading when nothing follows them, or a stop
-    does ("CHAPTER IV: A MARKET BY THE WAY"), or a title ("Chapter 2 The Beginning"); not
-    when a sentence runs on ("Part one of the plan was simple.")."""
+    does ("CHAPTER IV: A MARKET BY THE WAY"), or a title ("Chapter 2 The Beginning", "Part One
+    of the Trilogy"); not when a sentence runs on ("Part one of the plan was simple.")."""
     rest = match["rest"]
     if not rest or match["stop"].strip():
         return True
-    return not rest[:1].islower() and _is_title(Block([line], 0))
+    if rest[:1].islower():  # "of the Trilogy": in title case, after a number written as one
+        return not match["number"].islower() and _title_cased(rest) and _is_title(Block([line], 0))
+    return _is_title(Block([line], 0))
+
+
+def _title_cased(text: str) -> bool:
+    """Every word but the small ones ("of", "the") capitalised: "of the Trilogy"."""
+    words = re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", text)
+    return all(word[0].isupper() for word in words if word.lower() not in _SMALL_WORDS)
 
 
 def _number(number: str) -> str:
