@@ -125,3 +125,19 @@ def test_the_quick_path_renders_every_paragraph_as_markdown_it_does() -> None:
         assert _inline_html(source) == md.renderInline(source), source
         quick += _PARSED.search(source) is None
     assert len(sources) > 5000 and quick > 0.8 * len(sources)
+
+
+def test_prose_wrapped_under_a_heading_is_the_chapters_first_paragraph(tmp_path: Path) -> None:
+    """A pasted chapter with no blank line under its heading: every word of the prose stays in
+    the chapter's text, none goes into its title."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("CHAPTER I.\nTHE BEGINNING\nIt was a dark and stormy night, and the rain fell\n"
+                    "in torrents.\n\nCHAPTER II.\nThe rain had not stopped for three days when the\n"
+                    "stranger came to the inn, and nobody asked\nhis name.\n", encoding="utf-8")
+    context = ReadContext(tmp_path, Diagnostics(), ImageRegistry(tmp_path))
+    sections = read_plaintext(path, path.name, context).render(1)
+    assert [(s.title, s.html) for s in sections] == [
+        ("Chapter I: The Beginning", "<p>It was a dark and stormy night, and the rain fell in torrents.</p>"),
+        ("Chapter II", "<p>The rain had not stopped for three days when the stranger came to the inn, "
+                       "and nobody asked his name.</p>"),
+    ]

@@ -104,6 +104,99 @@ def test_sentences_starting_with_a_heading_word_stay_paragraphs() -> None:
     assert ["\n".join(block.lines) for block in sections[0].blocks] == paragraphs
 
 
+def test_headings_without_a_stop_that_read_as_titles() -> None:
+    """A heading word, its number, and a title-cased rest are a heading even when the rest
+    starts with a small word ("of the Trilogy")."""
+    text = "\n\n".join([
+        "Part One of the Trilogy", "It rained.", "BOOK TWO OF THE TRILOGY", "It rained.",
+        "Volume III in Which Things End", "It rained.", "Chapter One in Which We Meet", "It rained.",
+    ])
+    assert [(s.kind, s.title) for s in layout(text).sections] == [
+        ("part", "Part One of the Trilogy"), ("part", "Book Two of the Trilogy"),
+        ("part", "Volume III in Which Things End"), ("chapter", "Chapter One in Which We Meet"),
+    ]
+
+
+def test_sentences_with_a_heading_word_and_a_number_stay_paragraphs() -> None:
+    paragraphs = [
+        "Part one of the Trilogy was lost.", "Part One of the plan was simple.",
+        "Book Two of the series was better", "Part One of it, and then",
+        "Part of the reason was the rain.", "Book one of Genesis",
+    ]
+    sections = layout("\n\n".join(["CHAPTER I.", *paragraphs])).sections
+    assert [(s.kind, s.title) for s in sections] == [("chapter", "Chapter I")]
+    assert [block.text for block in sections[0].blocks] == paragraphs
+
+
+PROSE = "It was a dark and stormy night, and the rain fell in torrents\nupon the roofs of the old town."
+
+
+def _headed(text: str) -> list[tuple[str, str, list[str], list[int]]]:
+    return [(s.kind, s.title, ["\n".join(block.lines) for block in s.blocks],
+             [block.line for block in s.blocks]) for s in layout(text).sections]
+
+
+def test_prose_wrapped_under_a_chapter_heading_is_its_first_paragraph() -> None:
+    """No blank line between "CHAPTER I." and the story: the heading is the heading line, and
+    the prose, however many lines, the chapter's first paragraph."""
+    assert _headed(f"CHAPTER I.\n{PROSE}\n\nMore.") == [
+        ("chapter", "Chapter I", [PROSE, "More."], [2, 5])]
+    long = f"{PROSE}\nThe watchman had gone home, and not a soul\nwas left in the street."
+    assert _headed(f"CHAPTER I.\n{long}\n\nMore.") == [
+        ("chapter", "Chapter I", [long, "More."], [2, 7])]
+    assert _headed("Chapter 2\nThe rain fell.\n\nMore.") == [
+        ("chapter", "Chapter 2", ["The rain fell.", "More."], [2, 4])]
+    # A line that reads as a title but runs on into the sentence below is prose.
+    running = "In the Year of Our Lord 1703, London was\na city of narrow streets."
+    assert _headed(f"CHAPTER II.\n{running}") == [("chapter", "Chapter II", [running], [2])]
+    for names in ["It was Mr. Wood, of Dollis Hill, who said to\nJonathan Wild that he would go.",
+                  "It was late when Mr. Wood and his Wife saw\nJonathan Wild at the door.",
+                  "When Mr. Kneebone and Captain Darrell reached Dollis Hill\nJonathan Wild and "
+                  "Blueskin were already there, and the\nhouse was dark."]:
+        assert _headed(f"CHAPTER III.\n{names}") == [("chapter", "Chapter III", [names], [2])]
+
+
+def test_a_title_line_under_the_heading_stays_the_title_and_the_prose_below_is_text() -> None:
+    assert _headed(f"CHAPTER I.\nTHE BEGINNING\n{PROSE}") == [
+        ("chapter", "Chapter I: The Beginning", [PROSE], [3])]
+    assert _headed(f"Chapter 1\nIn Which We Meet\n{PROSE}") == [
+        ("chapter", "Chapter 1: In Which We Meet", [PROSE], [3])]
+    assert _headed(f"CHAPTER XVIII.\nHOW JACK SHEPPARD BROKE OUT OF\nTHE CAGE AT WILLESDEN.\n{PROSE}") == [
+        ("chapter", "Chapter XVIII: How Jack Sheppard Broke Out of the Cage at Willesden", [PROSE], [4])]
+    assert _headed(f"CHAPTER IV: A MARKET BY THE WAY\n{PROSE}") == [
+        ("chapter", "Chapter IV: A Market by the Way", [PROSE], [2])]
+    assert _headed(f"II\nTHE END\n{PROSE}") == [("chapter", "II. The End", [PROSE], [3])]
+    # A title keeps to capitals: a line not in capitals under one is the text.
+    assert _headed("CHAPTER I.\nTHE STORM\nNobody Came.") == [
+        ("chapter", "Chapter I: The Storm", ["Nobody Came."], [3])]
+    # A heading block of title lines only is the heading, as before.
+    assert _headed("CHAPTER I.\nTHE BEGINNING\n\nText of it.") == [
+        ("chapter", "Chapter I: The Beginning", ["Text of it."], [4])]
+    assert _headed("Chapter 1\nIn Which We Meet\n\nText of it.") == [
+        ("chapter", "Chapter 1: In Which We Meet", ["Text of it."], [4])]
+
+
+def test_a_title_block_under_a_heading_line_leaves_the_prose_it_runs_into() -> None:
+    assert _headed("CHAPTER I.\n\nTHE BEGINNING\nIt was a dark night.\n\nMore.") == [
+        ("chapter", "Chapter I: The Beginning", ["It was a dark night.", "More."], [4, 6])]
+    assert _headed(f"Chapter 5\n\nJohn and Mary Went Home\n{PROSE}") == [
+        ("chapter", "Chapter 5: John and Mary Went Home", [PROSE], [4])]
+    assert _headed("I\n\nTHE BEGINNING\nIt was a dark night.") == [
+        ("chapter", "I. The Beginning", ["It was a dark night."], [4])]
+    # A title wrapped over two lines is still all title; a paragraph under the heading, none.
+    assert _headed("CHAPTER I.\n\nHow Jack Sheppard broke\nout of the Cage.\n\nMore.") == [
+        ("chapter", "Chapter I: How Jack Sheppard broke out of the Cage", ["More."], [6])]
+    assert _headed(f"CHAPTER I.\n\n{PROSE}") == [("chapter", "Chapter I", [PROSE], [3])]
+
+
+def test_a_paragraph_opening_with_a_heading_word_is_no_heading_when_it_runs_on() -> None:
+    for text in ["Chapter 3. Then he went to the market, and bought\nbread and cheese for the road.",
+                 "Chapter 3. Then he went to the market and bought\nMr. Jones a drink at the inn.",
+                 f"I\n{PROSE}"]:
+        assert _headed(f"CHAPTER I.\n\nIt rained.\n\n{text}") == [
+            ("chapter", "Chapter I", ["It rained.", text], [3, 5])], text
+
+
 def test_a_heading_never_drops_the_lines_of_its_block_it_does_not_use() -> None:
     sections = layout("PART I.\nIN WHICH WE BEGIN\n\nText.\n").sections
     assert [(s.kind, s.title) for s in sections] == [("part", "Part I")]

@@ -32,10 +32,11 @@ _NUMBER_WORD = (rf"(?:(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS + _ORDINAL_UN
                 rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})")
 _NUMBER = rf"(?i:{ROMAN}|\d+|(?:the\s+)?{_NUMBER_WORD})(?![\w'\u2019-])"
 # After the number: nothing, punctuation and a title ("CHAPTER IV: A MARKET BY THE WAY"), or
-# a title after a space, which `_headline` tells from a sentence ("Part one of the plan was").
+# a title after a space, which `_numbered` tells from a sentence ("Part one of the plan was").
 _AFTER_NUMBER = r"(?P<stop>\s*[.:]?\s*(?:[.:\-\u2014]\s*)?)(?P<rest>.*)$"
 _CHAPTER = re.compile(rf"^(?:CHAPTER|Chapter)\s+(?P<number>{_NUMBER}){_AFTER_NUMBER}")
-_PART = re.compile(rf"^(?:BOOK|Book|PART|Part|VOLUME|Volume|EPOCH|Epoch)\s+{_NUMBER}{_AFTER_NUMBER}")
+_PART = re.compile(rf"^(?:BOOK|Book|PART|Part|VOLUME|Volume|EPOCH|Epoch)\s+(?P<number>{_NUMBER})"
+                   rf"{_AFTER_NUMBER}")
 _ROMAN_TITLE = re.compile(rf"^({ROMAN})\.\s+([A-Z][^a-z]*)$")  # I. UNDER THE PINES
 _ROMAN_ALONE = re.compile(rf"^({ROMAN})\.?$")  # I (then a title line)
 _MATTER = {
@@ -145,8 +146,9 @@ def detect(lines: list[str], pattern: str | None = None) -> Layout:
             continue
         sections.append(current)
         current = TextSection(found.kind, None, found.title, block.line)
-        if found.lines is not None and found.lines < len(block.lines):  # what it leaves stays text
-            current.blocks.append(Block(block.lines[found.lines :], block.line + found.lines))
+        last = blocks[index + found.blocks - 1]
+        if found.lines is not None and found.lines < len(last.lines):  # what it leaves stays text
+            current.blocks.append(Block(last.lines[found.lines :], last.line + found.lines))
         index += found.blocks
         if found.kind == "part":  # subtitle lines under a part heading ("1703.", "JONATHAN WILD.")
             while index < len(blocks) and _is_subtitle(blocks[index]) and \
@@ -210,7 +212,7 @@ class _BoundedPattern:
 
 class Heading(NamedTuple):
     """A heading found at a block: its kind and title, how many blocks it takes, and how many
-    lines of the first (what it leaves of that block stays as text)."""
+    lines of the last of them (what it leaves of that block stays as text)."""
 
     kind: str
     title: str
@@ -219,7 +221,8 @@ class Heading(NamedTuple):
 
 
 def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) -> Heading | None:
-    """The heading blocks[index] starts, if it does."""
+    """The heading blocks[index] starts, if it does. Lines of its block under the heading line
+    are its title only while they read as one; the prose below them is the section's text."""
     block = blocks[index]
     first = block.lines[0].strip()
     following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -230,39 +233,131 @@ def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) ->
         if len(block.lines) == 1 and following is not None and _is_title(following):
             return Heading("chapter", f"{first} {following.text}".strip(), 2)
         return Heading("chapter", first, 1, lines=1)
-    if len(block.lines) > 3 or len(first) > 80:
+    if len(first) > 80:
         return None
     if (match := _CHAPTER.match(first)) is not None and _numbered(match, first):
-        rest = " ".join([match["rest"].strip(), *[line.strip() for line in block.lines[1:]]])
-        rest = rest.strip()
-        rest = title_case(rest) if _shouts(rest) else rest
+        rest = match["rest"].strip()
+        if not _heading_line(rest, block.lines):
+            return None
+        used = 1 + _title_lines(block.lines[1:], rest)
+        title = " ".join([rest, *[line.strip() for line in block.lines[1:used]]]).strip()
+        title = title_case(title) if _shouts(title) else title
         label = f"Chapter {_number(match['number'])}"
-        if not rest and following is not None and _is_title(following):
-            return Heading("chapter", f"{label}: {following.text.rstrip('.')}", 2)
-        return Heading("chapter", f"{label}: {rest.rstrip('.')}" if rest else label, 1)
-    if (match := _PART.match(first)) is not None and _numbered(match, first):
+        if rest[:1].islower() and not match["stop"].strip():  # "Chapter One in Which We Meet"
+            return Heading("chapter", f"{label} {title.rstrip('.')}", 1, lines=used)
+        if not title and len(block.lines) == 1 and following is not None and \
+                (titled := _title_under(following)) is not None:
+            return Heading("chapter", f"{label}: {titled[0]}", 2, lines=titled[1])
+        return Heading("chapter", f"{label}: {title.rstrip('.')}" if title else label, 1, lines=used)
+    if (match := _PART.match(first)) is not None and _numbered(match, first) and \
+            _heading_line(match["rest"].strip(), block.lines):
         return Heading("part", first.rstrip(".,"), 1, lines=1)
     if first.upper().rstrip(".") in _MATTER and len(block.lines) == 1:
         return Heading(_MATTER[first.upper().rstrip(".")], first.rstrip(".").title(), 1)
     if len(block.lines) == 1 and (match := _ROMAN_TITLE.match(first)) is not None:
         return Heading("chapter", f"{match.group(1)}. {match.group(2).rstrip('.')}", 1)
     if (match := _ROMAN_ALONE.match(first)) is not None:
-        rest = [line.strip() for line in block.lines[1:]]
-        if rest:
-            return Heading("chapter", f"{match.group(1)}. {' '.join(rest).rstrip('.')}", 1)
-        if following is not None and _is_title(following):
-            return Heading("chapter", f"{match.group(1)}. {following.text.rstrip('.')}", 2)
+        if len(block.lines) > 1:  # its title under it, then perhaps prose
+            used = 1 + _title_lines(block.lines[1:])
+            if used == 1:  # a numeral over prose, as over a paragraph: no heading
+                return None
+            title = " ".join(line.strip() for line in block.lines[1:used])
+            return Heading("chapter", f"{match.group(1)}. {title.rstrip('.')}", 1, lines=used)
+        if following is not None and (titled := _title_under(following)) is not None:
+            return Heading("chapter", f"{match.group(1)}. {titled[0]}", 2, lines=titled[1])
     return None
+
+
+def _title_under(block: Block) -> tuple[str, int] | None:
+    """The title a block under a lone heading line holds, and how many of its lines that
+    takes: all of a title block ("The Widow and her Child."), or the title lines over prose
+    that follows them without a blank line."""
+    taken = _title_lines(block.lines)
+    if not 0 < taken < len(block.lines):
+        if not _is_title(block):
+            return None
+        taken = len(block.lines)
+    title = " ".join(line.strip() for line in block.lines[:taken]).rstrip(".")
+    return title_case(title) if _shouts(title) else title, taken
+
+
+def _heading_line(rest: str, lines: list[str]) -> bool:
+    """Whether a block's first line, a heading word and number with `rest` after them, is a
+    heading line. Alone it is; over more lines, not when what follows its number is a
+    sentence ("Chapter 3. Then he went to the market and bought") or runs on into them."""
+    if len(lines) == 1 or not rest:
+        return True
+    return _is_title(Block([rest], 0)) and not _runs_on(lines[0], lines[1])
+
+
+def _title_lines(lines: list[str], start: str = "") -> int:
+    """How many of the lines under a heading line, in its block, are its title: one or two
+    that read as a title ("THE BEGINNING", "In Which We Meet", a title wrapped over two lines),
+    and end where the prose under them starts. `start` is the title's start on the heading
+    line itself ("CHAPTER IV: A MARKET"), if it has one."""
+    title = [start] if start else []
+    if len(lines) == 1 and not title:  # a line alone, as a block of its own would be
+        return int(_is_title(Block(lines, 0)))
+    count = 0
+    for line in lines[: 2 - len(title)]:
+        line = line.strip()
+        if not (_clearly_title(line) and _is_title(Block([*title, line], 0))):
+            break
+        if title and _shouts(title[-1]) != _shouts(line):
+            break  # a title keeps to capitals, or to small letters
+        title.append(line)
+        count += 1
+    # The prose under a title starts a sentence: a line that runs on into it was prose too.
+    while 0 < count < len(lines) and not _ends_title(lines[count - 1], lines[count:]):
+        count -= 1
+    return count
+
+
+def _ends_title(line: str, prose: list[str]) -> bool:
+    """Whether a title line ends the title, the prose under it in the same block: it does not
+    run on into the prose, nor stop at a comma or a small word ("who said to"), and unless it
+    is in capitals it is clearly shorter than the lines of wrapped prose under it (a line as
+    long as those is the prose's first)."""
+    line = line.strip()
+    if _runs_on(line, prose[0]) or _ends_open(line):
+        return False
+    return _shouts(line) or len(prose) == 1 or len(line) <= 0.8 * max(len(text.strip()) for text in prose)
+
+
+def _clearly_title(line: str) -> bool:
+    """A line among others that reads as a title, not the start of a paragraph: in capitals,
+    or with most of its words capitalised ("In Which We Meet")."""
+    return _is_title(Block([line], 0)) and (_shouts(line) or _capitalised(line) >= 1 / 2)
+
+
+def _runs_on(line: str, after: str) -> bool:
+    """A line whose sentence goes on in the next line: "London was" over "a city"."""
+    return not line.rstrip().endswith((".", "!", "?", '"', "\u201d")) and after.strip()[:1].islower()
+
+
+def _ends_open(line: str) -> bool:
+    """A line that cannot end a title: it stops at a comma or dash, or on a small word ("to")."""
+    words = line.split()
+    return not words or line.rstrip().endswith((",", ";", ":", "-", "\u2014")) or \
+        words[-1].lower() in _SMALL_WORDS
 
 
 def _numbered(match: re.Match[str], line: str) -> bool:
     """A heading word and its number make a heading when nothing follows them, or a stop
-    does ("CHAPTER IV: A MARKET BY THE WAY"), or a title ("Chapter 2 The Beginning"); not
-    when a sentence runs on ("Part one of the plan was simple.")."""
+    does ("CHAPTER IV: A MARKET BY THE WAY"), or a title ("Chapter 2 The Beginning", "Part One
+    of the Trilogy"); not when a sentence runs on ("Part one of the plan was simple.")."""
     rest = match["rest"]
     if not rest or match["stop"].strip():
         return True
-    return not rest[:1].islower() and _is_title(Block([line], 0))
+    if rest[:1].islower():  # "of the Trilogy": in title case, after a number written as one
+        return not match["number"].islower() and _title_cased(rest) and _is_title(Block([line], 0))
+    return _is_title(Block([line], 0))
+
+
+def _title_cased(text: str) -> bool:
+    """Every word but the small ones ("of", "the") capitalised: "of the Trilogy"."""
+    words = re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", text)
+    return all(word[0].isupper() for word in words if word.lower() not in _SMALL_WORDS)
 
 
 def _number(number: str) -> str:
@@ -285,8 +380,14 @@ def _is_title(block: Block) -> bool:
     if text.endswith((",", ";", ":", '"', "\u201d")) or text.startswith(('"', "\u201c")):
         return False
     # Title case, more or less ("The Widow and her Child"), not a sentence ("It rained.").
+    return _capitalised(text) >= 1 / 3
+
+
+def _capitalised(text: str) -> float:
+    """The share of a text's words, the first and small ones ("of", "the") aside, that start
+    with a capital; 1 when there are none."""
     words = [w for w in re.findall(r"[^\W\d_]+", text)[1:] if w.lower() not in _SMALL_WORDS]
-    return not words or sum(w[0].isupper() for w in words) / len(words) >= 1 / 3
+    return sum(w[0].isupper() for w in words) / len(words) if words else 1.0
 
 
 def _is_subtitle(block: Block) -> bool:
