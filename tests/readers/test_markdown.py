@@ -12,7 +12,7 @@ from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
 from octavo.readers.base import ImageRegistry, ReadContext
-from octavo.readers.markdown import read_markdown
+from octavo.readers.markdown import paragraphs, read_markdown
 
 CASES = Path(__file__).parent / "cases"
 
@@ -227,3 +227,32 @@ def test_a_footnote_defined_twice_is_reported_at_the_definition_left_out(tmp_pat
         "ch.md:9: footnote [^c] is never referred to, so it is left out",
         "ch.md:3: footnote [^a] is defined again on line 7, and that definition is used: "
         "this one is left out"]
+
+
+def test_a_byte_order_mark_inside_the_file_hides_no_heading_and_stays_out(tmp_path: Path) -> None:
+    """Files joined end to end keep each one's mark, U+FEFF. At a line's start it must not
+    hide a heading (nor a list, a quote, a note's definition) nor stay in the text; inside a
+    line it is a zero-width no-break space, written as the word joiner U+2060 that means the
+    same. A file joined to one whose last line had no line end: its heading is told."""
+    path = tmp_path / "joined.md"
+    path.write_text("\ufeff# Chapter One\n\nIt rained.\n\n\ufeff# Chapter Two\n\n"
+                    "\ufeffIt rained on the\n\ufeffsecond[^1], said Ma\ufeffry.\n\n"
+                    "\ufeff- A list\n\n\ufeff> A quote\n\n\ufeff[^1]: A note.\n\n"
+                    "The end.\ufeff# Chapter Three\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    sections = read_markdown(path, path.name, context).render(1)
+    assert [s.title for s in sections] == ["Chapter One", "Chapter Two"]
+    html = "\n".join(s.html for s in sections)
+    assert "\ufeff" not in html
+    assert "<p>It rained on the\nsecond" in html and "said Ma\u2060ry.</p>" in html
+    assert "<ul>\n<li>A list</li>\n</ul>" in html and "<p>A quote</p>\n</blockquote>" in html
+    assert 'role="doc-footnote"' in html and "<p>A note.</p>" in html
+    assert "<p>The end.\u2060# Chapter Three</p>" in html  # every word kept, as written
+    assert diagnostics.warnings == [
+        "joined.md:16: a byte order mark (U+FEFF) inside the line, before \"# Chapter Three\": "
+        "a file joined here to one whose last line had no line end? Put the heading on a line "
+        "of its own"]
+    assert [text for _, text, _ in paragraphs(path.read_text(encoding="utf-8-sig"))] == [
+        "Chapter One", "It rained.", "Chapter Two", "It rained on the second, said Ma\u2060ry.",
+        "A list", "A quote", "The end.\u2060# Chapter Three", "A note."]

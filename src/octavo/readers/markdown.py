@@ -37,6 +37,7 @@ from octavo.readers.base import (
 )
 from octavo.readers.typography import typography_plugin
 from octavo.readers.verse import line_block_plugin
+from octavo.text import without_byte_order_marks
 
 SCENE_BREAK = (
     '<div class="scene-break" role="separator" aria-label="scene break">'
@@ -90,7 +91,9 @@ def _is_url(src: str) -> bool:
 
 def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     """Parse one Markdown file into a SourceDoc whose sections render on demand."""
-    text = read_text_file(path, shown, context.diagnostics)
+    written = read_text_file(path, shown, context.diagnostics)
+    _warn_joined_headings(written, shown, context)
+    text = without_byte_order_marks(written)
     md = parser()
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
@@ -180,6 +183,24 @@ def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
                 raise ManuscriptError("front matter must be key: value lines", shown, 2)
             return {str(k): v for k, v in data.items()}
     return {}
+
+
+# A byte order mark after text, then what reads as a heading at a line's start
+_JOINED_HEADING = re.compile("(?<=[^\n])\ufeff(#{1,6}(?:[ \t][^\n]*)?)$", re.MULTILINE)
+
+
+def _warn_joined_headings(text: str, shown: str, context: ReadContext) -> None:
+    """`The end.<U+FEFF># Chapter Two`: a file joined to one whose last line had no line end.
+    Its heading stays text of the line before (Octavo would have to guess where the file
+    began, and every line after would move): the author is told where."""
+    if "\ufeff#" not in text:
+        return
+    for match in _JOINED_HEADING.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        context.diagnostics.warn(f'a byte order mark (U+FEFF) inside the line, before '
+                                 f'"{match.group(1).strip()}": a file joined here to one whose '
+                                 "last line had no line end? Put the heading on a line of its "
+                                 "own", shown, line)
 
 
 def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext) -> None:
@@ -526,7 +547,7 @@ def _line(token: Token) -> int:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """Each paragraph as the book sets it, with its line; and each heading with nothing under it."""
-    tokens = parser().parse(text)
+    tokens = parser().parse(without_byte_order_marks(text))
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             following = next((t for t in tokens[index + 3:] if t.type not in ("hr",)), None)
