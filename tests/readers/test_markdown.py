@@ -256,3 +256,20 @@ def test_a_byte_order_mark_inside_the_file_hides_no_heading_and_stays_out(tmp_pa
     assert [text for _, text, _ in paragraphs(path.read_text(encoding="utf-8-sig"))] == [
         "Chapter One", "It rained.", "Chapter Two", "It rained on the second, said Ma\u2060ry.",
         "A list", "A quote", "The end.\u2060# Chapter Three", "A note."]
+
+
+def test_a_mended_attribute_in_braces_is_told_with_its_line(tmp_path: Path) -> None:
+    """What EPUBCheck refuses in a block's or a code span's attributes is mended, and told with
+    the file and the line of what it is on, as raw HTML's and ids' mendings are."""
+    path = tmp_path / "ch.md"
+    path.write_text('# One\n\n{lang="en_GB" dir="sideways"}\nPara.\n\n{role="bogus"}\n'
+                    '> Quote.\n\n{start="x"}\n1. One\n\nSay `x`{dir="up"} now.\n', encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "data-line" not in html
+    assert '<p lang="en-GB">Para.</p>' in html and "<blockquote>" in html and "<ol>" in html
+    assert diagnostics.warnings == [
+        'ch.md:4: HTML mended for EPUB: lang="en_GB" on <p> made lang="en-GB"',
+        'ch.md:4: HTML mended for EPUB: dir="sideways" on <p> is not valid; left out',
+        'ch.md:7: HTML mended for EPUB: role="bogus" on <blockquote> is not valid; left out',
+        'ch.md:10: HTML mended for EPUB: start="x" on <ol> is not valid; left out',
+        'ch.md:12: HTML mended for EPUB: dir="up" on <code> is not valid; left out']

@@ -67,6 +67,7 @@ def parser() -> MarkdownIt:
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
     md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
     md.core.ruler.after("inline", "octavo_ids", _mend_ids)
+    md.core.ruler.after("octavo_ids", "octavo_attribute_lines", _attribute_lines)
     md.core.ruler.before("footnote_tail", "octavo_note_definitions", _note_definitions)
     # ids for links to headings, as GitHub makes them (after the author's ids are mended)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
@@ -300,6 +301,20 @@ def _mend_ids(state: StateCore) -> None:
             else:
                 del piece.attrs["id"]
             state.env.setdefault(MENDED_IDS, []).append((_line(token), str(written), mended))
+
+
+def _attribute_lines(state: StateCore) -> None:
+    """Elements given attributes in braces (`{role="x"}` above a block, `` `code`{dir="y"} ``)
+    carry their line in data-line, as raw HTML's do, so that what the sanitiser mends in
+    them is told with it (base.finish_fragment); it is removed once read."""
+    if "{" not in state.src:
+        return
+    for token in state.tokens:
+        if token.attrs and token.map:
+            token.attrSet("data-line", str(_line(token)))
+        for child in token.children or []:
+            if child.type == "code_inline" and child.attrs:
+                child.attrSet("data-line", str(_line(token)))
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
