@@ -97,13 +97,18 @@ def build_both(tmp_path: Path, octavo, data: bytes) -> tuple[Path, Path]:  # typ
     return epubs[0], epubs[1]
 
 
+_STRAIGHT = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+
+
 def chapters(epub: Path) -> list[tuple[str, list[str]]]:
-    """Each chapter's text, its white space made single spaces, and the elements it is made of."""
+    """Each chapter's text, its white space made single spaces, and the elements it is made of.
+    Quotes are read straight: the import writes a .docx's straight quotes as they are, and
+    the build curls them, as in any Markdown chapter (a .docx chapter keeps them as typed)."""
     found = []
     for name, doc in spine_documents(epub):
         body = doc.find(f"{XHTML}body")
         if body is not None and name.rsplit("/", 1)[-1].startswith("ch"):
-            found.append((" ".join(body_text(doc).split()),
+            found.append((" ".join(body_text(doc).split()).translate(_STRAIGHT),
                           [etree.QName(el).localname for el in body.iter() if isinstance(el.tag, str)]))
     return found
 
@@ -138,6 +143,8 @@ def test_import_keeps_every_line_as_written(tmp_path: Path, octavo) -> None:  # 
     assert chapters(imported) == chapters(direct)
     assert len(chapters(direct)) == 2
     assert epub_words(imported) == epub_words(direct)
+    curled = " ".join(body_text(doc) for _, doc in spine_documents(imported))
+    assert "\u201cQuoted\u201d -- it\u2019s... done \u2018so\u2019 ---" in curled
 
 
 def test_import_keeps_the_notes_of_a_title_and_of_a_table(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
@@ -195,3 +202,16 @@ def test_emphasis_ending_in_punctuation_before_a_letter_stays_emphasis(tmp_path:
     assert chapters(imported) == chapters(direct)
     text, elements = chapters(imported)[0]
     assert "*" not in text and elements.count("em") == 2 and elements.count("strong") == 1
+
+
+def test_straight_quotes_are_written_as_they_are() -> None:
+    """A quote means nothing to Markdown: `it\\'s` only made the author's Markdown ugly. The
+    build curls the quotes, as in any Markdown chapter; markup is still escaped."""
+    from octavo.importer.markdown import title, to_markdown
+    from octavo.readers.markdown import parser
+
+    written = to_markdown('<p>"It\'s *not* code," said O\'Brien of the 5\' 10" man.</p>')
+    assert written == '"It\'s \\*not\\* code," said O\'Brien of the 5\' 10" man.\n'
+    assert parser().render(written) == (
+        "<p>\u201cIt\u2019s *not* code,\u201d said O\u2019Brien of the 5\u2019 10\u201d man.</p>\n")
+    assert title("Ma's \"Rules\"") == "Ma's \"Rules\""

@@ -124,6 +124,11 @@ RAW_HTML = """\
 <span id="">x</span>
 
 <span id="1 2">x</span>
+
+<p role="doc-pullquote bogus note">x</p>
+
+{role="doc-epigraph note"}
+> q
 """
 
 
@@ -136,6 +141,14 @@ def test_raw_html_that_epubcheck_refuses_is_mended_and_told_by_line(
     assert epubcheck(root / "dist" / "a-test-book.epub") == []
     told = [line for line in result.err.splitlines() if "HTML mended" in line]
     assert [line.split(":")[2] for line in told] == [
-        "3", "5", "5", "7", "9", "11", "13", "15", "17", "17", "19", "21"]
+        "3", "5", "5", "7", "9", "11", "13", "15", "17", "17", "19", "21", "23", "26"]
     assert told[5] == ('warning: manuscript/01.md:11: HTML mended for EPUB: width="50%" on <img> '
                        'made style="width: 50%"')
+    # ARIA lets a role name fallbacks after it; EPUBCheck refuses a role of more than one word
+    assert told[-2:] == [
+        'warning: manuscript/01.md:23: HTML mended for EPUB: role="doc-pullquote bogus note" on '
+        '<p> made role="doc-pullquote": EPUBCheck takes one role, the first it knows (note '
+        "left out; bogus unknown)",
+        'warning: manuscript/01.md:26: HTML mended for EPUB: role="doc-epigraph note" on '
+        '<blockquote> made role="doc-epigraph": EPUBCheck takes one role, the first it knows '
+        "(note left out)"]

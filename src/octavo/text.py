@@ -22,6 +22,20 @@ def has_xml_invalid(text: str) -> bool:
     return _XML_INVALID.search(text) is not None
 
 
+_LINE_MARKS = re.compile("^\ufeff+", re.MULTILINE)
+
+
+def without_byte_order_marks(text: str) -> str:
+    """`text` with no U+FEFF left. Files joined end to end keep each one's byte order mark at
+    the start of a line, where it is not text and would hide a heading: it goes. Inside a
+    line U+FEFF is the zero-width no-break space, a use Unicode deprecated for the word
+    joiner U+2060, which means the same: it becomes that, so the writer's no-break stays
+    and no byte order mark reaches the book."""
+    if "\ufeff" not in text:
+        return text
+    return _LINE_MARKS.sub("", text).replace("\ufeff", "\u2060")
+
+
 def slugify(text: str, default: str = "book") -> str:
     """A file-name-safe ASCII slug: "Le Café d'Été" -> "le-cafe-d-ete"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -455,8 +455,21 @@ def _one_of(*values: str) -> Callable[[str], str | None]:
 
 
 def _role(value: str) -> str | None:
-    """A known role; of several words (a fallback list) the first known one."""
+    """A known role; of several words (ARIA's fallback list) the first known one: EPUBCheck
+    refuses a role of more than one word, known or not."""
     return next((word for word in value.lower().split() if word in ROLES), None)
+
+
+def _roles_left_out(value: str, kept: str) -> str:
+    """Why a role of several words became `kept`, for the warning; "" for one word."""
+    words = list(dict.fromkeys(value.lower().split()))
+    if len(words) < 2:
+        return ""
+    known = [word for word in words if word in ROLES and word != kept]
+    unknown = [word for word in words if word not in ROLES]
+    why = [f"{' '.join(known)} left out"] if known else []
+    why += [f"{' '.join(unknown)} unknown"] if unknown else []
+    return f": EPUBCheck takes one role, the first it knows ({'; '.join(why)})"
 
 
 def _language(value: str) -> str | None:
@@ -503,7 +516,8 @@ def _mend_attributes(el: etree._Element) -> list[str]:
             notes.append(f'{name}="{value}" on <{el.tag}> is not valid; left out')
         else:
             el.set(name, mended)
-            notes.append(f'{name}="{value}" on <{el.tag}> made {name}="{mended}"')
+            why = _roles_left_out(value, mended) if name == "role" else ""
+            notes.append(f'{name}="{value}" on <{el.tag}> made {name}="{mended}"{why}')
     return notes
 
 

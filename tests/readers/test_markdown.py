@@ -12,7 +12,7 @@ from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
 from octavo.readers.base import ImageRegistry, ReadContext
-from octavo.readers.markdown import read_markdown
+from octavo.readers.markdown import paragraphs, read_markdown
 
 CASES = Path(__file__).parent / "cases"
 
@@ -227,3 +227,49 @@ def test_a_footnote_defined_twice_is_reported_at_the_definition_left_out(tmp_pat
         "ch.md:9: footnote [^c] is never referred to, so it is left out",
         "ch.md:3: footnote [^a] is defined again on line 7, and that definition is used: "
         "this one is left out"]
+
+
+def test_a_byte_order_mark_inside_the_file_hides_no_heading_and_stays_out(tmp_path: Path) -> None:
+    """Files joined end to end keep each one's mark, U+FEFF. At a line's start it must not
+    hide a heading (nor a list, a quote, a note's definition) nor stay in the text; inside a
+    line it is a zero-width no-break space, written as the word joiner U+2060 that means the
+    same. A file joined to one whose last line had no line end: its heading is told."""
+    path = tmp_path / "joined.md"
+    path.write_text("\ufeff# Chapter One\n\nIt rained.\n\n\ufeff# Chapter Two\n\n"
+                    "\ufeffIt rained on the\n\ufeffsecond[^1], said Ma\ufeffry.\n\n"
+                    "\ufeff- A list\n\n\ufeff> A quote\n\n\ufeff[^1]: A note.\n\n"
+                    "The end.\ufeff# Chapter Three\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    sections = read_markdown(path, path.name, context).render(1)
+    assert [s.title for s in sections] == ["Chapter One", "Chapter Two"]
+    html = "\n".join(s.html for s in sections)
+    assert "\ufeff" not in html
+    assert "<p>It rained on the\nsecond" in html and "said Ma\u2060ry.</p>" in html
+    assert "<ul>\n<li>A list</li>\n</ul>" in html and "<p>A quote</p>\n</blockquote>" in html
+    assert 'role="doc-footnote"' in html and "<p>A note.</p>" in html
+    assert "<p>The end.\u2060# Chapter Three</p>" in html  # every word kept, as written
+    assert diagnostics.warnings == [
+        "joined.md:16: a byte order mark (U+FEFF) inside the line, before \"# Chapter Three\": "
+        "a file joined here to one whose last line had no line end? Put the heading on a line "
+        "of its own"]
+    assert [text for _, text, _ in paragraphs(path.read_text(encoding="utf-8-sig"))] == [
+        "Chapter One", "It rained.", "Chapter Two", "It rained on the second, said Ma\u2060ry.",
+        "A list", "A quote", "The end.\u2060# Chapter Three", "A note."]
+
+
+def test_a_mended_attribute_in_braces_is_told_with_its_line(tmp_path: Path) -> None:
+    """What EPUBCheck refuses in a block's or a code span's attributes is mended, and told with
+    the file and the line of what it is on, as raw HTML's and ids' mendings are."""
+    path = tmp_path / "ch.md"
+    path.write_text('# One\n\n{lang="en_GB" dir="sideways"}\nPara.\n\n{role="bogus"}\n'
+                    '> Quote.\n\n{start="x"}\n1. One\n\nSay `x`{dir="up"} now.\n', encoding="utf-8")
+    html, diagnostics = render(path)
+    assert "data-line" not in html
+    assert '<p lang="en-GB">Para.</p>' in html and "<blockquote>" in html and "<ol>" in html
+    assert diagnostics.warnings == [
+        'ch.md:4: HTML mended for EPUB: lang="en_GB" on <p> made lang="en-GB"',
+        'ch.md:4: HTML mended for EPUB: dir="sideways" on <p> is not valid; left out',
+        'ch.md:7: HTML mended for EPUB: role="bogus" on <blockquote> is not valid; left out',
+        'ch.md:10: HTML mended for EPUB: start="x" on <ol> is not valid; left out',
+        'ch.md:12: HTML mended for EPUB: dir="up" on <code> is not valid; left out']

@@ -11,8 +11,9 @@ from octavo import xhtml
 
 _NS = f"{{{xhtml.XHTML_NS}}}"
 # Read by Markdown as markup anywhere in a line: emphasis, code, links, raw HTML, verse and table
-# bars, strikethrough, attributes ({#id .class}); and the straight quotes the typographer curls.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}\"'])")
+# bars, strikethrough, attributes ({#id .class}). Straight quotes are no markup: they are
+# written as they are, and the build curls them, as in any Markdown chapter.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}])")
 # Runs the typographer turns into dashes and ellipses (--, ---, ..., . . .): each character
 # escaped, so Word's straight characters stay as they are (the Word reader has no typographer).
 _TYPOGRAPHIC = re.compile(r"-(?=-)|(?<=-)-|\.(?= ?\.)|(?<=\.)\.|(?<=\. )\.")

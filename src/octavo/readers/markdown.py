@@ -37,6 +37,7 @@ from octavo.readers.base import (
 )
 from octavo.readers.typography import typography_plugin
 from octavo.readers.verse import line_block_plugin
+from octavo.text import without_byte_order_marks
 
 SCENE_BREAK = (
     '<div class="scene-break" role="separator" aria-label="scene break">'
@@ -66,6 +67,7 @@ def parser() -> MarkdownIt:
     md.core.ruler.before("inline", "octavo_heading_attrs", _heading_attrs)
     md.core.ruler.before("text_join", "octavo_undefined_notes", _undefined_notes)
     md.core.ruler.after("inline", "octavo_ids", _mend_ids)
+    md.core.ruler.after("octavo_ids", "octavo_attribute_lines", _attribute_lines)
     md.core.ruler.before("footnote_tail", "octavo_note_definitions", _note_definitions)
     # ids for links to headings, as GitHub makes them (after the author's ids are mended)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
@@ -90,7 +92,9 @@ def _is_url(src: str) -> bool:
 
 def read_markdown(path: Path, shown: str, context: ReadContext) -> SourceDoc:
     """Parse one Markdown file into a SourceDoc whose sections render on demand."""
-    text = read_text_file(path, shown, context.diagnostics)
+    written = read_text_file(path, shown, context.diagnostics)
+    _warn_joined_headings(written, shown, context)
+    text = without_byte_order_marks(written)
     md = parser()
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
@@ -180,6 +184,24 @@ def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
                 raise ManuscriptError("front matter must be key: value lines", shown, 2)
             return {str(k): v for k, v in data.items()}
     return {}
+
+
+# A byte order mark after text, then what reads as a heading at a line's start
+_JOINED_HEADING = re.compile("(?<=[^\n])\ufeff(#{1,6}(?:[ \t][^\n]*)?)$", re.MULTILINE)
+
+
+def _warn_joined_headings(text: str, shown: str, context: ReadContext) -> None:
+    """`The end.<U+FEFF># Chapter Two`: a file joined to one whose last line had no line end.
+    Its heading stays text of the line before (Octavo would have to guess where the file
+    began, and every line after would move): the author is told where."""
+    if "\ufeff#" not in text:
+        return
+    for match in _JOINED_HEADING.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        context.diagnostics.warn(f'a byte order mark (U+FEFF) inside the line, before '
+                                 f'"{match.group(1).strip()}": a file joined here to one whose '
+                                 "last line had no line end? Put the heading on a line of its "
+                                 "own", shown, line)
 
 
 def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext) -> None:
@@ -279,6 +301,20 @@ def _mend_ids(state: StateCore) -> None:
             else:
                 del piece.attrs["id"]
             state.env.setdefault(MENDED_IDS, []).append((_line(token), str(written), mended))
+
+
+def _attribute_lines(state: StateCore) -> None:
+    """Elements given attributes in braces (`{role="x"}` above a block, `` `code`{dir="y"} ``)
+    carry their line in data-line, as raw HTML's do, so that what the sanitiser mends in
+    them is told with it (base.finish_fragment); it is removed once read."""
+    if "{" not in state.src:
+        return
+    for token in state.tokens:
+        if token.attrs and token.map:
+            token.attrSet("data-line", str(_line(token)))
+        for child in token.children or []:
+            if child.type == "code_inline" and child.attrs:
+                child.attrSet("data-line", str(_line(token)))
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
@@ -526,7 +562,7 @@ def _line(token: Token) -> int:
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """Each paragraph as the book sets it, with its line; and each heading with nothing under it."""
-    tokens = parser().parse(text)
+    tokens = parser().parse(without_byte_order_marks(text))
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             following = next((t for t in tokens[index + 3:] if t.type not in ("hr",)), None)

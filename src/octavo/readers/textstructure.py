@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from octavo.text import without_byte_order_marks
+
 if TYPE_CHECKING:
     import regex
 
@@ -86,11 +88,8 @@ class Layout:
 def lines_of(text: str) -> list[str]:
     """The text's lines, without a byte order mark at the start of any: files joined end to
     end keep each one's mark, which is not text and would hide a heading ("CHAPTER II.").
-    U+FEFF inside a line is kept: a zero-width no-break space someone put there (rare since
-    U+2060 took that role) is theirs."""
-    if "\ufeff" not in text:
-        return text.split("\n")
-    return [line.lstrip("\ufeff") for line in text.split("\n")]
+    U+FEFF inside a line, a zero-width no-break space, is written U+2060, which took that role."""
+    return without_byte_order_marks(text).split("\n")
 
 
 def blocks_of(lines: list[str], first_line: int = 1) -> list[Block]:
