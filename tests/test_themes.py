@@ -223,6 +223,17 @@ def test_themes_command_lists_each_with_origin(octavo, tmp_path: Path, where: st
         assert f"{name} " in line and "built-in" in line and "styles/" not in line
 
 
+def test_themes_command_escapes_control_characters(octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A theme.toml's description set the terminal's title (an escape sequence), raw.
+    (tmp_path / "styles/odd").mkdir(parents=True)
+    (tmp_path / "styles/odd/theme.toml").write_text(
+        '[theme]\nextends = "classic"\ndescription = "Plain \\u001b]0;pwned\\u0007 words"\n')
+    result = octavo("themes", tmp_path)
+    assert result.code == 0, result.err
+    assert "\x1b" not in result.out and "\x07" not in result.out
+    assert "Plain \\x1b]0;pwned\\x07 words" in result.out
+
+
 def test_theme_copy_then_edit_wins(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     root = make_book({"manuscript/1.md": "# One\n\nText.\n"})
     assert octavo("theme", "copy", "modern", root).code == 0

@@ -19,7 +19,7 @@ from octavo.backends.pdf import libsearch
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.backends.scratch import temporary_files
 from octavo.diagnostics import Diagnostics
-from octavo.errors import CheckError, OctavoError, StrictError, UsageError
+from octavo.errors import CheckError, OctavoError, StrictError, UsageError, one_line
 
 INTERNAL_ERROR = 70
 
@@ -325,8 +325,10 @@ def run_themes(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     book_folder(args.book_dir)
     current = _book_theme(args.book_dir)
     themes = list_themes(args.book_dir)
-    rows = [(t.name, t.origin + (f", extends {t.extends}" if t.extends else ""), t.description)
-            for t in themes]
+    # A theme's folder name and theme.toml are the author's text: shown with control
+    # characters escaped, so that none reaches the terminal as a command.
+    rows = [(one_line(t.name), one_line(t.origin + (f", extends {t.extends}" if t.extends else "")),
+             one_line(t.description)) for t in themes]
     name_width = max(len(r[0]) for r in rows) + 2
     origin_width = max(len(r[1]) for r in rows) + 2
     for name, origin, description in rows:
