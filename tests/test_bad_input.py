@@ -78,6 +78,14 @@ CASES: dict[str, Case] = {
         md("# One\n\nÉtude in UTF-16.\n".encode("utf-16")), 0,
         "manuscript/01-one.md: not UTF-8; read as UTF-16 (its byte order mark says so)",
         words=("Étude", "UTF-16.")),
+    "UTF-16 without a byte order mark, little-endian": Case(
+        md("# One\n\nÉtude in UTF-16, unmarked.\n".encode("utf-16-le")), 0,
+        "manuscript/01-one.md: not UTF-8; read as UTF-16-LE (its bytes say so; it has no byte "
+        "order mark)", words=("Étude", "unmarked.")),
+    "UTF-16 without a byte order mark, big-endian": Case(
+        md("# One\n\nÉtude in UTF-16, unmarked.\n".encode("utf-16-be")), 0,
+        "manuscript/01-one.md: not UTF-8; read as UTF-16-BE (its bytes say so; it has no byte "
+        "order mark)", words=("Étude", "unmarked.")),
     "a 5 MB single line": Case(md("# One\n\n" + "word " * 1_000_000 + "last\n"), 0, "",
                                words=("last",)),
     "blockquotes nested 10,000 deep": Case(

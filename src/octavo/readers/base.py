@@ -159,6 +159,10 @@ def read_text_file(path: Path, shown: str, diagnostics: Diagnostics) -> str:
     except OSError as exc:
         raise ManuscriptError(f"cannot read: {exc.strerror or exc}", shown) from None
     bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+    if bom is None and (unmarked := _utf16_unmarked(data)) is not None:
+        diagnostics.warn(f"not UTF-8; read as {unmarked.upper()} (its bytes say so; it has no "
+                         "byte order mark)", shown)
+        return _finish_text(data.decode(unmarked), shown, diagnostics)
     if bom is None and _looks_binary(data[:8192]):
         raise ManuscriptError("not a text file (it holds binary data)", shown)
     try:
@@ -219,11 +223,31 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
+_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x7fELF",
+               b"\xd0\xcf\x11\xe0")  # files of other kinds, by their first bytes
+
+
+def _utf16_unmarked(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for a UTF-16 file saved without a byte order mark (Western
+    text in it has a NUL in every other byte, all on the same side), else None."""
+    head = data[:8192]
+    if len(data) % 2 or len(head) < 4 or head.count(b"\x00") < len(head) // 4 or \
+            head.startswith(_SIGNATURES):
+        return None
+    for name, nuls, other in (("utf-16-le", head[1::2], head[0::2]),
+                              ("utf-16-be", head[0::2], head[1::2])):
+        if nuls.count(b"\x00") >= len(nuls) * 0.9 and other.count(b"\x00") == 0:
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                return None
+            return name if all(c.isprintable() or c in "\n\r\t" for c in text[:4096]) else None
+    return None
+
+
 def _looks_binary(head: bytes) -> bool:
     """Many NUL bytes (a stray one is a control character in text), or a known file signature."""
-    signatures = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x7fELF",
-                  b"\xd0\xcf\x11\xe0")
-    return head.startswith(signatures) or head.count(b"\x00") > len(head) // 100
+    return head.startswith(_SIGNATURES) or head.count(b"\x00") > len(head) // 100
 
 
 # Old Western manuscripts are nearly always in one of these; short texts are ambiguous
