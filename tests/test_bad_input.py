@@ -643,6 +643,13 @@ CASES.update({
                                         b'wordprocessingml/2006/main">&x;</w:document>'})), 4,
         "manuscript/01-one.docx: refused: word/document.xml declares a DTD, which Word never "
         "writes"),
+    "a .docx whose numbering part declares a DTD": Case(
+        docx(_zip({"word/document.xml": b'<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                                        b'wordprocessingml/2006/main"><w:body/></w:document>',
+                   "word/numbering.xml": b'<?xml version="1.0"?><!DOCTYPE n [<!ENTITY a "aaaa">'
+                                         b']><n>&a;</n>'})), 4,
+        "manuscript/01-one.docx: refused: word/numbering.xml declares a DTD, which Word never "
+        "writes"),
     "a .docx with damaged XML": Case(
         docx(_zip({"word/document.xml": b"<w:document><w:body>"})), 4,
         "manuscript/01-one.docx: the document is damaged: word/document.xml: Namespace prefix w "

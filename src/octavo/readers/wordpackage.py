@@ -65,6 +65,10 @@ def open_package(path: Path, shown: str) -> Package:
         parts = {name: _read(archive, name, shown) for name in members}
     if "word/document.xml" not in parts:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
+    for name, data in parts.items():  # the parts read below are checked as they are parsed
+        if name.lower().endswith((".xml", ".rels")) and name not in TEXT_PARTS and \
+                name not in ("word/styles.xml", "word/comments.xml", "docProps/core.xml"):
+            _parse(data, name, shown)  # refuses a DTD here too: mammoth reads these parts
     package = Package(data=b"")
     hides, break_styles, default_style = _style_facts(parts.get("word/styles.xml"), shown)
     notes = {kind: _note_ids(parts, f"word/{kind}s.xml", kind, shown)
