@@ -636,6 +636,13 @@ CASES.update({
         docx(_zip({"word/document.xml": b"\x00" * (24 * 2**20)})), 4,
         "manuscript/01-one.docx: refused: word/document.xml would unpack to 24 MB from 24 KB "
         "(a zip bomb)"),
+    "a .docx of a hundred thousand empty paragraphs": Case(
+        # 0.6 MB of <w:p/> squeezed to a few KB: mammoth took minutes and gigabytes on millions.
+        docx(_zip({"word/document.xml": b'<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                                        b'wordprocessingml/2006/main"><w:body>' + b"<w:p/>" * 100_001
+                                        + b"</w:body></w:document>"})), 4,
+        "manuscript/01-one.docx: refused: word/document.xml holds 100,001 paragraphs (at most "
+        "100,000; a novel holds a few thousand): split the document into several files"),
     "a .docx whose XML declares entities": Case(
         docx(_zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x '
                                         b'SYSTEM "file:///etc/passwd">]><w:document '

@@ -174,3 +174,17 @@ def test_the_command_exits_quickly_yet_fully(make_book) -> None:  # type: ignore
         f'exec 1>&-; "{sys.executable}" -m octavo build "{root}" --format epub',
         shell=True, capture_output=True, text=True, env=env, executable="/bin/sh")
     assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
+
+
+def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  # type: ignore[no-untyped-def]
+                                                             monkeypatch) -> None:
+    # --jobs 300 on two CPUs started 300 PDF workers: 11 GB, and no PDF after 200 s.
+    from octavo.backends.pdf import worker
+
+    monkeypatch.setattr(worker, "cpu_count", lambda: 2)
+    assert worker.worker_count(300) == 4 and worker.worker_count(3) == 3
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": "# One\n\nText.\n"})
+    result = octavo("build", root, "--jobs", "300")
+    assert result.code == 0, result.err
+    assert "--jobs 300 lowered to 4, twice the 2 CPUs here: more processes would only share " \
+           "them" in result.out.splitlines()

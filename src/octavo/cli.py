@@ -53,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
                        help="write here instead of BOOK_DIR/dist")
     build.add_argument("--jobs", "-j", type=_jobs, metavar="N", default=None,
                        help="lay out the PDF in N processes (default: one per CPU, at most 4); "
-                            "for a shelf, build N books at once (default: one per CPU)")
+                            "for a shelf, build N books at once (default: one per CPU); never "
+                            "more than twice the CPUs")
     build.add_argument("--edition", metavar="NAME",
                        help="build only this edition ([editions.NAME] in book.toml)")
     build.add_argument("--cluster", metavar="tcp://HOST:PORT",
@@ -193,6 +194,14 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     formats = None if args.format in (None, "all") else (args.format,)
     if args.format == "all":
         formats = tuple(FORMATS)
+    if args.jobs is not None:
+        from octavo.backends.pdf.worker import cpu_count, most_jobs
+
+        if args.jobs > most_jobs():
+            if not args.quiet:
+                print(f"--jobs {args.jobs} lowered to {most_jobs()}, twice the {cpu_count()} "
+                      f"CPU{'s' * (cpu_count() != 1)} here: more processes would only share them")
+            args.jobs = most_jobs()
     root = Path(args.book_dir)
     if args.cluster is not None or is_shelf(root):
         return run_shelf(args, diagnostics, formats)

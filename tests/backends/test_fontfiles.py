@@ -3,6 +3,7 @@ checksum alone is not; OpenType, TrueType, WOFF and WOFF2 alike."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 import struct
@@ -125,3 +126,79 @@ def test_font_problem_says_what_to_do(tmp_path: Path) -> None:
     assert problem.endswith("; replace it with a good copy of the font")
     cut.write_bytes(tiny_font())  # mended: its new state is checked afresh
     assert font_problem(cut) is None
+
+
+def woff2_with_stream(data: bytes, extra: bytes) -> bytes:
+    """The WOFF2 font `data` with its Brotli stream unpacking to `extra` after its tables (the
+    table directory left as it was)."""
+    import brotli
+
+    packed = struct.unpack_from(">I", data, 20)[0]
+    for pad in range(4):
+        start = len(data) - pad - packed
+        with contextlib.suppress(brotli.error):
+            tables = brotli.decompress(data[start:start + packed])
+            break
+    stream = brotli.compress(tables + extra, quality=1)
+    font = bytearray(data[:start]) + stream
+    font += b"\0" * (-len(font) % 4)
+    struct.pack_into(">I", font, 8, len(font))
+    struct.pack_into(">I", font, 20, len(stream))
+    return bytes(font)
+
+
+def test_a_woff2_brotli_bomb_is_refused_before_it_is_unpacked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # fontTools unpacked the whole stream first: 0.9 MB of font took 12 s and 6.3 GB.
+    import brotli
+
+    bomb = woff2_with_stream(tiny_font("woff2"), b"\0" * 2**24)
+    assert len(bomb) < 2**16
+
+    def whole(data: bytes) -> bytes:
+        raise AssertionError("the stream was unpacked whole")
+
+    monkeypatch.setattr(brotli, "decompress", whole)
+    with pytest.raises(Unusable) as caught:
+        check_font(bomb)
+    assert str(caught.value) == ("its WOFF2 data does not unpack to the size its table "
+                                 "directory declares")
+
+
+def test_a_woff2_font_declaring_more_than_a_font_holds_is_refused() -> None:
+    data = bytearray(tiny_font("woff2"))
+    struct.pack_into(">I", data, 16, 3 * 2**30)  # totalSfntSize: 3 GB
+    with pytest.raises(Unusable) as caught:
+        check_font(bytes(data))
+    assert str(caught.value) == "a font of more than 64 MB: it would unpack to 3,072 MB"
+
+
+def test_a_woff_table_unpacks_no_further_than_its_declared_length() -> None:
+    import zlib
+
+    data = bytearray(tiny_font("woff"))
+    count = struct.unpack_from(">H", data, 12)[0]
+    entries = [44 + 20 * index for index in range(count)]
+    entry = next(e for e in entries if data[e:e + 4] == b"post")
+    offset, packed, length = struct.unpack_from(">III", data, entry + 4)
+    bomb = zlib.compress(b"\0" * 2**24, 9)  # 16 MB packed into 16 KB, declared as the table
+    data[offset:offset] = bomb
+    struct.pack_into(">II", data, entry + 8, len(bomb), length + 1 + len(bomb))
+    for other in entries:  # the tables after it move on
+        if struct.unpack_from(">I", data, other + 4)[0] > offset:
+            struct.pack_into(">I", data, other + 4,
+                             struct.unpack_from(">I", data, other + 4)[0] + len(bomb))
+    with pytest.raises(Unusable) as caught:
+        check_font(bytes(data))
+    assert str(caught.value) == (f"its 'post' table does not unpack to the "
+                                 f"{length + 1 + len(bomb):,} bytes its directory declares")
+    struct.pack_into(">I", data, entry + 12, 2**30)  # declared: 1 GB
+    with pytest.raises(Unusable, match="a font of more than 64 MB: its tables would unpack to "):
+        check_font(bytes(data))
+
+
+def test_a_font_file_larger_than_any_font_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.otf"
+    with path.open("wb") as out:
+        out.truncate(65 * 2**20)  # sparse: nothing written
+    assert font_problem(path) == ("not a usable font (a font of more than 64 MB); replace it "
+                                  "with a good copy of the font")

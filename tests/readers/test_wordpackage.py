@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
+import pytest
 from wordfiles import new_document, saved
 
 from octavo.diagnostics import Diagnostics
+from octavo.errors import ManuscriptError
 from octavo.readers.base import ImageRegistry
 from octavo.readers.word import convert
 
@@ -103,3 +107,21 @@ def test_a_call_of_a_missing_note_or_picture_is_named_not_a_damaged_document(tmp
         "again in Word)",
         "book.docx: a picture's image (rIdGone) is not in the document; the picture left out "
         "(insert it again in Word)"]
+
+
+def test_xml_larger_than_a_book_is_refused_before_it_is_read(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parts of up to 128 MB were read: 30 MB of XML took mammoth minutes and 5.5 GB.
+    from octavo.readers import wordpackage
+
+    monkeypatch.setattr(wordpackage, "MAX_XML", 2**20)  # not to write 32 MB here
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/document.xml", b" " * (2**20 + 1))
+    path = tmp_path / "book.docx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(ManuscriptError) as raised:
+        wordpackage.open_package(path, "book.docx")
+    assert str(raised.value) == ("book.docx: refused: word/document.xml would unpack to 1 MB of "
+                                 "XML (at most 1 MB; a novel's is a few MB): split the document "
+                                 "into several files")

@@ -142,3 +142,21 @@ def test_an_edition_asked_of_a_shelf_skips_the_books_without_it(shelf: Path, oct
     assert (shelf / "beta" / "dist" / "beta-large-print.pdf").is_file()
     assert not (shelf / "alpha" / "dist").exists()
     assert "3 book(s): 1 built, 0 up to date, 0 failed, 2 without the edition" in result.out
+
+
+def test_no_more_books_at_once_than_books_or_twice_the_cpus(shelf: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # --jobs was taken as asked: --jobs 300 on two CPUs was 300 processes at once.
+    from octavo.shelves import shelf as shelving
+
+    at_once: list[int] = []
+
+    def counted(books, options, workers, pdf_jobs):  # type: ignore[no-untyped-def]
+        at_once.append(workers)
+        raise StopIteration  # no book built: the number was all this test wanted
+
+    monkeypatch.setattr(shelving, "_build_locally", counted)
+    for cpus in (64, 1):
+        monkeypatch.setattr(shelving, "_cpus", lambda cpus=cpus: cpus)
+        with pytest.raises(StopIteration):
+            shelving.build_shelf(shelving.shelf_books(shelf), jobs=300)
+    assert at_once == [3, 2]  # the three books; then twice the one CPU

@@ -4,6 +4,7 @@ changes and comments counted, page breaks made explicit, the document's title an
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,10 @@ MAX_MEMBER = 128 * 2**20  # what one part may unpack to
 MAX_TOTAL = 384 * 2**20  # what the whole package may unpack to
 MAX_RATIO = 200  # text compresses about 5-10 times; a zip bomb thousands
 MAX_MEMBERS = 10_000
+# Word's XML costs far more to read than its bytes: mammoth holds each element as objects, some
+# kilobytes a paragraph. A novel's document.xml is a few MB and a few thousand paragraphs.
+MAX_XML = 32 * 2**20  # what one XML part may unpack to
+MAX_PARAGRAPHS = 100_000  # paragraphs in one part (table cells and blank lines count)
 # The parts whose text reaches the book (mammoth reads these).
 TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 _CHANGES = ("ins", "del", "moveFrom", "moveTo")
@@ -75,6 +80,7 @@ def open_package(path: Path, shown: str) -> Package:
              for kind in ("footnote", "endnote")}
     for name in TEXT_PARTS:
         if name in parts:
+            _check_paragraphs(parts[name], name, shown)
             root = _parse(parts[name], name, shown)
             package.missing += _calls_of_missing_notes(root, notes)
             if name == "word/document.xml":
@@ -115,6 +121,11 @@ def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
             raise ManuscriptError(f"refused: {info.filename} would unpack to "
                                   f"{info.file_size / 2**20:,.0f} MB from "
                                   f"{info.compress_size / 2**10:,.0f} KB (a zip bomb)", shown)
+        if info.file_size > MAX_XML and info.filename.lower().endswith((".xml", ".rels")):
+            raise ManuscriptError(f"refused: {info.filename} would unpack to "
+                                  f"{info.file_size / 2**20:,.0f} MB of XML (at most "
+                                  f"{MAX_XML // 2**20} MB; a novel's is a few MB): split the "
+                                  "document into several files", shown)
     if total > MAX_TOTAL:
         raise ManuscriptError(f"refused: the document would unpack to {total / 2**20:,.0f} MB "
                               f"(at most {MAX_TOTAL // 2**20} MB)", shown)
@@ -124,6 +135,19 @@ def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
         if not info.is_dir() and ".." not in name.parts and not name.is_absolute():
             names.append(info.filename)
     return names
+
+
+_PARAGRAPH = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")  # <w:p>, <w:p/>, <w:p w:rsid..>
+
+
+def _check_paragraphs(data: bytes, name: str, shown: str) -> None:
+    """Refuse a part of more paragraphs than a book holds, before its XML is parsed (a tree of
+    millions of empty paragraphs takes gigabytes)."""
+    count = sum(1 for _ in _PARAGRAPH.finditer(data))
+    if count > MAX_PARAGRAPHS:
+        raise ManuscriptError(f"refused: {name} holds {count:,} paragraphs (at most "
+                              f"{MAX_PARAGRAPHS:,}; a novel holds a few thousand): split the "
+                              "document into several files", shown)
 
 
 def _read(archive: zipfile.ZipFile, name: str, shown: str) -> bytes:

@@ -149,7 +149,7 @@ def build_shelf(books: list[Path], formats: tuple[str, ...] | None = None,
             done[book] = result
             _show(show, result)
     elif stale:
-        workers = min(len(stale), jobs or _cpus())
+        workers = min(len(stale), jobs or _cpus(), 2 * _cpus())  # as worker.most_jobs
         pdf_jobs = max(1, _cpus() // len(stale))  # a lone stale book still lays out in parallel
         for book, result in _build_locally(stale, options, workers, pdf_jobs):
             result.name = names[book]

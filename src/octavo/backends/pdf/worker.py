@@ -278,12 +278,24 @@ def body_offset(pages_before: int, counts: list[int]) -> int:
     return total
 
 
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+def most_jobs() -> int:
+    """The most processes `--jobs` may start: layout is CPU work, and more processes than
+    twice the CPUs only share them, each holding its own WeasyPrint and book (--jobs 300 on
+    two CPUs took 11 GB and did not finish)."""
+    return 2 * cpu_count()
+
+
 def worker_count(jobs: int | None) -> int:
-    """How many worker processes: as asked, else one per CPU, at most 4."""
+    """How many worker processes: as asked, at most most_jobs(); else one per CPU, at most 4."""
     if jobs is not None:
-        return max(1, jobs)
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+        return max(1, min(jobs, most_jobs()))
+    return min(4, cpu_count())
 
 
 def may_fork() -> bool:
