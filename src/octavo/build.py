@@ -239,6 +239,7 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
                 partial = out / f".{target.name}.{os.getpid()}.partial"
                 written.append((Output(part, target, 0.0), partial))
                 try:
+                    partial.unlink(missing_ok=True)  # never written through a link left there
                     render(book, theme, partial, context)
                 except OSError as exc:
                     raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}",
