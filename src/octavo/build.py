@@ -208,6 +208,11 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
     out = (out_dir or config.build.output).resolve()
     if out == config.build.manuscript or out.is_relative_to(config.build.manuscript):
         raise BuildError("the output folder must not be inside the manuscript folder", out)
+    # `octavo watch` watches styles/ too: files written there would set off build after build
+    # (and a folder of themes is no place for a book's files).
+    styles = (root / "styles").resolve()
+    if out.is_relative_to(styles):
+        raise BuildError("the output folder must not be inside styles/ (the themes' folder)", out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
