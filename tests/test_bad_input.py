@@ -250,6 +250,9 @@ CASES: dict[str, Case] = {
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD}, 6,
         "manuscript/out: the output folder must not be inside the manuscript folder",
         args=("--out", "{root}/manuscript/out")),
+    "an output folder inside styles/": Case(  # octavo watch would rebuild for ever
+        {"book.toml": BASIC_TOML + 'output = "styles/out"\n', "manuscript/01-one.md": GOOD}, 6,
+        "styles/out: the output folder must not be inside styles/ (the themes' folder)"),
 }
 
 

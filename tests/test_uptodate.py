@@ -201,6 +201,24 @@ def test_a_folder_that_links_out_of_the_cache_is_not_used(tmp_path: Path) -> Non
     assert kept.get("a") is None and list(outside.iterdir()) == []
 
 
+def test_a_cache_file_that_links_out_is_replaced_never_written_through(tmp_path: Path) -> None:
+    from octavo.uptodate import read_cached, write_atomically
+
+    victim = tmp_path / "victim.json"
+    victim.write_text("VICTIM")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "record.json").symlink_to(victim)
+    with pytest.raises(OSError):  # a link is not read either
+        read_cached(cache / "record.json")
+    # Where the dot-file goes, a link left there is not written through either.
+    (cache / f".record.json.{os.getpid()}.partial").symlink_to(tmp_path / "planted")
+    write_atomically(cache / "record.json", b"{}")
+    assert victim.read_text() == "VICTIM" and not (tmp_path / "planted").exists()
+    assert not (cache / "record.json").is_symlink() and read_cached(cache / "record.json") == b"{}"
+    assert sorted(p.name for p in cache.iterdir()) == ["record.json"]
+
+
 def test_changed_outputs_compares_what_the_build_wrote(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     from octavo.uptodate import changed_outputs
 

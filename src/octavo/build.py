@@ -208,6 +208,11 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
     out = (out_dir or config.build.output).resolve()
     if out == config.build.manuscript or out.is_relative_to(config.build.manuscript):
         raise BuildError("the output folder must not be inside the manuscript folder", out)
+    # `octavo watch` watches styles/ too: files written there would set off build after build
+    # (and a folder of themes is no place for a book's files).
+    styles = (root / "styles").resolve()
+    if out.is_relative_to(styles):
+        raise BuildError("the output folder must not be inside styles/ (the themes' folder)", out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -239,6 +244,7 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
                 partial = out / f".{target.name}.{os.getpid()}.partial"
                 written.append((Output(part, target, 0.0), partial))
                 try:
+                    partial.unlink(missing_ok=True)  # never written through a link left there
                     render(book, theme, partial, context)
                 except OSError as exc:
                     raise BuildError(f"cannot write {target.name}: {exc.strerror or exc}",

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,18 @@ def cache_subfolder(cache: Path, name: str) -> Path | None:
     if (folder.exists() or folder.is_symlink()) and not _lands_inside(folder, cache):
         return None
     return folder
+
+
+def read_cached(path: Path) -> bytes:
+    """The bytes of a file of the cache, which must not be a link (OSError if it is): a book
+    from someone else could link one to a file outside it, whose bytes a build would then
+    put into the book's files. Nor a pipe or device, which could block the build."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(handle, "rb") as kept:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return kept.read()
 
 
 _secret: bytes | None = None
@@ -341,10 +354,24 @@ def write_stamp(root: Path, stamp: Stamp) -> None:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a dot-file beside it first, then renamed over it (a
-    reader never sees half a file; a crashed writer's `.NAME.PID.partial` is left to prune)."""
+    reader never sees half a file; a crashed writer's `.NAME.PID.partial` is left to prune).
+
+    A link at `path` is replaced, not written through (the book may come from anyone: its
+    cache could link to a file outside it), and so is one where the dot-file goes: that is
+    made anew, never opened through a link."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o666)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
 
 
 def forget(root: Path, edition: str = "") -> None:

@@ -363,6 +363,22 @@ def test_check_builds_the_print_profile_aside_and_leaves_dist_alone(
 
 
 @pytest.mark.usefixtures("no_java")
+def test_a_preflight_cache_that_links_out_of_the_book_is_not_used(
+        make_book: Callable[..., Path], octavo: Callable[..., Result], tmp_path: Path) -> None:
+    root = make_book(PRINT_FILES)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / ".octavo-cache").mkdir()
+    (root / ".octavo-cache" / "preflight").symlink_to(outside, target_is_directory=True)
+    result = octavo("check", root, "--printer", "kdp", "--json")
+    assert result.code == 8, result.err
+    assert list(outside.iterdir()) == []  # built in a temporary folder instead, then removed
+    facts = {fact["check"]: fact["result"] for fact in json.loads(result.out)["facts"]}
+    assert facts["preflight"].startswith("Amazon KDP: ")
+    assert facts["profile"] == "0 link(s), 0 bookmark(s)"
+
+
+@pytest.mark.usefixtures("no_java")
 def test_check_uses_the_books_printer_and_its_print_pdf(make_book: Callable[..., Path],
                                                         octavo: Callable[..., Result]) -> None:
     files = {**PRINT_FILES, "book.toml": PRINT_FILES["book.toml"]

@@ -52,3 +52,27 @@ def test_a_pdf_in_dist_the_build_did_not_write_is_built_again(make_book: Callabl
     assert pdf.read_bytes() != foreign.read_bytes()  # built again
     sheets = sorted((root / "dist" / "proof").glob("*.png"))
     assert len(sheets) == 1 and Image.open(sheets[0]).size[1] == 486 + 28 + 24 + 24  # 3 openings
+
+
+def test_a_proof_folder_that_links_out_is_refused(make_book: Callable[..., Path],
+                                                  octavo: Callable[..., Result],
+                                                  tmp_path: Path) -> None:
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01-c.md": "# One\n\nText.\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "dist").mkdir(exist_ok=True)
+    (root / "dist" / "proof").symlink_to(outside, target_is_directory=True)
+    result = octavo("proof", root)
+    assert result.code != 0 and "Traceback" not in result.err
+    assert "proof: refused: a link to a folder outside the output folder" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert list(outside.iterdir()) == []
+    # A sheet that is a link to a file outside is replaced, not written through.
+    (root / "dist" / "proof").unlink()
+    (root / "dist" / "proof").mkdir()
+    victim = outside / "victim.png"
+    victim.write_bytes(b"VICTIM")
+    (root / "dist" / "proof" / "openings-01.png").symlink_to(victim)
+    assert octavo("proof", root).code == 0
+    assert victim.read_bytes() == b"VICTIM"
+    assert Image.open(root / "dist" / "proof" / "openings-01.png").size[0] > 0

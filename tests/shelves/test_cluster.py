@@ -237,6 +237,24 @@ def test_a_worker_with_another_octavo_refuses_the_book(tmp_path: Path) -> None:
     assert "the worker runs another Octavo or WeasyPrint: octavo" in reply["done"]["message"]
 
 
+def test_a_workers_cache_files_never_land_through_a_link_out_of_the_book(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    from octavo.shelves.books import BUILT, BookDone
+    from octavo.shelves.cluster import land
+
+    root, outside = tmp_path / "book", tmp_path / "outside"
+    (root / ".octavo-cache").mkdir(parents=True)
+    outside.mkdir()
+    (root / ".octavo-cache" / "pdf").symlink_to(outside, target_is_directory=True)
+    reply = {"done": asdict(BookDone("book", BUILT)), "files": {}, "stamps": {},
+             "root": "/worker/book", "builtin": "/worker/styles",
+             "cache": {".octavo-cache/pdf/chunk.pdf": b"%PDF", ".octavo-cache/kept.json": b"{}"}}
+    assert land(root, reply, BuildOptions()).status == BUILT
+    assert list(outside.iterdir()) == []
+    assert (root / ".octavo-cache" / "kept.json").read_bytes() == b"{}"  # the cache's own: kept
+
+
 @pytest.mark.parametrize("where", ["shelf", "shelf/alpha"])  # a book alone: a shelf of one
 def test_no_scheduler_there_is_one_line(tmp_path: Path, octavo, where: str) -> None:  # type: ignore[no-untyped-def]
     import socket

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from octavo.backends import FORMATS, RenderContext
@@ -28,7 +29,14 @@ from octavo.readers.base import ImageRegistry, ReadContext
 from octavo.readers.manuscript import manuscript_files
 from octavo.text import relative_name, slugify
 from octavo.themes import load_theme
-from octavo.uptodate import cache_dir, changed_outputs, code_fingerprint
+from octavo.uptodate import (
+    cache_dir,
+    cache_subfolder,
+    changed_outputs,
+    code_fingerprint,
+    read_cached,
+    write_atomically,
+)
 
 BOOK_PRINTER = ""  # check(printer=BOOK_PRINTER): the preflight of book.toml's [print] printer
 PREFLIGHT_DIR = "preflight"  # in the cache folder: the print profile, built for the preflight
@@ -83,12 +91,19 @@ def check(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None,
 def _check_printer(config: Config, book: Book, pdf: Path, name: str, report: Report) -> None:
     """The printer's preflight of the print PDF: dist/'s when the book is built with the print
     profile, else the print profile built for the check into the cache folder."""
+    with contextlib.ExitStack() as scratch:  # a print profile built outside the cache
+        _preflight(config, book, pdf, name, report, scratch)
+
+
+def _preflight(config: Config, book: Book, pdf: Path, name: str, report: Report,
+               scratch: contextlib.ExitStack) -> None:
+    """`_check_printer`'s work; a print profile built in a temporary folder is in `scratch`."""
     root, settings = config.root, config.settings["pdf"]
     if settings.profile == "print":
         checked, how = pdf, '[print] profile = "print"'
     else:
         settings = dataclasses.replace(settings, profile="print")
-        checked = print_profile(config, book, settings)
+        checked = print_profile(config, book, settings, scratch)
         how = (f"the print profile built for this check: {pdf.name} is the reading profile, "
                "with links and bookmarks")
     shown = relative_name(checked, root)
@@ -110,25 +125,31 @@ def _check_printer(config: Config, book: Book, pdf: Path, name: str, report: Rep
         cover_shown=relative_name(cover, root)))
 
 
-def print_profile(config: Config, book: Book, settings: PrintSettings) -> Path:
+def print_profile(config: Config, book: Book, settings: PrintSettings,
+                  scratch: contextlib.ExitStack) -> Path:
     """The book's PDF with the print profile, in the cache folder; built when it is older than
-    the book's files or than Octavo's code. dist/ is not touched."""
-    folder = cache_dir(config.root) / PREFLIGHT_DIR
+    the book's files or than Octavo's code. dist/ is not touched. A cache folder for it that
+    links out of the book is not used: it is built anew in a temporary folder (`scratch`
+    removes it)."""
+    kept = cache_subfolder(cache_dir(config.root), PREFLIGHT_DIR)
+    folder = kept if kept is not None else Path(
+        scratch.enter_context(tempfile.TemporaryDirectory(prefix="octavo-preflight-")))
     target = FORMATS["pdf"].target(folder, slugify(book.metadata.title))
     stamp = target.with_suffix(".code")
     with contextlib.suppress(OSError):
-        if stamp.read_text(encoding="utf-8") == code_fingerprint() and \
-                not needs_build(config, [target]):
+        if read_cached(stamp).decode("utf-8") == code_fingerprint() and \
+                not target.is_symlink() and not needs_build(config, [target]):
             return target
     context = RenderContext(book_root=config.root, source_epoch=source_epoch(config),
                             diagnostics=Diagnostics(), settings=settings)
     partial = folder / f".{target.name}.{os.getpid()}.partial"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)  # never written through a link left there
         FORMATS["pdf"].render(book, load_theme(config.build.theme, config.root), partial,
                               context)
-        os.replace(partial, target)
-        stamp.write_text(code_fingerprint(), encoding="utf-8")
+        os.replace(partial, target)  # a link there is replaced, not written through
+        write_atomically(stamp, code_fingerprint().encode("utf-8"))
     except OSError as exc:
         raise BuildError(f"cannot write the print profile for the preflight: "
                          f"{exc.strerror or exc}", folder) from None

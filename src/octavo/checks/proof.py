@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,9 +12,10 @@ from octavo.build import book_folder, build, load_book
 from octavo.checks import needs_build
 from octavo.checks.pdfread import contents_end, find_openings, read_pages
 from octavo.diagnostics import Diagnostics
+from octavo.errors import BuildError
 from octavo.model import Part
 from octavo.text import slugify
-from octavo.uptodate import changed_outputs
+from octavo.uptodate import cache_subfolder, changed_outputs, write_atomically
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
@@ -46,7 +48,12 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
     spreads = [(item.title, index) for item, index in zip(items, openings, strict=True)
                if index is not None]
 
-    folder = out / "proof"
+    # A proof folder that links out of the output folder is refused, as a cache folder that
+    # links out of the book is: a book from someone else could make this write there.
+    folder = cache_subfolder(out, "proof")
+    if folder is None:
+        raise BuildError("refused: a link to a folder outside the output folder; delete it "
+                         "(it holds only proof sheets)", out / "proof")
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("openings-*.png"):
         old.unlink()
@@ -68,7 +75,9 @@ def proof(root: Path, diagnostics: Diagnostics, out_dir: Path | None = None) -> 
                 draw.text((x, y + page_h + 6), f"{title[:48]}  (sheet {index + 1})", fill="#222222",
                           font=font)
             path = folder / f"openings-{start // (PER_ROW * ROWS) + 1:02d}.png"
-            sheet.save(path, optimize=True)
+            png = io.BytesIO()
+            sheet.save(png, format="PNG", optimize=True)
+            write_atomically(path, png.getvalue())  # a link there is replaced, not written through
             sheets.append(path)
     finally:
         document.close()

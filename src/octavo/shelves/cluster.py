@@ -167,8 +167,16 @@ def main() -> None:
 
 def land(root: Path, reply: dict[str, Any], options: BuildOptions) -> BookDone:
     """Put a worker's files into the book folder, all or none, then its stamps and facts."""
+    from octavo.paths import Refused, landing
     from octavo.themes import builtin_styles_dir
-    from octavo.uptodate import Stamp, build_request, record_outputs, write_atomically, write_stamp
+    from octavo.uptodate import (
+        CACHE_DIR,
+        Stamp,
+        build_request,
+        record_outputs,
+        write_atomically,
+        write_stamp,
+    )
 
     data = reply["done"]
     done = BookDone(**data)
@@ -204,8 +212,13 @@ def land(root: Path, reply: dict[str, Any], options: BuildOptions) -> BookDone:
                       folders={_moved(p, moved): n for p, n in stamp["folders"].items()})
         record_outputs(local, (Path(_moved(p, moved)) for p in stamp["outputs"]))
         write_stamp(root, local)
+    cache = root / CACHE_DIR
     for name, content in reply["cache"].items():
-        with contextlib.suppress(OSError):
+        # Only into the book's own cache: not through a link in it that leads out of it.
+        with contextlib.suppress(OSError, Refused):
+            if not (landing(cache).is_relative_to(root)
+                    and landing((root / name).parent).is_relative_to(landing(cache))):
+                continue
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             write_atomically(root / name, content)
     done.status = BUILT

@@ -148,6 +148,27 @@ def test_the_same_book_gives_the_same_bytes_and_the_cache_is_used(make_book, oct
     assert all(ord("Ł") in f.getBestCmap() for n, f in _fonts(epub).items() if "Mono" not in n)
 
 
+def test_a_cache_folder_or_file_that_links_out_of_the_book_is_not_used(tmp_path: Path) -> None:
+    font, characters = REGULAR.read_bytes(), "Octavo"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = tmp_path / "book" / ".octavo-cache"
+    cache.mkdir(parents=True)
+    (cache / fonts.FOLDER).symlink_to(outside, target_is_directory=True)
+    cut, = fonts.subset_fonts([font], characters, cache)
+    assert cut and list(outside.iterdir()) == []  # nothing written out there
+    # A kept subset that is a link to a file outside: its bytes never reach the book.
+    (cache / fonts.FOLDER).unlink()
+    fonts.subset_fonts([font], characters, cache)
+    kept, = (cache / fonts.FOLDER).iterdir()
+    secret = outside / "secret.font"
+    secret.write_bytes(b"SECRET")
+    kept.unlink()
+    kept.symlink_to(secret)
+    assert fonts.subset_fonts([font], characters, cache) == [cut]
+    assert secret.read_bytes() == b"SECRET" and not kept.is_symlink()  # replaced, not written
+
+
 def test_generated_content_and_both_cases_are_kept() -> None:
     chars = book_characters(["straße Ǆ"], '.x::before { content: "\\2767"; } .y { content: "§" }')
     assert {"❧", "§", "S", "ǆ", "a", "A", "~"} <= set(chars)

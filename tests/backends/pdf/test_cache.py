@@ -125,6 +125,19 @@ def test_a_wrong_record_of_the_front_matter_changes_nothing(make_book, counted) 
     assert pdf.read_bytes() == first
 
 
+def test_a_record_of_the_pages_that_links_out_of_the_book_is_replaced(  # type: ignore[no-untyped-def]
+        make_book, tmp_path: Path) -> None:
+    root = multi_chapter_book(make_book, "classic")
+    victim = tmp_path / "victim.json"
+    victim.write_text("VICTIM")
+    (root / ".octavo-cache").mkdir()
+    record = root / ".octavo-cache" / octavo.backends.pdf.parallel.PAGES_RECORD
+    record.symlink_to(victim)
+    build(root, Diagnostics(), jobs=1)
+    assert victim.read_text() == "VICTIM"
+    assert not record.is_symlink() and json.loads(record.read_text())["pages"] > 20
+
+
 def test_editing_one_chapter_lays_out_only_its_chunk(make_book, counted) -> None:  # type: ignore[no-untyped-def]
     root = multi_chapter_book(make_book, "classic")
     build(root, Diagnostics(), jobs=1)

@@ -115,21 +115,23 @@ def subset_fonts(fonts: list[bytes], characters: str, cache: Path | None,
     recipe = f"{RECIPE}\0{uharfbuzz.__version__}\0{asked}".encode()
     keys = [hashlib.sha256(recipe + b"\0" + data + characters.encode("utf-8")).hexdigest()
             for data in fonts]
+    from octavo.uptodate import cache_subfolder, read_cached, write_atomically
+
+    # A folder that links out of the book is not used: a build would write there.
+    folder = cache_subfolder(cache, FOLDER) if cache is not None else None
     done: dict[int, bytes] = {}
     for index, key in enumerate(keys):
-        if cache is not None:
+        if folder is not None:
             with contextlib.suppress(OSError):
-                done[index] = (cache / FOLDER / f"{key}.font").read_bytes()
+                done[index] = read_cached(folder / f"{key}.font")  # never a link out
     missing = [index for index in range(len(fonts)) if index not in done]
     done.update((index, _subset(fonts[index], characters, features)) for index in missing)
-    if cache is not None and missing:
-        from octavo.uptodate import write_atomically
-
+    if folder is not None and missing:
         with contextlib.suppress(OSError):
-            (cache / FOLDER).mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             for index in missing:
                 if done[index]:
-                    write_atomically(cache / FOLDER / f"{keys[index]}.font", done[index])
+                    write_atomically(folder / f"{keys[index]}.font", done[index])
     return [done[index] for index in range(len(fonts))]
 
 

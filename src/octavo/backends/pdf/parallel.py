@@ -60,7 +60,13 @@ from octavo.backends.scratch import for_children, remove
 from octavo.diagnostics import Diagnostics
 from octavo.model import Book
 from octavo.themes import Theme
-from octavo.uptodate import add_files, code_fingerprint, weasyprint_version
+from octavo.uptodate import (
+    add_files,
+    code_fingerprint,
+    read_cached,
+    weasyprint_version,
+    write_atomically,
+)
 
 # A layout: its page count, its gutter and where its pages start in the text, each start
 # [page index in the PDF, folio, section id, characters before, first line] (pagestarts.py).
@@ -150,10 +156,11 @@ def render_in_chunks(book: Book, theme: Theme, target: Path, context: RenderCont
     with contextlib.suppress(OSError):
         fronts = record.get("front") if isinstance(record.get("front"), dict) else {}
         sections = record.get("sections") if isinstance(record.get("sections"), dict) else {}
-        (root / PAGES_RECORD).write_text(json.dumps({"pages": pages, "front": {
+        # Written anew, never through a link the book's cache may hold (to a file outside).
+        write_atomically(root / PAGES_RECORD, json.dumps({"pages": pages, "front": {
             **fronts, settings.profile: {
                 name: page + 1 for name, (page, _x, _y) in front.facts.anchors.items()}},
-            "sections": {**sections, settings.profile: runner.sections}}), encoding="utf-8")
+            "sections": {**sections, settings.profile: runner.sections}}).encode("utf-8"))
     starts = [[first + index, *start]
               for piece, first in zip(pieces, _first_pages(pieces), strict=False)
               for index, start in enumerate(numbered_starts(piece.facts.starts, piece.facts.offset)
@@ -712,7 +719,7 @@ def _last_record(root: Path) -> dict[str, Any]:
     """What the last build recorded (PAGES_RECORD): its page count, and its front matter's
     anchors by profile (the contents' own page numbers); {} if there is nothing to read."""
     with contextlib.suppress(OSError, ValueError):
-        record = json.loads((root / PAGES_RECORD).read_text(encoding="utf-8"))
+        record = json.loads(read_cached(root / PAGES_RECORD).decode("utf-8"))
         return record if isinstance(record, dict) else {}
     return {}
 

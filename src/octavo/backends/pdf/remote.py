@@ -30,6 +30,7 @@ from typing import IO, Any
 from octavo.backends.pdf.worker import ChunkAborted, ChunkJob, ChunkResult, body_offset
 from octavo.backends.scratch import dask_worker_folder, temporary_files
 from octavo.errors import BuildError
+from octavo.uptodate import write_atomically
 
 FAILED = -2  # a chunk's Variable when it failed: the chunks after it give up waiting
 KEPT_PROCESSES = 2  # idle layout processes a worker process keeps warm
@@ -106,7 +107,7 @@ class RemoteChunks:
                     result, pdf = future.result()
                 except CancelledError as exc:  # cancelled on the scheduler
                     raise BuildError(f"the cluster lost a chunk's task ({exc}); build again") from None
-                job.target.write_bytes(pdf)
+                write_atomically(job.target, pdf)  # never through a link the cache holds
                 if job.index >= 0:
                     counts[job.index] = result.pages
                 yield job.index, result
