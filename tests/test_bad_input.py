@@ -532,6 +532,21 @@ CASES.update({
             '{{ "".__class__.__mro__[1].__subclasses__() }}'}, 5,
         "styles/classic/templates/epub/chapter.html:1: template error: access to attribute "
         "'__class__' of 'str' object is unsafe."),
+    "a cover template reading a file through the cover's path": Case(
+        {**md(GOOD), "styles/classic/templates/epub/cover.html":
+            "<section>{{ cover.source.joinpath('{secret}').read_text() }}</section>"}, 5,
+        "styles/classic/templates/epub/cover.html:1: template error: 'octavo.model.Image object' "
+        "has no attribute 'source'"),
+    "a cover template writing a file through the cover's path": Case(
+        {**md(GOOD), "styles/classic/templates/epub/cover.html":
+            "<section>\n{{ cover['source'].joinpath('{secretdir}/written').write_text('x') }}"
+            "</section>"}, 5,
+        "styles/classic/templates/epub/cover.html:2: template error: 'octavo.model.Image object' "
+        "has no attribute 'source'"),
+    "a cover template printing the cover's bytes and path": Case(
+        {**md(GOOD), "styles/classic/templates/epub/cover.html":
+            "<section>{{ cover | string }}</section>"}, 0, "",
+        absent=("PosixPath", "book.toml", "data=")),
     "a template dividing by zero": Case(
         {**md(GOOD), "styles/classic/templates/epub/chapter.html": "<section>\n{{ 1/0 }}</section>"},
         5, "styles/classic/templates/epub/chapter.html:2: template error: ZeroDivisionError: "
@@ -748,6 +763,7 @@ def test_bad_input(name: str, tmp_path: Path, octavo: Callable[..., Result],
         assert warnings == [f"warning: {line}" for line in message.splitlines()]
         _check_epub(epub, case)
     assert _digest(root / "manuscript") == manuscript
+    assert sorted(p.name for p in secret.parent.iterdir()) == ["secret.md", "secret.png"]
     assert not [p for p in root.rglob("*.partial")]
     assert no_network == []
 

@@ -116,6 +116,30 @@ def test_a_png_named_jpg_is_stored_as_what_it_is(tmp_path: Path) -> None:
         "<rect", "<image xmlns:xlink='http://www.w3.org/1999/xlink' "
                  "xlink:href='https://example.org/x.png'/><rect").encode(),
      "refused: the SVG refers to another file (https://example.org/x.png)"),
+    ("comment-split-import.svg", SVG.replace(
+        "<rect", '<style><!-- x -->@import url("http://evil.example/x.css");</style><rect').encode(),
+     "refused: the SVG's CSS refers to another file (http://evil.example/x.css)"),
+    ("comment-split-url.svg", SVG.replace(
+        "<rect", "<style>rect{fill:url(<!---->http://evil.example/p.svg#g)}</style><rect").encode(),
+     "refused: the SVG's CSS refers to another file (http://evil.example/p.svg#g)"),
+    ("pi-split-import.svg", SVG.replace(
+        "<rect", "<style>@im<?x y?>port 'http://evil.example/x.css';</style><rect").encode(),
+     "refused: the SVG's CSS refers to another file (http://evil.example/x.css)"),
+    ("set-href.svg", SVG.replace(
+        "<rect", "<image href='#a'><set attributeName='href' to=' http://evil.example/t.png'/>"
+                 "</image><rect").encode(),
+     "refused: the SVG's <set> sets href to another file (http://evil.example/t.png)"),
+    ("animate-href.svg", SVG.replace(
+        "<rect", "<image><animate attributeName='xlink:href' dur='1s' "
+                 "values='#a;file:///etc/passwd;#b'/></image><rect").encode(),
+     "refused: the SVG's <animate> sets href to another file (file:///etc/passwd)"),
+    ("animate-from.svg", SVG.replace(
+        "<rect", "<image><animate attributeName='href' from='t.png' to='#a'/></image><rect").encode(),
+     "refused: the SVG's <animate> sets href to another file (t.png)"),
+    ("animate-data-list.svg", SVG.replace(
+        "<rect", "<image><animate attributeName='href' values='data:image/png;x.png'/></image>"
+                 "<rect").encode(),
+     "refused: the SVG's <animate> sets href to another file (x.png)"),
 ])
 def test_bad_images_are_refused_naming_file_and_line(
         tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
@@ -127,6 +151,18 @@ def test_bad_images_are_refused_naming_file_and_line(
     with pytest.raises(ManuscriptError) as caught:
         load_image(path, "img-0001", "manuscript/ch.md", 7, f"img/{name}")
     assert caught.value.render().startswith(f"manuscript/ch.md:7: image img/{name} {message}")
+
+
+def test_svg_styles_and_animations_within_the_drawing_are_kept() -> None:
+    from octavo.images import check_svg
+
+    def refuse(reason: str) -> Exception:
+        raise AssertionError(reason)
+
+    check_svg(SVG.replace("<rect", "<style><!-- a note -->rect{fill:url(#g)}</style><image href="
+                          "'#a'><set attributeName='href' to='#b'/><animate attributeName="
+                          "'xlink:href' values='#a;#b;' dur='2s'/><animate attributeName='x' "
+                          "values='0;10'/></image><rect").encode(), refuse)
 
 
 def test_moving_images_are_told_apart(tmp_path: Path) -> None:

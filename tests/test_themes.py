@@ -11,12 +11,21 @@ import sys
 import zipfile
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import REPO, epubcheck
 from pypdf import PdfReader
 
 from octavo.errors import ThemeError
-from octavo.themes import builtin_styles_dir, epub_css_problems, list_themes, load_theme
+from octavo.model import Chapter, Image, Metadata, Part
+from octavo.themes import (
+    builtin_styles_dir,
+    epub_css_problems,
+    list_themes,
+    load_theme,
+    plain,
+    render_template,
+)
 
 THEMES = [t.name for t in list_themes(REPO)]
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit"}
@@ -156,6 +165,43 @@ def test_book_template_override_and_sandbox(make_book, octavo) -> None:  # type:
     result = octavo("build", root, "--format", "epub")
     assert result.code == ThemeError.exit_code and "template error" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("expression", [
+    "p.read_text()", "p.joinpath('written').write_text('x')", "p.parent", "p.home()",
+    "p['read_text']()", "(p | attr('write_text'))('x')", "f.read()", "f.write('x')", "m.system",
+    "m.getcwd()", "t('/etc/hostname')"])
+def test_the_sandbox_refuses_paths_files_and_modules(tmp_path: Path, expression: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    env = load_theme("classic", REPO).templates()
+    with secret.open("r+") as file, pytest.raises(jinja2.sandbox.SecurityError):
+        env.from_string("{{ " + expression + " }}").render(p=secret, f=file, m=os, t=Path)
+    assert sorted(tmp_path.iterdir()) == [secret] and secret.read_text() == "SECRET"
+
+
+def test_templates_get_plain_data_only(tmp_path: Path) -> None:
+    cover = Image(source=tmp_path / "cover.png", href="images/cover.png", media_type="image/png",
+                  data=b"\x89PNG")
+    chapter = Chapter(title="One", html="<p>x</p>", source="manuscript/01.md", id="ch001")
+    seen = plain({"cover": cover, "body": [("part", Part(title="I", chapters=(chapter,)))],
+                  "meta": Metadata(title="T", authors=("A",))})
+    assert isinstance(seen, dict)
+    assert seen["cover"].href == "images/cover.png" and not hasattr(seen["cover"], "source")
+    assert not hasattr(seen["cover"], "data") and str(tmp_path) not in repr(seen)
+    assert not hasattr(plain(Image(tmp_path, "images/c.png", "image/png")), "data")
+    assert seen["body"][0][1].chapters[0].title == "One" and seen["meta"].authors == ("A",)
+    for live in (tmp_path, os, open, b"bytes"):
+        with pytest.raises(TypeError):
+            plain(live)
+    (tmp_path / "styles/classic/templates/epub").mkdir(parents=True)
+    (tmp_path / "styles/classic/templates/epub/cover.html").write_text(
+        "<section>\n{{ cover.source.joinpath('written').write_text('x') }}</section>")
+    env = load_theme("classic", tmp_path).templates()
+    with pytest.raises(ThemeError, match="cover.html:2: template error: 'octavo.model.Image "
+                                         "object' has no attribute 'source'"):
+        render_template(env, "epub/cover.html", cover=cover, meta=Metadata(title="T"))
+    assert not (tmp_path / "written").exists()
 
 
 def test_a_book_theme_extends_a_builtin_one(make_book, octavo) -> None:  # type: ignore[no-untyped-def]

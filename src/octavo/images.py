@@ -159,7 +159,14 @@ def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
         if local_tag in ("script", "foreignObject"):
             raise refuse(f"refused: the SVG holds <{local_tag}>")
         if local_tag == "style":
-            _check_svg_css(el.text or "", refuse)
+            # What a reader takes as the sheet: its text nodes joined, comments and
+            # processing instructions left out (`url(<!---->http://…)` is `url(http://…)`),
+            # and all its text, should a reader take that.
+            direct = "".join([el.text or "", *(child.tail or "" for child in el)])
+            for css in dict.fromkeys((direct, "".join(el.itertext()))):
+                _check_svg_css(css, refuse)
+        if local_tag in _SVG_ANIMATIONS:
+            _check_svg_animation(el, local_tag, refuse)
         for name, value in el.attrib.items():
             local = etree.QName(name).localname
             if local.startswith("on"):
@@ -236,6 +243,29 @@ def _check_svg_uses(root: etree._Element, refuse: Refusal) -> None:
             raise refuse(f"refused: the SVG's <use> elements draw over {MAX_SVG_USE_COPIES:,} "
                          "copies (uses of uses multiply), which no reader or printer finishes; "
                          "draw it with fewer uses, or save it as PNG")
+
+
+# SMIL elements that set another attribute's value: on href, that value is a URL.
+_SVG_ANIMATIONS = frozenset({"set", "animate", "animateColor", "animateMotion", "animateTransform"})
+
+
+def _check_svg_animation(el: etree._Element, tag: str, refuse: Refusal) -> None:
+    """An animation of href= (or xlink:href=) may only show the SVG's own fragments and
+    data: images, as href= itself: `<set attributeName="href" to="http://…"/>` would fetch.
+    `values` is a list split at each ";", as readers split it."""
+    target = (el.get("attributeName") or "").strip().rpartition(":")[2]
+    if target.lower() != "href":
+        return
+    for name in ("to", "from", "by", "values"):
+        value = el.get(name)
+        if value is None:
+            continue
+        for url in value.split(";") if name == "values" else [value]:
+            url = url.strip()
+            if name == "values" and not url:
+                continue  # a list may end with ";"
+            if not (url.startswith("#") or url.lower().startswith("data:image/")):
+                raise refuse(f"refused: the SVG's <{tag}> sets href to another file ({url})")
 
 
 def _check_svg_css(css: str, refuse: Refusal) -> None:

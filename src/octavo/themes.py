@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import os
 import re
 import shutil
 import tomllib
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -218,7 +221,7 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
     """Render template `name`; a template's mistake (or a sandbox refusal) is a ThemeError
     naming the template file, and its line when the mistake is in its own expressions."""
     try:
-        return env.get_template(name).render(**context)
+        return env.get_template(name).render({key: plain(value) for key, value in context.items()})
     except jinja2.TemplateSyntaxError as exc:
         raise ThemeError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
     except (jinja2.TemplateError, jinja2.sandbox.SecurityError) as exc:
@@ -243,11 +246,59 @@ def _template_line(exc: BaseException, name: str) -> tuple[Path | str, int | Non
     return where
 
 
+def plain(value: object) -> object:
+    """`value` as a template may see it: text, numbers, tuples and dicts of them, and the
+    model's objects as copies without their files (an Image's `source` is a Path, whose
+    methods read and write any file) or bytes. Anything else is Octavo's mistake."""
+    if value is None or isinstance(value, str | int | float):  # Markup is a str
+        return value
+    if isinstance(value, tuple | list):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, dict):
+        return {plain(key): plain(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        view = _view(type(value))
+        return view(**{f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(view)})
+    raise TypeError(f"a {type(value).__name__} is not plain data for a template")
+
+
+_FILES = (PurePath, bytes)  # what a model field may hold that a template must not get
+
+
+@functools.cache
+def _view(kind: type) -> type:
+    """A frozen dataclass named like the model class `kind`, of its fields that hold no path
+    or bytes: `{{ cover.source }}` is then an undefined attribute of an 'octavo.model.Image'."""
+    hints = typing.get_type_hints(kind)
+    names = [f.name for f in dataclasses.fields(kind)
+             if not any(isinstance(t, type) and issubclass(t, _FILES)
+                        for t in (hints[f.name], *typing.get_args(hints[f.name])))]
+    view = dataclasses.make_dataclass(kind.__name__, names, frozen=True)
+    view.__module__ = kind.__module__
+    return view
+
+
+# What a template must never touch, however it reaches it: these read, write or run things.
+_LIVE = (PurePath, io.IOBase, types.ModuleType, os.DirEntry)
+
+
 class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
     """Jinja2's sandbox, with repetition bounded: `{{ "x" * 1000000000 }}` in a theme's
-    template wrote a gigabyte into the book after 44 s."""
+    template wrote a gigabyte into the book after 44 s. Templates get plain data only (see
+    `plain`); paths, files and modules are refused besides, should one ever reach them."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, _LIVE) or isinstance(value, _LIVE):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        if (isinstance(obj, _LIVE) or isinstance(getattr(obj, "__self__", None), _LIVE)
+                or isinstance(obj, type) and issubclass(obj, _LIVE)):
+            return False
+        return bool(super().is_safe_callable(obj))
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:
