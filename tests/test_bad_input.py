@@ -118,6 +118,15 @@ CASES: dict[str, Case] = {
         "words inside are kept)\nmanuscript/01-one.md:7: raw HTML removed: <object> (the tags "
         "only: the words inside are kept)",
         words=("Mathword", "Svgword", "Fallbackword"), absent=("<svg", "<math", "<object")),
+    "<xmp> and <center> inside a paragraph": Case(
+        md("# One\n\n<p>M <xmp>Xmpword <b>x</b></xmp> n.</p>\n\n<p>S <center>Centerword</center>"
+           " t.</p>\n\n<plaintext>Plainword <i>y</i>\n"), 0,
+        "manuscript/01-one.md:3: raw HTML removed: <xmp> (the tags only: the words inside are "
+        "kept)\nmanuscript/01-one.md:5: raw HTML removed: <center> (the tags only: the words "
+        "inside are kept)\nmanuscript/01-one.md:7: raw HTML removed: <plaintext> (the tags "
+        "only: the words inside are kept)",
+        words=("Xmpword", "x", "n.", "Centerword", "t.", "Plainword", "y"),
+        absent=("data-line", "&lt;b", "<xmp", "<center", "<plaintext")),
     "a quotation citing a file of this machine": Case(
         md('# One\n\n<blockquote cite="file:///home/ada/notes.txt"><p>Quoted.</p></blockquote>\n'
            '\n<q cite="https://example.org/source">Kept.</q>\n'), 0, "",

@@ -48,7 +48,13 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "embed", "template", "noscr
 _UNWRAPPED = "octavo-unwrapped"
 _FOREIGN = {"svg", "math"}
 _SVG_TEXTS = {"text", "title", "desc"}
-_RENAMED_HINT = re.compile(r"<(?:svg|math|object)[\s/>]", re.IGNORECASE)
+# Old elements of HTML: the content of <xmp> and <plaintext> is raw text to an HTML parser,
+# so the tags inside (and the line Octavo marks them with) would be printed as text; a
+# <center> closes the paragraph it stands in. Renamed, they keep their words in the paragraph.
+_RENAMED = {"object": _UNWRAPPED, "xmp": "code", "plaintext": "code", "listing": "code",
+            "center": "div"}
+_RENAMED_HINT = re.compile(r"<(?:svg|math|object|xmp|plaintext|listing|center)[\s/>]",
+                           re.IGNORECASE)
 # A whole tag, its quoted attribute values and all (a "<svg>" inside a value is not a tag).
 _ANY_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 
@@ -135,7 +141,8 @@ def sanitize(html: str) -> str:
 def renamed(html: str) -> str:
     """`html` with the elements whose words the sanitiser would lose renamed so that only
     their tags go: <object>, <svg> and <math>, and every element inside the last two but
-    those dropped with their content anywhere (<script>, <style>)."""
+    those dropped with their content anywhere (<script>, <style>); and the old elements of
+    `_RENAMED` as the elements that keep their words where they stand."""
     if not _RENAMED_HINT.search(html):
         return html
     depth = 0  # how deep inside <svg> or <math>
@@ -146,8 +153,9 @@ def renamed(html: str) -> str:
         empty = rest.endswith("/")
         if name in _FOREIGN and not empty:
             depth = max(0, depth - 1) if closing else depth + 1
-        elif name not in _FOREIGN and name != "object" and (
-                not depth or name in DROPPED_WITH_CONTENT):
+        elif not depth and name in _RENAMED:
+            return "" if empty else f"<{closing}{_RENAMED[name]}{rest}>"
+        elif name not in _FOREIGN and (not depth or name in DROPPED_WITH_CONTENT):
             return tag.group(0)
         if empty:
             return ""  # an HTML parser would read it as a start tag holding all that follows
@@ -233,8 +241,8 @@ def raw_text(raw_html: str) -> str:
     """The words of a piece of raw HTML that a book keeps: all its text but that of the
     elements dropped with their content (<script>, <style> ...) and of comments. Read apart
     from the sanitiser, so that what it loses of the rest is seen to be lost."""
-    try:
-        nodes = lxml.html.fragments_fromstring(raw_html, parser=html_parser())
+    try:  # renamed as for the sanitiser: an <xmp>'s tags are tags to the book
+        nodes = lxml.html.fragments_fromstring(renamed(raw_html), parser=html_parser())
     except (etree.ParserError, ValueError):
         return ""
     texts: list[str] = []
@@ -326,6 +334,7 @@ def parse_fragment(html: str, mended: list[tuple[int | None, str]] | None = None
                 continue
             el.tail = "\n" + (el.tail or "")
             unwrap(el)
+    _wrap_bare_text(root)
     if _may_need_mending(html):
         for el in _SUSPECTS(root):
             for note in _mend(el):
@@ -335,6 +344,55 @@ def parse_fragment(html: str, mended: list[tuple[int | None, str]] | None = None
         for el in _LINED(root):
             del el.attrib["data-line"]
     return root
+
+
+def _wrap_bare_text(root: etree._Element) -> None:
+    """Text left at the top of a fragment, outside any block (an HTML parser ends a paragraph
+    at a block inside it: "<p>S <div>x</div> t.</p>" leaves " t." outside), is put in a
+    paragraph with the inline elements beside it, so that it is set as text of the book. A
+    fragment of inline content alone (a title) is left as it is."""
+    if not (root.text or "").strip() and not any((child.tail or "").strip() for child in root):
+        return
+    if not any(child.tag in _FLOW_ONLY for child in root):
+        return
+    items: list[etree._Element | str] = [root.text or ""]
+    for child in list(root):
+        items += [child, child.tail or ""]
+        child.tail = None
+        root.remove(child)
+    root.text = None
+    run: list[etree._Element | str] = []
+
+    def close_run() -> None:
+        if any(isinstance(item, str) and item.strip() for item in run):
+            paragraph = etree.SubElement(root, "p")
+            for item in run:
+                if isinstance(item, str):
+                    _append_text(paragraph, len(paragraph), item)
+                else:
+                    paragraph.append(item)
+            paragraph.text = (paragraph.text or "").lstrip() or None
+            last = paragraph[-1] if len(paragraph) else None
+            if last is not None:
+                last.tail = (last.tail or "").rstrip() or None
+            else:
+                paragraph.text = (paragraph.text or "").rstrip() or None
+            root[-1].tail = "\n"
+        else:
+            for item in run:
+                if isinstance(item, str):
+                    _append_text(root, len(root), item)
+                else:
+                    root.append(item)
+        run.clear()
+
+    for item in items:
+        if isinstance(item, str) or not isinstance(item.tag, str) or item.tag not in _FLOW_ONLY:
+            run.append(item)
+            continue
+        close_run()
+        root.append(item)
+    close_run()
 
 
 # Quick looks at the HTML text as nh3 writes it (one space before each attribute, values in
