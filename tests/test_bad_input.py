@@ -107,22 +107,41 @@ CASES: dict[str, Case] = {
                            "manuscript/01-one.md: link target (empty) is not in the book; kept "
                            "as plain text", words=("lantern",)),
     "a script element": Case(md("# One\n\nBefore.\n\n<script>alert('x')</script>\n\nAfter.\n"), 0,
-                             "manuscript/01-one.md:5: raw HTML removed: <script>",
+                             "manuscript/01-one.md:5: raw HTML removed: <script> with what it holds",
                              words=("Before.", "After."), absent=("alert", "<script")),
     "an iframe": Case(md("# One\n\nText.\n\n<iframe src=\"https://example.org/\"></iframe>\n"), 0,
-                      "manuscript/01-one.md:5: raw HTML removed: <iframe>", absent=("iframe",)),
+                      "manuscript/01-one.md:5: raw HTML removed: <iframe> with what it holds",
+                      absent=("iframe",)),
     "an onload= attribute": Case(md("# One\n\n<p onload=\"steal()\">Text.</p>\n"), 0,
                                  "manuscript/01-one.md:3: raw HTML removed: onload= on <p>",
                                  words=("Text.",), absent=("steal",)),
     "a style element": Case(md("# One\n\nText.\n\n<style>body{display:none}</style>\n"), 0,
-                            "manuscript/01-one.md:5: raw HTML removed: <style>",
+                            "manuscript/01-one.md:5: raw HTML removed: <style> with what it holds",
                             absent=("display:none",)),
+    "inline SVG, MathML and an object's fallback": Case(
+        md("# One\n\n<p>G <math><mi>Mathword</mi></math> h.</p>\n\n<p>E <svg><text>Svgword</text>"
+           "</svg> f.</p>\n\n<p>I <object data=\"x\">Fallbackword</object> j.</p>\n"), 0,
+        "manuscript/01-one.md:3: raw HTML removed: <math>, <mi> (the tags only: the words inside "
+        "are kept)\nmanuscript/01-one.md:5: raw HTML removed: <svg>, <text> (the tags only: the "
+        "words inside are kept)\nmanuscript/01-one.md:7: raw HTML removed: <object> (the tags "
+        "only: the words inside are kept)",
+        words=("Mathword", "Svgword", "Fallbackword"), absent=("<svg", "<math", "<object")),
+    "<xmp> and <center> inside a paragraph": Case(
+        md("# One\n\n<p>M <xmp>Xmpword <b>x</b></xmp> n.</p>\n\n<p>S <center>Centerword</center>"
+           " t.</p>\n\n<plaintext>Plainword <i>y</i>\n"), 0,
+        "manuscript/01-one.md:3: raw HTML removed: <xmp> (the tags only: the words inside are "
+        "kept)\nmanuscript/01-one.md:5: raw HTML removed: <center> (the tags only: the words "
+        "inside are kept)\nmanuscript/01-one.md:7: raw HTML removed: <plaintext> (the tags "
+        "only: the words inside are kept)",
+        words=("Xmpword", "x", "n.", "Centerword", "t.", "Plainword", "y"),
+        absent=("data-line", "&lt;b", "<xmp", "<center", "<plaintext")),
     "a quotation citing a file of this machine": Case(
         md('# One\n\n<blockquote cite="file:///home/ada/notes.txt"><p>Quoted.</p></blockquote>\n'
            '\n<q cite="https://example.org/source">Kept.</q>\n'), 0, "",
         words=("Quoted.", "Kept."), absent=("file:", "/home/ada")),
     "a form": Case(md("# One\n\n<form action=\"https://x.org\"><input name=\"q\"/>Text.</form>\n"),
-                   0, "manuscript/01-one.md:3: raw HTML removed: <form>, <input>",
+                   0, "manuscript/01-one.md:3: raw HTML removed: <form> (the tags only: "
+                   "the words inside are kept); <input>",
                    words=("Text.",), absent=("<form", "<input")),
     "a javascript: link in Markdown": Case(
         md("# One\n\n[click](javascript:alert(1))\n"), 0,
@@ -811,7 +830,8 @@ def test_nothing_from_outside_reaches_the_pdf(make_book, octavo, tmp_path: Path,
     })
     result = octavo("build", root)
     assert result.code == 0, result.err
-    assert "manuscript/01-one.md:5: raw HTML removed: <link>" in result.err
+    assert "manuscript/01-one.md:5: raw HTML removed: <style> with what it holds; <link>" \
+        in result.err
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(root / "dist" / "a-test-book.pdf").pages)

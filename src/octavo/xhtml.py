@@ -40,7 +40,23 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Harmless schemes that survive sanitising so that the link check can report them by name.
 _REPORTED_SCHEMES = {"ftp", "ftps", "tel", "sms", "news", "irc", "ircs", "ssh", "sftp", "gopher"}
 KEPT_SCHEMES = URL_SCHEMES | _REPORTED_SCHEMES  # the sanitiser drops any other (javascript: ...)
-DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "embed", "template", "noscript"}
+# Elements the allow-list would drop with their words, renamed before it reads them so that
+# only their tags go: an element of no HTML name loses its tag and keeps its content. An
+# <object> keeps its fallback content; inline <svg> and <math> keep their text (the sanitiser
+# drops their elements, <text> and <mi> and the rest, with what they hold, wherever they are).
+_UNWRAPPED = "octavo-unwrapped"
+_FOREIGN = {"svg", "math"}
+_SVG_TEXTS = {"text", "title", "desc"}
+# Old elements of HTML: the content of <xmp> and <plaintext> is raw text to an HTML parser,
+# so the tags inside (and the line Octavo marks them with) would be printed as text; a
+# <center> closes the paragraph it stands in. Renamed, they keep their words in the paragraph.
+_RENAMED = {"object": _UNWRAPPED, "xmp": "code", "plaintext": "code", "listing": "code",
+            "center": "div"}
+_RENAMED_HINT = re.compile(r"<(?:svg|math|object|xmp|plaintext|listing|center)[\s/>]",
+                           re.IGNORECASE)
+# A whole tag, its quoted attribute values and all (a "<svg>" inside a value is not a tag).
+_ANY_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 
 
 MAX_DEPTH = 100  # elements nested deeper than this keep their text but lose their tags
@@ -119,7 +135,35 @@ def _depth(html_text: str) -> int:
 
 def sanitize(html: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes; flatten absurd nesting."""
-    return limit_depth(_clean(html))
+    return limit_depth(_clean(renamed(html)))
+
+
+def renamed(html: str) -> str:
+    """`html` with the elements whose words the sanitiser would lose renamed so that only
+    their tags go: <object>, <svg> and <math>, and every element inside the last two but
+    those dropped with their content anywhere (<script>, <style>); and the old elements of
+    `_RENAMED` as the elements that keep their words where they stand."""
+    if not _RENAMED_HINT.search(html):
+        return html
+    depth = 0  # how deep inside <svg> or <math>
+
+    def rename(tag: re.Match[str]) -> str:
+        nonlocal depth
+        closing, name, rest = tag.group(1), tag.group(2).lower(), tag.group(3)
+        empty = rest.endswith("/")
+        if name in _FOREIGN and not empty:
+            depth = max(0, depth - 1) if closing else depth + 1
+        elif not depth and name in _RENAMED:
+            return "" if empty else f"<{closing}{_RENAMED[name]}{rest}>"
+        elif name not in _FOREIGN and (not depth or name in DROPPED_WITH_CONTENT):
+            return tag.group(0)
+        if empty:
+            return ""  # an HTML parser would read it as a start tag holding all that follows
+        # SVG's pieces of text are apart on the picture: not run together in the book
+        space = " " if closing and depth and name in _SVG_TEXTS else ""
+        return f"<{closing}{_UNWRAPPED}{rest}>{space}"
+
+    return _ANY_TAG.sub(rename, html)
 
 
 def _clean(html: str) -> str:
@@ -147,8 +191,12 @@ def _web_cite_only(tag: str, attribute: str, value: str) -> str | None:
 
 
 def unsafe_parts(raw_html: str) -> list[str]:
-    """What `sanitize` would remove from a piece of raw HTML, described for a warning."""
+    """What `sanitize` would remove from a piece of raw HTML, described for a warning: the
+    elements dropped with their content, the tags dropped alone (their words kept), then each
+    attribute and URL."""
     found: list[str] = []
+    dropped: list[str] = []  # elements removed with what they hold
+    unwrapped: list[str] = []  # tags removed, their words kept
     try:
         nodes = lxml.html.fragments_fromstring(raw_html, parser=html_parser())
     except (etree.ParserError, ValueError):
@@ -160,8 +208,15 @@ def unsafe_parts(raw_html: str) -> list[str]:
             if not isinstance(el.tag, str):
                 continue
             tag = el.tag.lower()
+            if any(isinstance(a.tag, str) and a.tag.lower() in DROPPED_WITH_CONTENT
+                   for a in el.iterancestors()):
+                continue  # gone with the element that holds it
+            if tag in DROPPED_WITH_CONTENT:
+                dropped.append(f"<{tag}>")
+                continue
             if tag not in ALLOWED_TAGS:
-                found.append(f"<{tag}>")
+                holds = el.text or len(el)  # an empty one (<link>, <input>) has no words to keep
+                (unwrapped if holds else found).append(f"<{tag}>")
                 continue
             allowed = ALLOWED_ATTRIBUTES.get(tag, _COMMON)
             for name, value in el.attrib.items():
@@ -172,7 +227,42 @@ def unsafe_parts(raw_html: str) -> list[str]:
                     scheme = value.split(":", 1)[0].strip().lower()
                     if scheme not in URL_SCHEMES | _REPORTED_SCHEMES:
                         found.append(f"{scheme}: URL on <{tag}>")
-    return list(dict.fromkeys(found))
+    groups = []
+    if dropped:
+        names = list(dict.fromkeys(dropped))
+        groups.append(f"{', '.join(names)} with what {'it holds' if len(names) == 1 else 'they hold'}")
+    if unwrapped:
+        groups.append(f"{', '.join(dict.fromkeys(unwrapped))} (the tags only: the words "
+                      "inside are kept)")
+    return groups + list(dict.fromkeys(found))
+
+
+def raw_text(raw_html: str) -> str:
+    """The words of a piece of raw HTML that a book keeps: all its text but that of the
+    elements dropped with their content (<script>, <style> ...) and of comments. Read apart
+    from the sanitiser, so that what it loses of the rest is seen to be lost."""
+    try:  # renamed as for the sanitiser: an <xmp>'s tags are tags to the book
+        nodes = lxml.html.fragments_fromstring(renamed(raw_html), parser=html_parser())
+    except (etree.ParserError, ValueError):
+        return ""
+    texts: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            texts.append(node)
+            continue
+        if not isinstance(node.tag, str):
+            texts.append(node.tail or "")
+            continue
+        for el in list(node.iter()):
+            if not isinstance(el.tag, str) or el.tag.lower() in DROPPED_WITH_CONTENT:
+                if el is node:
+                    el.text = None
+                    el[:] = []
+                else:
+                    remove_keeping_tail(el)
+        texts.append(" ".join(node.itertext()))
+        texts.append(node.tail or "")
+    return " ".join(" ".join(texts).split())
 
 
 _ID_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space, which an id may not hold
@@ -244,6 +334,7 @@ def parse_fragment(html: str, mended: list[tuple[int | None, str]] | None = None
                 continue
             el.tail = "\n" + (el.tail or "")
             unwrap(el)
+    _wrap_bare_text(root)
     if _may_need_mending(html):
         for el in _SUSPECTS(root):
             for note in _mend(el):
@@ -253,6 +344,55 @@ def parse_fragment(html: str, mended: list[tuple[int | None, str]] | None = None
         for el in _LINED(root):
             del el.attrib["data-line"]
     return root
+
+
+def _wrap_bare_text(root: etree._Element) -> None:
+    """Text left at the top of a fragment, outside any block (an HTML parser ends a paragraph
+    at a block inside it: "<p>S <div>x</div> t.</p>" leaves " t." outside), is put in a
+    paragraph with the inline elements beside it, so that it is set as text of the book. A
+    fragment of inline content alone (a title) is left as it is."""
+    if not (root.text or "").strip() and not any((child.tail or "").strip() for child in root):
+        return
+    if not any(child.tag in _FLOW_ONLY for child in root):
+        return
+    items: list[etree._Element | str] = [root.text or ""]
+    for child in list(root):
+        items += [child, child.tail or ""]
+        child.tail = None
+        root.remove(child)
+    root.text = None
+    run: list[etree._Element | str] = []
+
+    def close_run() -> None:
+        if any(isinstance(item, str) and item.strip() for item in run):
+            paragraph = etree.SubElement(root, "p")
+            for item in run:
+                if isinstance(item, str):
+                    _append_text(paragraph, len(paragraph), item)
+                else:
+                    paragraph.append(item)
+            paragraph.text = (paragraph.text or "").lstrip() or None
+            last = paragraph[-1] if len(paragraph) else None
+            if last is not None:
+                last.tail = (last.tail or "").rstrip() or None
+            else:
+                paragraph.text = (paragraph.text or "").rstrip() or None
+            root[-1].tail = "\n"
+        else:
+            for item in run:
+                if isinstance(item, str):
+                    _append_text(root, len(root), item)
+                else:
+                    root.append(item)
+        run.clear()
+
+    for item in items:
+        if isinstance(item, str) or not isinstance(item.tag, str) or item.tag not in _FLOW_ONLY:
+            run.append(item)
+            continue
+        close_run()
+        root.append(item)
+    close_run()
 
 
 # Quick looks at the HTML text as nh3 writes it (one space before each attribute, values in

@@ -142,6 +142,26 @@ def test_words_a_reader_loses_are_found_in_the_manuscript(
          "EPUB and the PDF lack it too: “A note.”")]
 
 
+def test_words_the_sanitiser_drops_from_raw_html_are_found(
+        good_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        octavo: Callable[..., Result]) -> None:
+    """The words of a block of raw HTML are looked for in the book too: a sanitiser that
+    loses an inline SVG's text (as it once did) is caught, not counted after it."""
+    from octavo import xhtml
+
+    root = copy_of(good_book, tmp_path)
+    (root / "manuscript" / "03-second.md").write_text(
+        "# The Second\n\n<p>A map: <svg><text>Northward</text></svg> there.</p>\n",
+        encoding="utf-8")
+    monkeypatch.setattr(xhtml, "renamed", lambda html: html)  # the sanitiser drops SVG again
+    result = octavo("check", root, "--json")
+    assert result.code == 8
+    words = [f for f in json.loads(result.out)["findings"] if f["check"] == "words"]
+    assert ("manuscript/03-second.md", 3, "the book lost this paragraph of the manuscript, so "
+            "the EPUB and the PDF lack it too: “A map: Northward there.”") \
+        in [(f["file"], f["line"], f["message"]) for f in words]
+
+
 def test_a_page_size_that_is_not_the_trim_is_an_error(good_book: Path, tmp_path: Path,
                                                       octavo: Callable[..., Result]) -> None:
     root = copy_of(good_book, tmp_path)

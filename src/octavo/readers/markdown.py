@@ -216,7 +216,7 @@ def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext)
         for piece in pieces:
             found = xhtml.unsafe_parts(piece.content)
             if found:
-                context.diagnostics.warn(f"raw HTML removed: {', '.join(found)}", shown, line)
+                context.diagnostics.warn(f"raw HTML removed: {'; '.join(found)}", shown, line)
 
 
 def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: ReadContext) -> None:
@@ -572,6 +572,8 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 yield line, "", "heading with nothing under it: add text or remove the heading"
         if token.type == "inline" and token.map:
             yield token.map[0] + 1, _text_of(token.children or []), ""
+        elif token.type == "html_block" and token.map and (text := xhtml.raw_text(token.content)):
+            yield token.map[0] + 1, text, ""  # the words of raw HTML the sanitiser must keep
 
 
 _DROPPED_OPEN = re.compile(rf"<({'|'.join(sorted(xhtml.DROPPED_WITH_CONTENT))})\b(?![^>]*/>)",
