@@ -231,6 +231,22 @@ CASES: dict[str, Case] = {
     "front matter that is not YAML": Case(
         md("---\ntitle: [unclosed\n---\n# One\n\nText.\n"), 4,
         "manuscript/01-one.md:2: front matter: expected ',' or ']', but got '<stream end>'"),
+    # Nesting past Python's recursion limit: the parsers recurse once per bracket opened
+    "book.toml nested 100,000 lists deep": Case(
+        {"book.toml": BASIC_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: lists or tables nested too deeply to read (TOML)"),
+    "book.toml nested 5,000 inline tables deep": Case(
+        {"book.toml": BASIC_TOML + "x = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n",
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: lists or tables nested too deeply to read (TOML)"),
+    "theme.toml nested 100,000 lists deep": Case(
+        {**md(GOOD), "styles/classic/theme.toml":
+            "[variables]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n"}, 5,
+        "styles/classic/theme.toml: invalid TOML: lists or tables nested too deeply to read"),
+    "front matter nested 20,000 lists deep": Case(
+        md("---\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n---\n# One\n\nText.\n"), 4,
+        "manuscript/01-one.md:2: front matter: lists or mappings nested too deeply to read"),
     "an output folder that is a file": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD, "out": "a file"}, 6,
         "out: cannot create output folder: File exists", args=("--out", "{root}/out")),
