@@ -53,6 +53,9 @@ def pic(name: str) -> str:
 CASES: dict[str, Case] = {
     # --- the manuscript's files
     "empty file": Case(md(""), 4, "manuscript/01-one.md: empty chapter: the file has no text"),
+    "a .txt chapter of a heading over one short line": Case(
+        {"book.toml": BASIC_TOML, "manuscript/01.txt": "Chapter 1\n\nThe End\n"}, 0, "",
+        words=("The", "End")),
     "a file of one comment": Case(md("<!-- to do -->\n"), 4,
                                   "manuscript/01-one.md:1: empty chapter: nothing in it that a book "
                                   "sets (a comment, or HTML that is left out, is not printed)"),
