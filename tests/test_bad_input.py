@@ -5,6 +5,7 @@ ones, nothing from outside the book folder in either output, and no network conn
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -376,6 +377,33 @@ CASES.update({
         svg_book(SVG.format("<style>@import url(http://example.org/x.css);</style>")), 4,
         "manuscript/01-one.md:5: image img/x.svg refused: the SVG's CSS refers to another file "
         "(http://example.org/x.css)"),
+    # A data: image inside an SVG is checked as an image file is, and told by its file and
+    # line with its URL cut short (WeasyPrint said neither, and printed all 666 KB of it).
+    "an SVG holding a damaged data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" href="data:image/png;base64,AAAA"/>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG holds a damaged data: image "
+        "(data:image/png;base64,AAAA)"),
+    "an SVG holding a 500 KB damaged data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" xlink:href="data:image/png;base64,'
+                            + "QUFB" * 125_000 + '" xmlns:xlink="http://www.w3.org/1999/xlink"/>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG holds a damaged data: image "
+        "(data:image/png;base64,QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU…)"),
+    "an SVG whose CSS fills with a damaged data: image": Case(
+        svg_book(SVG.format('<style>rect { fill: url("data:image/gif;base64,R0lGOD") }</style>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG holds a damaged data: image "
+        "(data:image/gif;base64,R0lGOD)"),
+    "an SVG holding a damaged SVG data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" href="data:image/svg+xml,%3Csvg"/>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg is not a valid SVG file (Couldn't find end of "
+        "Start Tag svg line 1, line 1, column 5) (in a data: image)"),
+    "an SVG holding a good data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" href="data:image/png;base64,'
+                            + base64.b64encode(tiny_png(5, 5)).decode() + '"/>'), PDF_TOML),
+        0, "", words=("Text",)),
     "an SVG filling with a remote pattern": Case(
         svg_book(SVG.format('<rect width="5" height="5" fill="url(http://example.org/p#x)"/>')), 4,
         "manuscript/01-one.md:5: image img/x.svg refused: the SVG's CSS refers to another file "
