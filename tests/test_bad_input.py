@@ -5,6 +5,7 @@ ones, nothing from outside the book folder in either output, and no network conn
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -53,6 +54,9 @@ def pic(name: str) -> str:
 CASES: dict[str, Case] = {
     # --- the manuscript's files
     "empty file": Case(md(""), 4, "manuscript/01-one.md: empty chapter: the file has no text"),
+    "a .txt chapter of a heading over one short line": Case(
+        {"book.toml": BASIC_TOML, "manuscript/01.txt": "Chapter 1\n\nThe End\n"}, 0, "",
+        words=("The", "End")),
     "a file of one comment": Case(md("<!-- to do -->\n"), 4,
                                   "manuscript/01-one.md:1: empty chapter: nothing in it that a book "
                                   "sets (a comment, or HTML that is left out, is not printed)"),
@@ -258,6 +262,22 @@ CASES: dict[str, Case] = {
     "front matter that is not YAML": Case(
         md("---\ntitle: [unclosed\n---\n# One\n\nText.\n"), 4,
         "manuscript/01-one.md:2: front matter: expected ',' or ']', but got '<stream end>'"),
+    # Nesting past Python's recursion limit: the parsers recurse once per bracket opened
+    "book.toml nested 100,000 lists deep": Case(
+        {"book.toml": BASIC_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: lists or tables nested too deeply to read (TOML)"),
+    "book.toml nested 5,000 inline tables deep": Case(
+        {"book.toml": BASIC_TOML + "x = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n",
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: lists or tables nested too deeply to read (TOML)"),
+    "theme.toml nested 100,000 lists deep": Case(
+        {**md(GOOD), "styles/classic/theme.toml":
+            "[variables]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n"}, 5,
+        "styles/classic/theme.toml: invalid TOML: lists or tables nested too deeply to read"),
+    "front matter nested 20,000 lists deep": Case(
+        md("---\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n---\n# One\n\nText.\n"), 4,
+        "manuscript/01-one.md:2: front matter: lists or mappings nested too deeply to read"),
     "an output folder that is a file": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD, "out": "a file"}, 6,
         "out: cannot create output folder: File exists", args=("--out", "{root}/out")),
@@ -387,6 +407,33 @@ CASES.update({
         svg_book(SVG.format("<style>@import url(http://example.org/x.css);</style>")), 4,
         "manuscript/01-one.md:5: image img/x.svg refused: the SVG's CSS refers to another file "
         "(http://example.org/x.css)"),
+    # A data: image inside an SVG is checked as an image file is, and told by its file and
+    # line with its URL cut short (WeasyPrint said neither, and printed all 666 KB of it).
+    "an SVG holding a damaged data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" href="data:image/png;base64,AAAA"/>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG holds a damaged data: image "
+        "(data:image/png;base64,AAAA)"),
+    "an SVG holding a 500 KB damaged data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" xlink:href="data:image/png;base64,'
+                            + "QUFB" * 125_000 + '" xmlns:xlink="http://www.w3.org/1999/xlink"/>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG holds a damaged data: image "
+        "(data:image/png;base64,QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU…)"),
+    "an SVG whose CSS fills with a damaged data: image": Case(
+        svg_book(SVG.format('<style>rect { fill: url("data:image/gif;base64,R0lGOD") }</style>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg refused: the SVG holds a damaged data: image "
+        "(data:image/gif;base64,R0lGOD)"),
+    "an SVG holding a damaged SVG data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" href="data:image/svg+xml,%3Csvg"/>'),
+                 PDF_TOML), 4,
+        "manuscript/01-one.md:5: image img/x.svg is not a valid SVG file (Couldn't find end of "
+        "Start Tag svg line 1, line 1, column 5) (in a data: image)"),
+    "an SVG holding a good data: image": Case(
+        svg_book(SVG.format('<image width="5" height="5" href="data:image/png;base64,'
+                            + base64.b64encode(tiny_png(5, 5)).decode() + '"/>'), PDF_TOML),
+        0, "", words=("Text",)),
     "an SVG filling with a remote pattern": Case(
         svg_book(SVG.format('<rect width="5" height="5" fill="url(http://example.org/p#x)"/>')), 4,
         "manuscript/01-one.md:5: image img/x.svg refused: the SVG's CSS refers to another file "

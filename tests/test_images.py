@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from collections.abc import Callable
@@ -282,7 +283,8 @@ def test_an_accented_name_is_found_however_it_is_spelt_and_named_as_written(
 def test_an_svgs_embedded_picture_is_kept_whatever_the_case_of_its_scheme(
         tmp_path: Path, scheme: str) -> None:
     path = tmp_path / "inline.svg"
-    path.write_text(SVG.replace("<rect", f"<image href='{scheme}:image/png;base64,iVBORw0KGgo='/>"
+    png = base64.b64encode(tiny_png(2, 2)).decode()
+    path.write_text(SVG.replace("<rect", f"<image href='{scheme}:image/png;base64,{png}'/>"
                                          "<rect"), encoding="utf-8")
     image, _ = load_image(path, "img-0001", "ch.md", 3, "inline.svg")
     assert image.media_type == "image/svg+xml"

@@ -99,6 +99,8 @@ def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Conf
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_syntax_error(exc, shown, text)]) from None
+    except RecursionError:  # tomllib recurses once per [ or { opened
+        raise ConfigError([OctavoError(TOO_DEEP, shown)]) from None
 
     problems: list[OctavoError] = []
     sections = {**SECTIONS, **{b.settings.table: b.settings.keys for b in FORMATS.values()
@@ -411,6 +413,9 @@ def stable_identifier(title: str, authors: tuple[str, ...]) -> str:
     """A UUID derived from title and authors, the same on every build."""
     key = "octavo:" + title.strip().casefold() + "|" + "|".join(a.casefold() for a in authors)
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+TOO_DEEP = "lists or tables nested too deeply to read (TOML)"
 
 
 def _syntax_error(exc: tomllib.TOMLDecodeError, shown: str, text: str) -> OctavoError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
 import urllib.parse
@@ -126,7 +128,7 @@ def check_svg(data: bytes, refuse: Refusal) -> None:
     _check_svg(data, refuse)
 
 
-def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
+def _check_svg(data: bytes, refuse: Refusal, depth: int = 0) -> bytes | None:
     """An SVG must parse as XML, be an <svg>, and neither run scripts nor fetch other files:
     no entities or DTD of its own, no links or CSS URLs but to itself and data: images; nor
     may its <use> elements loop or multiply past MAX_SVG_USE_COPIES.
@@ -164,18 +166,19 @@ def _check_svg(data: bytes, refuse: Refusal) -> bytes | None:
             # and all its text, should a reader take that.
             direct = "".join([el.text or "", *(child.tail or "" for child in el)])
             for css in dict.fromkeys((direct, "".join(el.itertext()))):
-                _check_svg_css(css, refuse)
+                _check_svg_css(css, refuse, depth)
         if local_tag in _SVG_ANIMATIONS:
             _check_svg_animation(el, local_tag, refuse)
         for name, value in el.attrib.items():
             local = etree.QName(name).localname
             if local.startswith("on"):
                 raise refuse(f"refused: the SVG runs a script ({local}=)")
-            if (name == _XLINK_HREF or local == "href") and not value.startswith("#") \
-                    and not value.lower().startswith("data:image/"):
-                raise refuse(f"refused: the SVG refers to another file ({value})")
+            if (name == _XLINK_HREF or local == "href") and not value.startswith("#"):
+                if not value.lower().startswith("data:image/"):
+                    raise refuse(f"refused: the SVG refers to another file ({short_url(value)})")
+                _check_data_image(value, refuse, depth)
             if local == "style" or "url(" in value.lower():
-                _check_svg_css(value if local == "style" else f"a{{b:{value}}}", refuse)
+                _check_svg_css(value if local == "style" else f"a{{b:{value}}}", refuse, depth)
     _check_svg_uses(root, refuse)
     if not info.doctype:
         return None
@@ -268,11 +271,62 @@ def _check_svg_animation(el: etree._Element, tag: str, refuse: Refusal) -> None:
                 raise refuse(f"refused: the SVG's <{tag}> sets href to another file ({url})")
 
 
-def _check_svg_css(css: str, refuse: Refusal) -> None:
+def _check_svg_css(css: str, refuse: Refusal, depth: int = 0) -> None:
     """CSS inside an SVG may use no URL but its own fragments and data: images."""
     for url, _line, how in css_urls(css):
         if how == "@import" or not (url.startswith("#") or url.lower().startswith("data:image/")):
-            raise refuse(f"refused: the SVG's CSS refers to another file ({url})")
+            raise refuse(f"refused: the SVG's CSS refers to another file ({short_url(url)})")
+        if not url.startswith("#"):
+            _check_data_image(url, refuse, depth)
+
+
+MAX_SVG_DEPTH = 3  # an SVG in a data: URL of an SVG in a data: URL ...: enough for any drawing
+
+
+def _check_data_image(url: str, refuse: Refusal, depth: int) -> None:
+    """A data: image inside an SVG is checked as an image file is: it must decode, be an
+    image Pillow reads (or an SVG that passes these same checks) and not be too large; else
+    the SVG is refused here, by its file and line, and not by WeasyPrint without either."""
+    header, comma, payload = url.partition(",")
+    damaged = f"refused: the SVG holds a damaged data: image ({short_url(url)})"
+    if not comma:
+        raise refuse(damaged)
+    params = [p.strip().lower() for p in header[len("data:"):].split(";")]
+    try:
+        raw = urllib.parse.unquote_to_bytes(payload)
+        if params[-1] == "base64":
+            raw = base64.b64decode(re.sub(rb"\s+", b"", raw), validate=True)
+    except (binascii.Error, ValueError):
+        raise refuse(damaged) from None
+    if params[0] == "image/svg+xml":
+        if depth >= MAX_SVG_DEPTH:
+            raise refuse(f"refused: the SVG holds SVG data: images nested over {MAX_SVG_DEPTH} deep")
+        _check_svg(raw, lambda reason: refuse(f"{reason} (in a data: image)"), depth + 1)
+        return
+    from PIL import Image as Pillow
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Pillow.DecompressionBombWarning)
+            with Pillow.open(io.BytesIO(raw)) as probe:
+                width, height = probe.size
+                if width * height > MAX_PIXELS:
+                    raise refuse(f"refused: the SVG holds a data: image too large ({width}×{height} "
+                                 f"pixels; {short_url(url)})")
+                probe.verify()
+    except (Pillow.DecompressionBombWarning, Pillow.DecompressionBombError):
+        raise refuse(f"refused: the SVG holds a data: image too large ({short_url(url)})") from None
+    except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
+        raise refuse(damaged) from None
+
+
+def short_url(url: str, keep: int = 60) -> str:
+    """A URL as a message shows it: a data: URL's payload cut after `keep` characters, any
+    other URL (a path, shown whole where it can be) after 200."""
+    url = url.strip()
+    if not url.lower().startswith("data:"):
+        keep = max(keep, 200)
+    return url if len(url) <= keep else url[:keep] + "…"
 
 
 _SVG_MOTION = re.compile(rb"<(?:\w+:)?(?:animate\w*|set)\b|@keyframes|\banimation\s*:", re.I)

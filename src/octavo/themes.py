@@ -462,6 +462,8 @@ def read_manifest(folder: Path) -> dict[str, object]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ThemeError(f"invalid TOML: {exc}", path) from None
+    except RecursionError:  # tomllib recurses once per [ or { opened
+        raise ThemeError("invalid TOML: lists or tables nested too deeply to read", path) from None
     theme = data.get("theme", {})
     if not isinstance(theme, dict):
         raise ThemeError("[theme] must be a table", path)

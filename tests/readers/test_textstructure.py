@@ -189,6 +189,20 @@ def test_a_title_block_under_a_heading_line_leaves_the_prose_it_runs_into() -> N
     assert _headed(f"CHAPTER I.\n\n{PROSE}") == [("chapter", "Chapter I", [PROSE], [3])]
 
 
+def test_a_line_under_a_heading_that_would_leave_it_no_text_is_its_text() -> None:
+    # Taken as the title, "The end." would leave the chapter empty: it is the chapter's text.
+    assert _headed("Chapter 1\n\nThe end.\n") == [("chapter", "Chapter 1", ["The end."], [3])]
+    assert _headed("Chapter 1\n\nOK.\n") == [("chapter", "Chapter 1", ["OK."], [3])]
+    assert _headed("Chapter 1\n\nThe end.\n\nChapter 2\n\nThe Middle\n\nIt rained.\n") == [
+        ("chapter", "Chapter 1", ["The end."], [3]),
+        ("chapter", "Chapter 2: The Middle", ["It rained."], [9])]
+    custom = detect(["Scene 1", "", "The Rain"], r"Scene \d+").sections
+    assert [(s.title, [b.text for b in s.blocks]) for s in custom] == [("Scene 1", ["The Rain"])]
+    # A numeral over one short line and nothing more is no heading: both are the text.
+    sections = layout("I\n\nA\n").sections
+    assert [[b.text for b in s.blocks] for s in sections] == [["I", "A"]]
+
+
 def test_a_paragraph_opening_with_a_heading_word_is_no_heading_when_it_runs_on() -> None:
     for text in ["Chapter 3. Then he went to the market, and bought\nbread and cheese for the road.",
                  "Chapter 3. Then he went to the market and bought\nMr. Jones a drink at the inn.",

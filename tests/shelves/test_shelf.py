@@ -97,6 +97,8 @@ def test_shelf_toml_lists_the_books_in_its_order(tmp_path: Path, octavo) -> None
     ('books = ["missing"]\n', "shelf.toml: books: missing is not a folder"),
     ('books = "one"\n', "shelf.toml: books: must list the shelf's book folders"),
     ('books = [\n', "shelf.toml: cannot read"),
+    ("books = " + "[" * 100_000 + "]" * 100_000 + "\n",
+     "shelf.toml: cannot read: lists or tables nested too deeply (TOML)"),
 ])
 def test_a_bad_shelf_toml_is_one_line(tmp_path: Path, octavo, toml: str, message: str) -> None:  # type: ignore[no-untyped-def]
     shelf = tmp_path / "press"

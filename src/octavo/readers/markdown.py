@@ -180,6 +180,9 @@ def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
                 line = mark.line + 2 if mark is not None else 1
                 problem = getattr(exc, "problem", None) or "invalid YAML"
                 raise ManuscriptError(f"front matter: {problem}", shown, line) from None
+            except RecursionError:  # PyYAML recurses once per [ or { opened
+                raise ManuscriptError("front matter: lists or mappings nested too deeply to read",
+                                      shown, 2) from None
             if not isinstance(data, dict):
                 raise ManuscriptError("front matter must be key: value lines", shown, 2)
             return {str(k): v for k, v in data.items()}

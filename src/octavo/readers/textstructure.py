@@ -139,6 +139,10 @@ def detect(lines: list[str], pattern: str | None = None) -> Layout:
     while index < len(blocks):
         block = blocks[index]
         found = _heading(blocks, index, custom)
+        if found is not None and found.blocks == 2 and not _leaves_text(blocks, index, found, custom):
+            # "Chapter 1", then "The end." and no more: that line is the chapter's text, not its
+            # title (a section of a title and nothing else would be an empty chapter).
+            found = _heading(blocks, index, custom, under=False)
         if found is None:
             current.blocks.append(block)
             index += 1
@@ -219,12 +223,14 @@ class Heading(NamedTuple):
     lines: int | None = None  # None: all of them
 
 
-def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) -> Heading | None:
+def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None,
+             under: bool = True) -> Heading | None:
     """The heading blocks[index] starts, if it does. Lines of its block under the heading line
-    are its title only while they read as one; the prose below them is the section's text."""
+    are its title only while they read as one; the prose below them is the section's text.
+    `under`: whether the block after a lone heading line may be its title."""
     block = blocks[index]
     first = block.lines[0].strip()
-    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    following = blocks[index + 1] if under and index + 1 < len(blocks) else None
     if custom is not None:
         match = custom.match(first)
         if not match:
@@ -265,6 +271,17 @@ def _heading(blocks: list[Block], index: int, custom: _BoundedPattern | None) ->
         if following is not None and (titled := _title_under(following)) is not None:
             return Heading("chapter", f"{match.group(1)}. {titled[0]}", 2, lines=titled[1])
     return None
+
+
+def _leaves_text(blocks: list[Block], index: int, found: Heading,
+                 custom: _BoundedPattern | None) -> bool:
+    """Whether a heading found at blocks[index] leaves its section some text: lines of its
+    last block, or a block after it that is no heading."""
+    last = blocks[index + found.blocks - 1]
+    if found.lines is not None and found.lines < len(last.lines):
+        return True
+    after = index + found.blocks
+    return after < len(blocks) and _heading(blocks, after, custom) is None
 
 
 def _title_under(block: Block) -> tuple[str, int] | None:

@@ -86,6 +86,9 @@ def shelf_books(shelf: Path) -> list[Path]:
         data = tomllib.loads(listed.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError([OctavoError(f"cannot read: {one_line(str(exc))}", listed)]) from None
+    except RecursionError:  # tomllib recurses once per [ or { opened
+        raise ConfigError([OctavoError("cannot read: lists or tables nested too deeply (TOML)",
+                                       listed)]) from None
     names = data.get("books")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ConfigError([OctavoError('books: must list the shelf\'s book folders, e.g. '

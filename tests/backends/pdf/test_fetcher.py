@@ -32,3 +32,12 @@ def test_a_failed_drawing_still_fails_the_build_at_its_end() -> None:
     with pytest.raises(BuildError, match="WeasyPrint: Failed to render SVG image"), \
             failures_raised():
         _draw_an_svg(ValueError("a bad path"))
+
+
+def test_a_data_url_in_weasyprints_message_is_cut_short() -> None:
+    """A 500 KB data: image that fails to load made a "one-line" message of 666 KB."""
+    url = "data:image/png;base64," + "QUFB" * 125_000
+    with pytest.raises(BuildError) as raised, failures_raised():
+        LOGGER.error("Failed to load image at %r: %s", url, "broken")
+    assert str(raised.value) == ("WeasyPrint: Failed to load image at 'data:image/png;base64,"
+                                 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU…': broken")

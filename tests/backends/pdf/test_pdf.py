@@ -377,3 +377,31 @@ def test_a_note_on_a_chapter_title_is_printed_but_not_in_heads_or_bookmarks(
     heads = pdf_margin_texts(pdf)
     assert any(re.search(r"\bOne\b", head) for head in heads[starts["One"] + 1:])
     assert not any("One1" in head or "One 1" in head for head in heads)
+
+
+def test_a_run_with_no_break_in_it_stays_on_the_page(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """A signature line of underscores, a row of = or of em dashes, a code line of 300
+    characters: each turns at the margin, none runs off the page (issue 7)."""
+    import pypdfium2 as pdfium
+
+    runs = ["\\_" * 120, "=" * 150, "\u2014" * 120]
+    text = (f"# One\n\nHi.\n\nSign here: {runs[0]} done.\n\n{runs[1]}\n\nLater: {runs[2]} end.\n\n"
+            f"```\n{'x' * 300}\n```\n")
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md": text})
+    for theme in ("classic", "nonfiction"):
+        result = octavo("build", root, "--format", "pdf", "--theme", theme)
+        assert result.code == 0, result.err
+        document = pdfium.PdfDocument(root / "dist" / "a-test-book.pdf")
+        try:
+            drawn = 0
+            for page in document:
+                width = page.get_width()
+                chars = page.get_textpage()
+                for i in range(chars.count_chars()):
+                    left, _bottom, right, _top = chars.get_charbox(i)
+                    if right > left:  # a glyph drawn, not a space or line end
+                        drawn += 1
+                        assert left >= 0.25 * PT and right <= width - 0.25 * PT, (theme, i)
+            assert drawn > 120 + 150 + 120 + 300
+        finally:
+            document.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 import sys
 import urllib.parse
 import urllib.request
@@ -14,6 +15,7 @@ from pathlib import Path
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from octavo.errors import BuildError
+from octavo.images import short_url
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -61,7 +63,12 @@ class failures_raised:  # noqa: N801 - used as a context manager
         self.logger.removeHandler(self.handler)
         errors = [r for r in self.records if r.levelno >= logging.ERROR]
         if errors and exc[0] is None:
-            raise BuildError(f"WeasyPrint: {errors[0].getMessage()}")
+            raise BuildError(f"WeasyPrint: {_shortened(errors[0].getMessage())}")
+
+
+def _shortened(message: str) -> str:
+    """WeasyPrint's message with each data: URL cut to its start (a 500 KB image is one)."""
+    return re.sub(r"data:[^\s'\"]{60,}", lambda m: short_url(m[0]), message)
 
 
 class _Collect(logging.Handler):
