@@ -90,6 +90,16 @@ CASES: dict[str, Case] = {
         md("# One\n\nÉtude in UTF-16, unmarked.\n".encode("utf-16-be")), 0,
         "manuscript/01-one.md: not UTF-8; read as UTF-16-BE (its bytes say so; it has no byte "
         "order mark)", words=("Étude", "unmarked.")),
+    "the author's HTML taking Octavo's own classes": Case(
+        md('# One\n\nSeen <span class="scene-break-mark">Vanishingword</span> after.\n\n'
+           '{.drop-cap}\nFloated words.\n'), 0,
+        "manuscript/01-one.md:3: HTML mended for EPUB: class scene-break-mark left out of "
+        "<span>: Octavo's own (its theme styles what Octavo makes with it); name yours "
+        "otherwise\n"
+        "manuscript/01-one.md:6: HTML mended for EPUB: class drop-cap left out of <p>: Octavo's "
+        "own (its theme styles what Octavo makes with it); name yours otherwise",
+        words=("Vanishingword", "Floated"), absent=('<span class="scene-break-mark"',
+                                                   'class="drop-cap"')),
     "a 5 MB single line": Case(md("# One\n\n" + "word " * 1_000_000 + "last\n"), 0, "",
                                words=("last",)),
     "blockquotes nested 10,000 deep": Case(

@@ -152,3 +152,20 @@ def test_raw_html_that_epubcheck_refuses_is_mended_and_told_by_line(
         'warning: manuscript/01.md:26: HTML mended for EPUB: role="doc-epigraph note" on '
         '<blockquote> made role="doc-epigraph": EPUBCheck takes one role, the first it knows '
         "(note left out)"]
+
+
+def test_octavos_own_classes_are_left_out_of_what_the_author_wrote() -> None:
+    # An author's <span class="scene-break-mark"> was hidden by the theme (display: none) and
+    # its words lost; a <p class="drop-cap"> floated over the chapter heading.
+    html = ('<p data-line="3">Seen <span data-line="3" class="scene-break-mark mine">kept</span>'
+            '</p><p data-line="5" class="drop-cap">Para.</p><p data-line="7" class="toc-entry '
+            'verse small-caps">V</p><div class="scene-break"><p class="scene-break-mark">*</p>'
+            '</div>')
+    out, mended = mend(html)
+    assert out == ('<p>Seen <span class="mine">kept</span></p><p>Para.</p>'
+                   '<p class="verse small-caps">V</p>'  # the author's own kept
+                   '<div class="scene-break"><p class="scene-break-mark">*</p></div>')  # Octavo's
+    assert [line for line, _ in mended] == [3, 5, 7]
+    assert mended[0][1] == ("class scene-break-mark left out of <span>: Octavo's own (its theme "
+                            "styles what Octavo makes with it); name yours otherwise")
+

@@ -341,9 +341,46 @@ def parse_fragment(html: str, mended: list[tuple[int | None, str]] | None = None
                 if mended is not None:
                     mended.append((_line_of(el), note))
     if "data-line=" in html:
+        for el in _AUTHORED(root):
+            if (note := _drop_reserved_classes(el)) and mended is not None:
+                mended.append((_line_of(el), note))
         for el in _LINED(root):
             del el.attrib["data-line"]
     return root
+
+
+# Classes Octavo sets on what it makes itself, and that the themes style as such: on the
+# author's own HTML or `{.class}`, they would hide words (`.scene-break-mark`), float a
+# paragraph over the heading (`.drop-cap`), or stand in the running heads, the contents or
+# the cover. Classes for the author's use (verse, epigraph, small-caps, ...) are not here.
+RESERVED_CLASSES = frozenset({
+    "scene-break", "scene-break-mark", "drop-cap", "drop-caps", "lead-in", "chapter",
+    "chapter-head", "chapter-body", "chapter-title", "chapter-number", "part", "part-title",
+    "part-text", "footnote", "footnote-number", "noteref", "noteref-mark", "toc", "titlepage",
+    "title-page", "half-title", "half-title-text", "copyright", "copyright-page",
+    "copyright-title", "colophon", "frontmatter", "backmatter", "body-start",
+    "body-start-part", "opening-left", "illustration-note", "illustration-caption",
+    "two-em-dash", "three-em-dash", "imprint", "imprint-above", "cover", "wrap", "first",
+})
+_RESERVED_PREFIXES = ("toc-", "cover-", "wrap-", "spine-", "back-", "book-")
+# Elements the author wrote (raw HTML, attributes in braces): they carry their line.
+_AUTHORED = etree.XPath("//*[@data-line][@class]")
+
+
+def _drop_reserved_classes(el: etree._Element) -> str:
+    """Leave Octavo's own classes (RESERVED_CLASSES) out of an element the author wrote; say
+    which, or "" when it has none."""
+    classes = (el.get("class") or "").split()
+    reserved = [c for c in classes if c in RESERVED_CLASSES or c.startswith(_RESERVED_PREFIXES)]
+    if not reserved:
+        return ""
+    kept = [c for c in classes if c not in reserved]
+    if kept:
+        el.set("class", " ".join(kept))
+    else:
+        del el.attrib["class"]
+    return (f"class {', '.join(dict.fromkeys(reserved))} left out of <{el.tag}>: Octavo's own "
+            "(its theme styles what Octavo makes with it); name yours otherwise")
 
 
 def _wrap_bare_text(root: etree._Element) -> None:
