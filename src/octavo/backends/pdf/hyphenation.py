@@ -45,6 +45,9 @@ def hook_hyphenation() -> None:
         if _refuse[0] and style["hyphens"] != "none":
             whole = style.copy()
             whole["hyphens"] = "none"
+            # A word is whole here or divided at a hyphen below: never broken anywhere (the
+            # themes' overflow-wrap, for runs that have no break at all).
+            whole["overflow_wrap"] = "normal"
             split = original_split(text, whole, *args, **kwargs)
             max_width = args[1] if len(args) > 1 else kwargs.get("max_width")
             if max_width is None or split[3] <= max_width:
