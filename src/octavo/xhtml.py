@@ -392,22 +392,13 @@ def _wrap_bare_text(root: etree._Element) -> None:
         return
     if not any(child.tag in _FLOW_ONLY for child in root):
         return
-    items: list[etree._Element | str] = [root.text or ""]
-    for child in list(root):
-        items += [child, child.tail or ""]
-        child.tail = None
-        root.remove(child)
-    root.text = None
+    items = _detach_content(root)
     run: list[etree._Element | str] = []
 
     def close_run() -> None:
         if any(isinstance(item, str) and item.strip() for item in run):
             paragraph = etree.SubElement(root, "p")
-            for item in run:
-                if isinstance(item, str):
-                    _append_text(paragraph, len(paragraph), item)
-                else:
-                    paragraph.append(item)
+            _put(paragraph, run)
             paragraph.text = (paragraph.text or "").lstrip() or None
             last = paragraph[-1] if len(paragraph) else None
             if last is not None:
@@ -416,11 +407,7 @@ def _wrap_bare_text(root: etree._Element) -> None:
                 paragraph.text = (paragraph.text or "").rstrip() or None
             root[-1].tail = "\n"
         else:
-            for item in run:
-                if isinstance(item, str):
-                    _append_text(root, len(root), item)
-                else:
-                    root.append(item)
+            _put(root, run)
         run.clear()
 
     for item in items:
@@ -546,15 +533,31 @@ def _shape(parent: etree._Element) -> str:
     return "".join({"dt": "t", "dd": "d"}.get(str(child.tag), "?") for child in parent)
 
 
-def _wrap_strays(parent: etree._Element, allowed: set[str], wrapper: str) -> list[str]:
-    """Put each run of elements not in `allowed` and of text in `parent` into a new `wrapper`
-    element; the names of what was wrapped ("text" for text)."""
+def _detach_content(parent: etree._Element) -> list[etree._Element | str]:
+    """Take `parent`'s text and children out of it, in order: its text, then each child and
+    the text after it (the child without its tail)."""
     items: list[etree._Element | str] = [parent.text or ""]
     for child in list(parent):
         items += [child, child.tail or ""]
         child.tail = None
         parent.remove(child)
     parent.text = None
+    return items
+
+
+def _put(parent: etree._Element, items: list[etree._Element | str]) -> None:
+    """Append `items` (elements and text, as _detach_content gives them) to `parent`."""
+    for item in items:
+        if isinstance(item, str):
+            _append_text(parent, len(parent), item)
+        else:
+            parent.append(item)
+
+
+def _wrap_strays(parent: etree._Element, allowed: set[str], wrapper: str) -> list[str]:
+    """Put each run of elements not in `allowed` and of text in `parent` into a new `wrapper`
+    element; the names of what was wrapped ("text" for text)."""
+    items = _detach_content(parent)
     strays: list[str] = []
     run: etree._Element | None = None
     for item in items:
