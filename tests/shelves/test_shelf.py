@@ -148,6 +148,7 @@ def test_an_edition_asked_of_a_shelf_skips_the_books_without_it(shelf: Path, oct
 
 def test_no_more_books_at_once_than_books_or_twice_the_cpus(shelf: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # --jobs was taken as asked: --jobs 300 on two CPUs was 300 processes at once.
+    from octavo.backends.pdf import worker
     from octavo.shelves import shelf as shelving
 
     at_once: list[int] = []
@@ -158,7 +159,7 @@ def test_no_more_books_at_once_than_books_or_twice_the_cpus(shelf: Path, monkeyp
 
     monkeypatch.setattr(shelving, "_build_locally", counted)
     for cpus in (64, 1):
-        monkeypatch.setattr(shelving, "_cpus", lambda cpus=cpus: cpus)
+        monkeypatch.setattr(worker, "cpu_count", lambda cpus=cpus: cpus)
         with pytest.raises(StopIteration):
             shelving.build_shelf(shelving.shelf_books(shelf), jobs=300)
     assert at_once == [3, 2]  # the three books; then twice the one CPU

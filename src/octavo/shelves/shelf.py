@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -152,8 +151,10 @@ def build_shelf(books: list[Path], formats: tuple[str, ...] | None = None,
             done[book] = result
             _show(show, result)
     elif stale:
-        workers = min(len(stale), jobs or _cpus(), 2 * _cpus())  # as worker.most_jobs
-        pdf_jobs = max(1, _cpus() // len(stale))  # a lone stale book still lays out in parallel
+        from octavo.backends.pdf import worker
+
+        workers = min(len(stale), jobs or worker.cpu_count(), worker.most_jobs())
+        pdf_jobs = max(1, worker.cpu_count() // len(stale))  # a lone stale book still lays out in parallel
         for book, result in _build_locally(stale, options, workers, pdf_jobs):
             result.name = names[book]
             done[book] = result
@@ -224,10 +225,6 @@ def _name(book: Path, books: list[Path]) -> str:
     if sum(b.name == book.name for b in books) == 1:
         return book.name
     return str(book)
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _show(show: Callable[[str], object] | None, book: BookDone) -> None:
