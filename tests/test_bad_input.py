@@ -276,15 +276,18 @@ CASES: dict[str, Case] = {
     "book.toml nested 100,000 lists deep": Case(
         {"book.toml": BASIC_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
          "manuscript/01-one.md": GOOD}, 3,
-        "book.toml: lists or tables nested too deeply to read (TOML)"),
+        "book.toml:8: lists or tables nested too deeply to read (TOML)"),
     "book.toml nested 5,000 inline tables deep": Case(
         {"book.toml": BASIC_TOML + "x = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n",
          "manuscript/01-one.md": GOOD}, 3,
-        "book.toml: lists or tables nested too deeply to read (TOML)"),
+        "book.toml:8: lists or tables nested too deeply to read (TOML)"),
     "theme.toml nested 100,000 lists deep": Case(
         {**md(GOOD), "styles/classic/theme.toml":
             "[variables]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n"}, 5,
-        "styles/classic/theme.toml: invalid TOML: lists or tables nested too deeply to read"),
+        "styles/classic/theme.toml:2: lists or tables nested too deeply to read (TOML)"),
+    "theme.toml not UTF-8": Case(
+        {**md(GOOD), "styles/classic/theme.toml": b"[variables]\nx = '\xff'\n"}, 5,
+        "styles/classic/theme.toml: cannot read: not UTF-8 text"),
     "front matter nested 20,000 lists deep": Case(
         md("---\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n---\n# One\n\nText.\n"), 4,
         "manuscript/01-one.md:2: front matter: lists or mappings nested too deeply to read"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from octavo import tomltext
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError, OctavoError
@@ -92,15 +92,9 @@ def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Conf
                       settings=_format_settings({}, CONFIG_NAME, []))
     shown = CONFIG_NAME  # messages name files relative to the book folder
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([OctavoError(f"cannot read: {_reason(exc)}", shown)]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([_syntax_error(exc, shown, text)]) from None
-    except RecursionError:  # tomllib recurses once per [ or { opened
-        raise ConfigError([OctavoError(TOO_DEEP, shown)]) from None
+        data = tomltext.read(path, shown)
+    except OctavoError as exc:
+        raise ConfigError([exc]) from None
 
     problems: list[OctavoError] = []
     sections = {**SECTIONS, **{b.settings.table: b.settings.keys for b in FORMATS.values()
@@ -415,24 +409,6 @@ def stable_identifier(title: str, authors: tuple[str, ...]) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
 
 
-TOO_DEEP = "lists or tables nested too deeply to read (TOML)"
-
-
-def _syntax_error(exc: tomllib.TOMLDecodeError, shown: str, text: str) -> OctavoError:
-    message = str(exc)
-    line = getattr(exc, "lineno", None)
-    match = re.search(r"\(at line (\d+), column \d+\)", message)
-    if match:
-        line = line or int(match.group(1))
-        message = message[: match.start()].strip()
-    elif "(at end of document)" in message:
-        line = line or max(1, len(text.splitlines()))
-        message = message.replace("(at end of document)", "at the end of the file").strip()
-    if message == "Invalid statement":
-        message = "invalid TOML syntax"
-    return OctavoError(f"{message} (TOML)", shown, line)
-
-
 def _unknown(key: str, known: Any, prefix: str, shown: str, diagnostics: Diagnostics) -> None:
     close = difflib.get_close_matches(key, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -442,9 +418,3 @@ def _unknown(key: str, known: Any, prefix: str, shown: str, diagnostics: Diagnos
 def _type(value: Any) -> str:
     return {str: "a string", int: "a number", float: "a number", bool: "true/false",
             list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return getattr(exc, "strerror", None) or str(exc)

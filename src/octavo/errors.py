@@ -41,6 +41,13 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def unreadable(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a text file could not be read, as a message: `cannot read: not UTF-8 text`."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "cannot read: not UTF-8 text"
+    return f"cannot read: {exc.strerror or exc}"
+
+
 def _landing(path: Path) -> Path:
     try:
         return path.resolve()

@@ -8,7 +8,6 @@ import io
 import os
 import re
 import shutil
-import tomllib
 import types
 import typing
 from collections.abc import Callable
@@ -19,8 +18,9 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
+from octavo import tomltext
 from octavo.backends.fontfiles import font_problem
-from octavo.errors import OctavoError, ThemeError, UsageError
+from octavo.errors import OctavoError, ThemeError, UsageError, unreadable
 from octavo.paths import Refused, css_problems, inside, landing, regular_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -459,11 +459,9 @@ def read_manifest(folder: Path) -> dict[str, object]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(f"invalid TOML: {exc}", path) from None
-    except RecursionError:  # tomllib recurses once per [ or { opened
-        raise ThemeError("invalid TOML: lists or tables nested too deeply to read", path) from None
+        data = tomltext.read(path, path)
+    except OctavoError as exc:
+        raise ThemeError(exc.message, path, exc.line) from None
     theme = data.get("theme", {})
     if not isinstance(theme, dict):
         raise ThemeError("[theme] must be a table", path)
@@ -597,8 +595,7 @@ def _read_sheet(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        raise ThemeError(f"cannot read: {reason}", path) from None
+        raise ThemeError(unreadable(exc), path) from None
     problems = _sheet_problems(text)
     if problems:
         line, message = problems[0]

@@ -96,11 +96,12 @@ def test_shelf_toml_lists_the_books_in_its_order(tmp_path: Path, octavo) -> None
     ('books = ["../elsewhere"]\n', "shelf.toml: books: ../elsewhere is outside the shelf's folder"),
     ('books = ["missing"]\n', "shelf.toml: books: missing is not a folder"),
     ('books = "one"\n', "shelf.toml: books: must list the shelf's book folders"),
-    ('books = [\n', "shelf.toml: cannot read"),
+    ('books = [\n', "shelf.toml:1: Invalid value at the end of the file (TOML)"),
+    (b'books = ["\xff"]\n', "shelf.toml: cannot read: not UTF-8 text"),
     ("books = " + "[" * 100_000 + "]" * 100_000 + "\n",
-     "shelf.toml: cannot read: lists or tables nested too deeply (TOML)"),
+     "shelf.toml:1: lists or tables nested too deeply to read (TOML)"),
 ])
-def test_a_bad_shelf_toml_is_one_line(tmp_path: Path, octavo, toml: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_shelf_toml_is_one_line(tmp_path: Path, octavo, toml: str | bytes, message: str) -> None:  # type: ignore[no-untyped-def]
     shelf = tmp_path / "press"
     _book(tmp_path / "elsewhere", "Elsewhere")
     write_files(shelf, {"shelf.toml": toml})

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from octavo import tomltext
 from octavo.config import CONFIG_NAME
-from octavo.errors import ConfigError, OctavoError, one_line
+from octavo.errors import ConfigError, OctavoError
 from octavo.paths import Refused, inside, landing
 from octavo.shelves.books import (
     BUILT,
@@ -82,12 +82,9 @@ def shelf_books(shelf: Path) -> list[Path]:
             books.setdefault(landing(book), book)
         return list(books.values())
     try:
-        data = tomllib.loads(listed.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError([OctavoError(f"cannot read: {one_line(str(exc))}", listed)]) from None
-    except RecursionError:  # tomllib recurses once per [ or { opened
-        raise ConfigError([OctavoError("cannot read: lists or tables nested too deeply (TOML)",
-                                       listed)]) from None
+        data = tomltext.read(listed, listed)
+    except OctavoError as exc:
+        raise ConfigError([exc]) from None
     names = data.get("books")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ConfigError([OctavoError('books: must list the shelf\'s book folders, e.g. '
