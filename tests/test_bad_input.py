@@ -310,6 +310,7 @@ CASES: dict[str, Case] = {
 
 # --- Trust: nothing from outside gets in, nothing is written outside, never half a book, never a
 # hang (issue 15). {secretdir} is the outside folder holding the secret files.
+CACHE_RECORDS = ("build-stamp.json", "facts.json")
 THEME_TOML = BASIC_TOML + 'theme = "evil"\n'
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>'
 
@@ -676,6 +677,12 @@ CASES.update({
     "a cache folder linked out of the book": Case(
         md(GOOD), 6, ".octavo-cache: refused: a link to a folder outside the book folder; delete "
                      "it (it holds only a cache)", links={".octavo-cache": "{secretdir}"}),
+    # The cache's records read as they are written, never through a link or from a pipe: a
+    # stamp linked to /dev/zero filled the memory, a pipe blocked the build for ever.
+    "the cache's records linked to /dev/zero": Case(
+        md(GOOD), 0, "", links={f".octavo-cache/{name}": "/dev/zero" for name in CACHE_RECORDS}),
+    "the cache's records made pipes": Case(
+        md(GOOD), 0, "", fifos=tuple(f".octavo-cache/{name}" for name in CACHE_RECORDS)),
     "only an empty subfolder": Case(
         {"book.toml": BASIC_TOML}, 4,
         "manuscript: no chapters found: add .md, .txt or .docx files",

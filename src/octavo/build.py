@@ -28,6 +28,7 @@ from octavo.uptodate import (
     forget,
     listing,
     newest_input_time,
+    read_cached_json,
     record_inputs,
     record_outputs,
     write_atomically,
@@ -283,7 +284,7 @@ def edition_slug(config: Config, title: str) -> str:
 def _last_facts(root: Path, edition: str) -> dict[str, Any]:
     """What the last build to land left for later ones (the print layout's page map)."""
     with contextlib.suppress(OSError, ValueError):
-        facts = json.loads((cache_dir(root, edition) / FACTS).read_text(encoding="utf-8"))
+        facts = read_cached_json(cache_dir(root, edition) / FACTS)
         if isinstance(facts, dict):
             return facts
     return {}

@@ -67,6 +67,16 @@ def read_cached(path: Path) -> bytes:
         return kept.read()
 
 
+def read_cached_json(path: Path) -> Any:
+    """The JSON of a file of the cache, read as `read_cached` reads (OSError for a link, a pipe
+    or a device: /dev/zero would fill the memory, a pipe block the build; ValueError for bad
+    JSON, RecursionError too)."""
+    try:
+        return json.loads(read_cached(path).decode("utf-8"))
+    except RecursionError:
+        raise ValueError(f"nested too deeply: {path}") from None
+
+
 _secret: bytes | None = None
 SECRET_NAME = "cache-secret"
 
@@ -130,8 +140,8 @@ class KeptEntries:
         self.secret = local_secret()
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
-        with contextlib.suppress(OSError, ValueError, AttributeError, RecursionError):
-            data = json.loads(path.read_text(encoding="utf-8"))  # type: ignore[union-attr]
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            data = read_cached_json(path) if path is not None else None
             if isinstance(data, dict) and data.get("stamp") == stamp \
                     and isinstance(data.get(field), dict):
                 self.old = {str(k): v for k, v in data[field].items() if valid(v)}
@@ -180,9 +190,9 @@ class KeptFiles:
             return None
         kept, facts_path = self.folder / f"{key}{self.suffix}", self.folder / f"{key}.json"
         try:
-            data = kept.read_bytes()
-            facts = json.loads(facts_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
+            data = read_cached(kept)
+            facts = read_cached_json(facts_path)
+        except (OSError, ValueError):
             return None
         if not isinstance(facts, dict) or hashlib.sha256(data).hexdigest() != facts.get("sha256"):
             self.discard(key)
@@ -330,7 +340,7 @@ def build_request(root: Path, formats: Iterable[str] | None, theme: str | None,
 def read_stamp(root: Path, edition: str = "") -> Stamp | None:
     """The last build's stamp, or None when there is none or it cannot be read."""
     try:
-        data = json.loads((cache_dir(root, edition) / STAMP).read_text(encoding="utf-8"))
+        data = read_cached_json(cache_dir(root, edition) / STAMP)
         return Stamp(**data)
     except (OSError, ValueError, TypeError):
         return None

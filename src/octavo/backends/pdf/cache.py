@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from octavo.paths import abandoned
-from octavo.uptodate import cache_subfolder, local_secret, write_atomically
+from octavo.uptodate import (
+    cache_subfolder,
+    local_secret,
+    read_cached,
+    read_cached_json,
+    write_atomically,
+)
 
 FOLDER = "pdf"
 STALE = 3600  # seconds after which a half-written file is a crashed build's
@@ -72,7 +78,7 @@ class ChunkCache:
         if facts is None:
             return None
         try:
-            data = pdf.read_bytes()
+            data = read_cached(pdf)
         except OSError:
             data = b""
         if hashlib.sha256(data).hexdigest() != facts.get("sha256"):
@@ -139,7 +145,7 @@ class ChunkCache:
 
     def _facts(self, path: Path) -> dict[str, Any] | None:
         try:
-            facts = json.loads(path.read_text(encoding="utf-8"))
+            facts = read_cached_json(path)
         except (OSError, ValueError):
             if path.exists():
                 with contextlib.suppress(OSError):
