@@ -15,10 +15,21 @@ from the lines before and the page alone, so the same book gives the same pages,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 MAX_RUN = 2  # hyphenated lines in a row, at most
+# A run this long with no space in it is no word to divide (the longest words are about half
+# as long). WeasyPrint sets a paragraph a line at a time, and a run with no line break in it
+# (a,a,a,... pasted by mistake) made it work on all the rest of the run for every line, and
+# for every "word" in the run while trying to hyphenate it: a 6,000-character run took two
+# minutes to set, a 60,000-character one hours. Near such a run a line is broken from the text
+# it can reach (LINE_REACH), not from all the rest, and with only the author's soft hyphens
+# (the themes' overflow-wrap breaks the run itself anywhere).
+LONG_RUN_SIZE = 100
+LONG_RUN = re.compile(rf"\S{{{LONG_RUN_SIZE}}}")
+LINE_REACH = 1_000  # more characters than a line of any page holds
 # Pyphen's dictionary for a language (as pyphen.language_fallback names it) -> the one to use.
 PATTERNS = {"en": "en_US"}
 
@@ -31,12 +42,14 @@ def hook_hyphenation() -> None:
     """Hook WeasyPrint's line breaking (once per process): see the module's docstring."""
     import weasyprint.layout.block as block
     import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
     from weasyprint.text.line_break import strut
 
     if getattr(inline.iter_line_boxes, "octavo_hook", False):
         return
     original_lines, original_split = inline.iter_line_boxes, inline.split_first_line
 
+    @undivided_long_runs
     def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
         """WeasyPrint's, with hyphenation off for a line that must not end hyphenated, and the
         language's better patterns."""
@@ -80,6 +93,29 @@ def hook_hyphenation() -> None:
     inline.split_first_line = split_first_line
     inline.iter_line_boxes = iter_line_boxes
     block.iter_line_boxes = iter_line_boxes
+    # The narrowest a paragraph can be (for floats, table cells) is found line by line too.
+    preferred.split_first_line = undivided_long_runs(preferred.split_first_line)
+
+
+def undivided_long_runs(split: Callable[..., Any]) -> Callable[..., Any]:
+    """`split` (WeasyPrint's split_first_line) with automatic hyphenation left out of a line
+    that reaches a LONG_RUN: see LONG_RUN."""
+
+    def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
+        if not LONG_RUN.search(text, 0, LINE_REACH + LONG_RUN_SIZE):
+            return split(text, style, *args, **kwargs)
+        if style["hyphens"] == "auto":
+            style = style.copy()
+            style["hyphens"] = "manual"
+        reach = text[: 2 * LINE_REACH]
+        if reach != text:  # the first line ends well inside: set from the start alone
+            found = split(reach, style, *args, **kwargs)
+            resume = found[2]
+            if resume is not None and resume < len(reach[:LINE_REACH].encode()):
+                return found
+        return split(text, style, *args, **kwargs)
+
+    return split_first_line
 
 
 def use_patterns(context: Any, lang: str, limits: tuple[int, int, int]) -> None:
