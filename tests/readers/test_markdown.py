@@ -197,6 +197,17 @@ def test_svg_math_and_object_lose_their_tags_not_their_words(tmp_path: Path) -> 
     assert html == "<p>E Map Svgword two  f.</p>\n<p>G x=2 h Fallbackword.</p>"
 
 
+def test_tags_named_as_svg_or_mathml_elements_lose_only_the_tag(tmp_path: Path) -> None:
+    """`<path>` or `<domain>` written as a placeholder: the sanitiser drops an element named as
+    one of SVG or MathML with what it holds, and an unclosed one held the rest of the
+    paragraph, lost from the book with a warning about the tag alone."""
+    path = tmp_path / "ch.md"
+    path.write_text("Save it to <path> and restart.\n\nReplace <domain>here</domain> now.\n\n"
+                    "A <lt/> b <TEXT>c</TEXT> d.\n", encoding="utf-8")
+    html, _ = render(path)
+    assert html == "<p>Save it to  and restart.</p>\n<p>Replace here now.</p>\n<p>A  b c d.</p>"
+
+
 def test_old_raw_text_elements_and_center_keep_their_words_in_paragraphs(tmp_path: Path) -> None:
     """An <xmp>'s content is raw text to an HTML parser: its tags, and the line Octavo marks
     them with, were printed as text; a block that ends a paragraph left the words after it
