@@ -316,3 +316,18 @@ def test_a_mended_attribute_in_braces_is_told_with_its_line(tmp_path: Path) -> N
         'ch.md:7: HTML mended for EPUB: role="bogus" on <blockquote> is not valid; left out',
         'ch.md:10: HTML mended for EPUB: start="x" on <ol> is not valid; left out',
         'ch.md:12: HTML mended for EPUB: dir="up" on <code> is not valid; left out']
+
+
+def test_a_heading_of_only_a_picture_is_titled_by_its_alt_text(tmp_path: Path) -> None:
+    """`# ![Old map](map.png)` was titled "![Old map](map.png)", the Markdown as written, in
+    the chapter, the contents and the PDF; the picture, missing or not, went without a word."""
+    path = tmp_path / "ch.md"
+    path.write_text("# ![Old map](map.png)\n\nBody.\n\n# Star ![*](s.png) two\n\nB.\n",
+                    encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    sections = read_markdown(path, "ch.md", context).render(1)
+    assert [s.title for s in sections] == ["Old map", "Star * two"]
+    assert diagnostics.warnings == [
+        f"ch.md:{line}: image {name} in a chapter heading is left out (a title is text; its "
+        "alt text stays in it)" for line, name in ((1, "map.png"), (5, "s.png"))]

@@ -153,6 +153,7 @@ def _render_sections(
             heading_id = str(chunk[0].attrs.get("id", ""))
             heading = [chunk[1]]
             chunk = chunk[3:]
+            _warn_title_images(heading[0], shown, line, context)
         if level is None and not _has_content(chunk):
             continue
         _shift_headings(chunk, split_level)
@@ -166,6 +167,16 @@ def _render_sections(
         sections.append(Section(level, title, fragment, line, _has_text(fragment),
                                 anchor=heading_id, title_html=title_html))
     return sections
+
+
+def _warn_title_images(inline: Token, shown: str, line: int, context: ReadContext) -> None:
+    """A chapter's or part's title is text: a picture in its heading is left out, its alt text
+    kept in the title."""
+    for child in inline.children or []:
+        if child.type == "image":
+            context.diagnostics.warn(f"image {child.attrs.get('src', '')} in a chapter heading "
+                                     "is left out (a title is text; its alt text stays in it)",
+                                     shown, line)
 
 
 def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
@@ -530,14 +541,17 @@ def _has_text(fragment: str) -> bool:
 
 
 def _plain(inline: Token) -> str:
-    """The text of a heading's inline token, markup dropped."""
+    """The text of a heading's inline token, markup dropped, an image standing as its alt text
+    (the Markdown as written, `![Map](map.png)`, was the title of a heading of only a picture)."""
     parts = []
     for child in inline.children or []:
         if child.type in ("text", "code_inline", "text_special"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return "".join(parts).strip() or inline.content.strip()
+        elif child.type == "image":
+            parts.append(_plain(child))
+    return "".join(parts).strip()
 
 
 def _title_html(inline: Token, shown: str) -> str:
