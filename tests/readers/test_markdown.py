@@ -331,3 +331,19 @@ def test_a_heading_of_only_a_picture_is_titled_by_its_alt_text(tmp_path: Path) -
     assert diagnostics.warnings == [
         f"ch.md:{line}: image {name} in a chapter heading is left out (a title is text; its "
         "alt text stays in it)" for line, name in ((1, "map.png"), (5, "s.png"))]
+
+
+def test_a_notes_backlink_leads_to_its_call_in_the_same_chapter(tmp_path: Path) -> None:
+    """A note called in two chapters of one file: the second chapter's call is the note's
+    second in the file (`fnref-2-2`), but its backlink led to `#fnref-2`, a call of another
+    chapter (or of none: then "link target #fnref-2 is not in the book", of a link the
+    author never wrote)."""
+    path = tmp_path / "ch.md"
+    path.write_text("# One\n\nCall[^a] in one.\n\n# Two\n\nFirst[^b] then[^a] again.\n\n"
+                    "[^a]: Note A.\n\n[^b]: Note B.\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    _, two = read_markdown(path, "ch.md", context).render(1)
+    calls = re.findall(r'role="doc-noteref" id="([^"]+)"', two.html)
+    backlinks = re.findall(r'role="doc-backlink" href="#([^"]+)"', two.html)
+    assert calls == backlinks == ["fnref-1", "fnref-2-2"]

@@ -361,6 +361,7 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
     """Number the footnotes called in `chunk` (and in those notes) from 1; render them as asides."""
     md = parser()
     order: dict[int, int] = {}
+    backlinks: dict[int, str] = {}  # the id of each note's first call here, its backlink's target
 
     def number_refs(tokens: list[Token]) -> None:
         for token in tokens:
@@ -368,6 +369,7 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
                 if child.type == "footnote_ref":
                     note_id = int(child.meta["id"])
                     child.meta["number"] = order.setdefault(note_id, len(order) + 1)
+                    backlinks.setdefault(note_id, _ref_id(child))
 
     number_refs(chunk)
     html = []
@@ -379,7 +381,8 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
         body = md.renderer.render(tokens, md.options, {"shown": shown})
         html.append(
             f'<aside class="footnote" id="fn-{number}" role="doc-footnote">'
-            f'<p class="footnote-number"><a role="doc-backlink" href="#fnref-{number}">{number}</a></p>'
+            f'<p class="footnote-number"><a role="doc-backlink" href="#{backlinks[note_id]}">'
+            f"{number}</a></p>"
             f"{body}</aside>\n"
         )
         done += 1
@@ -391,12 +394,18 @@ def _render_footnote_ref(
 ) -> str:
     token = tokens[idx]
     number = token.meta.get("number", int(token.meta["id"]) + 1)
-    sub = int(token.meta.get("subId", 0))
-    ref_id = f"fnref-{number}" + (f"-{sub + 1}" if sub else "")
     return (
-        f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="{ref_id}" '
+        f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="{_ref_id(token)}" '
         f'href="#fn-{number}">{number}</a></sup>'
     )
+
+
+def _ref_id(token: Token) -> str:
+    """The id of a footnote call: `fnref-2`, and `fnref-2-2` for the note's second call in
+    the file (which may be the first in its chapter, when a file holds several)."""
+    number = token.meta.get("number", int(token.meta["id"]) + 1)
+    sub = int(token.meta.get("subId", 0))
+    return f"fnref-{number}" + (f"-{sub + 1}" if sub else "")
 
 
 def _render_link_open(
