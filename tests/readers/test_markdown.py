@@ -347,3 +347,19 @@ def test_a_notes_backlink_leads_to_its_call_in_the_same_chapter(tmp_path: Path) 
     calls = re.findall(r'role="doc-noteref" id="([^"]+)"', two.html)
     backlinks = re.findall(r'role="doc-backlink" href="#([^"]+)"', two.html)
     assert calls == backlinks == ["fnref-1", "fnref-2-2"]
+
+
+def test_a_note_called_in_an_images_alt_text_is_kept(tmp_path: Path) -> None:
+    """`![Map[^1]](map.png)`: alt text is plain, so the call vanished, and the note with it,
+    without a word; it is set after the picture."""
+    from conftest import tiny_png
+
+    (tmp_path / "map.png").write_bytes(tiny_png())
+    path = tmp_path / "ch.md"
+    path.write_text("See ![Map[^s]](map.png) here.\n\n![Coast[^s]](map.png)\n\n[^s]: Source.\n",
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert 'alt="Map"/><sup class="noteref-mark">' in html
+    assert 'alt="Coast"/><sup class="noteref-mark">' in html
+    assert html.count('<aside class="footnote"') == 1 and "Source." in html
+    assert diagnostics.warnings == []

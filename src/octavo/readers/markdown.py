@@ -365,7 +365,7 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
 
     def number_refs(tokens: list[Token]) -> None:
         for token in tokens:
-            for child in token.children or []:
+            for child in _note_calls(token):
                 if child.type == "footnote_ref":
                     note_id = int(child.meta["id"])
                     child.meta["number"] = order.setdefault(note_id, len(order) + 1)
@@ -387,6 +387,23 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
         )
         done += 1
     return "".join(html)
+
+
+def _note_calls(token: Token) -> Iterator[Token]:
+    """The inline children of `token`, and those of its images' alt text, where a note may be
+    called (`![Map[^1]](map.png)`)."""
+    for child in token.children or []:
+        yield child
+        if child.type == "image":
+            yield from child.children or []
+
+
+def _image_note_calls(self: RendererHTML, image: Token, options: OptionsDict,
+                      env: EnvType) -> str:
+    """The calls of notes in an image's alt text, set after the image (alt text is plain)."""
+    calls = image.children or []
+    return "".join(_render_footnote_ref(self, calls, index, options, env)
+                   for index, call in enumerate(calls) if call.type == "footnote_ref")
 
 
 def _render_footnote_ref(
@@ -472,7 +489,7 @@ def _render_image(
     )
     role = ' role="presentation"' if decorative else ""
     img = (f'<img src="{escape(src)}" alt="{escape(alt)}"{role} data-line="{line}" '
-           f'data-markdown=""{attrs} />')
+           f'data-markdown=""{attrs} />') + _image_note_calls(self, token, options, env)
     if token.meta.get("figure"):
         caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
         return f'<figure class="figure">{img}{caption}</figure>'
