@@ -363,3 +363,16 @@ def test_a_note_called_in_an_images_alt_text_is_kept(tmp_path: Path) -> None:
     assert 'alt="Coast"/><sup class="noteref-mark">' in html
     assert html.count('<aside class="footnote"') == 1 and "Source." in html
     assert diagnostics.warnings == []
+
+
+def test_a_link_whose_address_the_sanitiser_drops_is_reported(tmp_path: Path) -> None:
+    """A web address with a space in its host, or a port too large, is dropped by the
+    sanitiser: the link became an <a> leading nowhere, without a word."""
+    path = tmp_path / "ch.md"
+    path.write_text("A [sp](<https://exa mple.com>) and [port](http://x.com:99999/) b.\n",
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert html == "<p>A sp and port b.</p>"
+    assert diagnostics.warnings == [
+        f"ch.md:1: link target {href} is not in the book; kept as plain text"
+        for href in ("https://exa%20mple.com", "http://x.com:99999/")]

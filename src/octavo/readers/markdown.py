@@ -433,11 +433,12 @@ def _render_link_open(
         token.attrSet("data-line", str(token.meta["line"]))
     href = str(token.attrs.get("href", ""))
     scheme = urllib.parse.urlsplit(href.strip()).scheme.lower()
+    # The sanitiser drops an href of another scheme, or one it cannot parse (a space in the
+    # host, a port too large), without a word: carried aside as well, the link is reported
+    # and kept as plain text like any link that leads nowhere in the book.
+    token.attrSet("data-href", href)
     if len(scheme) > 1 and scheme not in xhtml.KEPT_SCHEMES:
-        # The sanitiser would drop such an href without a word: carried aside, the link is
-        # reported and kept as plain text like any link that leads nowhere in the book.
         del token.attrs["href"]
-        token.attrSet("data-href", href)
     return self.renderToken(tokens, idx, options, env)
 
 
