@@ -67,6 +67,10 @@ CASES: dict[str, Case] = {
     "heading with nothing under it (a draft)": Case(
         md("# One\n\nText.\n\n# Two\n"), 0,
         "manuscript/01-one.md:5: chapter 'Two' has only its heading (a draft)", words=("Two",)),
+    "a heading of no text": Case(
+        md("# One\n\nText.\n\n#\n\nUnder an empty heading.\n"), 0,
+        "manuscript/01-one.md:5: a heading with no text: the chapter is named after the book or "
+        "its file in the contents", words=("Under",)),
     "binary file named .md": Case(md(tiny_png()), 4,
                                   "manuscript/01-one.md: not a text file (it holds binary data)"),
     "Word document named .md": Case(md(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40), 4,
