@@ -223,14 +223,31 @@ def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext)
         line = _line(token)
         pieces = [token] if token.type == "html_block" else []
         pieces += [c for c in token.children or [] if c.type == "html_inline"]
-        if token.type == "html_block" and token.content.lstrip().startswith("<!--") \
-                and "-->" not in token.content:
-            context.diagnostics.warn("an HTML comment opens here and never closes; "
-                                     "the rest of the file is left out", shown, line)
+        if token.type == "html_block":
+            _warn_unclosed_block(token.content, shown, line, context)
         for piece in pieces:
             found = xhtml.unsafe_parts(piece.content)
             if found:
                 context.diagnostics.warn(f"raw HTML removed: {'; '.join(found)}", shown, line)
+
+
+# The raw HTML blocks that CommonMark ends only at their end tag: unclosed, each holds the
+# rest of the file (chapters and all), dropped with a <script> or <style>, or set as their
+# text by a <pre> or <textarea>, the Markdown in it unread.
+_RAW_BLOCK = re.compile(r"<(script|style|pre|textarea)(?=[\s>]|$)", re.IGNORECASE)
+
+
+def _warn_unclosed_block(content: str, shown: str, line: int, context: ReadContext) -> None:
+    opened = content.lstrip()
+    if opened.startswith("<!--") and "-->" not in content:
+        context.diagnostics.warn("an HTML comment opens here and never closes; "
+                                 "the rest of the file is left out", shown, line)
+    elif (block := _RAW_BLOCK.match(opened)) and f"</{block[1].lower()}>" not in content.lower():
+        name = block[1].lower()
+        fate = ("left out" if name in xhtml.DROPPED_WITH_CONTENT
+                else "set as its plain text, its Markdown not read")
+        context.diagnostics.warn(f"a <{name}> opens here and never closes; the rest of the "
+                                 f"file is {fate}", shown, line)
 
 
 def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: ReadContext) -> None:
