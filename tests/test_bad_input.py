@@ -67,6 +67,10 @@ CASES: dict[str, Case] = {
     "heading with nothing under it (a draft)": Case(
         md("# One\n\nText.\n\n# Two\n"), 0,
         "manuscript/01-one.md:5: chapter 'Two' has only its heading (a draft)", words=("Two",)),
+    "a heading of no text": Case(
+        md("# One\n\nText.\n\n#\n\nUnder an empty heading.\n"), 0,
+        "manuscript/01-one.md:5: a heading with no text: the chapter is named after the book or "
+        "its file in the contents", words=("Under",)),
     "binary file named .md": Case(md(tiny_png()), 4,
                                   "manuscript/01-one.md: not a text file (it holds binary data)"),
     "Word document named .md": Case(md(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40), 4,
@@ -188,6 +192,15 @@ CASES: dict[str, Case] = {
         md("# One\n\nText.\n\n<!-- open\n\nMore.\n"), 0,
         "manuscript/01-one.md:5: an HTML comment opens here and never closes; the rest of the "
         "file is left out", words=("Text.",)),
+    "a raw <style> that never closes": Case(
+        md("# One\n\nText.\n\n<style>\np { color: red }\n\n# Two\n\nLost.\n"), 0,
+        "manuscript/01-one.md:5: a <style> opens here and never closes; the rest of the file is "
+        "left out\nmanuscript/01-one.md:5: raw HTML removed: <style> with what it holds",
+        words=("Text.",)),
+    "a raw <pre> that never closes": Case(
+        md("# One\n\nText.\n\n<PRE>\n\n# Two\n"), 0,
+        "manuscript/01-one.md:5: a <pre> opens here and never closes; the rest of the file is "
+        "set as its plain text, its Markdown not read", words=("Text.",)),
     "a footnote nothing calls": Case(
         md("# One\n\nText.\n\n[^x]: Lost note.\n"), 0,
         "manuscript/01-one.md:5: footnote [^x] is never referred to, so it is left out"),

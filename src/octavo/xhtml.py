@@ -53,8 +53,6 @@ _SVG_TEXTS = {"text", "title", "desc"}
 # <center> closes the paragraph it stands in. Renamed, they keep their words in the paragraph.
 _RENAMED = {"object": _UNWRAPPED, "xmp": "code", "plaintext": "code", "listing": "code",
             "center": "div"}
-_RENAMED_HINT = re.compile(r"<(?:svg|math|object|xmp|plaintext|listing|center)[\s/>]",
-                           re.IGNORECASE)
 # A whole tag, its quoted attribute values and all (a "<svg>" inside a value is not a tag).
 _ANY_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 
@@ -62,6 +60,13 @@ _ANY_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"
 MAX_DEPTH = 100  # elements nested deeper than this keep their text but lose their tags
 _VOID = {"br", "hr", "img", "wbr", "col", "area", "base", "embed", "input", "link", "meta",
          "source", "track"}
+# The elements kept by name outside <svg> and <math>. Any other loses its tag and keeps its
+# words: the sanitiser drops an element named as one of SVG or MathML (<path>, <text>,
+# <domain>, <in>, <list> ...) with all it holds, and an unclosed one takes the rest of the
+# paragraph with it ("Save it to <path> and restart." kept only "Save it to").
+_KEPT_NAMES = ALLOWED_TAGS | DROPPED_WITH_CONTENT | _VOID
+_RENAMED_HINT = re.compile(rf"</?(?!(?:{'|'.join(sorted(_KEPT_NAMES))})[\s/>])[A-Za-z]",
+                           re.IGNORECASE)
 
 
 class _Flattener(html.parser.HTMLParser):
@@ -141,8 +146,9 @@ def sanitize(html: str) -> str:
 def renamed(html: str) -> str:
     """`html` with the elements whose words the sanitiser would lose renamed so that only
     their tags go: <object>, <svg> and <math>, and every element inside the last two but
-    those dropped with their content anywhere (<script>, <style>); and the old elements of
-    `_RENAMED` as the elements that keep their words where they stand."""
+    those dropped with their content anywhere (<script>, <style>); the old elements of
+    `_RENAMED` as the elements that keep their words where they stand; and any element of
+    no name the book keeps (`_KEPT_NAMES`) so that only its tag goes."""
     if not _RENAMED_HINT.search(html):
         return html
     depth = 0  # how deep inside <svg> or <math>
@@ -155,7 +161,7 @@ def renamed(html: str) -> str:
             depth = max(0, depth - 1) if closing else depth + 1
         elif not depth and name in _RENAMED:
             return "" if empty else f"<{closing}{_RENAMED[name]}{rest}>"
-        elif name not in _FOREIGN and (not depth or name in DROPPED_WITH_CONTENT):
+        elif name in _KEPT_NAMES and (not depth or name in DROPPED_WITH_CONTENT):
             return tag.group(0)
         if empty:
             return ""  # an HTML parser would read it as a start tag holding all that follows

@@ -197,6 +197,17 @@ def test_svg_math_and_object_lose_their_tags_not_their_words(tmp_path: Path) -> 
     assert html == "<p>E Map Svgword two  f.</p>\n<p>G x=2 h Fallbackword.</p>"
 
 
+def test_tags_named_as_svg_or_mathml_elements_lose_only_the_tag(tmp_path: Path) -> None:
+    """`<path>` or `<domain>` written as a placeholder: the sanitiser drops an element named as
+    one of SVG or MathML with what it holds, and an unclosed one held the rest of the
+    paragraph, lost from the book with a warning about the tag alone."""
+    path = tmp_path / "ch.md"
+    path.write_text("Save it to <path> and restart.\n\nReplace <domain>here</domain> now.\n\n"
+                    "A <lt/> b <TEXT>c</TEXT> d.\n", encoding="utf-8")
+    html, _ = render(path)
+    assert html == "<p>Save it to  and restart.</p>\n<p>Replace here now.</p>\n<p>A  b c d.</p>"
+
+
 def test_old_raw_text_elements_and_center_keep_their_words_in_paragraphs(tmp_path: Path) -> None:
     """An <xmp>'s content is raw text to an HTML parser: its tags, and the line Octavo marks
     them with, were printed as text; a block that ends a paragraph left the words after it
@@ -305,3 +316,63 @@ def test_a_mended_attribute_in_braces_is_told_with_its_line(tmp_path: Path) -> N
         'ch.md:7: HTML mended for EPUB: role="bogus" on <blockquote> is not valid; left out',
         'ch.md:10: HTML mended for EPUB: start="x" on <ol> is not valid; left out',
         'ch.md:12: HTML mended for EPUB: dir="up" on <code> is not valid; left out']
+
+
+def test_a_heading_of_only_a_picture_is_titled_by_its_alt_text(tmp_path: Path) -> None:
+    """`# ![Old map](map.png)` was titled "![Old map](map.png)", the Markdown as written, in
+    the chapter, the contents and the PDF; the picture, missing or not, went without a word."""
+    path = tmp_path / "ch.md"
+    path.write_text("# ![Old map](map.png)\n\nBody.\n\n# Star ![*](s.png) two\n\nB.\n",
+                    encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    sections = read_markdown(path, "ch.md", context).render(1)
+    assert [s.title for s in sections] == ["Old map", "Star * two"]
+    assert diagnostics.warnings == [
+        f"ch.md:{line}: image {name} in a chapter heading is left out (a title is text; its "
+        "alt text stays in it)" for line, name in ((1, "map.png"), (5, "s.png"))]
+
+
+def test_a_notes_backlink_leads_to_its_call_in_the_same_chapter(tmp_path: Path) -> None:
+    """A note called in two chapters of one file: the second chapter's call is the note's
+    second in the file (`fnref-2-2`), but its backlink led to `#fnref-2`, a call of another
+    chapter (or of none: then "link target #fnref-2 is not in the book", of a link the
+    author never wrote)."""
+    path = tmp_path / "ch.md"
+    path.write_text("# One\n\nCall[^a] in one.\n\n# Two\n\nFirst[^b] then[^a] again.\n\n"
+                    "[^a]: Note A.\n\n[^b]: Note B.\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    context = ReadContext(tmp_path, diagnostics, ImageRegistry(tmp_path))
+    _, two = read_markdown(path, "ch.md", context).render(1)
+    calls = re.findall(r'role="doc-noteref" id="([^"]+)"', two.html)
+    backlinks = re.findall(r'role="doc-backlink" href="#([^"]+)"', two.html)
+    assert calls == backlinks == ["fnref-1", "fnref-2-2"]
+
+
+def test_a_note_called_in_an_images_alt_text_is_kept(tmp_path: Path) -> None:
+    """`![Map[^1]](map.png)`: alt text is plain, so the call vanished, and the note with it,
+    without a word; it is set after the picture."""
+    from conftest import tiny_png
+
+    (tmp_path / "map.png").write_bytes(tiny_png())
+    path = tmp_path / "ch.md"
+    path.write_text("See ![Map[^s]](map.png) here.\n\n![Coast[^s]](map.png)\n\n[^s]: Source.\n",
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert 'alt="Map"/><sup class="noteref-mark">' in html
+    assert 'alt="Coast"/><sup class="noteref-mark">' in html
+    assert html.count('<aside class="footnote"') == 1 and "Source." in html
+    assert diagnostics.warnings == []
+
+
+def test_a_link_whose_address_the_sanitiser_drops_is_reported(tmp_path: Path) -> None:
+    """A web address with a space in its host, or a port too large, is dropped by the
+    sanitiser: the link became an <a> leading nowhere, without a word."""
+    path = tmp_path / "ch.md"
+    path.write_text("A [sp](<https://exa mple.com>) and [port](http://x.com:99999/) b.\n",
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert html == "<p>A sp and port b.</p>"
+    assert diagnostics.warnings == [
+        f"ch.md:1: link target {href} is not in the book; kept as plain text"
+        for href in ("https://exa%20mple.com", "http://x.com:99999/")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -136,25 +137,58 @@ def _first_missing(expected: list[tuple[str, str]], stream: str, window: int | N
 
     With a `window`, each word must come within that many letters of the one before (a
     page's running head, folio and footnotes lie between); a word whose first letter is
-    elsewhere (a drop cap is drawn before the chapter title) is found without it.
+    elsewhere (a drop cap is drawn before the chapter title) is found without it. Words of
+    a right-to-left script in a run are found in any order: a PDF gives them as they stand
+    on the line, right to left, the last first.
     """
     position = 0
-    for index, (chapter, word) in enumerate(expected):
-        token = letters(word)
-        if not token:
-            continue
-        if len(token) == 1:  # "A" or "I": only just here, or it is a drop cap drawn elsewhere
-            found = stream.find(token, position, position + 3)
-            position = found + 1 if found >= 0 else position
-            continue
-        end = None if window is None else position + window + len(token)
-        found, length = stream.find(token, position, end), len(token)
-        if len(token) > 1:
-            cut = stream.find(token[1:], position, end)
-            if cut >= 0 and (found < 0 or cut < found):
-                found, length = cut, len(token) - 1
-        if found < 0:
-            context = " ".join(w for _, w in expected[max(0, index - 4): index + 5])
-            return f"in {chapter!r}, word {word!r} is missing or out of order, near “{context}”"
-        position = found + length
+    index = 0
+    while index < len(expected):
+        end = _rtl_run_end(expected, index)
+        width = None if window is None else window + sum(len(w) for _, w in expected[index:end])
+        found = position
+        for offset, (_, word) in enumerate(expected[index:end]):
+            after = _find_word(letters(word), stream, position, width)
+            if after is None:
+                chapter = expected[index + offset][0]
+                context = " ".join(w for _, w in expected[max(0, index + offset - 4):
+                                                          index + offset + 5])
+                return (f"in {chapter!r}, word {word!r} is missing or out of order, near "
+                        f"“{context}”")
+            found = max(found, after)
+        position, index = found, end
     return None
+
+
+def _find_word(token: str, stream: str, position: int, window: int | None) -> int | None:
+    """Where `token` ends in `stream` after `position` (within `window` letters, if given);
+    None when it is not there."""
+    if not token:
+        return position
+    if len(token) == 1:  # "A" or "I": only just here, or it is a drop cap drawn elsewhere
+        found = stream.find(token, position, position + 3)
+        return found + 1 if found >= 0 else position
+    end = None if window is None else position + window + len(token)
+    found, length = stream.find(token, position, end), len(token)
+    cut = stream.find(token[1:], position, end)
+    if cut >= 0 and (found < 0 or cut < found):
+        found, length = cut, len(token) - 1
+    return None if found < 0 else found + length
+
+
+def _rtl_run_end(expected: list[tuple[str, str]], index: int) -> int:
+    """The end of the run of right-to-left words (and the numbers and marks among them) that
+    starts at `index`; `index + 1` when the word there is not right to left."""
+    if _direction(expected[index][1]) != "R":
+        return index + 1
+    end = index + 1
+    while end < len(expected) and _direction(expected[end][1]) in ("R", ""):
+        end += 1
+    return end
+
+
+def _direction(word: str) -> str:
+    """"L" for a word with a left-to-right letter, "R" for one of right-to-left letters
+    only, "" for one of neither (a number, a mark)."""
+    kinds = {unicodedata.bidirectional(c) for c in word}
+    return "L" if "L" in kinds else "R" if kinds & {"R", "AL"} else ""

@@ -334,9 +334,10 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     (with its line in data-line) until the whole book is read and `links.resolve_links`
     turns it into a link between chapters. Anything else becomes plain text, with a warning.
     """
+    carried = link.attrib.pop("data-href", None)  # the href as written, set aside by a reader
     href = link.get("href")
-    if href is None:  # a scheme the sanitiser drops: the Markdown reader set it aside
-        href = link.attrib.pop("data-href", None)
+    if href is None:  # an href the sanitiser drops: the Markdown reader set it aside
+        href = carried
     if href is None:
         _pop_line(link)
         return

@@ -192,6 +192,10 @@ def _chapter(doc: SourceDoc, kind: str, section: Section, context: ReadContext) 
             title, show_title = MATTER_NAMES.get(kind, (kind.replace("-", " ").title(), True))
         else:
             title = ""  # filled in later: the book title, or the file name
+            if section.level is not None:  # `#` alone, a typing slip: said, as two such
+                context.diagnostics.warn(  # chapters had one name in the contents unseen
+                    "a heading with no text: the chapter is named after the book or its file "
+                    "in the contents", doc.shown, section.line)
     if not section.has_text:
         if section.level is None:  # no heading at all: a comment, or HTML the book leaves out
             raise ManuscriptError("empty chapter: nothing in it that a book sets (a comment, or "

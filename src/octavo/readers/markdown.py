@@ -153,6 +153,7 @@ def _render_sections(
             heading_id = str(chunk[0].attrs.get("id", ""))
             heading = [chunk[1]]
             chunk = chunk[3:]
+            _warn_title_images(heading[0], shown, line, context)
         if level is None and not _has_content(chunk):
             continue
         _shift_headings(chunk, split_level)
@@ -166,6 +167,16 @@ def _render_sections(
         sections.append(Section(level, title, fragment, line, _has_text(fragment),
                                 anchor=heading_id, title_html=title_html))
     return sections
+
+
+def _warn_title_images(inline: Token, shown: str, line: int, context: ReadContext) -> None:
+    """A chapter's or part's title is text: a picture in its heading is left out, its alt text
+    kept in the title."""
+    for child in inline.children or []:
+        if child.type == "image":
+            context.diagnostics.warn(f"image {child.attrs.get('src', '')} in a chapter heading "
+                                     "is left out (a title is text; its alt text stays in it)",
+                                     shown, line)
 
 
 def _front_matter(tokens: list[Token], shown: str) -> dict[str, Any]:
@@ -212,14 +223,31 @@ def _warn_unsafe_html(tokens: Sequence[Token], shown: str, context: ReadContext)
         line = _line(token)
         pieces = [token] if token.type == "html_block" else []
         pieces += [c for c in token.children or [] if c.type == "html_inline"]
-        if token.type == "html_block" and token.content.lstrip().startswith("<!--") \
-                and "-->" not in token.content:
-            context.diagnostics.warn("an HTML comment opens here and never closes; "
-                                     "the rest of the file is left out", shown, line)
+        if token.type == "html_block":
+            _warn_unclosed_block(token.content, shown, line, context)
         for piece in pieces:
             found = xhtml.unsafe_parts(piece.content)
             if found:
                 context.diagnostics.warn(f"raw HTML removed: {'; '.join(found)}", shown, line)
+
+
+# The raw HTML blocks that CommonMark ends only at their end tag: unclosed, each holds the
+# rest of the file (chapters and all), dropped with a <script> or <style>, or set as their
+# text by a <pre> or <textarea>, the Markdown in it unread.
+_RAW_BLOCK = re.compile(r"<(script|style|pre|textarea)(?=[\s>]|$)", re.IGNORECASE)
+
+
+def _warn_unclosed_block(content: str, shown: str, line: int, context: ReadContext) -> None:
+    opened = content.lstrip()
+    if opened.startswith("<!--") and "-->" not in content:
+        context.diagnostics.warn("an HTML comment opens here and never closes; "
+                                 "the rest of the file is left out", shown, line)
+    elif (block := _RAW_BLOCK.match(opened)) and f"</{block[1].lower()}>" not in content.lower():
+        name = block[1].lower()
+        fate = ("left out" if name in xhtml.DROPPED_WITH_CONTENT
+                else "set as its plain text, its Markdown not read")
+        context.diagnostics.warn(f"a <{name}> opens here and never closes; the rest of the "
+                                 f"file is {fate}", shown, line)
 
 
 def _warn_unused_notes(env: dict[str, Any], text: str, shown: str, context: ReadContext) -> None:
@@ -350,13 +378,15 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
     """Number the footnotes called in `chunk` (and in those notes) from 1; render them as asides."""
     md = parser()
     order: dict[int, int] = {}
+    backlinks: dict[int, str] = {}  # the id of each note's first call here, its backlink's target
 
     def number_refs(tokens: list[Token]) -> None:
         for token in tokens:
-            for child in token.children or []:
+            for child in _note_calls(token):
                 if child.type == "footnote_ref":
                     note_id = int(child.meta["id"])
                     child.meta["number"] = order.setdefault(note_id, len(order) + 1)
+                    backlinks.setdefault(note_id, _ref_id(child))
 
     number_refs(chunk)
     html = []
@@ -368,11 +398,29 @@ def _render_notes(chunk: list[Token], notes: dict[int, list[Token]], shown: str)
         body = md.renderer.render(tokens, md.options, {"shown": shown})
         html.append(
             f'<aside class="footnote" id="fn-{number}" role="doc-footnote">'
-            f'<p class="footnote-number"><a role="doc-backlink" href="#fnref-{number}">{number}</a></p>'
+            f'<p class="footnote-number"><a role="doc-backlink" href="#{backlinks[note_id]}">'
+            f"{number}</a></p>"
             f"{body}</aside>\n"
         )
         done += 1
     return "".join(html)
+
+
+def _note_calls(token: Token) -> Iterator[Token]:
+    """The inline children of `token`, and those of its images' alt text, where a note may be
+    called (`![Map[^1]](map.png)`)."""
+    for child in token.children or []:
+        yield child
+        if child.type == "image":
+            yield from child.children or []
+
+
+def _image_note_calls(self: RendererHTML, image: Token, options: OptionsDict,
+                      env: EnvType) -> str:
+    """The calls of notes in an image's alt text, set after the image (alt text is plain)."""
+    calls = image.children or []
+    return "".join(_render_footnote_ref(self, calls, index, options, env)
+                   for index, call in enumerate(calls) if call.type == "footnote_ref")
 
 
 def _render_footnote_ref(
@@ -380,12 +428,18 @@ def _render_footnote_ref(
 ) -> str:
     token = tokens[idx]
     number = token.meta.get("number", int(token.meta["id"]) + 1)
-    sub = int(token.meta.get("subId", 0))
-    ref_id = f"fnref-{number}" + (f"-{sub + 1}" if sub else "")
     return (
-        f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="{ref_id}" '
+        f'<sup class="noteref-mark"><a class="noteref" role="doc-noteref" id="{_ref_id(token)}" '
         f'href="#fn-{number}">{number}</a></sup>'
     )
+
+
+def _ref_id(token: Token) -> str:
+    """The id of a footnote call: `fnref-2`, and `fnref-2-2` for the note's second call in
+    the file (which may be the first in its chapter, when a file holds several)."""
+    number = token.meta.get("number", int(token.meta["id"]) + 1)
+    sub = int(token.meta.get("subId", 0))
+    return f"fnref-{number}" + (f"-{sub + 1}" if sub else "")
 
 
 def _render_link_open(
@@ -396,11 +450,12 @@ def _render_link_open(
         token.attrSet("data-line", str(token.meta["line"]))
     href = str(token.attrs.get("href", ""))
     scheme = urllib.parse.urlsplit(href.strip()).scheme.lower()
+    # The sanitiser drops an href of another scheme, or one it cannot parse (a space in the
+    # host, a port too large), without a word: carried aside as well, the link is reported
+    # and kept as plain text like any link that leads nowhere in the book.
+    token.attrSet("data-href", href)
     if len(scheme) > 1 and scheme not in xhtml.KEPT_SCHEMES:
-        # The sanitiser would drop such an href without a word: carried aside, the link is
-        # reported and kept as plain text like any link that leads nowhere in the book.
         del token.attrs["href"]
-        token.attrSet("data-href", href)
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -452,7 +507,7 @@ def _render_image(
     )
     role = ' role="presentation"' if decorative else ""
     img = (f'<img src="{escape(src)}" alt="{escape(alt)}"{role} data-line="{line}" '
-           f'data-markdown=""{attrs} />')
+           f'data-markdown=""{attrs} />') + _image_note_calls(self, token, options, env)
     if token.meta.get("figure"):
         caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
         return f'<figure class="figure">{img}{caption}</figure>'
@@ -530,14 +585,17 @@ def _has_text(fragment: str) -> bool:
 
 
 def _plain(inline: Token) -> str:
-    """The text of a heading's inline token, markup dropped."""
+    """The text of a heading's inline token, markup dropped, an image standing as its alt text
+    (the Markdown as written, `![Map](map.png)`, was the title of a heading of only a picture)."""
     parts = []
     for child in inline.children or []:
         if child.type in ("text", "code_inline", "text_special"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return "".join(parts).strip() or inline.content.strip()
+        elif child.type == "image":
+            parts.append(_plain(child))
+    return "".join(parts).strip()
 
 
 def _title_html(inline: Token, shown: str) -> str:

@@ -194,9 +194,13 @@ def _min_width(table: etree._Element) -> float:
     return sum(n * EM_PER_CHARACTER + EM_PER_CELL for n in longest.values())
 
 
+# Every block the sanitiser lets into a note: one left a block broke out of the footnote,
+# and it and the rest of the note were set in the calling paragraph (a `# Heading` in a
+# note is an <h1>; raw HTML may bring <details> or <hr>).
 _NOTE_BLOCKS = {"p", "ul", "ol", "li", "blockquote", "pre", "div", "dl", "dt", "dd", "figure",
-                "figcaption", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody",
-                "thead", "section"}
+                "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "caption",
+                "colgroup", "col", "tr", "td", "th", "tbody", "thead", "tfoot", "section",
+                "article", "aside", "details", "summary"}
 _CHAPTER_LINK = re.compile(r"^[a-z]+\d+\.xhtml(#|$)")  # links.resolve_links writes these
 def _inline_note(note: etree._Element, nested: bool = False) -> etree._Element:
     """An aside's content as one inline span, which can sit inside the calling paragraph.
