@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from wordfiles import new_document, saved
+from wordfiles import add_text, new_document, saved
 
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
@@ -125,3 +125,37 @@ def test_xml_larger_than_a_book_is_refused_before_it_is_read(tmp_path: Path,
     assert str(raised.value) == ("book.docx: refused: word/document.xml would unpack to 1 MB of "
                                  "XML (at most 1 MB; a novel's is a few MB): split the document "
                                  "into several files")
+
+
+def _renamed(data: bytes, names: dict[str, str], edits: dict[str, tuple[bytes, bytes]]) -> bytes:
+    """`data` (a .docx) with parts renamed (old: new) and edited (part: (old bytes, new))."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    for part, (old, new) in edits.items():
+        parts[part] = parts[part].replace(old, new)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in parts.items():
+            target.writestr(names.get(name, name), content)
+    return out.getvalue()
+
+
+def test_parts_are_found_by_their_relationships_as_word_online_names_them(tmp_path: Path) -> None:
+    # Word Online saves word/document2.xml: it was refused as "not a Word document (.docx): it
+    # has no word/document.xml"; and notes named otherwise kept their hidden text.
+    document = new_document()
+    add_text(document, "Online words.[[1]]")
+    data = _renamed(saved(document, {1: "A note."}), {
+        "word/document.xml": "word/document2.xml", "word/footnotes.xml": "word/notes2.xml",
+        "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels"}, {
+        "_rels/.rels": (b"word/document.xml", b"word/document2.xml"),
+        "word/_rels/document.xml.rels": (b'Target="footnotes.xml"', b'Target="notes2.xml"'),
+        "word/footnotes.xml": (b"<w:r><w:footnoteRef/></w:r>", b"<w:r><w:footnoteRef/></w:r>"
+                               b"<w:r><w:rPr><w:vanish/></w:rPr><w:t>Hiddenword</w:t></w:r>")})
+    path = tmp_path / "book.docx"
+    path.write_bytes(data)
+    diagnostics = Diagnostics()
+    doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
+    assert ["".join(b.itertext()) for b in doc.blocks] == ["Online words.[1]"]
+    assert [" ".join("".join(n.itertext()).split()) for n in doc.notes.values()] == ["A note."]
+    assert diagnostics.warnings == ["book.docx: hidden text left out of the book (1 place)"]

@@ -25,8 +25,10 @@ MAX_MEMBERS = 10_000
 # kilobytes a paragraph. A novel's document.xml is a few MB and a few thousand paragraphs.
 MAX_XML = 32 * 2**20  # what one XML part may unpack to
 MAX_PARAGRAPHS = 100_000  # paragraphs in one part (table cells and blank lines count)
-# The parts whose text reaches the book (mammoth reads these).
-TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+# The parts whose text reaches the book (mammoth reads these), by role.
+TEXT_ROLES = ("document", "footnotes", "endnotes")
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGES = ("ins", "del", "moveFrom", "moveTo")
 
 
@@ -68,23 +70,26 @@ def open_package(path: Path, shown: str) -> Package:
     with archive:
         members = _check_sizes(archive, shown)
         parts = {name: _read(archive, name, shown) for name in members}
-    if "word/document.xml" not in parts:
+    names = _part_names(parts, shown)
+    if names["document"] not in parts:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
+    text_parts = list(dict.fromkeys(names[role] for role in TEXT_ROLES))
+    read_below = (*text_parts, names["styles"], names["comments"], "docProps/core.xml")
     for name, data in parts.items():  # the parts read below are checked as they are parsed
-        if name.lower().endswith((".xml", ".rels")) and name not in TEXT_PARTS and \
-                name not in ("word/styles.xml", "word/comments.xml", "docProps/core.xml"):
+        if name.lower().endswith((".xml", ".rels")) and name not in read_below:
             _parse(data, name, shown)  # refuses a DTD here too: mammoth reads these parts
     package = Package(data=b"")
-    hides, break_styles, default_style = _style_facts(parts.get("word/styles.xml"), shown)
-    notes = {kind: _note_ids(parts, f"word/{kind}s.xml", kind, shown)
+    hides, break_styles, default_style = _style_facts(parts.get(names["styles"]), names["styles"],
+                                                      shown)
+    notes = {kind: _note_ids(parts, names[f"{kind}s"], kind, shown)
              for kind in ("footnote", "endnote")}
-    for name in TEXT_PARTS:
+    for name in text_parts:
         if name in parts:
             _check_paragraphs(parts[name], name, shown)
             root = _parse(parts[name], name, shown)
             package.missing += _calls_of_missing_notes(root, notes)
-            if name == "word/document.xml":
-                package.missing += _pictures_of_missing_parts(root, parts, shown)
+            if name == names["document"]:
+                package.missing += _pictures_of_missing_parts(root, parts, names["rels"], shown)
             package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
                                    if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
             _field_results(root)
@@ -96,8 +101,8 @@ def open_package(path: Path, shown: str) -> Package:
             _explicit_page_breaks(root, break_styles)
             parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                          standalone=True)
-    if "word/comments.xml" in parts:
-        package.comments = sum(1 for _ in _parse(parts["word/comments.xml"], "word/comments.xml",
+    if names["comments"] in parts:
+        package.comments = sum(1 for _ in _parse(parts[names["comments"]], names["comments"],
                                                  shown).iter(_W + "comment"))
     if "docProps/core.xml" in parts:
         package.title, package.authors = _properties(parts["docProps/core.xml"], shown)
@@ -107,6 +112,33 @@ def open_package(path: Path, shown: str) -> Package:
             rebuilt.writestr(name, data)
     package.data = out.getvalue()
     return package
+
+
+def _part_names(parts: dict[str, bytes], shown: str) -> dict[str, str]:
+    """The parts mammoth reads, found as mammoth finds them: the main document is the one the
+    package's relationships name (Word Online writes word/document2.xml), its notes, styles
+    and comments the ones its own relationships name; Word's usual names where none is."""
+    main = _target(parts, "_rels/.rels", "officeDocument", "", shown) or "word/document.xml"
+    folder, _, base = main.rpartition("/")
+    rels = "/".join(filter(None, (folder, "_rels", f"{base}.rels")))
+    names = {"document": main, "rels": rels}
+    for role in ("footnotes", "endnotes", "styles", "comments"):
+        names[role] = _target(parts, rels, role, folder, shown) or f"word/{role}.xml"
+    return names
+
+
+def _target(parts: dict[str, bytes], rels: str, kind: str, folder: str, shown: str) -> str:
+    """The first part of the package a relationship of `kind` in `rels` leads to, its name
+    joined to `folder` as mammoth joins it; "" for none."""
+    if rels not in parts:
+        return ""
+    for relationship in _parse(parts[rels], rels, shown).iter(f"{{{_RELATIONSHIPS}}}Relationship"):
+        target = relationship.get("Target", "")
+        if relationship.get("Type") == _TYPE + kind and target:
+            name = (target if target.startswith("/") else f"{folder}/{target}").lstrip("/")
+            if name in parts:
+                return name
+    return ""
 
 
 def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
@@ -188,7 +220,7 @@ def _switch(el: etree._Element | None) -> bool | None:
 MAX_BASED_ON = 32  # styles based on styles: Word's own chains are a few deep
 
 
-def _style_facts(styles: bytes | None, shown: str) -> tuple[dict[str, bool], set[str], str]:
+def _style_facts(styles: bytes | None, name: str, shown: str) -> tuple[dict[str, bool], set[str], str]:
     """Whether each style hides its text (True) or shows it (False), its own setting or the
     nearest in the styles it is based on (styles that say nothing are left out); the ids of
     paragraph styles that start a page; the id of the default paragraph style."""
@@ -198,7 +230,7 @@ def _style_facts(styles: bytes | None, shown: str) -> tuple[dict[str, bool], set
     own: dict[str, bool | None] = {}
     based_on: dict[str, str] = {}
     default = ""
-    for style in _parse(styles, "word/styles.xml", shown).iter(_W + "style"):
+    for style in _parse(styles, name, shown).iter(_W + "style"):
         style_id = style.get(_W + "styleId", "")
         own[style_id] = _switch(style.find(f"{_W}rPr/{_W}vanish"))
         parent = style.find(_W + "basedOn")
@@ -284,11 +316,10 @@ _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relation
 _IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 
 
-def _pictures_of_missing_parts(root: etree._Element, parts: dict[str, bytes],
+def _pictures_of_missing_parts(root: etree._Element, parts: dict[str, bytes], rels_name: str,
                                shown: str) -> list[str]:
     """Take out each old-style (VML) picture whose relationship the document lacks (mammoth
     fails on one); a line for each, saying what is missing."""
-    rels_name = "word/_rels/document.xml.rels"
     rels = _parse(parts[rels_name], rels_name, shown) if rels_name in parts else None
     known = {str(r.get("Id")) for r in rels.iter() if r.get("Id")} if rels is not None else set()
     missing = []
