@@ -20,9 +20,11 @@ NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/
               'xmlns:v="urn:schemas-microsoft-com:vml"')
 
 
-def read(tmp_path: Path, *paragraphs: str) -> tuple[list[str], list[str], Diagnostics]:
+def read(tmp_path: Path, *paragraphs: str,
+         rels: str = "") -> tuple[list[str], list[str], Diagnostics]:
     """The text and the HTML of each block of a document whose body holds `paragraphs` (raw
-    WordprocessingML in the w:, m:, r: and v: namespaces), and the warnings reading it gave."""
+    WordprocessingML in the w:, m:, r: and v: namespaces), and the warnings reading it gave;
+    `rels` adds relationships to the document's."""
     from docx.oxml import parse_xml
     from lxml import etree
 
@@ -31,7 +33,9 @@ def read(tmp_path: Path, *paragraphs: str) -> tuple[list[str], list[str], Diagno
     for xml in paragraphs:
         body.insert(len(body) - 1, parse_xml(xml.replace("<w:p", f"<w:p {NAMESPACES}", 1)))
     path = tmp_path / "book.docx"
-    path.write_bytes(saved(document))
+    rels_part = "word/_rels/document.xml.rels"
+    path.write_bytes(_renamed(saved(document), {}, {rels_part: (b"</Relationships>",
+                                                                f"{rels}</Relationships>".encode())}))
     diagnostics = Diagnostics()
     doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
     return ([" ".join("".join(b.itertext()).split()) for b in doc.blocks],
@@ -159,3 +163,33 @@ def test_parts_are_found_by_their_relationships_as_word_online_names_them(tmp_pa
     assert ["".join(b.itertext()) for b in doc.blocks] == ["Online words.[1]"]
     assert [" ".join("".join(n.itertext()).split()) for n in doc.notes.values()] == ["A note."]
     assert diagnostics.warnings == ["book.docx: hidden text left out of the book (1 place)"]
+
+
+def test_a_picture_or_link_whose_relationship_or_image_is_missing_is_named(tmp_path: Path) -> None:
+    # mammoth failed on each: "the document is damaged: KeyError: 'rIdGone'", or "KeyError:
+    # "There is no item named 'word/media/gone.png' in the archive"", and no book was made.
+    def picture(rel_id: str) -> str:
+        return ('<w:r><w:drawing><wp:inline><wp:extent cx="9" cy="9"/><wp:docPr id="1" name="p"/>'
+                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
+                'picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="p"/><pic:cNvPicPr/>'
+                f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="{rel_id}"/></pic:blipFill>'
+                "<pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
+
+    drawing = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+               'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" ')
+    texts, _, diagnostics = read(
+        tmp_path,
+        f'<w:p {drawing}><w:r><w:t>Gone:</w:t></w:r>{picture("rIdGone")}</w:p>',
+        f'<w:p {drawing}><w:r><w:t>Unpacked:</w:t></w:r>{picture("rIdLost")}</w:p>',
+        '<w:p><w:hyperlink r:id="rIdNowhere"><w:r><w:t>Linked words.</w:t></w:r></w:hyperlink></w:p>',
+        rels='<Relationship Id="rIdLost" Target="media/gone.png" Type="http://schemas.'
+             'openxmlformats.org/officeDocument/2006/relationships/image"/>')
+    assert texts == ["Gone:", "Unpacked:", "Linked words."]
+    assert diagnostics.warnings == [
+        "book.docx: a picture's image (rIdGone) is not in the document; the picture left out "
+        "(insert it again in Word)",
+        "book.docx: a picture's image (word/media/gone.png) is not in the document; the picture "
+        "left out (insert it again in Word)",
+        "book.docx: a link's target (rIdNowhere) is not in the document; its words kept without "
+        "the link (insert it again in Word)"]

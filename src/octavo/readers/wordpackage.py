@@ -88,8 +88,6 @@ def open_package(path: Path, shown: str) -> Package:
             _check_paragraphs(parts[name], name, shown)
             root = _parse(parts[name], name, shown)
             package.missing += _calls_of_missing_notes(root, notes)
-            if name == names["document"]:
-                package.missing += _pictures_of_missing_parts(root, parts, names["rels"], shown)
             package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
                                    if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
             _field_results(root)
@@ -98,6 +96,7 @@ def open_package(path: Path, shown: str) -> Package:
             package.hidden += _remove_hidden(root, hides, default_style)
             _rules_as_scene_breaks(root)
             _svg_pictures(root)
+            package.missing += _references_of_missing_parts(root, parts, _rels_of(name), shown)
             _explicit_page_breaks(root, break_styles)
             parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                          standalone=True)
@@ -119,12 +118,18 @@ def _part_names(parts: dict[str, bytes], shown: str) -> dict[str, str]:
     package's relationships name (Word Online writes word/document2.xml), its notes, styles
     and comments the ones its own relationships name; Word's usual names where none is."""
     main = _target(parts, "_rels/.rels", "officeDocument", "", shown) or "word/document.xml"
-    folder, _, base = main.rpartition("/")
-    rels = "/".join(filter(None, (folder, "_rels", f"{base}.rels")))
-    names = {"document": main, "rels": rels}
+    folder = main.rpartition("/")[0]
+    rels = _rels_of(main)
+    names = {"document": main}
     for role in ("footnotes", "endnotes", "styles", "comments"):
         names[role] = _target(parts, rels, role, folder, shown) or f"word/{role}.xml"
     return names
+
+
+def _rels_of(name: str) -> str:
+    """The name of the relationships part of the part `name`."""
+    folder, _, base = name.rpartition("/")
+    return "/".join(filter(None, (folder, "_rels", f"{base}.rels")))
 
 
 def _target(parts: dict[str, bytes], rels: str, kind: str, folder: str, shown: str) -> str:
@@ -314,21 +319,45 @@ def _calls_of_missing_notes(root: etree._Element, notes: dict[str, set[str]]) ->
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_LINK = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}link"
+_HYPERLINK_CLICK = "{http://schemas.openxmlformats.org/drawingml/2006/main}hlinkClick"
 
 
-def _pictures_of_missing_parts(root: etree._Element, parts: dict[str, bytes], rels_name: str,
-                               shown: str) -> list[str]:
-    """Take out each old-style (VML) picture whose relationship the document lacks (mammoth
-    fails on one); a line for each, saying what is missing."""
-    rels = _parse(parts[rels_name], rels_name, shown) if rels_name in parts else None
-    known = {str(r.get("Id")) for r in rels.iter() if r.get("Id")} if rels is not None else set()
+def _references_of_missing_parts(root: etree._Element, parts: dict[str, bytes], rels_name: str,
+                                 shown: str) -> list[str]:
+    """Take out each picture whose relationship, or image, the part lacks, and make each link
+    whose relationship it lacks plain words (mammoth fails on either); a line for each, saying
+    what is missing."""
+    targets = _relationship_targets(parts, rels_name, shown)
     missing = []
-    for picture in list(root.iter(_IMAGEDATA)):
-        if picture.get(_RELATIONSHIP) and picture.get(_RELATIONSHIP) not in known:
-            missing.append(f"a picture's image ({picture.get(_RELATIONSHIP)}) is not in the "
-                           "document; the picture left out")
+    for picture in list(root.iter(_IMAGEDATA, _BLIP)):
+        embed = picture.get(_RELATIONSHIP if picture.tag == _IMAGEDATA else _EMBED)
+        rel_id = embed or ("" if picture.tag == _IMAGEDATA else picture.get(_LINK))
+        if not rel_id:
+            continue
+        target = targets.get(rel_id)
+        image = ""  # where mammoth reads an embedded picture
+        if target is not None and embed:
+            image = target[1:] if target.startswith("/") else f"word/{target}"
+        if target is None or (image and image not in parts):
+            missing.append(f"a picture's image ({image or rel_id}) is not in the document; the "
+                           "picture left out")
             picture.getparent().remove(picture)
+    for link in root.iter(_W + "hyperlink", _HYPERLINK_CLICK):
+        if link.get(_RELATIONSHIP) and link.get(_RELATIONSHIP) not in targets:
+            missing.append(f"a link's target ({link.get(_RELATIONSHIP)}) is not in the document; "
+                           "its words kept without the link")
+            del link.attrib[_RELATIONSHIP]
     return missing
+
+
+def _relationship_targets(parts: dict[str, bytes], rels_name: str, shown: str) -> dict[str, str]:
+    """Each relationship's target by its id, as mammoth reads them."""
+    if rels_name not in parts:
+        return {}
+    relationships = _parse(parts[rels_name], rels_name, shown)
+    return {str(r.get("Id")): str(r.get("Target", ""))
+            for r in relationships.iter(f"{{{_RELATIONSHIPS}}}Relationship") if r.get("Id")}
 
 
 def _field_results(root: etree._Element) -> None:
