@@ -167,7 +167,12 @@ def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
         raise ManuscriptError(f"refused: the document would unpack to {total / 2**20:,.0f} MB "
                               f"(at most {MAX_TOTAL // 2**20} MB)", shown)
     names = []
+    seen: set[str] = set()
     for info in infos:
+        if info.filename.lower() in seen and not info.is_dir():
+            raise ManuscriptError(f"the document is damaged: it holds {info.filename} twice "
+                                  "(Word would not open it either)", shown)
+        seen.add(info.filename.lower())
         name = PurePosixPath(info.filename)
         if not info.is_dir() and ".." not in name.parts and not name.is_absolute():
             names.append(info.filename)
