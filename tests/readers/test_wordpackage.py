@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -20,22 +21,23 @@ NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/
               'xmlns:v="urn:schemas-microsoft-com:vml"')
 
 
-def read(tmp_path: Path, *paragraphs: str,
-         rels: str = "") -> tuple[list[str], list[str], Diagnostics]:
+def read(tmp_path: Path, *paragraphs: str, rels: str = "",
+         parts: dict[str, bytes] | None = None) -> tuple[list[str], list[str], Diagnostics]:
     """The text and the HTML of each block of a document whose body holds `paragraphs` (raw
     WordprocessingML in the w:, m:, r: and v: namespaces), and the warnings reading it gave;
-    `rels` adds relationships to the document's."""
+    `rels` adds relationships to the document's, `parts` parts to the package."""
     from docx.oxml import parse_xml
     from lxml import etree
 
     document = new_document()
     body = document.element.body
     for xml in paragraphs:
-        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p", f"<w:p {NAMESPACES}", 1)))
+        body.insert(len(body) - 1, parse_xml(re.sub(r"^<(w:\w+)", rf"<\1 {NAMESPACES}", xml)))
     path = tmp_path / "book.docx"
     rels_part = "word/_rels/document.xml.rels"
     path.write_bytes(_renamed(saved(document), {}, {rels_part: (b"</Relationships>",
-                                                                f"{rels}</Relationships>".encode())}))
+                                                                f"{rels}</Relationships>".encode())},
+                              parts))
     diagnostics = Diagnostics()
     doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
     return ([" ".join("".join(b.itertext()).split()) for b in doc.blocks],
@@ -131,10 +133,12 @@ def test_xml_larger_than_a_book_is_refused_before_it_is_read(tmp_path: Path,
                                  "into several files")
 
 
-def _renamed(data: bytes, names: dict[str, str], edits: dict[str, tuple[bytes, bytes]]) -> bytes:
-    """`data` (a .docx) with parts renamed (old: new) and edited (part: (old bytes, new))."""
+def _renamed(data: bytes, names: dict[str, str], edits: dict[str, tuple[bytes, bytes]],
+             added: dict[str, bytes] | None = None) -> bytes:
+    """`data` (a .docx) with parts renamed (old: new), edited (part: (old bytes, new)) and
+    `added`."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
+        parts = {name: source.read(name) for name in source.namelist()} | (added or {})
     for part, (old, new) in edits.items():
         parts[part] = parts[part].replace(old, new)
     out = io.BytesIO()
@@ -193,3 +197,40 @@ def test_a_picture_or_link_whose_relationship_or_image_is_missing_is_named(tmp_p
         "left out (insert it again in Word)",
         "book.docx: a link's target (rIdNowhere) is not in the document; its words kept without "
         "the link (insert it again in Word)"]
+
+
+def test_smartart_and_wordart_keep_their_words_charts_and_embedded_documents_are_named(
+        tmp_path: Path) -> None:
+    # mammoth dropped all four without a word: "Before. After.", "Tail."
+    diagram = ('<a:graphicData xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               'uri="http://schemas.openxmlformats.org/drawingml/2006/{kind}">{inner}'
+               "</a:graphicData>")
+    smartart = diagram.format(kind="diagram", inner=(
+        '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+        'r:dm="rIdData" r:lo="rIdL" r:qs="rIdQ" r:cs="rIdC"/>'))
+    chart = diagram.format(kind="chart", inner=(
+        '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rIdC"/>'))
+    model = ('<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+             'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+             '<dgm:pt modelId="0" type="doc"/><dgm:pt modelId="1"><dgm:t><a:p><a:r><a:t>Plan '
+             "the</a:t></a:r><a:r><a:t> route</a:t></a:r></a:p></dgm:t></dgm:pt>"
+             '<dgm:pt modelId="2"><dgm:t><a:p><a:r><a:t>Cross</a:t></a:r></a:p></dgm:t></dgm:pt>'
+             "</dgm:ptLst></dgm:dataModel>")
+    texts, _, diagnostics = read(
+        tmp_path,
+        f"<w:p><w:r><w:t>Before.</w:t></w:r><w:r><w:drawing>{smartart}</w:drawing></w:r>"
+        "<w:r><w:t xml:space=\"preserve\"> After.</w:t></w:r></w:p>",
+        '<w:p><w:r><w:pict><v:shape><v:textpath string="Salt"/></v:shape></w:pict></w:r>'
+        f"<w:r><w:t>Tail.</w:t></w:r><w:r><w:drawing>{chart}</w:drawing></w:r></w:p>",
+        '<w:altChunk r:id="rIdChunk"/>',
+        rels='<Relationship Id="rIdData" Target="diagrams/data1.xml" Type="http://schemas.'
+             'openxmlformats.org/officeDocument/2006/relationships/diagramData"/>',
+        parts={"word/diagrams/data1.xml": model.encode()})
+    assert texts == ["Before. After.", "Plan the route", "Cross", "Salt Tail."]
+    assert diagnostics.warnings == [
+        "book.docx: 1 SmartArt graphic set as plain paragraphs of its words (check them, or "
+        "insert each as a picture with alt text)",
+        "book.docx: 1 chart left out (a chart's words are not in the book; insert each as a "
+        "picture with alt text)",
+        "book.docx: 1 document embedded whole (HTML or RTF) left out, and the words in it (open "
+        "the document in Word and save it again: Word makes them its own text)"]

@@ -79,6 +79,18 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
         diagnostics.warn(f"{package.equations} equation{'s' * (package.equations != 1)} set as "
                          "plain text (Octavo does not set Word's equations as math; check "
                          "them, or insert each as a picture with alt text)", shown)
+    if package.smartart:
+        diagnostics.warn(f"{package.smartart} SmartArt graphic{'s' * (package.smartart != 1)} set "
+                         "as plain paragraphs of its words (check them, or insert each as a "
+                         "picture with alt text)", shown)
+    if package.charts:
+        diagnostics.warn(f"{package.charts} chart{'s' * (package.charts != 1)} left out (a "
+                         "chart's words are not in the book; insert each as a picture with alt "
+                         "text)", shown)
+    if package.chunks:
+        diagnostics.warn(f"{package.chunks} document{'s' * (package.chunks != 1)} embedded whole "
+                         "(HTML or RTF) left out, and the words in it (open the document in Word "
+                         "and save it again: Word makes them its own text)", shown)
     found = Found(title=package.title, authors=list(package.authors))
     properties_title = package.title
     counter = itertools.count(1)

@@ -43,6 +43,9 @@ class Package:
     comments: int = 0
     hidden: int = 0  # runs and paragraphs of hidden text
     equations: int = 0  # Office Math equations, set as their text
+    smartart: int = 0  # SmartArt graphics, set as paragraphs of their words
+    charts: int = 0  # charts, which mammoth drops
+    chunks: int = 0  # documents embedded whole (w:altChunk: HTML, RTF), which mammoth drops
     missing: list[str] = field(default_factory=list)  # calls of notes and pictures not there
 
 
@@ -93,6 +96,10 @@ def open_package(path: Path, shown: str) -> Package:
             _field_results(root)
             _ruby_as_text(root)
             package.equations += _equations_as_text(root)
+            package.smartart += _smartart_as_text(root, parts, name, shown)
+            package.charts += len(_graphics(root, _CHARTS))
+            package.chunks += sum(1 for _ in root.iter(_W + "altChunk"))
+            _wordart_as_text(root)
             package.hidden += _remove_hidden(root, hides, default_style)
             _rules_as_scene_breaks(root)
             _svg_pictures(root)
@@ -435,6 +442,63 @@ def _equations_as_text(root: etree._Element) -> int:
             parent.insert(index + offset, run)
         parent.remove(math)
     return count
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
+_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
+_CHARTS = ("http://schemas.openxmlformats.org/drawingml/2006/chart",
+            "http://schemas.microsoft.com/office/drawing/2014/chartex")
+
+
+def _graphics(root: etree._Element, uris: tuple[str, ...]) -> list[etree._Element]:
+    """The graphics of these kinds that mammoth meets (not a choice whose fallback it reads)."""
+    return [data for data in root.iter(_A + "graphicData") if data.get("uri") in uris
+            and next(data.iterancestors(_CHOICE), None) is None]
+
+
+def _smartart_as_text(root: etree._Element, parts: dict[str, bytes], name: str,
+                      shown: str) -> int:
+    """A SmartArt graphic becomes its words, a paragraph for each of its lines after the
+    paragraph that holds it, where mammoth would drop them; how many graphics."""
+    targets = _relationship_targets(parts, _rels_of(name), shown)
+    folder = name.rpartition("/")[0]
+    count = 0
+    for data in _graphics(root, ("http://schemas.openxmlformats.org/drawingml/2006/diagram",)):
+        ids = next(data.iter(_DGM + "relIds"), None)
+        target = targets.get(ids.get(_DATA_MODEL, "")) if ids is not None else None
+        model = f"{folder}/{target}".lstrip("/") if target else ""
+        paragraph = _paragraph_of(data)
+        if model not in parts or paragraph is None or paragraph.getparent() is None:
+            continue
+        count += 1
+        at = paragraph
+        for point in _parse(parts[model], model, shown).iter(_DGM + "pt"):
+            if point.get("type", "node") != "node":
+                continue
+            for line in point.iter(_A + "p"):
+                text = "".join(t.text or "" for t in line.iter(_A + "t"))
+                if text.strip():
+                    new = etree.Element(_W + "p")
+                    new.append(_text_run(text))
+                    at.addnext(new)
+                    at = new
+    return count
+
+
+def _wordart_as_text(root: etree._Element) -> None:
+    """Old-style WordArt (VML text along a path) becomes its words, spaced from the text
+    around it (it stands apart from it), which mammoth drops."""
+    for path in list(root.iter("{urn:schemas-microsoft-com:vml}textpath")):
+        picture = next(path.iterancestors(_W + "pict"), None)
+        text = path.get("string", "")
+        if picture is None or picture.getparent() is None or not text.strip():
+            continue
+        node = etree.Element(_W + "t")
+        node.text = f" {text} "
+        node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        picture.getparent().replace(picture, node)
 
 
 def _text_run(text: str) -> etree._Element:
