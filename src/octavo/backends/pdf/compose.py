@@ -195,7 +195,7 @@ def _min_width(table: etree._Element) -> float:
 
 
 _NOTE_BLOCKS = {"p", "ul", "ol", "li", "blockquote", "pre", "div", "dl", "dt", "dd", "figure",
-                "figcaption", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody",
+                "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody",
                 "thead", "section"}
 _CHAPTER_LINK = re.compile(r"^[a-z]+\d+\.xhtml(#|$)")  # links.resolve_links writes these
 def _inline_note(note: etree._Element, nested: bool = False) -> etree._Element:
