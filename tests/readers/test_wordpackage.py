@@ -234,3 +234,35 @@ def test_smartart_and_wordart_keep_their_words_charts_and_embedded_documents_are
         "picture with alt text)",
         "book.docx: 1 document embedded whole (HTML or RTF) left out, and the words in it (open "
         "the document in Word and save it again: Word makes them its own text)"]
+
+
+def test_a_document_saved_as_strict_open_xml_is_cleaned_as_any_other(tmp_path: Path) -> None:
+    # Word's Strict Open XML names its namespaces otherwise: its hidden text reached the book
+    # ("Shown Hidden.") and a call of a missing note stopped the build ("KeyError").
+    document = new_document()
+    paragraph = document.add_paragraph("Shown.")
+    paragraph.add_run(" Hidden.").font.hidden = True
+    paragraph.add_run("\u27e67\u27e7")
+    strict = {"wordprocessingml/2006/main": "wordprocessingml/main",
+              "officeDocument/2006/relationships": "officeDocument/relationships"}
+    with zipfile.ZipFile(io.BytesIO(saved(document))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    body = parts["word/document.xml"].replace("<w:t>\u27e67\u27e7</w:t>".encode(),
+                                              b'<w:footnoteReference w:id="7"/>')
+    parts["word/document.xml"] = body
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in parts.items():
+            for old, new in strict.items():
+                data = data.replace(f"http://schemas.openxmlformats.org/{old}".encode(),
+                                    f"http://purl.oclc.org/ooxml/{new}".encode())
+            target.writestr(name, data)
+    path = tmp_path / "book.docx"
+    path.write_bytes(out.getvalue())
+    diagnostics = Diagnostics()
+    doc = convert(path, "book.docx", diagnostics, ImageRegistry(tmp_path))
+    assert ["".join(b.itertext()) for b in doc.blocks] == ["Shown."]
+    assert diagnostics.warnings == [
+        "book.docx: hidden text left out of the book (1 place)",
+        "book.docx: footnote 7 is called but not in the document; its call left out (insert it "
+        "again in Word)"]

@@ -72,7 +72,7 @@ def open_package(path: Path, shown: str) -> Package:
                               "from your word processor as .docx", shown) from None
     with archive:
         members = _check_sizes(archive, shown)
-        parts = {name: _read(archive, name, shown) for name in members}
+        parts = {name: _transitional(name, _read(archive, name, shown)) for name in members}
     names = _part_names(parts, shown)
     if names["document"] not in parts:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
@@ -118,6 +118,22 @@ def open_package(path: Path, shown: str) -> Package:
             rebuilt.writestr(name, data)
     package.data = out.getvalue()
     return package
+
+
+# Word's Strict Open XML (File, Save As) names its namespaces and relationship types so; the
+# rest of this module, and mammoth's relationships, know the Transitional names.
+_STRICT = re.compile(rb"""(["'])http://purl\.oclc\.org/ooxml/(wordprocessingml|officeDocument|"""
+                     rb"drawingml)/")
+
+
+def _transitional(name: str, data: bytes) -> bytes:
+    """An XML part with Strict Open XML's names in its attributes made the Transitional ones
+    (http://purl.oclc.org/ooxml/wordprocessingml/main is
+    http://schemas.openxmlformats.org/wordprocessingml/2006/main), so that what is cleaned
+    here, hidden text first, is found in a document saved as Strict too."""
+    if not name.lower().endswith((".xml", ".rels")):
+        return data
+    return _STRICT.sub(rb"\1http://schemas.openxmlformats.org/\2/2006/", data)
 
 
 def _part_names(parts: dict[str, bytes], shown: str) -> dict[str, str]:
