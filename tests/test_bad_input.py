@@ -11,6 +11,7 @@ import io
 import os
 import re
 import socket
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -713,10 +714,12 @@ CASES.update({
 })
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
+def _zip(members: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
+    """A zip of `members`; a list of (name, data) may name a member twice."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of a name written twice
+        for name, data in members.items() if isinstance(members, dict) else members:
             archive.writestr(name, data)
     return out.getvalue()
 
@@ -727,6 +730,8 @@ def docx(data: bytes, name: str = "01-one.docx") -> dict[str, str | bytes]:
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # a compound file, as Word 97 wrote
 WORD_ONLY = "# One\n\nText.\n"
+WORD_TEXT = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             b"<w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>")
 CASES.update({
     # --- Word documents
     "a .docx that is not a zip": Case(
@@ -774,6 +779,12 @@ CASES.update({
                                          b']><n>&a;</n>'})), 4,
         "manuscript/01-one.docx: refused: word/numbering.xml declares a DTD, which Word never "
         "writes"),
+    "a .docx holding its text twice": Case(
+        # The second copy was read, whatever Word showed of the first (Word refuses the file).
+        docx(_zip([("word/document.xml", WORD_TEXT % b"Shown."),
+                   ("word/document.xml", WORD_TEXT % b"Smuggled.")])), 4,
+        "manuscript/01-one.docx: the document is damaged: it holds word/document.xml twice (Word "
+        "would not open it either)"),
     "a .docx with damaged XML": Case(
         docx(_zip({"word/document.xml": b"<w:document><w:body>"})), 4,
         "manuscript/01-one.docx: the document is damaged: word/document.xml: Namespace prefix w "

@@ -61,6 +61,8 @@ def mend(html: str) -> tuple[str, list[tuple[int | None, str]]]:
     ('<p role="bogus" aria-hidden="maybe">x</p>', "<p>x</p>"),
     ('<p><span id="">x</span><span id="1 2">y</span></p>',
      '<p><span>x</span><span id="1-2">y</span></p>'),
+    ('<p><a id="a&quot;b"></a>x<a id="c\\d"></a></p>',  # ids the PDF cannot link to
+     '<p><a id="a-b"/>x<a id="c-d"/></p>'),
     ('<dl lang="fr"><dt>t</dt><dd>d<dl><dt>u</dt><dd>e</dd></dl></dd><p>x</p></dl>',
      '<dl lang="fr"><dt>t</dt><dd>d<dl><dt>u</dt><dd>e</dd></dl></dd><dd><p>x</p></dd></dl>'),
     ('<dl><dd>d<dl><dt>u</dt><dd>e</dd></dl></dd></dl>',
@@ -169,3 +171,24 @@ def test_octavos_own_classes_are_left_out_of_what_the_author_wrote() -> None:
     assert mended[0][1] == ("class scene-break-mark left out of <span>: Octavo's own (its theme "
                             "styles what Octavo makes with it); name yours otherwise")
 
+
+
+def test_an_id_the_pdf_cannot_link_to_is_mended() -> None:
+    # A Word bookmark named 'a"b' (or 'a\b') kept its name as the id: WeasyPrint finds no
+    # anchor for a link to it, and the PDF build failed ("No anchor #ch001-a"b").
+    import logging
+
+    from weasyprint import HTML
+
+    ids = [xhtml.as_id(written) for written in ('Scene "one"', "back\\slash")]
+    assert ids == ["Scene-one", "back-slash"]
+    page = "".join(f'<p id="{i}">x</p><a href="#{i}">to {i}</a>' for i in ids)
+    lost: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lost.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("weasyprint").addHandler(handler)
+    try:
+        HTML(string=page).write_pdf()
+    finally:
+        logging.getLogger("weasyprint").removeHandler(handler)
+    assert not [message for message in lost if "anchor" in message]

@@ -271,13 +271,15 @@ def raw_text(raw_html: str) -> str:
     return " ".join(" ".join(texts).split())
 
 
-_ID_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space, which an id may not hold
+# HTML's white space, which an id may not hold, and the " and \ that WeasyPrint cannot link to
+_ID_SPACE = re.compile(r'[ \t\n\r\f"\\]+')
 
 
 def as_id(value: str) -> str:
-    """`value` as a valid id: each run of white space one hyphen, the ends trimmed; "" when
-    nothing is left (then there is no id to give). A valid id is returned as it is."""
-    return _ID_SPACE.sub("-", value.strip(" \t\n\r\f"))
+    """`value` as a valid id that the PDF can link to: each run of white space, quotation
+    marks and backslashes one hyphen, the ends trimmed; "" when nothing is left (then there
+    is no id to give). A valid id is returned as it is."""
+    return _ID_SPACE.sub("-", value.strip(" \t\n\r\f\"\\"))
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -433,7 +435,7 @@ _HINTS = tuple(re.compile(pattern) for pattern in (
     r"<(?:dl|figure|details|ruby)[\s/>]",
     r"<[ou]l\b[^>]*>\s*+(?!<li[\s/>]|</[ou]l>)",
     r"</li>\s*+(?!<li[\s/>]|</[ou]l>)",
-    r' id="(?:"|[^"\s]*+\s)',
+    r' id="(?:"|[^"\s&\\]*+[\s&\\])',  # empty, or white space, &quot; or \ in it
     r' (?:width|height)="(?![0-9]+")',
     r' role="(?!(?:doc-noteref|doc-footnote|doc-backlink|separator|presentation)")',
     r" (?:start|reversed|colspan|rowspan|span|scope|datetime|lang|dir|aria-hidden)=",
@@ -458,7 +460,7 @@ _SUSPECTS = etree.XPath(" | ".join((
     " and following-sibling::node()[self::* or normalize-space()]]]",
     "//details[summary[2] or not(node()[self::* or normalize-space()][1][self::summary])]",
     "//ruby[not(rt)]",
-    f"//*[@id][@id = '' or translate(@id, '{_WHITE}', '') != @id]",
+    f"//*[@id][@id = '' or translate(@id, '{_WHITE}\"\\', '') != @id]",
     "//img[@width or @height][@width = '' or @height = ''"
     " or translate(concat(@width, @height), '0123456789', '') != '']",
     "//*[@start or @reversed or @colspan or @rowspan or @span or @scope or @datetime or @lang"

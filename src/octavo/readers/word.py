@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import io
 import itertools
 import re
 import urllib.parse
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from lxml import etree
 from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
+from octavo.images import SUFFIXES
 from octavo.readers.base import (
     ImageRegistry,
     Paragraph,
@@ -58,8 +61,6 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
             place: Place = ALONE) -> WordDoc:
     """Read a .docx into HTML blocks; warn about tracked changes, comments and hidden text.
     `place` says whether its title page may name the book (wordcues)."""
-    import io
-
     import mammoth
 
     package = open_package(path, shown)
@@ -79,6 +80,18 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
         diagnostics.warn(f"{package.equations} equation{'s' * (package.equations != 1)} set as "
                          "plain text (Octavo does not set Word's equations as math; check "
                          "them, or insert each as a picture with alt text)", shown)
+    if package.smartart:
+        diagnostics.warn(f"{package.smartart} SmartArt graphic{'s' * (package.smartart != 1)} set "
+                         "as plain paragraphs of its words (check them, or insert each as a "
+                         "picture with alt text)", shown)
+    if package.charts:
+        diagnostics.warn(f"{package.charts} chart{'s' * (package.charts != 1)} left out (a "
+                         "chart's words are not in the book; insert each as a picture with alt "
+                         "text)", shown)
+    if package.chunks:
+        diagnostics.warn(f"{package.chunks} document{'s' * (package.chunks != 1)} embedded whole "
+                         "(HTML or RTF) left out, and the words in it (open the document in Word "
+                         "and save it again: Word makes them its own text)", shown)
     found = Found(title=package.title, authors=list(package.authors))
     properties_title = package.title
     counter = itertools.count(1)
@@ -89,6 +102,8 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
             data = stream.read()
         kind = (image.content_type or "").split("/")[-1].split("+")[0] or "bin"
         kind = {"jpeg": "jpg", "x-emf": "emf", "x-wmf": "wmf"}.get(kind, kind)
+        if f".{kind}" not in SUFFIXES:  # a type that says nothing a book can use
+            kind = _image_format(data) or kind
         name = f"picture-{next(counter)}.{kind}"
         return {"src": images.add_data(data, name, path, shown), "data-embedded": name}
 
@@ -150,6 +165,21 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
         for img in block.iter("img"):
             img.set("data-line", str(number))
     return WordDoc(blocks, notes, found)
+
+
+def _image_format(data: bytes) -> str:
+    """What a picture is by its bytes ("png", "jpeg"), where its content type (application/
+    octet-stream, image/x-citrix-png, or none for a part without a suffix) does not say; ""
+    when it is no image Pillow knows."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as probe:
+                return (probe.format or "").lower()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return ""
 
 
 def _drop_backlink(li: etree._Element) -> None:

@@ -25,8 +25,10 @@ MAX_MEMBERS = 10_000
 # kilobytes a paragraph. A novel's document.xml is a few MB and a few thousand paragraphs.
 MAX_XML = 32 * 2**20  # what one XML part may unpack to
 MAX_PARAGRAPHS = 100_000  # paragraphs in one part (table cells and blank lines count)
-# The parts whose text reaches the book (mammoth reads these).
-TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+# The parts whose text reaches the book (mammoth reads these), by role.
+TEXT_ROLES = ("document", "footnotes", "endnotes")
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGES = ("ins", "del", "moveFrom", "moveTo")
 
 
@@ -41,6 +43,9 @@ class Package:
     comments: int = 0
     hidden: int = 0  # runs and paragraphs of hidden text
     equations: int = 0  # Office Math equations, set as their text
+    smartart: int = 0  # SmartArt graphics, set as paragraphs of their words
+    charts: int = 0  # charts, which mammoth drops
+    chunks: int = 0  # documents embedded whole (w:altChunk: HTML, RTF), which mammoth drops
     missing: list[str] = field(default_factory=list)  # calls of notes and pictures not there
 
 
@@ -67,37 +72,43 @@ def open_package(path: Path, shown: str) -> Package:
                               "from your word processor as .docx", shown) from None
     with archive:
         members = _check_sizes(archive, shown)
-        parts = {name: _read(archive, name, shown) for name in members}
-    if "word/document.xml" not in parts:
+        parts = {name: _transitional(name, _read(archive, name, shown)) for name in members}
+    names = _part_names(parts, shown)
+    if names["document"] not in parts:
         raise ManuscriptError("not a Word document (.docx): it has no word/document.xml", shown)
+    text_parts = list(dict.fromkeys(names[role] for role in TEXT_ROLES))
+    read_below = (*text_parts, names["styles"], names["comments"], "docProps/core.xml")
     for name, data in parts.items():  # the parts read below are checked as they are parsed
-        if name.lower().endswith((".xml", ".rels")) and name not in TEXT_PARTS and \
-                name not in ("word/styles.xml", "word/comments.xml", "docProps/core.xml"):
+        if name.lower().endswith((".xml", ".rels")) and name not in read_below:
             _parse(data, name, shown)  # refuses a DTD here too: mammoth reads these parts
     package = Package(data=b"")
-    hides, break_styles, default_style = _style_facts(parts.get("word/styles.xml"), shown)
-    notes = {kind: _note_ids(parts, f"word/{kind}s.xml", kind, shown)
+    hides, break_styles, default_style = _style_facts(parts.get(names["styles"]), names["styles"],
+                                                      shown)
+    notes = {kind: _note_ids(parts, names[f"{kind}s"], kind, shown)
              for kind in ("footnote", "endnote")}
-    for name in TEXT_PARTS:
+    for name in text_parts:
         if name in parts:
             _check_paragraphs(parts[name], name, shown)
             root = _parse(parts[name], name, shown)
             package.missing += _calls_of_missing_notes(root, notes)
-            if name == "word/document.xml":
-                package.missing += _pictures_of_missing_parts(root, parts, shown)
             package.changes += sum(1 for tag in _CHANGES for el in root.iter(_W + tag)
                                    if etree.QName(el.getparent()).localname not in ("rPr", "pPr"))
             _field_results(root)
             _ruby_as_text(root)
             package.equations += _equations_as_text(root)
+            package.smartart += _smartart_as_text(root, parts, name, shown)
+            package.charts += len(_graphics(root, _CHARTS))
+            package.chunks += sum(1 for _ in root.iter(_W + "altChunk"))
+            _wordart_as_text(root)
             package.hidden += _remove_hidden(root, hides, default_style)
             _rules_as_scene_breaks(root)
             _svg_pictures(root)
+            package.missing += _references_of_missing_parts(root, parts, _rels_of(name), shown)
             _explicit_page_breaks(root, break_styles)
             parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                          standalone=True)
-    if "word/comments.xml" in parts:
-        package.comments = sum(1 for _ in _parse(parts["word/comments.xml"], "word/comments.xml",
+    if names["comments"] in parts:
+        package.comments = sum(1 for _ in _parse(parts[names["comments"]], names["comments"],
                                                  shown).iter(_W + "comment"))
     if "docProps/core.xml" in parts:
         package.title, package.authors = _properties(parts["docProps/core.xml"], shown)
@@ -107,6 +118,55 @@ def open_package(path: Path, shown: str) -> Package:
             rebuilt.writestr(name, data)
     package.data = out.getvalue()
     return package
+
+
+# Word's Strict Open XML (File, Save As) names its namespaces and relationship types so; the
+# rest of this module, and mammoth's relationships, know the Transitional names.
+_STRICT = re.compile(rb"""(["'])http://purl\.oclc\.org/ooxml/(wordprocessingml|officeDocument|"""
+                     rb"drawingml)/")
+
+
+def _transitional(name: str, data: bytes) -> bytes:
+    """An XML part with Strict Open XML's names in its attributes made the Transitional ones
+    (http://purl.oclc.org/ooxml/wordprocessingml/main is
+    http://schemas.openxmlformats.org/wordprocessingml/2006/main), so that what is cleaned
+    here, hidden text first, is found in a document saved as Strict too."""
+    if not name.lower().endswith((".xml", ".rels")):
+        return data
+    return _STRICT.sub(rb"\1http://schemas.openxmlformats.org/\2/2006/", data)
+
+
+def _part_names(parts: dict[str, bytes], shown: str) -> dict[str, str]:
+    """The parts mammoth reads, found as mammoth finds them: the main document is the one the
+    package's relationships name (Word Online writes word/document2.xml), its notes, styles
+    and comments the ones its own relationships name; Word's usual names where none is."""
+    main = _target(parts, "_rels/.rels", "officeDocument", "", shown) or "word/document.xml"
+    folder = main.rpartition("/")[0]
+    rels = _rels_of(main)
+    names = {"document": main}
+    for role in ("footnotes", "endnotes", "styles", "comments"):
+        names[role] = _target(parts, rels, role, folder, shown) or f"word/{role}.xml"
+    return names
+
+
+def _rels_of(name: str) -> str:
+    """The name of the relationships part of the part `name`."""
+    folder, _, base = name.rpartition("/")
+    return "/".join(filter(None, (folder, "_rels", f"{base}.rels")))
+
+
+def _target(parts: dict[str, bytes], rels: str, kind: str, folder: str, shown: str) -> str:
+    """The first part of the package a relationship of `kind` in `rels` leads to, its name
+    joined to `folder` as mammoth joins it; "" for none."""
+    if rels not in parts:
+        return ""
+    for relationship in _parse(parts[rels], rels, shown).iter(f"{{{_RELATIONSHIPS}}}Relationship"):
+        target = relationship.get("Target", "")
+        if relationship.get("Type") == _TYPE + kind and target:
+            name = (target if target.startswith("/") else f"{folder}/{target}").lstrip("/")
+            if name in parts:
+                return name
+    return ""
 
 
 def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
@@ -130,7 +190,12 @@ def _check_sizes(archive: zipfile.ZipFile, shown: str) -> list[str]:
         raise ManuscriptError(f"refused: the document would unpack to {total / 2**20:,.0f} MB "
                               f"(at most {MAX_TOTAL // 2**20} MB)", shown)
     names = []
+    seen: set[str] = set()
     for info in infos:
+        if info.filename.lower() in seen and not info.is_dir():
+            raise ManuscriptError(f"the document is damaged: it holds {info.filename} twice "
+                                  "(Word would not open it either)", shown)
+        seen.add(info.filename.lower())
         name = PurePosixPath(info.filename)
         if not info.is_dir() and ".." not in name.parts and not name.is_absolute():
             names.append(info.filename)
@@ -188,7 +253,7 @@ def _switch(el: etree._Element | None) -> bool | None:
 MAX_BASED_ON = 32  # styles based on styles: Word's own chains are a few deep
 
 
-def _style_facts(styles: bytes | None, shown: str) -> tuple[dict[str, bool], set[str], str]:
+def _style_facts(styles: bytes | None, name: str, shown: str) -> tuple[dict[str, bool], set[str], str]:
     """Whether each style hides its text (True) or shows it (False), its own setting or the
     nearest in the styles it is based on (styles that say nothing are left out); the ids of
     paragraph styles that start a page; the id of the default paragraph style."""
@@ -198,7 +263,7 @@ def _style_facts(styles: bytes | None, shown: str) -> tuple[dict[str, bool], set
     own: dict[str, bool | None] = {}
     based_on: dict[str, str] = {}
     default = ""
-    for style in _parse(styles, "word/styles.xml", shown).iter(_W + "style"):
+    for style in _parse(styles, name, shown).iter(_W + "style"):
         style_id = style.get(_W + "styleId", "")
         own[style_id] = _switch(style.find(f"{_W}rPr/{_W}vanish"))
         parent = style.find(_W + "basedOn")
@@ -282,22 +347,45 @@ def _calls_of_missing_notes(root: etree._Element, notes: dict[str, set[str]]) ->
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_LINK = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}link"
+_HYPERLINK_CLICK = "{http://schemas.openxmlformats.org/drawingml/2006/main}hlinkClick"
 
 
-def _pictures_of_missing_parts(root: etree._Element, parts: dict[str, bytes],
-                               shown: str) -> list[str]:
-    """Take out each old-style (VML) picture whose relationship the document lacks (mammoth
-    fails on one); a line for each, saying what is missing."""
-    rels_name = "word/_rels/document.xml.rels"
-    rels = _parse(parts[rels_name], rels_name, shown) if rels_name in parts else None
-    known = {str(r.get("Id")) for r in rels.iter() if r.get("Id")} if rels is not None else set()
+def _references_of_missing_parts(root: etree._Element, parts: dict[str, bytes], rels_name: str,
+                                 shown: str) -> list[str]:
+    """Take out each picture whose relationship, or image, the part lacks, and make each link
+    whose relationship it lacks plain words (mammoth fails on either); a line for each, saying
+    what is missing."""
+    targets = _relationship_targets(parts, rels_name, shown)
     missing = []
-    for picture in list(root.iter(_IMAGEDATA)):
-        if picture.get(_RELATIONSHIP) and picture.get(_RELATIONSHIP) not in known:
-            missing.append(f"a picture's image ({picture.get(_RELATIONSHIP)}) is not in the "
-                           "document; the picture left out")
+    for picture in list(root.iter(_IMAGEDATA, _BLIP)):
+        embed = picture.get(_RELATIONSHIP if picture.tag == _IMAGEDATA else _EMBED)
+        rel_id = embed or ("" if picture.tag == _IMAGEDATA else picture.get(_LINK))
+        if not rel_id:
+            continue
+        target = targets.get(rel_id)
+        image = ""  # where mammoth reads an embedded picture
+        if target is not None and embed:
+            image = target[1:] if target.startswith("/") else f"word/{target}"
+        if target is None or (image and image not in parts):
+            missing.append(f"a picture's image ({image or rel_id}) is not in the document; the "
+                           "picture left out")
             picture.getparent().remove(picture)
+    for link in root.iter(_W + "hyperlink", _HYPERLINK_CLICK):
+        if link.get(_RELATIONSHIP) and link.get(_RELATIONSHIP) not in targets:
+            missing.append(f"a link's target ({link.get(_RELATIONSHIP)}) is not in the document; "
+                           "its words kept without the link")
+            del link.attrib[_RELATIONSHIP]
     return missing
+
+
+def _relationship_targets(parts: dict[str, bytes], rels_name: str, shown: str) -> dict[str, str]:
+    """Each relationship's target by its id, as mammoth reads them."""
+    if rels_name not in parts:
+        return {}
+    relationships = _parse(parts[rels_name], rels_name, shown)
+    return {str(r.get("Id")): str(r.get("Target", ""))
+            for r in relationships.iter(f"{{{_RELATIONSHIPS}}}Relationship") if r.get("Id")}
 
 
 def _field_results(root: etree._Element) -> None:
@@ -370,6 +458,63 @@ def _equations_as_text(root: etree._Element) -> int:
             parent.insert(index + offset, run)
         parent.remove(math)
     return count
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
+_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
+_CHARTS = ("http://schemas.openxmlformats.org/drawingml/2006/chart",
+            "http://schemas.microsoft.com/office/drawing/2014/chartex")
+
+
+def _graphics(root: etree._Element, uris: tuple[str, ...]) -> list[etree._Element]:
+    """The graphics of these kinds that mammoth meets (not a choice whose fallback it reads)."""
+    return [data for data in root.iter(_A + "graphicData") if data.get("uri") in uris
+            and next(data.iterancestors(_CHOICE), None) is None]
+
+
+def _smartart_as_text(root: etree._Element, parts: dict[str, bytes], name: str,
+                      shown: str) -> int:
+    """A SmartArt graphic becomes its words, a paragraph for each of its lines after the
+    paragraph that holds it, where mammoth would drop them; how many graphics."""
+    targets = _relationship_targets(parts, _rels_of(name), shown)
+    folder = name.rpartition("/")[0]
+    count = 0
+    for data in _graphics(root, ("http://schemas.openxmlformats.org/drawingml/2006/diagram",)):
+        ids = next(data.iter(_DGM + "relIds"), None)
+        target = targets.get(ids.get(_DATA_MODEL, "")) if ids is not None else None
+        model = f"{folder}/{target}".lstrip("/") if target else ""
+        paragraph = _paragraph_of(data)
+        if model not in parts or paragraph is None or paragraph.getparent() is None:
+            continue
+        count += 1
+        at = paragraph
+        for point in _parse(parts[model], model, shown).iter(_DGM + "pt"):
+            if point.get("type", "node") != "node":
+                continue
+            for line in point.iter(_A + "p"):
+                text = "".join(t.text or "" for t in line.iter(_A + "t"))
+                if text.strip():
+                    new = etree.Element(_W + "p")
+                    new.append(_text_run(text))
+                    at.addnext(new)
+                    at = new
+    return count
+
+
+def _wordart_as_text(root: etree._Element) -> None:
+    """Old-style WordArt (VML text along a path) becomes its words, spaced from the text
+    around it (it stands apart from it), which mammoth drops."""
+    for path in list(root.iter("{urn:schemas-microsoft-com:vml}textpath")):
+        picture = next(path.iterancestors(_W + "pict"), None)
+        text = path.get("string", "")
+        if picture is None or picture.getparent() is None or not text.strip():
+            continue
+        node = etree.Element(_W + "t")
+        node.text = f" {text} "
+        node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        picture.getparent().replace(picture, node)
 
 
 def _text_run(text: str) -> etree._Element:

@@ -325,6 +325,19 @@ def test_notes_called_twice_nested_or_holding_lists_print_once_each(make_book, o
     assert "5." not in text
 
 
+def test_a_heading_inside_a_note_prints_in_its_note(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    # A note's paragraph in a Heading 1 style (Word), or "# " in a note (Markdown), stood
+    # apart from the note, out of order, and octavo check found its words missing.
+    root = make_book({
+        "book.toml": BASIC_TOML.replace('["epub"]', '["pdf"]'),
+        "manuscript/01-one.md": "# One\n\nCalled.[^1]\n\n[^1]: Opening.\n\n    # Headed\n\n"
+                                "    Closing.\n",
+    })
+    assert octavo("build", root).code == 0
+    text = re.sub(r"\s+", " ", pdf_text(root / "dist" / "a-test-book.pdf"))
+    assert "1. Opening. Headed Closing." in text
+
+
 def test_a_contents_entry_that_turns_over_keeps_its_leader_and_number_with_its_words(
         make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     """A long title turns over before the column of page numbers; its leader and number follow
