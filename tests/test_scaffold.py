@@ -69,3 +69,17 @@ def test_init_leaves_control_characters_of_the_folder_name_out_of_the_title(  # 
     book = tmp_path / "my\x1bnovel"
     assert octavo("init", book).code == 0
     assert tomllib.loads((book / "book.toml").read_text())["book"]["title"] == "Mynovel"
+
+
+@pytest.mark.parametrize("taken", ["dist", "manuscript", ""])
+def test_init_refuses_a_file_where_a_folder_goes_before_writing_anything(  # type: ignore[no-untyped-def]
+        octavo, tmp_path: Path, taken: str) -> None:
+    book = tmp_path / "book"
+    if taken:
+        book.mkdir()
+    (book / taken if taken else book).write_text("mine\n")
+    result = octavo("init", book)
+    assert result.code == BuildError.exit_code
+    assert result.err.count("\n") == 1 and "a file stands where the book's folder goes" in result.err
+    assert (book / taken if taken else book).read_text() == "mine\n"
+    assert not taken or not (book / "book.toml").exists()  # no half book left behind

@@ -35,6 +35,7 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     clashes = [t for t in targets if t.exists()]
     if clashes:
         raise BuildError("already exists; octavo init never overwrites a file", clashes[0])
+    _check_folders(root, targets)
     written = []
     try:
         for source, target in zip(sources, targets, strict=True):
@@ -49,6 +50,20 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     except OSError as exc:
         raise BuildError(f"cannot write the new book: {exc.strerror}", root) from None
     return written
+
+
+def _check_folders(root: Path, targets: list[Path]) -> None:
+    """Refuse, before a file is written, a book whose folders (its own, manuscript/, styles/,
+    dist/) cannot be made: a file or a link to nothing stands where one goes. Found only
+    halfway, it left book.toml behind, and the next `octavo init` said "already holds a book"."""
+    folders = {root, root / "dist", root / "manuscript",
+               *(p for t in targets for p in t.parents if p.is_relative_to(root))}
+    for folder in sorted(folders):
+        if folder.is_symlink() and not folder.exists():
+            raise BuildError("a link to nothing stands where the book's folder goes", folder)
+        if folder.exists() and not folder.is_dir():
+            raise BuildError("a file stands where the book's folder goes; octavo init never "
+                             "overwrites a file", folder)
 
 
 def _check_text(what: str, text: str, root: Path) -> None:
