@@ -105,6 +105,14 @@ def test_unreadable_files(make_book, octavo) -> None:  # type: ignore[no-untyped
     assert_one_line_error(result, 4, "manuscript/2.md: not a text file (it holds binary data)")
 
 
+@pytest.mark.parametrize("command", ["build", "check", "themes", "proof", "watch"])
+def test_a_book_folder_that_is_a_symlink_loop(tmp_path: Path, octavo, command: str) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = octavo(command, tmp_path / "a")
+    assert_one_line_error(result, 1, f"{tmp_path / 'a'}: book folder not found (a symlink loop)")
+
+
 def test_debug_shows_the_traceback(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     root = make_book({"book.toml": BASIC_TOML})
     result = octavo("build", root, "--debug")
@@ -188,3 +196,4 @@ def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  
     assert result.code == 0, result.err
     assert "--jobs 300 lowered to 4, twice the 2 CPUs here: more processes would only share " \
            "them" in result.out.splitlines()
+

@@ -19,7 +19,15 @@ from octavo.backends.pdf import libsearch
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.backends.scratch import temporary_files
 from octavo.diagnostics import Diagnostics
-from octavo.errors import CheckError, OctavoError, StrictError, UsageError, one_line
+from octavo.errors import (
+    CheckError,
+    OctavoError,
+    StrictError,
+    UsageError,
+    landing_or_self,
+    one_line,
+)
+from octavo.paths import book_folder
 
 INTERNAL_ERROR = 70
 
@@ -166,7 +174,7 @@ def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     except OctavoError as exc:
         _print_warnings(diagnostics)
         book_dir = getattr(args, "book_dir", None)
-        base = Path(book_dir).resolve() if book_dir is not None else None
+        base = landing_or_self(Path(book_dir)) if book_dir is not None else None
         for line in exc.render(base).splitlines():
             print(f"error: {line}", file=sys.stderr)
         if args.debug:
@@ -202,7 +210,7 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
                 print(f"--jobs {args.jobs} lowered to {most_jobs()}, twice the {cpu_count()} "
                       f"CPU{'s' * (cpu_count() != 1)} here: more processes would only share them")
             args.jobs = most_jobs()
-    root = Path(args.book_dir)
+    root = book_folder(Path(args.book_dir))
     if args.cluster is not None or is_shelf(root):
         return run_shelf(args, diagnostics, formats)
     from octavo.shelves.alleditions import build_editions
