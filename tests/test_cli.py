@@ -197,3 +197,18 @@ def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  
     assert "--jobs 300 lowered to 4, twice the 2 CPUs here: more processes would only share " \
            "them" in result.out.splitlines()
 
+
+@pytest.mark.parametrize("name", ["../../../outside", "big/../big", "Big"])
+def test_an_edition_name_that_is_a_path_is_refused(make_book, capsys,  # type: ignore[no-untyped-def]
+                                                   name: str) -> None:
+    # "../../../outside" named a cache folder outside the book: the build said "refused: a
+    # link to a folder outside the book folder; delete it" of the author's own folder there.
+    root = make_book({"book.toml": BASIC_TOML + '\n[editions.big.print]\ntrim = "6x9"\n',
+                      "manuscript/1.md": CHAPTER})
+    (root / ".octavo-cache" / "editions").mkdir(parents=True)
+    (root.parent / "outside").mkdir()
+    with pytest.raises(SystemExit) as info:
+        main(["build", str(root), "--format", "epub", "--edition", name])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and f"argument --edition: {name!r} is not an edition name" in err
+    assert "delete it" not in err

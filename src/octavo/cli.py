@@ -63,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
                        help="lay out the PDF in N processes (default: one per CPU, at most 4); "
                             "for a shelf, build N books at once (default: one per CPU); never "
                             "more than twice the CPUs")
-    build.add_argument("--edition", metavar="NAME",
+    build.add_argument("--edition", type=_edition, metavar="NAME",
                        help="build only this edition ([editions.NAME] in book.toml)")
     build.add_argument("--cluster", metavar="tcp://HOST:PORT",
                        help="build the shelf's books on this Dask scheduler's workers "
@@ -377,6 +377,17 @@ def _jobs(value: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return jobs
+
+
+def _edition(value: str) -> str:
+    """An edition's name as book.toml's [editions.NAME] may give it: "../x" names no edition,
+    and would have named a cache folder outside the book."""
+    from octavo.shelves.editions import NAME
+
+    if value and not NAME.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an edition name (lower-case letters, "
+                                         "digits and '-', as in large-print)")
+    return value
 
 
 def _book_theme(root: Path) -> str | None:
