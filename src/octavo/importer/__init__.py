@@ -19,8 +19,7 @@ def import_word(source: Path, root: Path | None, diagnostics: Diagnostics) -> li
     """Write a new book folder from `source` (a .docx); return the files written."""
     if source.suffix.lower() not in (".docx", ".doc"):
         raise UsageError("octavo import reads Word documents (.docx)", source)
-    if not source.is_file():
-        raise UsageError("not found", source)
+    _check_source(source)
     shown = source.name
     context = ReadContext(root=source.parent, diagnostics=diagnostics,
                           images=ImageRegistry(source.parent, diagnostics=diagnostics))
@@ -56,6 +55,19 @@ def import_word(source: Path, root: Path | None, diagnostics: Diagnostics) -> li
     except OSError as exc:
         raise BuildError(f"cannot write the new book: {exc.strerror}", root) from None
     return written
+
+
+def _check_source(source: Path) -> None:
+    """A Word document to read: a regular file (a folder named .docx is no document, and a
+    pipe or device could block the import for ever)."""
+    if source.is_dir():
+        raise UsageError("is a folder, not a Word document", source)
+    if not source.exists():
+        raise UsageError("not found" + (" (a link to nothing)" if source.is_symlink() else ""),
+                         source)
+    if not source.is_file():
+        raise UsageError("not a regular file (a pipe, device or socket could block the import)",
+                         source)
 
 
 def _name(section: Section, number: int) -> str:
