@@ -537,6 +537,11 @@ CASES.update({
         {"book.toml": PDF_TOML + '\n[print]\nmargins = { top = -3 }\n',
          "manuscript/01-one.md": GOOD}, 3,
         "book.toml: [print] margins.top: must be at least 0.25in (print-on-demand minimum)"),
+    "a gutter inside the margins table": Case(
+        {"book.toml": PDF_TOML + '\n[print]\nmargins = { gutter = "1in" }\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] margins.gutter: unknown margin; margins takes top, bottom, outside "
+        '(the inside margin is [print] gutter = "0.875in")'),
     "a gutter that is not a number": Case(
         {"book.toml": PDF_TOML + '\n[print]\ngutter = nan\n', "manuscript/01-one.md": GOOD}, 3,
         "book.toml: [print] gutter: nan is not a length such as \"0.75in\" or \"20mm\""),
