@@ -55,6 +55,7 @@ HELD = "which a book cannot hold; remove it"
     ("--title", "   ", "the title must not be empty"),
     ("--author", "Jo\x07e", f"the author's name holds the control character U+0007, {HELD}"),
     ("--author", " ", "the author's name must not be empty"),
+    ("--title", "Long " * 400, "the title is 2,000 characters long; at most 1,000"),
 ])
 def test_init_refuses_a_title_or_author_the_build_would_refuse(  # type: ignore[no-untyped-def]
         octavo, tmp_path: Path, option: str, value: str, message: str) -> None:

@@ -6,7 +6,7 @@ import json
 import string
 from pathlib import Path
 
-from octavo.config import CONFIG_NAME
+from octavo.config import CONFIG_NAME, MAX_LINE
 from octavo.errors import BuildError, UsageError
 from octavo.text import has_xml_invalid, xml_safe
 
@@ -71,6 +71,8 @@ def _check_text(what: str, text: str, root: Path) -> None:
     holding a character XML cannot hold."""
     if not text.strip():
         raise UsageError(f"{what} must not be empty", root)
+    if len(text) > MAX_LINE:
+        raise UsageError(f"{what} is {len(text):,} characters long; at most {MAX_LINE:,}", root)
     bad = next((c for c in text if has_xml_invalid(c)), None)
     if bad is not None:
         raise UsageError(f"{what} holds {_named(bad)}; remove it", root)
