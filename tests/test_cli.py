@@ -184,6 +184,21 @@ def test_the_command_exits_quickly_yet_fully(make_book) -> None:  # type: ignore
     assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
 
 
+def test_a_reader_that_leaves_the_pipe_is_no_internal_error(make_book) -> None:  # type: ignore[no-untyped-def]
+    # `octavo themes | head -1`, `octavo build | head -1`: "error: internal error:
+    # BrokenPipeError" once head had left, as if Octavo had failed.
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each line written as it is printed
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has left before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "octavo", "themes", str(root)],
+                              stdout=writer, stderr=subprocess.PIPE, text=True, env=env)
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
 def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  # type: ignore[no-untyped-def]
                                                              monkeypatch) -> None:
     # --jobs 300 on two CPUs started 300 PDF workers: 11 GB, and no PDF after 200 s.

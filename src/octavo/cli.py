@@ -6,6 +6,7 @@ import argparse
 import atexit
 import contextlib
 import os
+import select
 import sys
 import threading
 import time
@@ -30,6 +31,7 @@ from octavo.errors import (
 from octavo.paths import book_folder
 
 INTERNAL_ERROR = 70
+PIPE_GONE = 141  # as a shell reports a command that SIGPIPE ended (128 + 13)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -183,15 +185,43 @@ def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError as exc:
+        if not _stdout_gone():  # a pipe of our own processes: a bug of ours
+            return _internal_error(exc, args, diagnostics)
+        _quiet_stdout()
+        return PIPE_GONE
     except Exception as exc:  # a bug of ours: say so in one line unless --debug
-        _print_warnings(diagnostics)
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"error: internal error: {type(exc).__name__}: {exc} "
-                  "(run with --debug for details)", file=sys.stderr)
-        return INTERNAL_ERROR
+        return _internal_error(exc, args, diagnostics)
     return code
+
+
+def _internal_error(exc: Exception, args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """A bug of ours, said in one line (a traceback with --debug)."""
+    _print_warnings(diagnostics)
+    if args.debug:
+        traceback.print_exc()
+    else:
+        print(f"error: internal error: {type(exc).__name__}: {exc} "
+              "(run with --debug for details)", file=sys.stderr)
+    return INTERNAL_ERROR
+
+
+def _stdout_gone() -> bool:
+    """Whether the standard output is a pipe whose reader has left (`octavo themes | head -1`):
+    then a broken pipe is the reader's doing, no error of ours. Linux and macOS poll such a
+    pipe's write end as an error."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _fd, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll here, or no real stdout (a test's)
+        return False
+
+
+def _quiet_stdout() -> None:
+    """Send what is still to be written to nowhere, so that the exit's flush raises nothing."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
