@@ -672,9 +672,12 @@ CASES.update({
         links={"styles/classic/templates": "{secretdir}"}),
     "dist linked out of the book": Case(
         md(GOOD), 3,
-        "book.toml: [build] output: dist is outside the book folder; a book.toml may only name "
-        "folders inside it (octavo build --out DIR writes elsewhere)",
-        links={"dist": "{secretdir}"}),
+        "dist: a link to a folder outside the book folder; a build reads and writes only inside "
+        "the book (octavo build --out DIR writes elsewhere)", links={"dist": "{secretdir}"}),
+    "dist linked out of a book without book.toml": Case(  # the EPUB was written out there
+        {"manuscript/01-one.md": GOOD}, 3,
+        "dist: a link to a folder outside the book folder; a build reads and writes only inside "
+        "the book (octavo build --out DIR writes elsewhere)", links={"dist": "{secretdir}"}),
     "a cache folder linked out of the book": Case(
         md(GOOD), 6, ".octavo-cache: refused: a link to a folder outside the book folder; delete "
                      "it (it holds only a cache)", links={".octavo-cache": "{secretdir}"}),

@@ -105,6 +105,19 @@ def test_a_title_or_names_too_long_to_set_are_refused(tmp_path: Path, key: str, 
     assert len(info.value.problems) == 1 and message in info.value.problems[0].message
 
 
+@pytest.mark.parametrize("toml", [True, False])
+@pytest.mark.parametrize("folder", ["dist", "manuscript"])
+def test_a_book_folder_that_is_a_symlink_loop_is_named(tmp_path: Path, folder: str,
+                                                       toml: bool) -> None:
+    # An internal error (RuntimeError: Symlink loop) before, with book.toml or without.
+    if toml:
+        write(tmp_path, BASIC_TOML)
+    (tmp_path / folder).symlink_to(folder)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path, Diagnostics())
+    assert [p.render(tmp_path) for p in info.value.problems] == [f"{folder}: a symlink loop"]
+
+
 def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     root = write(tmp_path, '[book]\ntitle = "ok"\nauthors = ["x"\nlanguage = "en"\n')
     with pytest.raises(ConfigError) as info:

@@ -92,8 +92,11 @@ def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Conf
         if edition:
             raise ConfigError([OctavoError(f"no edition {edition!r}: there is no book.toml",
                                            CONFIG_NAME)])
-        return Config(root=root, source=None, book={},
-                      build=_build_settings(root, {}, CONFIG_NAME, []),
+        problems: list[OctavoError] = []  # the default folders, links out of the book
+        build = _build_settings(root, {}, CONFIG_NAME, problems)
+        if problems:
+            raise ConfigError(problems)
+        return Config(root=root, source=None, book={}, build=build,
                       settings=_format_settings({}, CONFIG_NAME, []))
     shown = CONFIG_NAME  # messages name files relative to the book folder
     try:
@@ -339,14 +342,21 @@ def _build_settings(
         if not isinstance(value, str) or not value.strip():
             problems.append(OctavoError(f"[build] {key}: must be a folder path", shown))
             return root / default
+        elsewhere = " (octavo build --out DIR writes elsewhere)" if key == "output" else ""
         try:
             return inside(root / value, root)
-        except Refused:
-            problems.append(OctavoError(
-                f"[build] {key}: {value} is outside the book folder; a book.toml may only name "
-                "folders inside it" + (" (octavo build --out DIR writes elsewhere)"
-                                       if key == "output" else ""), shown))
-            return (root / default).resolve()
+        except Refused as exc:
+            if "outside" not in str(exc):  # a symlink loop: the folder is nowhere
+                problems.append(OctavoError(str(exc).removeprefix("refused: "), root / value))
+            elif key not in data:  # no book.toml names it: the folder is a link out of the book
+                problems.append(OctavoError(
+                    "a link to a folder outside the book folder; a build reads and writes only "
+                    f"inside the book{elsewhere}", root / value))
+            else:
+                problems.append(OctavoError(
+                    f"[build] {key}: {value} is outside the book folder; a book.toml may only "
+                    f"name folders inside it{elsewhere}", shown))
+            return root / default  # not resolved: a loop there is the problem just told
 
     manuscript = path_value("manuscript", "manuscript")
     output = path_value("output", "dist")
