@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import BASIC_TOML, Result
 
+import octavo
 from octavo.cli import main
 
 CHAPTER = "# One\n\nSome text.\n"
+SOURCE = Path(octavo.__file__).resolve().parents[1]  # a PYTHONPATH that needs no current folder
 
 
 def assert_one_line_error(result: Result, code: int, expected: str) -> None:
@@ -197,6 +199,23 @@ def test_a_reader_that_leaves_the_pipe_is_no_internal_error(make_book) -> None: 
     finally:
         os.close(writer)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_a_current_folder_that_was_deleted_is_said_so(make_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # With the shell's folder deleted, `octavo build /abs/book` ended in "EbookLib could not
+    # write the EPUB: No such file or directory" and `octavo init` in an internal error.
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(f'cd "{gone}" && rmdir "{gone}" && "{sys.executable}" -m octavo build '
+                          f'"{root}" --format epub', shell=True, capture_output=True, text=True,
+                          executable="/bin/sh", env={**os.environ, "SOURCE_DATE_EPOCH": "0",
+                                                     "PYTHONPATH": str(SOURCE)})
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert done.returncode == 2 and errors == [
+        "error: the current folder no longer exists (it was deleted or moved); cd into one that "
+        "does"], done.stderr
+    assert not (root / "dist").exists()
 
 
 def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  # type: ignore[no-untyped-def]

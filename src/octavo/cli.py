@@ -172,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """Run the parsed command; errors reported in one line (a traceback with --debug)."""
     try:
+        _check_current_folder()
         code: int = args.run(args, diagnostics)
     except OctavoError as exc:
         _print_warnings(diagnostics)
@@ -193,6 +194,17 @@ def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     except Exception as exc:  # a bug of ours: say so in one line unless --debug
         return _internal_error(exc, args, diagnostics)
     return code
+
+
+def _check_current_folder() -> None:
+    """Refuse to start in a current folder that was deleted (or moved) under the shell: every
+    relative path fails then, even inside libraries (EbookLib's relpath), as "not found" or as
+    an internal error, whatever folder the command was given."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise UsageError("the current folder no longer exists (it was deleted or moved); cd "
+                         "into one that does") from None
 
 
 def _internal_error(exc: Exception, args: argparse.Namespace, diagnostics: Diagnostics) -> int:
