@@ -51,6 +51,19 @@ def test_missing_manuscript_folder(make_book, octavo) -> None:  # type: ignore[n
                           "manuscript: manuscript folder not found; put your chapters there")
 
 
+@pytest.mark.parametrize("toml", ['manuscript = "novel.md"\n', ""])
+def test_a_manuscript_that_is_a_file(make_book, octavo, toml: str) -> None:  # type: ignore[no-untyped-def]
+    # "novel.md: manuscript folder not found" of a file that was there.
+    root = make_book({"book.toml": BASIC_TOML + toml, "novel.md": CHAPTER})
+    (root / "manuscript").rmdir()
+    if not toml:
+        (root / "manuscript").write_text(CHAPTER)
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, f"{'novel.md' if toml else 'manuscript'}: is a file, not the "
+                          "manuscript folder: put it in a folder and name that ([build] "
+                          "manuscript, or manuscript/)")
+
+
 def test_empty_manuscript(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     root = make_book({"book.toml": BASIC_TOML})
     result = octavo("build", root)
