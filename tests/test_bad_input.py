@@ -290,7 +290,8 @@ CASES: dict[str, Case] = {
         "manuscript/01-one.md:2: front matter: lists or mappings nested too deeply to read"),
     "an output folder that is a file": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD, "out": "a file"}, 6,
-        "out: cannot create output folder: File exists", args=("--out", "{root}/out")),
+        "out: not a folder: the output folder is where the book's files go; name a folder, or "
+        "one to be made", args=("--out", "{root}/out")),
     "an output file that is a folder": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD,
          "dist/a-test-book.epub/keep": "x"}, 6,

@@ -199,6 +199,9 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
     styles = (root / "styles").resolve()
     if out.is_relative_to(styles):
         raise BuildError("the output folder must not be inside styles/ (the themes' folder)", out)
+    if out.exists() and not out.is_dir():  # mkdir said only "File exists"
+        raise BuildError("not a folder: the output folder is where the book's files go; name a "
+                         "folder, or one to be made", out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
