@@ -84,3 +84,14 @@ def test_init_refuses_a_file_where_a_folder_goes_before_writing_anything(  # typ
     assert result.err.count("\n") == 1 and "a file stands where the book's folder goes" in result.err
     assert (book / taken if taken else book).read_text() == "mine\n"
     assert not taken or not (book / "book.toml").exists()  # no half book left behind
+
+
+def test_init_writes_a_title_with_delete_that_the_build_reads(octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # JSON leaves U+007F unescaped, which TOML refuses: "book.toml:5: Illegal character '\x7f'".
+    from octavo.config import load_config
+    from octavo.diagnostics import Diagnostics
+
+    book = tmp_path / "book"
+    assert octavo("init", book, "--title", "A\x7fB", "--author", "C\x7fD").code == 0
+    config = load_config(book, Diagnostics())
+    assert (config.title, config.book["authors"]) == ("A\x7fB", ("C\x7fD",))

@@ -28,7 +28,7 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     author = author or "Your Name"
     _check_text("the title", title, root)
     _check_text("the author's name", author, root)
-    values = {"title": _toml_string(title), "author": _toml_string(author)}
+    values = {"title": toml_string(title), "author": toml_string(author)}
     sources = sorted(p for p in SKELETON.rglob("*") if p.is_file()
                      and (first_chapter or p.parent.name != "manuscript"))
     targets = [root / RENAMED.get(p.name, str(p.relative_to(SKELETON))) for p in sources]
@@ -93,6 +93,8 @@ def _title_from(root: Path) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string: JSON's escaping is a subset of TOML's."""
-    return json.dumps(text, ensure_ascii=False)
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escaping is a subset of TOML's, but JSON leaves DEL (U+007F)
+    as it is, which TOML refuses unescaped: a title holding one made a book.toml the build
+    could not read."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

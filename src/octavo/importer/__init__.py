@@ -11,7 +11,7 @@ from octavo.importer.markdown import title, to_markdown
 from octavo.readers.base import ImageRegistry, ReadContext, Section
 from octavo.readers.manuscript import chapter_level
 from octavo.readers.word import read_word
-from octavo.scaffold import init_book
+from octavo.scaffold import init_book, toml_string
 from octavo.text import slugify
 
 
@@ -39,8 +39,8 @@ def import_word(source: Path, root: Path | None, diagnostics: Diagnostics) -> li
         if len(authors) > 1:  # init_book writes one author; the document names more
             toml = root / CONFIG_NAME
             text = toml.read_text(encoding="utf-8")
-            names = ", ".join(_toml(a) for a in authors)
-            toml.write_text(text.replace(f"authors = [{_toml(authors[0])}]", f"authors = [{names}]",
+            names = ", ".join(toml_string(a) for a in authors)
+            toml.write_text(text.replace(f"authors = [{toml_string(authors[0])}]", f"authors = [{names}]",
                                          1), encoding="utf-8")
         width = max(2, len(str(len(sections))))
         for number, section in enumerate(sections, start=1):
@@ -97,9 +97,3 @@ def _chapter_file(section: Section, level: int) -> str:
     if section.level < level:
         return f"---\ntype: part\n---\n\n{heading}\n\n{body}".rstrip() + "\n"
     return f"{heading}\n\n{body}".rstrip() + "\n"
-
-
-def _toml(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
