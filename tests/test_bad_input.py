@@ -307,7 +307,8 @@ CASES: dict[str, Case] = {
         "manuscript/01-one.md:2: front matter: lists or mappings nested too deeply to read"),
     "an output folder that is a file": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD, "out": "a file"}, 6,
-        "out: cannot create output folder: File exists", args=("--out", "{root}/out")),
+        "out: not a folder: the output folder is where the book's files go; name a folder, or "
+        "one to be made", args=("--out", "{root}/out")),
     "an output file that is a folder": Case(
         {"book.toml": BASIC_TOML, "manuscript/01-one.md": GOOD,
          "dist/a-test-book.epub/keep": "x"}, 6,
@@ -555,6 +556,11 @@ CASES.update({
         {"book.toml": PDF_TOML + '\n[print]\nmargins = { top = -3 }\n',
          "manuscript/01-one.md": GOOD}, 3,
         "book.toml: [print] margins.top: must be at least 0.25in (print-on-demand minimum)"),
+    "a gutter inside the margins table": Case(
+        {"book.toml": PDF_TOML + '\n[print]\nmargins = { gutter = "1in" }\n',
+         "manuscript/01-one.md": GOOD}, 3,
+        "book.toml: [print] margins.gutter: unknown margin; margins takes top, bottom, outside "
+        '(the inside margin is [print] gutter = "0.875in")'),
     "a gutter that is not a number": Case(
         {"book.toml": PDF_TOML + '\n[print]\ngutter = nan\n', "manuscript/01-one.md": GOOD}, 3,
         "book.toml: [print] gutter: nan is not a length such as \"0.75in\" or \"20mm\""),
@@ -685,9 +691,12 @@ CASES.update({
         links={"styles/classic/templates": "{secretdir}"}),
     "dist linked out of the book": Case(
         md(GOOD), 3,
-        "book.toml: [build] output: dist is outside the book folder; a book.toml may only name "
-        "folders inside it (octavo build --out DIR writes elsewhere)",
-        links={"dist": "{secretdir}"}),
+        "dist: a link to a folder outside the book folder; a build reads and writes only inside "
+        "the book (octavo build --out DIR writes elsewhere)", links={"dist": "{secretdir}"}),
+    "dist linked out of a book without book.toml": Case(  # the EPUB was written out there
+        {"manuscript/01-one.md": GOOD}, 3,
+        "dist: a link to a folder outside the book folder; a build reads and writes only inside "
+        "the book (octavo build --out DIR writes elsewhere)", links={"dist": "{secretdir}"}),
     "a cache folder linked out of the book": Case(
         md(GOOD), 6, ".octavo-cache: refused: a link to a folder outside the book folder; delete "
                      "it (it holds only a cache)", links={".octavo-cache": "{secretdir}"}),

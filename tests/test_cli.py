@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import BASIC_TOML, Result
 
+import octavo
 from octavo.cli import main
 
 CHAPTER = "# One\n\nSome text.\n"
+SOURCE = Path(octavo.__file__).resolve().parents[1]  # a PYTHONPATH that needs no current folder
 
 
 def assert_one_line_error(result: Result, code: int, expected: str) -> None:
@@ -47,6 +49,19 @@ def test_missing_manuscript_folder(make_book, octavo) -> None:  # type: ignore[n
     result = octavo("build", root)
     assert_one_line_error(result, 4,
                           "manuscript: manuscript folder not found; put your chapters there")
+
+
+@pytest.mark.parametrize("toml", ['manuscript = "novel.md"\n', ""])
+def test_a_manuscript_that_is_a_file(make_book, octavo, toml: str) -> None:  # type: ignore[no-untyped-def]
+    # "novel.md: manuscript folder not found" of a file that was there.
+    root = make_book({"book.toml": BASIC_TOML + toml, "novel.md": CHAPTER})
+    (root / "manuscript").rmdir()
+    if not toml:
+        (root / "manuscript").write_text(CHAPTER)
+    result = octavo("build", root)
+    assert_one_line_error(result, 4, f"{'novel.md' if toml else 'manuscript'}: is a file, not the "
+                          "manuscript folder: put it in a folder and name that ([build] "
+                          "manuscript, or manuscript/)")
 
 
 def test_empty_manuscript(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
@@ -103,6 +118,14 @@ def test_unreadable_files(make_book, octavo) -> None:  # type: ignore[no-untyped
     (root / "manuscript" / "2.md").write_bytes(b"\x00\x01binary")
     result = octavo("build", root)
     assert_one_line_error(result, 4, "manuscript/2.md: not a text file (it holds binary data)")
+
+
+@pytest.mark.parametrize("command", ["build", "check", "themes", "proof", "watch"])
+def test_a_book_folder_that_is_a_symlink_loop(tmp_path: Path, octavo, command: str) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = octavo(command, tmp_path / "a")
+    assert_one_line_error(result, 1, f"{tmp_path / 'a'}: book folder not found (a symlink loop)")
 
 
 def test_debug_shows_the_traceback(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
@@ -176,6 +199,38 @@ def test_the_command_exits_quickly_yet_fully(make_book) -> None:  # type: ignore
     assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
 
 
+def test_a_reader_that_leaves_the_pipe_is_no_internal_error(make_book) -> None:  # type: ignore[no-untyped-def]
+    # `octavo themes | head -1`, `octavo build | head -1`: "error: internal error:
+    # BrokenPipeError" once head had left, as if Octavo had failed.
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each line written as it is printed
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has left before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "octavo", "themes", str(root)],
+                              stdout=writer, stderr=subprocess.PIPE, text=True, env=env)
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_a_current_folder_that_was_deleted_is_said_so(make_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # With the shell's folder deleted, `octavo build /abs/book` ended in "EbookLib could not
+    # write the EPUB: No such file or directory" and `octavo init` in an internal error.
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/1.md": CHAPTER})
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(f'cd "{gone}" && rmdir "{gone}" && "{sys.executable}" -m octavo build '
+                          f'"{root}" --format epub', shell=True, capture_output=True, text=True,
+                          executable="/bin/sh", env={**os.environ, "SOURCE_DATE_EPOCH": "0",
+                                                     "PYTHONPATH": str(SOURCE)})
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert done.returncode == 2 and errors == [
+        "error: the current folder no longer exists (it was deleted or moved); cd into one that "
+        "does"], done.stderr
+    assert not (root / "dist").exists()
+
+
 def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  # type: ignore[no-untyped-def]
                                                              monkeypatch) -> None:
     # --jobs 300 on two CPUs started 300 PDF workers: 11 GB, and no PDF after 200 s.
@@ -188,3 +243,19 @@ def test_jobs_beyond_twice_the_cpus_are_lowered_with_a_note(make_book, octavo,  
     assert result.code == 0, result.err
     assert "--jobs 300 lowered to 4, twice the 2 CPUs here: more processes would only share " \
            "them" in result.out.splitlines()
+
+
+@pytest.mark.parametrize("name", ["../../../outside", "big/../big", "Big"])
+def test_an_edition_name_that_is_a_path_is_refused(make_book, capsys,  # type: ignore[no-untyped-def]
+                                                   name: str) -> None:
+    # "../../../outside" named a cache folder outside the book: the build said "refused: a
+    # link to a folder outside the book folder; delete it" of the author's own folder there.
+    root = make_book({"book.toml": BASIC_TOML + '\n[editions.big.print]\ntrim = "6x9"\n',
+                      "manuscript/1.md": CHAPTER})
+    (root / ".octavo-cache" / "editions").mkdir(parents=True)
+    (root.parent / "outside").mkdir()
+    with pytest.raises(SystemExit) as info:
+        main(["build", str(root), "--format", "epub", "--edition", name])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and f"argument --edition: {name!r} is not an edition name" in err
+    assert "delete it" not in err

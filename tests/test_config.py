@@ -88,6 +88,36 @@ formats = ["mobi"]
                for line in text.splitlines())
 
 
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("title", '"' + "Long " * 20_000 + '"', "[book] title: 100,000 characters: at most 1,000"),
+    ("subtitle", '"' + "x" * 1001 + '"', "[book] subtitle: 1,001 characters: at most 1,000"),
+    ("authors", "[" + ", ".join(f'"Author {n}"' for n in range(10_000)) + "]",
+     "[book] authors: 10,000 names: a book's cover and title page hold at most 100"),
+    ("authors", '["' + "A" * 5000 + '"]', "[book] authors: 5,000 characters: at most 1,000"),
+])
+def test_a_title_or_names_too_long_to_set_are_refused(tmp_path: Path, key: str, value: str,
+                                                      message: str) -> None:
+    # A 100 KB title built for six minutes into a 605-page PDF of one sentence.
+    values = {"title": '"T"', "authors": '["A"]', "language": '"en"', key: value}
+    root = write(tmp_path, "[book]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()))
+    with pytest.raises(ConfigError) as info:
+        load_config(root, Diagnostics())
+    assert len(info.value.problems) == 1 and message in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("toml", [True, False])
+@pytest.mark.parametrize("folder", ["dist", "manuscript"])
+def test_a_book_folder_that_is_a_symlink_loop_is_named(tmp_path: Path, folder: str,
+                                                       toml: bool) -> None:
+    # An internal error (RuntimeError: Symlink loop) before, with book.toml or without.
+    if toml:
+        write(tmp_path, BASIC_TOML)
+    (tmp_path / folder).symlink_to(folder)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path, Diagnostics())
+    assert [p.render(tmp_path) for p in info.value.problems] == [f"{folder}: a symlink loop"]
+
+
 def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     root = write(tmp_path, '[book]\ntitle = "ok"\nauthors = ["x"\nlanguage = "en"\n')
     with pytest.raises(ConfigError) as info:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import XHTML, body_text, epub_words, epubcheck, spine_documents, tiny_png
 from lxml import etree
 from wordfiles import add_text, new_document, saved, styled_book
@@ -74,6 +76,40 @@ def test_import_refuses_what_is_not_word(tmp_path: Path, octavo) -> None:  # typ
     assert result.code == 4
     assert result.err.strip() == ("error: notes.docx: not a Word document (.docx): it is not a "
                                   "zip file; save it from your word processor as .docx")
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("folder", "is a folder, not a Word document"),
+    ("pipe", "not a regular file (a pipe, device or socket could block the import)"),
+    ("dangling", "not found (a link to nothing)"),
+    ("missing", "not found"),
+])
+def test_import_says_what_the_source_is_when_it_is_no_file(  # type: ignore[no-untyped-def]
+        tmp_path: Path, octavo, kind: str, message: str) -> None:
+    source = tmp_path / "draft.docx"
+    if kind == "folder":
+        source.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(source)
+    elif kind == "dangling":
+        source.symlink_to(tmp_path / "gone.docx")
+    result = octavo("import", source, tmp_path / "book")
+    assert result.code == 2 and result.err == f"error: {source}: {message}\n"
+    assert not (tmp_path / "book").exists()
+
+
+def test_import_names_the_document_whose_title_is_too_long(tmp_path: Path, octavo) -> None:  # type: ignore[no-untyped-def]
+    document = new_document()
+    add_text(document, "Word " * 400, style="Title")
+    add_text(document, "Chapter 1", style="Heading 1")
+    add_text(document, "Hello there.")
+    source = tmp_path / "draft.docx"
+    source.write_bytes(saved(document))
+    result = octavo("import", source, tmp_path / "book")
+    assert result.code == 4 and result.err == (
+        f"error: {source}: its title is 1,999 characters long; a book's takes at most 1,000: "
+        "shorten the Title paragraph or the document's title property\n")
+    assert not (tmp_path / "book").exists()
 
 
 def build_both(tmp_path: Path, octavo, data: bytes) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]

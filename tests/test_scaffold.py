@@ -55,6 +55,7 @@ HELD = "which a book cannot hold; remove it"
     ("--title", "   ", "the title must not be empty"),
     ("--author", "Jo\x07e", f"the author's name holds the control character U+0007, {HELD}"),
     ("--author", " ", "the author's name must not be empty"),
+    ("--title", "Long " * 400, "the title is 2,000 characters long; at most 1,000"),
 ])
 def test_init_refuses_a_title_or_author_the_build_would_refuse(  # type: ignore[no-untyped-def]
         octavo, tmp_path: Path, option: str, value: str, message: str) -> None:
@@ -69,3 +70,28 @@ def test_init_leaves_control_characters_of_the_folder_name_out_of_the_title(  # 
     book = tmp_path / "my\x1bnovel"
     assert octavo("init", book).code == 0
     assert tomllib.loads((book / "book.toml").read_text())["book"]["title"] == "Mynovel"
+
+
+@pytest.mark.parametrize("taken", ["dist", "manuscript", ""])
+def test_init_refuses_a_file_where_a_folder_goes_before_writing_anything(  # type: ignore[no-untyped-def]
+        octavo, tmp_path: Path, taken: str) -> None:
+    book = tmp_path / "book"
+    if taken:
+        book.mkdir()
+    (book / taken if taken else book).write_text("mine\n")
+    result = octavo("init", book)
+    assert result.code == BuildError.exit_code
+    assert result.err.count("\n") == 1 and "a file stands where the book's folder goes" in result.err
+    assert (book / taken if taken else book).read_text() == "mine\n"
+    assert not taken or not (book / "book.toml").exists()  # no half book left behind
+
+
+def test_init_writes_a_title_with_delete_that_the_build_reads(octavo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # JSON leaves U+007F unescaped, which TOML refuses: "book.toml:5: Illegal character '\x7f'".
+    from octavo.config import load_config
+    from octavo.diagnostics import Diagnostics
+
+    book = tmp_path / "book"
+    assert octavo("init", book, "--title", "A\x7fB", "--author", "C\x7fD").code == 0
+    config = load_config(book, Diagnostics())
+    assert (config.title, config.book["authors"]) == ("A\x7fB", ("C\x7fD",))

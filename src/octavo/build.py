@@ -18,7 +18,7 @@ from octavo.covers import CACHE_FOLDER, check_cover, cover_png
 from octavo.diagnostics import Diagnostics
 from octavo.errors import BuildError, OctavoError
 from octavo.model import DEFAULT_COLOPHON, Book, Image, Metadata
-from octavo.paths import abandoned
+from octavo.paths import abandoned, book_folder
 from octavo.text import slugify, xml_safe
 from octavo.themes import Theme, load_theme
 from octavo.uptodate import (
@@ -46,20 +46,6 @@ class Output:
     format: str  # the format's name, or its companion's ("cover-wrap")
     path: Path
     seconds: float
-
-
-def book_folder(path: Path) -> Path:
-    """The book folder `path` names, resolved; an error when it is missing or not a folder."""
-    try:
-        root = path.resolve()
-    except (RuntimeError, OSError):
-        raise OctavoError("book folder not found (a symlink loop)", path) from None
-    if root.is_dir():
-        return root
-    if root.exists():
-        raise OctavoError("not a folder: give the book's folder, the one that holds book.toml "
-                          "and manuscript/", path)
-    raise OctavoError("book folder not found", path)
 
 
 def load_book(root: Path, diagnostics: Diagnostics, edition: str = "",
@@ -214,6 +200,9 @@ def _build(root: Path, request: Any, config: Config, book: Book, diagnostics: Di
     styles = (root / "styles").resolve()
     if out.is_relative_to(styles):
         raise BuildError("the output folder must not be inside styles/ (the themes' folder)", out)
+    if out.exists() and not out.is_dir():  # mkdir said only "File exists"
+        raise BuildError("not a folder: the output folder is where the book's files go; name a "
+                         "folder, or one to be made", out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -6,6 +6,7 @@ import argparse
 import atexit
 import contextlib
 import os
+import select
 import sys
 import threading
 import time
@@ -19,9 +20,18 @@ from octavo.backends.pdf import libsearch
 from octavo.backends.pdf.printers import PRINTERS
 from octavo.backends.scratch import temporary_files
 from octavo.diagnostics import Diagnostics
-from octavo.errors import CheckError, OctavoError, StrictError, UsageError, one_line
+from octavo.errors import (
+    CheckError,
+    OctavoError,
+    StrictError,
+    UsageError,
+    landing_or_self,
+    one_line,
+)
+from octavo.paths import book_folder
 
 INTERNAL_ERROR = 70
+PIPE_GONE = 141  # as a shell reports a command that SIGPIPE ended (128 + 13)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
                        help="lay out the PDF in N processes (default: one per CPU, at most 4); "
                             "for a shelf, build N books at once (default: one per CPU); never "
                             "more than twice the CPUs")
-    build.add_argument("--edition", metavar="NAME",
+    build.add_argument("--edition", type=_edition, metavar="NAME",
                        help="build only this edition ([editions.NAME] in book.toml)")
     build.add_argument("--cluster", metavar="tcp://HOST:PORT",
                        help="build the shelf's books on this Dask scheduler's workers "
@@ -162,11 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     """Run the parsed command; errors reported in one line (a traceback with --debug)."""
     try:
+        _check_current_folder()
         code: int = args.run(args, diagnostics)
     except OctavoError as exc:
         _print_warnings(diagnostics)
         book_dir = getattr(args, "book_dir", None)
-        base = Path(book_dir).resolve() if book_dir is not None else None
+        base = landing_or_self(Path(book_dir)) if book_dir is not None else None
         for line in exc.render(base).splitlines():
             print(f"error: {line}", file=sys.stderr)
         if args.debug:
@@ -175,15 +186,54 @@ def _run(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError as exc:
+        if not _stdout_gone():  # a pipe of our own processes: a bug of ours
+            return _internal_error(exc, args, diagnostics)
+        _quiet_stdout()
+        return PIPE_GONE
     except Exception as exc:  # a bug of ours: say so in one line unless --debug
-        _print_warnings(diagnostics)
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"error: internal error: {type(exc).__name__}: {exc} "
-                  "(run with --debug for details)", file=sys.stderr)
-        return INTERNAL_ERROR
+        return _internal_error(exc, args, diagnostics)
     return code
+
+
+def _check_current_folder() -> None:
+    """Refuse to start in a current folder that was deleted (or moved) under the shell: every
+    relative path fails then, even inside libraries (EbookLib's relpath), as "not found" or as
+    an internal error, whatever folder the command was given."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise UsageError("the current folder no longer exists (it was deleted or moved); cd "
+                         "into one that does") from None
+
+
+def _internal_error(exc: Exception, args: argparse.Namespace, diagnostics: Diagnostics) -> int:
+    """A bug of ours, said in one line (a traceback with --debug)."""
+    _print_warnings(diagnostics)
+    if args.debug:
+        traceback.print_exc()
+    else:
+        print(f"error: internal error: {type(exc).__name__}: {exc} "
+              "(run with --debug for details)", file=sys.stderr)
+    return INTERNAL_ERROR
+
+
+def _stdout_gone() -> bool:
+    """Whether the standard output is a pipe whose reader has left (`octavo themes | head -1`):
+    then a broken pipe is the reader's doing, no error of ours. Linux and macOS poll such a
+    pipe's write end as an error."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _fd, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll here, or no real stdout (a test's)
+        return False
+
+
+def _quiet_stdout() -> None:
+    """Send what is still to be written to nowhere, so that the exit's flush raises nothing."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
@@ -202,7 +252,7 @@ def run_build(args: argparse.Namespace, diagnostics: Diagnostics) -> int:
                 print(f"--jobs {args.jobs} lowered to {most_jobs()}, twice the {cpu_count()} "
                       f"CPU{'s' * (cpu_count() != 1)} here: more processes would only share them")
             args.jobs = most_jobs()
-    root = Path(args.book_dir)
+    root = book_folder(Path(args.book_dir))
     if args.cluster is not None or is_shelf(root):
         return run_shelf(args, diagnostics, formats)
     from octavo.shelves.alleditions import build_editions
@@ -369,6 +419,17 @@ def _jobs(value: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return jobs
+
+
+def _edition(value: str) -> str:
+    """An edition's name as book.toml's [editions.NAME] may give it: "../x" names no edition,
+    and would have named a cache folder outside the book."""
+    from octavo.shelves.editions import NAME
+
+    if value and not NAME.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an edition name (lower-case letters, "
+                                         "digits and '-', as in large-print)")
+    return value
 
 
 def _book_theme(root: Path) -> str | None:

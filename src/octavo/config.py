@@ -68,6 +68,11 @@ class Config:
 
 
 MAX_SERIES_INDEX = 9999
+# A title, subtitle, series, publisher or name is set on the cover and the title page: a
+# 100 KB title took six minutes and made a 605-page PDF of one sentence, 10,000 authors a
+# minute and more. Stores take 200 characters for a title; these bounds leave room to spare.
+MAX_LINE = 1_000
+MAX_AUTHORS = 100
 COVER_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 
 
@@ -87,8 +92,11 @@ def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Conf
         if edition:
             raise ConfigError([OctavoError(f"no edition {edition!r}: there is no book.toml",
                                            CONFIG_NAME)])
-        return Config(root=root, source=None, book={},
-                      build=_build_settings(root, {}, CONFIG_NAME, []),
+        problems: list[OctavoError] = []  # the default folders, links out of the book
+        build = _build_settings(root, {}, CONFIG_NAME, problems)
+        if problems:
+            raise ConfigError(problems)
+        return Config(root=root, source=None, book={}, build=build,
                       settings=_format_settings({}, CONFIG_NAME, []))
     shown = CONFIG_NAME  # messages name files relative to the book folder
     try:
@@ -216,6 +224,8 @@ def _book(
                 problem(key, f"must be a string, not {_type(value)}")
             elif key == "title" and not value.strip():
                 problem(key, "must not be empty")
+            elif key not in ("description", "rights") and len(value) > MAX_LINE:
+                problem(key, _too_long(value))
             elif key in ("description", "rights"):
                 book[key] = value.strip()
             else:  # one line: a title written over lines ('''...''') reads as it prints
@@ -236,10 +246,18 @@ def _book(
     if authors is None:
         diagnostics.warn('[book] authors: missing; add authors = ["Your Name"]', shown)
         book["authors"] = ()
+    elif isinstance(authors, str) and len(authors) > MAX_LINE:
+        problem("authors", _too_long(authors))
     elif isinstance(authors, str):
         book["authors"] = (one_line(authors),)
     elif isinstance(authors, list) and all(isinstance(a, str) and a.strip() for a in authors):
-        book["authors"] = tuple(one_line(a) for a in authors)
+        if len(authors) > MAX_AUTHORS:
+            problem("authors", f"{len(authors):,} names: a book's cover and title page hold at "
+                               f"most {MAX_AUTHORS}")
+        elif long := next((a for a in authors if len(a) > MAX_LINE), None):
+            problem("authors", _too_long(long))
+        else:
+            book["authors"] = tuple(one_line(a) for a in authors)
     else:
         problem("authors", 'must be a list of names, e.g. authors = ["Jane Doe"]')
 
@@ -318,14 +336,21 @@ def _build_settings(
         if not isinstance(value, str) or not value.strip():
             problems.append(OctavoError(f"[build] {key}: must be a folder path", shown))
             return root / default
+        elsewhere = " (octavo build --out DIR writes elsewhere)" if key == "output" else ""
         try:
             return inside(root / value, root)
-        except Refused:
-            problems.append(OctavoError(
-                f"[build] {key}: {value} is outside the book folder; a book.toml may only name "
-                "folders inside it" + (" (octavo build --out DIR writes elsewhere)"
-                                       if key == "output" else ""), shown))
-            return (root / default).resolve()
+        except Refused as exc:
+            if "outside" not in str(exc):  # a symlink loop: the folder is nowhere
+                problems.append(OctavoError(str(exc).removeprefix("refused: "), root / value))
+            elif key not in data:  # no book.toml names it: the folder is a link out of the book
+                problems.append(OctavoError(
+                    "a link to a folder outside the book folder; a build reads and writes only "
+                    f"inside the book{elsewhere}", root / value))
+            else:
+                problems.append(OctavoError(
+                    f"[build] {key}: {value} is outside the book folder; a book.toml may only "
+                    f"name folders inside it{elsewhere}", shown))
+            return root / default  # not resolved: a loop there is the problem just told
 
     manuscript = path_value("manuscript", "manuscript")
     output = path_value("output", "dist")
@@ -413,6 +438,11 @@ def _unknown(key: str, known: Any, prefix: str, shown: str, diagnostics: Diagnos
     close = difflib.get_close_matches(key, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     diagnostics.warn(f"{prefix}unknown key {key!r} ignored{hint}", shown)
+
+
+def _too_long(value: str) -> str:
+    return (f"{len(value):,} characters: at most {MAX_LINE:,} fit the cover and the title page "
+            "(a store takes 200 for a title; put more in description)")
 
 
 def _type(value: Any) -> str:

@@ -24,7 +24,7 @@ class OctavoError(Exception):
         where = str(self.path)
         if base is not None and isinstance(self.path, Path) and self.path.is_absolute():
             # As written (a link is named where it is), else where it lands.
-            for candidate in (Path(os.path.normpath(self.path)), _landing(self.path)):
+            for candidate in (Path(os.path.normpath(self.path)), landing_or_self(self.path)):
                 if candidate.is_relative_to(base) and candidate != base:
                     where = str(candidate.relative_to(base))
                     break
@@ -48,7 +48,8 @@ def unreadable(exc: OSError | UnicodeDecodeError) -> str:
     return f"cannot read: {exc.strerror or exc}"
 
 
-def _landing(path: Path) -> Path:
+def landing_or_self(path: Path) -> Path:
+    """Where `path` lands once its links are followed; `path` itself for a symlink loop."""
     try:
         return path.resolve()
     except (RuntimeError, OSError):  # a symlink loop

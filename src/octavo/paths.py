@@ -7,9 +7,25 @@ import os
 import stat
 from pathlib import Path
 
+from octavo.errors import OctavoError
+
 
 class Refused(ValueError):
     """A path the build may not read; the message says why, for `file: message`."""
+
+
+def book_folder(path: Path) -> Path:
+    """The book folder `path` names, resolved; an error when it is missing or not a folder."""
+    try:
+        root = path.resolve()
+    except (RuntimeError, OSError):
+        raise OctavoError("book folder not found (a symlink loop)", path) from None
+    if root.is_dir():
+        return root
+    if root.exists():
+        raise OctavoError("not a folder: give the book's folder, the one that holds book.toml "
+                          "and manuscript/", path)
+    raise OctavoError("book folder not found", path)
 
 
 def landing(path: Path) -> Path:

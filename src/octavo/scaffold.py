@@ -6,7 +6,7 @@ import json
 import string
 from pathlib import Path
 
-from octavo.config import CONFIG_NAME
+from octavo.config import CONFIG_NAME, MAX_LINE
 from octavo.errors import BuildError, UsageError
 from octavo.text import has_xml_invalid, xml_safe
 
@@ -28,13 +28,14 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     author = author or "Your Name"
     _check_text("the title", title, root)
     _check_text("the author's name", author, root)
-    values = {"title": _toml_string(title), "author": _toml_string(author)}
+    values = {"title": toml_string(title), "author": toml_string(author)}
     sources = sorted(p for p in SKELETON.rglob("*") if p.is_file()
                      and (first_chapter or p.parent.name != "manuscript"))
     targets = [root / RENAMED.get(p.name, str(p.relative_to(SKELETON))) for p in sources]
     clashes = [t for t in targets if t.exists()]
     if clashes:
         raise BuildError("already exists; octavo init never overwrites a file", clashes[0])
+    _check_folders(root, targets)
     written = []
     try:
         for source, target in zip(sources, targets, strict=True):
@@ -51,11 +52,27 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     return written
 
 
+def _check_folders(root: Path, targets: list[Path]) -> None:
+    """Refuse, before a file is written, a book whose folders (its own, manuscript/, styles/,
+    dist/) cannot be made: a file or a link to nothing stands where one goes. Found only
+    halfway, it left book.toml behind, and the next `octavo init` said "already holds a book"."""
+    folders = {root, root / "dist", root / "manuscript",
+               *(p for t in targets for p in t.parents if p.is_relative_to(root))}
+    for folder in sorted(folders):
+        if folder.is_symlink() and not folder.exists():
+            raise BuildError("a link to nothing stands where the book's folder goes", folder)
+        if folder.exists() and not folder.is_dir():
+            raise BuildError("a file stands where the book's folder goes; octavo init never "
+                             "overwrites a file", folder)
+
+
 def _check_text(what: str, text: str, root: Path) -> None:
     """Refuse a title or name that `octavo build` would refuse or change: a blank one, or one
     holding a character XML cannot hold."""
     if not text.strip():
         raise UsageError(f"{what} must not be empty", root)
+    if len(text) > MAX_LINE:
+        raise UsageError(f"{what} is {len(text):,} characters long; at most {MAX_LINE:,}", root)
     bad = next((c for c in text if has_xml_invalid(c)), None)
     if bad is not None:
         raise UsageError(f"{what} holds {_named(bad)}; remove it", root)
@@ -76,6 +93,8 @@ def _title_from(root: Path) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string: JSON's escaping is a subset of TOML's."""
-    return json.dumps(text, ensure_ascii=False)
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escaping is a subset of TOML's, but JSON leaves DEL (U+007F)
+    as it is, which TOML refuses unescaped: a title holding one made a book.toml the build
+    could not read."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -164,3 +164,19 @@ def test_no_more_books_at_once_than_books_or_twice_the_cpus(shelf: Path, monkeyp
         with pytest.raises(StopIteration):
             shelving.build_shelf(shelving.shelf_books(shelf), jobs=300)
     assert at_once == [3, 2]  # the three books; then twice the one CPU
+
+
+def test_a_book_folder_named_with_control_characters_prints_one_line_each(  # type: ignore[no-untyped-def]
+        tmp_path: Path, octavo) -> None:
+    # The name was printed as it is: a line break made a forged "error:" line of its own, and
+    # an escape sequence reached the terminal.
+    shelf = tmp_path / "shelf"
+    name = "evil\nerror: \x1b[31mforged"
+    write_files(shelf / name, {"book.toml": '[book]\ntitle = "Evil"\nlanguage = 7\n',
+                               "manuscript/01.md": "# One\n\nText.\n"})
+    result = octavo("build", shelf, "--format", "epub")
+    assert result.code == 1
+    assert "\x1b" not in result.out + result.err
+    assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
+        "error: evil\\nerror: \\x1b[31mforged: book.toml: [book] language: 7 is not a BCP 47 "
+        'language tag such as "en" or "en-GB"']

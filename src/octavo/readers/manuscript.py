@@ -50,6 +50,9 @@ class Manuscript:
 def manuscript_files(folder: Path, shown: str, context: ReadContext) -> list[Path]:
     """The readable files of the manuscript folder and its subfolders, in natural name order
     (a subfolder's files where its name falls: `02-part-two/` after `01-prologue.md`)."""
+    if folder.exists() and not folder.is_dir():  # [build] manuscript = "novel.md", say
+        raise ManuscriptError("is a file, not the manuscript folder: put it in a folder and name "
+                              "that ([build] manuscript, or manuscript/)", shown)
     if not folder.is_dir():
         raise ManuscriptError("manuscript folder not found; put your chapters there", shown)
     files: list[Path] = []

@@ -218,10 +218,12 @@ def _has_edition(book: Path, edition: str) -> bool:
 
 
 def _name(book: Path, books: list[Path]) -> str:
-    """How the shelf names a book: its folder's name, or its path when names repeat."""
+    """How the shelf names a book: its folder's name, or its path when names repeat; control
+    characters escaped (a folder named "x\nerror: ..." printed a line of its own making, and
+    escape sequences reached the terminal as commands)."""
     if sum(b.name == book.name for b in books) == 1:
-        return book.name
-    return str(book)
+        return one_line(book.name)
+    return one_line(str(book))
 
 
 def _show(show: Callable[[str], object] | None, book: BookDone) -> None:

@@ -94,7 +94,8 @@ def read_print_settings(data: dict[str, Any], problem: Problem) -> PrintSettings
         margins = {}
     for key, value in margins.items():
         if key not in MARGIN_KEYS:
-            problem(f"margins.{key}", f"unknown margin; use {', '.join(MARGIN_KEYS)} and gutter")
+            problem(f"margins.{key}", f"unknown margin; margins takes {', '.join(MARGIN_KEYS)} "
+                                      '(the inside margin is [print] gutter = "0.875in")')
         elif (inches := length(f"margins.{key}", value)) is not None:
             values[key] = inches
     gutter = data.get("gutter", "auto")
