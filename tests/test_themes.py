@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -475,6 +477,49 @@ def test_an_svg_a_theme_draws_is_checked_as_a_manuscripts_is(make_book, octavo, 
     assert result.err.strip().startswith("error: ") and result.err.count("\n") == 1
     assert "styles/classic/bomb.svg: SVG refused: the SVG's <use> elements draw over" in result.err
     assert not list(root.glob("dist/*"))
+
+
+def _data_url(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+def _huge_png() -> bytes:
+    """A PNG of 100 million pixels, 100 KB as a file."""
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 10_000, 10_000, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("sheet", "image", "why"), [
+    ("print.css", ("image/svg+xml", _use_bomb().encode()), "draw over 20,000 copies"),
+    ("epub.css", ("image/svg+xml", _use_bomb().encode()), "draw over 20,000 copies"),
+    ("print.css", ("image/png", _huge_png()), "holds a data: image too large"),
+    ("print.css", ("image/png", b"not a picture"), "damaged data: image"),
+])
+def test_a_data_image_a_stylesheet_draws_is_checked_as_an_svgs_is(
+        tmp_path: Path, sheet: str, image: tuple[str, bytes], why: str) -> None:
+    """A use bomb in a data: URL, as a page's background, kept the PDF drawing for ever; a
+    huge or damaged PNG failed the PDF without naming the stylesheet."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / f"extra-{sheet}").write_text(f"p {{ color: red }}\n\nbody {{ background: "
+                                           f"url({_data_url(*image)}) }}\n")
+    with pytest.raises(ThemeError, match=re.escape(why)) as refused:
+        load_theme("classic", tmp_path).read_css(sheet)
+    assert refused.value.path == folder / f"extra-{sheet}" and refused.value.line == 3
+
+
+def test_a_data_image_in_a_variable_is_checked_too(tmp_path: Path) -> None:
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    bomb = _data_url("image/svg+xml", _use_bomb().encode())
+    (folder / "theme.toml").write_text(f'[variables]\naccent = "url({bomb})"\n')
+    with pytest.raises(ThemeError, match="accent: refused: the SVG's <use> elements draw over"):
+        load_theme("classic", tmp_path)
 
 
 def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:

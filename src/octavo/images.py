@@ -283,12 +283,26 @@ def _check_svg_css(css: str, refuse: Refusal, depth: int = 0) -> None:
 MAX_SVG_DEPTH = 3  # an SVG in a data: URL of an SVG in a data: URL ...: enough for any drawing
 
 
-def _check_data_image(url: str, refuse: Refusal, depth: int) -> None:
-    """A data: image inside an SVG is checked as an image file is: it must decode, be an
-    image Pillow reads (or an SVG that passes these same checks) and not be too large; else
-    the SVG is refused here, by its file and line, and not by WeasyPrint without either."""
+def data_image_problem(url: str) -> str | None:
+    """Why a stylesheet may not draw the data: image `url`, or None (a fine one, or no data:
+    image): it is checked as an SVG's data: images are. An SVG "use bomb" there, drawn as a
+    page's background, kept the PDF drawing for ever; a huge PNG failed it without a file."""
+    if not url.strip().lower().startswith("data:image/"):
+        return None
+    try:
+        _check_data_image(url.strip(), OctavoError, 0, holder="the stylesheet")
+    except OctavoError as exc:
+        return exc.message
+    return None
+
+
+def _check_data_image(url: str, refuse: Refusal, depth: int, holder: str = "the SVG") -> None:
+    """A data: image inside an SVG (or a stylesheet: `holder`) is checked as an image file is:
+    it must decode, be an image Pillow reads (or an SVG that passes these same checks) and not
+    be too large; else the SVG is refused here, by its file and line, and not by WeasyPrint
+    without either."""
     header, comma, payload = url.partition(",")
-    damaged = f"refused: the SVG holds a damaged data: image ({short_url(url)})"
+    damaged = f"refused: {holder} holds a damaged data: image ({short_url(url)})"
     if not comma:
         raise refuse(damaged)
     params = [p.strip().lower() for p in header[len("data:"):].split(";")]
@@ -311,11 +325,11 @@ def _check_data_image(url: str, refuse: Refusal, depth: int) -> None:
             with Pillow.open(io.BytesIO(raw)) as probe:
                 width, height = probe.size
                 if width * height > MAX_PIXELS:
-                    raise refuse(f"refused: the SVG holds a data: image too large ({width}×{height} "
+                    raise refuse(f"refused: {holder} holds a data: image too large ({width}×{height} "
                                  f"pixels; {short_url(url)})")
                 probe.verify()
     except (Pillow.DecompressionBombWarning, Pillow.DecompressionBombError):
-        raise refuse(f"refused: the SVG holds a data: image too large ({short_url(url)})") from None
+        raise refuse(f"refused: {holder} holds a data: image too large ({short_url(url)})") from None
     except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
         raise refuse(damaged) from None
 

@@ -21,7 +21,7 @@ import jinja2.sandbox
 
 from octavo.backends.fontfiles import font_problem
 from octavo.errors import OctavoError, ThemeError, UsageError
-from octavo.paths import Refused, css_problems, inside, landing, regular_file
+from octavo.paths import Refused, css_problems, css_urls, inside, landing, regular_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -556,7 +556,7 @@ def _not_a_value(value: str) -> str | None:
     probe = [d for d in tinycss2.parse_blocks_contents(f"a: {value}; b: c") if d.type != "whitespace"]
     if [getattr(d, "lower_name", None) for d in probe] != ["a", "b"]:
         return f"not a CSS value (a bracket or string left open): {value!r}"
-    if problems := css_problems(value):
+    if problems := _sheet_problems(value):
         return problems[0][1]
     return None
 
@@ -608,8 +608,13 @@ def _read_sheet(path: Path) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _sheet_problems(text: str) -> tuple[tuple[int, str], ...]:
-    """`css_problems` of a stylesheet's text, kept by the text itself."""
-    return tuple(css_problems(text))
+    """`css_problems` of a stylesheet's text, then its data: images' (checked as an SVG's
+    are), in the order of the lines; kept by the text itself."""
+    from octavo.images import data_image_problem
+
+    images = [(line, why) for url, line, _how in css_urls(text)
+              if (why := data_image_problem(url)) is not None]
+    return tuple(sorted([*css_problems(text), *images], key=lambda problem: problem[0]))
 
 
 def _sheet_label(path: Path) -> str:
