@@ -522,6 +522,24 @@ def test_a_data_image_in_a_variable_is_checked_too(tmp_path: Path) -> None:
         load_theme("classic", tmp_path)
 
 
+@pytest.mark.parametrize(("length", "kept"), [
+    ("1e9px", False), ("720000pt", False), ("2000em", False), ("-5000vw", False),
+    ("200000%", False), ("-9999px", True), ("1000em", True), ("3e2in", True), ("90deg", True),
+])
+def test_a_length_too_large_to_lay_out_is_refused(tmp_path: Path, length: str, kept: bool) -> None:
+    """`font-size: 1e9px` made WeasyPrint's text layout overflow: an internal error."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "extra-print.css").write_text(f"p {{ color: red }}\np {{ margin: calc(1em + {length}) }}\n")
+    theme = load_theme("classic", tmp_path)
+    if kept:
+        assert length in theme.read_css("print.css")
+        return
+    with pytest.raises(ThemeError, match="refused: a length over 1,000 inches") as refused:
+        theme.read_css("print.css")
+    assert refused.value.line == 2 and refused.value.path == folder / "extra-print.css"
+
+
 def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:
     """`octavo watch` reads the theme again at each rebuild: an SVG made a bomb meanwhile is
     refused then, not passed on the strength of what it held before."""

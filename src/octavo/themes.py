@@ -614,7 +614,41 @@ def _sheet_problems(text: str) -> tuple[tuple[int, str], ...]:
 
     images = [(line, why) for url, line, _how in css_urls(text)
               if (why := data_image_problem(url)) is not None]
-    return tuple(sorted([*css_problems(text), *images], key=lambda problem: problem[0]))
+    found = [*css_problems(text), *images, *_size_problems(text)]
+    return tuple(sorted(found, key=lambda problem: problem[0]))
+
+
+# Lengths no book has: past them WeasyPrint's text layout (Pango) overflows, `font-size: 1e9px`
+# failing the PDF with an internal error. `text-indent: -9999px`, the old hiding trick, is 104 in.
+_POINTS = {"pt": 1, "pc": 12, "px": 0.75, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "q": 18 / 25.4}
+_RELATIVE = frozenset({"em", "rem", "ex", "rex", "ch", "rch", "cap", "rcap", "ic", "ric", "lh",
+                       "rlh", "vw", "vh", "vi", "vb", "vmin", "vmax"})
+MAX_INCHES = 1_000
+MAX_TIMES = 1_000  # em, vw, ...: a thousand times the type or the page; 100,000 %
+
+
+def _size_problems(css: str) -> list[tuple[int, str]]:
+    """(line, message) for each length in `css` over MAX_INCHES, or MAX_TIMES its unit."""
+    import tinycss2
+
+    found = []
+
+    def walk(tokens: list) -> None:  # type: ignore[type-arg]
+        for token in tokens:
+            if token.type == "dimension" and token.lower_unit in _POINTS:
+                too_large = abs(token.value) * _POINTS[token.lower_unit] > MAX_INCHES * 72
+            elif token.type == "dimension" and token.lower_unit in _RELATIVE:
+                too_large = abs(token.value) > MAX_TIMES
+            else:
+                too_large = token.type == "percentage" and abs(token.value) > MAX_TIMES * 100
+            if too_large:
+                found.append((token.source_line, f"{tinycss2.serialize([token])} refused: a length "
+                                                 f"over {MAX_INCHES:,} inches (or {MAX_TIMES:,} "
+                                                 "em) is too large to lay out"))
+            walk(getattr(token, "arguments", None) or getattr(token, "content", None) or [])
+
+    walk(tinycss2.parse_component_value_list(css, skip_comments=True))
+    return found
 
 
 def _sheet_label(path: Path) -> str:

@@ -293,6 +293,20 @@ def test_theme_stylesheet_cannot_reach_outside(make_book, octavo) -> None:  # ty
     assert not (root / "dist" / "one.pdf").exists()
 
 
+def test_sizes_too_large_to_lay_out_are_a_theme_error(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """Each 900em is below the stylesheet check's limit, but `*` multiplies them level by
+    level past Pango's: WeasyPrint's OverflowError was an internal error."""
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/extra-print.css": "* { font-size: 900em }\n"})
+    result = octavo("build", root, "--format", "pdf")
+    assert result.code == 5, result.err
+    assert result.err.strip().splitlines()[-1] == (
+        "error: styles/classic: print.css (with extra-print.css, if any) makes a length too "
+        "large to lay out, past Pango's limits (a size in millions of points, or em sizes "
+        "multiplied level by level)")
+    assert not (root / "dist" / "one.pdf").exists()
+
+
 def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     chapter = ("# {t}\n\nA first claim.[^a] A second claim.[^b]\n\n"
                "[^a]: Note {t} one.\n[^b]: Note {t} two.\n")

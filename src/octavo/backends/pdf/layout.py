@@ -23,7 +23,7 @@ from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import finisher, hook_missing_alt, weasyprint_variant
 from octavo.backends.pdf.worker import hook_folios, render_placing_notes
 from octavo.backends.shared import page_map
-from octavo.errors import BuildError
+from octavo.errors import BuildError, ThemeError
 from octavo.model import Book
 from octavo.themes import Theme
 
@@ -52,15 +52,20 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         # must rewrite the joined PDF first.
         done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS,
                                 apart=press is None)
+        if done is None:
+            if context.pool is not None:  # the workers started ahead: one layout needs none
+                context.pool.close()
+            done = render_one_shot(book, theme, target, context, html, css)
     except Exception as exc:  # a file WeasyPrint may not read (in a worker, or here)
         urls = sys.modules.get("weasyprint.urls")  # not loaded: not one of its errors
         if urls is not None and isinstance(exc, urls.FatalURLFetchingError):
             raise BuildError(str(exc)) from None
+        if isinstance(exc, OverflowError):
+            raise ThemeError(f"{stylesheet} (with extra-{stylesheet}, if any) makes a length too "
+                             "large to lay out, past Pango's limits (a size in millions of "
+                             "points, or em sizes multiplied level by level)",
+                             theme.folders[0]) from None
         raise
-    if done is None:
-        if context.pool is not None:  # the workers started ahead: one layout needs none
-            context.pool.close()
-        done = render_one_shot(book, theme, target, context, html, css)
     pages, gutter, starts = done
     if press is not None:
         from octavo.backends.pdf.press import press_ready
