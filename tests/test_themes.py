@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import REPO, epubcheck
+from conftest import REPO, epubcheck, tiny_png
 from pypdf import PdfReader
 
 from octavo.errors import ThemeError
@@ -538,6 +538,31 @@ def test_a_length_too_large_to_lay_out_is_refused(tmp_path: Path, length: str, k
     with pytest.raises(ThemeError, match="refused: a length over 1,000 inches") as refused:
         theme.read_css("print.css")
     assert refused.value.line == 2 and refused.value.path == folder / "extra-print.css"
+
+
+@pytest.mark.parametrize(("cut", "why"), [
+    (20_000, "not a usable font (the file is cut short"),
+    (0, "not a font file"),
+    (None, None),
+])
+def test_a_data_font_is_checked_as_a_font_file_is(tmp_path: Path, cut: int | None,
+                                                  why: str | None) -> None:
+    """A font cut short, or a picture, in a data: URL was passed over by WeasyPrint without a
+    word: the PDF was set in a font of the machine instead."""
+    font = (REPO / "styles" / "classic" / "fonts" / "LinuxLibertine-Regular.otf").read_bytes()
+    data = font if cut is None else font[:cut] if cut else tiny_png()
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "extra-print.css").write_text(
+        "p { color: red }\n@font-face {\n  font-family: Mine;\n"
+        f"  src: url({_data_url('font/otf', data)});\n}}\np {{ font-family: Mine }}\n")
+    theme = load_theme("classic", tmp_path)
+    if why is None:
+        assert "Mine" in theme.read_css("print.css")
+        return
+    with pytest.raises(ThemeError, match=re.escape(why)) as refused:
+        theme.read_css("print.css")
+    assert refused.value.line == 4 and "data: font data:font/otf;base64," in refused.value.message
 
 
 def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:

@@ -301,18 +301,12 @@ def _check_data_image(url: str, refuse: Refusal, depth: int, holder: str = "the 
     it must decode, be an image Pillow reads (or an SVG that passes these same checks) and not
     be too large; else the SVG is refused here, by its file and line, and not by WeasyPrint
     without either."""
-    header, comma, payload = url.partition(",")
     damaged = f"refused: {holder} holds a damaged data: image ({short_url(url)})"
-    if not comma:
+    decoded = data_url_bytes(url)
+    if decoded is None:
         raise refuse(damaged)
-    params = [p.strip().lower() for p in header[len("data:"):].split(";")]
-    try:
-        raw = urllib.parse.unquote_to_bytes(payload)
-        if params[-1] == "base64":
-            raw = base64.b64decode(re.sub(rb"\s+", b"", raw), validate=True)
-    except (binascii.Error, ValueError):
-        raise refuse(damaged) from None
-    if params[0] == "image/svg+xml":
+    media_type, raw = decoded
+    if media_type == "image/svg+xml":
         if depth >= MAX_SVG_DEPTH:
             raise refuse(f"refused: the SVG holds SVG data: images nested over {MAX_SVG_DEPTH} deep")
         _check_svg(raw, lambda reason: refuse(f"{reason} (in a data: image)"), depth + 1)
@@ -332,6 +326,21 @@ def _check_data_image(url: str, refuse: Refusal, depth: int, holder: str = "the 
         raise refuse(f"refused: {holder} holds a data: image too large ({short_url(url)})") from None
     except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
         raise refuse(damaged) from None
+
+
+def data_url_bytes(url: str) -> tuple[str, bytes] | None:
+    """A data: URL's media type (in lower case) and bytes; None when it cannot be decoded."""
+    header, comma, payload = url.strip().partition(",")
+    if not comma:
+        return None
+    params = [p.strip().lower() for p in header[len("data:"):].split(";")]
+    try:
+        raw = urllib.parse.unquote_to_bytes(payload)
+        if params[-1] == "base64":
+            raw = base64.b64decode(re.sub(rb"\s+", b"", raw), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return params[0], raw
 
 
 def short_url(url: str, keep: int = 60) -> str:

@@ -614,8 +614,31 @@ def _sheet_problems(text: str) -> tuple[tuple[int, str], ...]:
 
     images = [(line, why) for url, line, _how in css_urls(text)
               if (why := data_image_problem(url)) is not None]
-    found = [*css_problems(text), *images, *_size_problems(text)]
+    found = [*css_problems(text), *images, *_size_problems(text), *_data_font_problems(text)]
     return tuple(sorted(found, key=lambda problem: problem[0]))
+
+
+def _data_font_problems(css: str) -> list[tuple[int, str]]:
+    """(line, message) for each data: URL in an @font-face's src that is not a whole font, as
+    a font file must be (check_font_file): one cut short, or a picture, was passed over by
+    WeasyPrint without a word, and the PDF set in a font of the machine instead."""
+    import tinycss2
+
+    from octavo.backends.fontfiles import font_data_problem
+    from octavo.images import data_url_bytes, short_url
+
+    found = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
+            continue
+        for url, line, _how in css_urls(tinycss2.serialize(rule.content)):
+            if not url.strip().lower().startswith("data:"):
+                continue
+            decoded = data_url_bytes(url)
+            why = font_data_problem(decoded[1]) if decoded else "not a font (a damaged data: URL)"
+            if why is not None:
+                found.append((rule.source_line + line - 1, f"data: font {short_url(url)}: {why}"))
+    return found
 
 
 # Lengths no book has: past them WeasyPrint's text layout (Pango) overflows, `font-size: 1e9px`
