@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import os
 import random
 import re
@@ -511,6 +512,36 @@ def test_a_data_image_a_stylesheet_draws_is_checked_as_an_svgs_is(
     with pytest.raises(ThemeError, match=re.escape(why)) as refused:
         load_theme("classic", tmp_path).read_css(sheet)
     assert refused.value.path == folder / f"extra-{sheet}" and refused.value.line == 3
+
+
+def _jpeg() -> bytes:
+    from PIL import Image as Pillow
+
+    out = io.BytesIO()
+    Pillow.new("RGB", (4, 4)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"not a picture", "is not an image (or it is damaged)"),
+    (b"", "is not an image (or it is damaged)"),
+    (_huge_png(), "is too large"),
+    (_jpeg(), "is a JPEG image named .png: save it as PNG, or rename it"),
+    (tiny_png(), None),
+])
+def test_a_picture_a_theme_draws_is_checked(tmp_path: Path, data: bytes, why: str | None) -> None:
+    """A text file or a JPEG named .png went into the EPUB as it was (EPUBCheck: PKG-021,
+    OPF-029), and failed the PDF as "WeasyPrint: Failed to load image at 'file:///…': "."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "mark.png").write_bytes(data)
+    theme = load_theme("classic", tmp_path)
+    if why is None:
+        assert theme.css_resources("a { background: url(mark.png) }") == {"mark.png": folder / "mark.png"}
+        return
+    with pytest.raises(ThemeError, match=re.escape(why)) as refused:
+        theme.css_resources("a { background: url(mark.png) }")
+    assert refused.value.path == folder / "mark.png"
 
 
 def test_a_data_image_in_a_variable_is_checked_too(tmp_path: Path) -> None:

@@ -296,6 +296,38 @@ def data_image_problem(url: str) -> str | None:
     return None
 
 
+# What a picture's name says it is, as Pillow names its format: a theme's pictures go into the
+# EPUB under their own names, and EPUBCheck refuses one whose content says otherwise.
+_NAMED = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def theme_image_problem(path: Path) -> str | None:
+    """Why a picture a theme's stylesheet draws (`path`, a PNG, JPEG, GIF or WebP by its name)
+    cannot go into the books, or None: not an image or damaged (EPUBCheck refused the EPUB,
+    WeasyPrint the PDF without saying why), another type than its name says, or too large."""
+    expected = _NAMED.get(path.suffix.lower())
+    if expected is None:
+        return None
+    from PIL import Image as Pillow
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Pillow.DecompressionBombWarning)
+            with Pillow.open(path) as probe:
+                width, height, found = *probe.size, probe.format
+                probe.verify()
+    except (Pillow.DecompressionBombWarning, Pillow.DecompressionBombError):
+        return f"is too large; scale it below {MAX_PIXELS // 1_000_000} million pixels"
+    except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
+        return "is not an image (or it is damaged)"
+    if width * height > MAX_PIXELS:
+        return (f"is too large ({width}×{height} pixels); scale it below "
+                f"{MAX_PIXELS // 1_000_000} million pixels")
+    if found != expected:
+        return f"is a {found} image named {path.suffix}: save it as {expected}, or rename it"
+    return None
+
+
 def _check_data_image(url: str, refuse: Refusal, depth: int, holder: str = "the SVG") -> None:
     """A data: image inside an SVG (or a stylesheet: `holder`) is checked as an image file is:
     it must decode, be an image Pillow reads (or an SVG that passes these same checks) and not

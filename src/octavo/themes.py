@@ -169,6 +169,8 @@ class Theme:
 
     def css_resources(self, css: str) -> dict[str, Path]:
         """Files a stylesheet refers to with url(...), found on the search path."""
+        from octavo.images import theme_image_problem
+
         found: dict[str, Path] = {}
         for _, url in _URL.findall(css):
             if url.startswith(("data:", "#")) or ":" in url.split("/")[0]:
@@ -180,6 +182,8 @@ class Theme:
                 check_font_file(path)
             elif path.suffix.lower() == ".svg":
                 _check_theme_svg(path)
+            elif (problem := theme_image_problem(path)) is not None:
+                raise ThemeError(problem, path)
             found[url] = path
         return found
 
