@@ -544,6 +544,24 @@ def test_a_picture_a_theme_draws_is_checked(tmp_path: Path, data: bytes, why: st
     assert refused.value.path == folder / "mark.png"
 
 
+def test_a_quoted_url_with_brackets_or_spaces_is_a_theme_file(tmp_path: Path) -> None:
+    """`url("a(b).png")` was missed: the EPUB left the file out (EPUBCheck RSC-007), and a
+    use bomb named `b(1).svg` went unchecked."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    for name in ("a(b).png", "my map (old).png"):
+        (folder / name).write_bytes(tiny_png())
+    theme = load_theme("classic", tmp_path)
+    css = "a { background: url(\"a(b).png\") }\nb { background: url( 'my map (old).png' ) }\n"
+    assert theme.css_resources(css) == {"a(b).png": folder / "a(b).png",
+                                        "my map (old).png": folder / "my map (old).png"}
+    assert theme.rewrite_urls(css, lambda url, _path: f"{len(url)}.png") == \
+        "a { background: url(8.png) }\nb { background: url(16.png) }\n"
+    (folder / "b(1).svg").write_text(_use_bomb())
+    with pytest.raises(ThemeError, match="draw over 20,000 copies"):
+        theme.css_resources("a { background: url('b(1).svg') }")
+
+
 def test_a_data_image_in_a_variable_is_checked_too(tmp_path: Path) -> None:
     folder = tmp_path / "styles" / "classic"
     folder.mkdir(parents=True)

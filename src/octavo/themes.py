@@ -26,7 +26,8 @@ from octavo.paths import Refused, css_problems, css_urls, inside, landing, regul
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 MANIFEST = "theme.toml"
-_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+# url(...): quoted, a URL may hold ")" and spaces (`url("Map (old).png")`); bare, neither.
+_URL = re.compile(r"""url\(\s*(?:"([^"]+)"|'([^']+)'|([^'"()\s]+))\s*\)""")
 _VAR = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -162,7 +163,7 @@ class Theme:
         resources = self.css_resources(css)
 
         def replace(match: re.Match[str]) -> str:
-            url = match.group(2)
+            url = _url_in(match)
             return f"url({new_url(url, resources[url])})" if url in resources else match.group(0)
 
         return _URL.sub(replace, css)
@@ -172,7 +173,7 @@ class Theme:
         from octavo.images import theme_image_problem
 
         found: dict[str, Path] = {}
-        for _, url in _URL.findall(css):
+        for url in map(_url_in, _URL.finditer(css)):
             if url.startswith(("data:", "#")) or ":" in url.split("/")[0]:
                 continue
             path = self.find(url)
@@ -208,6 +209,11 @@ class Theme:
         env.filters["keep_together"] = keep_together  # a title's last two words on one line
         env.tests["numbered"] = names_its_number  # a title that says its number itself
         return env
+
+
+def _url_in(match: re.Match[str]) -> str:
+    """The URL a match of _URL holds, quoted or bare."""
+    return next(group for group in match.groups() if group)
 
 
 def epub_css_problems(css: str) -> list[str]:
