@@ -614,6 +614,20 @@ def test_a_data_font_is_checked_as_a_font_file_is(tmp_path: Path, cut: int | Non
     assert refused.value.line == 4 and "data: font data:font/otf;base64," in refused.value.message
 
 
+def test_a_byte_order_mark_hides_no_rule_nor_variable(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a byte order mark: joined after the sheets before it,
+    it made the first rule's selector `\\ufeffp`, and the rule was dropped without a word;
+    theme.toml was "invalid TOML" at line 1, column 1, though book.toml reads with one."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "extra-print.css").write_text("\ufeffp { color: red }\n", encoding="utf-8")
+    (folder / "theme.toml").write_text('\ufeff[variables]\naccent = "#335c81"\n', encoding="utf-8")
+    theme = load_theme("classic", tmp_path)
+    assert theme.variables["accent"] == "#335c81"
+    css = theme.read_css("print.css")
+    assert "\ufeff" not in css and "\np { color: red }" in css
+
+
 def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:
     """`octavo watch` reads the theme again at each rebuild: an SVG made a bomb meanwhile is
     refused then, not passed on the strength of what it held before."""

@@ -469,7 +469,7 @@ def read_manifest(folder: Path) -> dict[str, object]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad's BOM, as book.toml
     except tomllib.TOMLDecodeError as exc:
         raise ThemeError(f"invalid TOML: {exc}", path) from None
     except RecursionError:  # tomllib recurses once per [ or { opened
@@ -603,9 +603,11 @@ def _read_sheet(path: Path) -> str:
     """A stylesheet's text, once every URL in it passes the policy (the book's own files and
     data: only; no @import, no local()); else a ThemeError naming the file and line. Checked
     once for each text in a process: a build reads a sheet up to three times (for the cover's
-    fonts, the EPUB and the cover), and `octavo watch` checks an edited sheet again."""
+    fonts, the EPUB and the cover), and `octavo watch` checks an edited sheet again. A byte
+    order mark (Windows Notepad saves UTF-8 with one) is left out: joined after the sheets
+    before it, it made the first rule's selector another one, and the rule was dropped."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise ThemeError(f"cannot read: {reason}", path) from None
