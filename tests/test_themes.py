@@ -628,6 +628,15 @@ def test_a_byte_order_mark_hides_no_rule_nor_variable(tmp_path: Path) -> None:
     assert "\ufeff" not in css and "\np { color: red }" in css
 
 
+def test_a_theme_toml_not_in_utf8_is_named(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """A theme.toml saved in Latin-1 was an internal error (UnicodeDecodeError)."""
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/theme.toml": '[variables]\naccent = "caf\xe9"\n'.encode("latin-1")})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == ThemeError.exit_code, result.err
+    assert result.err.strip() == "error: styles/classic/theme.toml: cannot read: not UTF-8 text"
+
+
 def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:
     """`octavo watch` reads the theme again at each rebuild: an SVG made a bomb meanwhile is
     refused then, not passed on the strength of what it held before."""

@@ -470,6 +470,9 @@ def read_manifest(folder: Path) -> dict[str, object]:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad's BOM, as book.toml
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise ThemeError(f"cannot read: {reason}", path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ThemeError(f"invalid TOML: {exc}", path) from None
     except RecursionError:  # tomllib recurses once per [ or { opened
