@@ -341,6 +341,29 @@ def test_a_running_head_of_a_long_title_ends_in_an_ellipsis_on_the_page(make_boo
         assert len({round(y) for y, _text in page}) == 2 and min(page)[1].endswith("…"), page
 
 
+def test_the_trim_and_margins_of_book_toml_win_over_important_ones(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """`@page { size: 1in 1in !important }` in extra-print.css made a PDF of 1 in pages that
+    the build reported as written; the printer expects book.toml's trim."""
+    root = make_book({"manuscript/1.md": "# One\n\nText of the one chapter.\n",
+                      "styles/classic/extra-print.css":
+                      "@page { size: 1in 1in !important; margin: 0 !important; }\n"
+                      "@page :right { margin-left: 3in !important; }\n"})
+    result = octavo("build", root, "--format", "pdf", "-q")
+    assert result.code == 0, result.err
+    pdf = next(p for p in (root / "dist").glob("*.pdf") if not p.name.endswith("-cover.pdf"))
+    page = PdfReader(str(pdf)).pages[-1]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (6 * PT, 9 * PT)
+    words = [(x, y) for x, y in _positions(page, "chapter.")]
+    assert words and all(0.5 * PT < x < 6 * PT and 0.5 * PT < y < 8.5 * PT for x, y in words)
+
+
+def _positions(page, word: str) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
+    found: list[tuple[float, float]] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, _font, _size: found.append(
+        (cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5])) if word in text else None)
+    return found
+
+
 def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     chapter = ("# {t}\n\nA first claim.[^a] A second claim.[^b]\n\n"
                "[^a]: Note {t} one.\n[^b]: Note {t} two.\n")
