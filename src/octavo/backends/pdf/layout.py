@@ -12,7 +12,12 @@ from pathlib import Path
 from octavo.backends.base import PAGE_MAP, PDF_PAGES, RenderContext
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
-from octavo.backends.pdf.coverage import covered_characters, missing_characters, warnings_for
+from octavo.backends.pdf.coverage import (
+    covered_characters,
+    missing_characters,
+    unknown_families,
+    warnings_for,
+)
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.hyphenation import hook_hyphenation
@@ -47,6 +52,10 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         covered = covered_characters(fonts, context.cache)
         for source, message in warnings_for(missing_characters(book, covered)):
             context.diagnostics.warn(message, source)
+        for family in unknown_families(sheet):
+            context.diagnostics.warn(f"font-family {family!r} is not one of the theme's fonts (no "
+                                     "@font-face gives it): the PDF would set it in a font of "
+                                     "the machine", Path("styles") / theme.name / stylesheet)
     try:
         # Joined apart, while the build writes its other files, unless the press-ready pass
         # must rewrite the joined PDF first.
