@@ -279,6 +279,23 @@ def test_an_accented_name_is_found_however_it_is_spelt_and_named_as_written(
         "error: manuscript/01.md:3: image images/zoë.png not found"
 
 
+def test_a_file_name_with_a_hash_or_question_mark_is_found(
+        make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    """`Fig #1.png` was "not found", named in full by the message, though it was there: the
+    `#` was taken for a fragment. A name no file has still loses its fragment or query."""
+    root = make_book({"book.toml": BASIC_TOML,
+                      "manuscript/01.md": "# One\n\n![A](<images/Fig #1.png>)\n\n"
+                                          "![B](images/why%3F.png)\n\n![C](images/c.png#x)\n",
+                      "manuscript/images/Fig #1.png": tiny_png(1, 1),
+                      "manuscript/images/why?.png": tiny_png(2, 2),
+                      "manuscript/images/c.png": tiny_png(3, 3)})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(next((root / "dist").glob("*.epub"))) as zf:
+        kept = [zf.read(f"EPUB/images/img-000{n}.png") for n in (1, 2, 3)]
+    assert kept == [tiny_png(1, 1), tiny_png(2, 2), tiny_png(3, 3)]
+
+
 @pytest.mark.parametrize("scheme", ["data", "DATA", "Data"])
 def test_an_svgs_embedded_picture_is_kept_whatever_the_case_of_its_scheme(
         tmp_path: Path, scheme: str) -> None:

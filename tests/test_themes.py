@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import REPO, epubcheck
+from conftest import REPO, epubcheck, tiny_png
 from pypdf import PdfReader
 
 from octavo.errors import ThemeError
@@ -475,6 +478,163 @@ def test_an_svg_a_theme_draws_is_checked_as_a_manuscripts_is(make_book, octavo, 
     assert result.err.strip().startswith("error: ") and result.err.count("\n") == 1
     assert "styles/classic/bomb.svg: SVG refused: the SVG's <use> elements draw over" in result.err
     assert not list(root.glob("dist/*"))
+
+
+def _data_url(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+def _huge_png() -> bytes:
+    """A PNG of 100 million pixels, 100 KB as a file."""
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 10_000, 10_000, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("sheet", "image", "why"), [
+    ("print.css", ("image/svg+xml", _use_bomb().encode()), "draw over 20,000 copies"),
+    ("epub.css", ("image/svg+xml", _use_bomb().encode()), "draw over 20,000 copies"),
+    ("print.css", ("image/png", _huge_png()), "holds a data: image too large"),
+    ("print.css", ("image/png", b"not a picture"), "damaged data: image"),
+])
+def test_a_data_image_a_stylesheet_draws_is_checked_as_an_svgs_is(
+        tmp_path: Path, sheet: str, image: tuple[str, bytes], why: str) -> None:
+    """A use bomb in a data: URL, as a page's background, kept the PDF drawing for ever; a
+    huge or damaged PNG failed the PDF without naming the stylesheet."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / f"extra-{sheet}").write_text(f"p {{ color: red }}\n\nbody {{ background: "
+                                           f"url({_data_url(*image)}) }}\n")
+    with pytest.raises(ThemeError, match=re.escape(why)) as refused:
+        load_theme("classic", tmp_path).read_css(sheet)
+    assert refused.value.path == folder / f"extra-{sheet}" and refused.value.line == 3
+
+
+def _jpeg() -> bytes:
+    from PIL import Image as Pillow
+
+    out = io.BytesIO()
+    Pillow.new("RGB", (4, 4)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"not a picture", "is not an image (or it is damaged)"),
+    (b"", "is not an image (or it is damaged)"),
+    (_huge_png(), "is too large"),
+    (_jpeg(), "is a JPEG image named .png: save it as PNG, or rename it"),
+    (tiny_png(), None),
+])
+def test_a_picture_a_theme_draws_is_checked(tmp_path: Path, data: bytes, why: str | None) -> None:
+    """A text file or a JPEG named .png went into the EPUB as it was (EPUBCheck: PKG-021,
+    OPF-029), and failed the PDF as "WeasyPrint: Failed to load image at 'file:///…': "."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "mark.png").write_bytes(data)
+    theme = load_theme("classic", tmp_path)
+    if why is None:
+        assert theme.css_resources("a { background: url(mark.png) }") == {"mark.png": folder / "mark.png"}
+        return
+    with pytest.raises(ThemeError, match=re.escape(why)) as refused:
+        theme.css_resources("a { background: url(mark.png) }")
+    assert refused.value.path == folder / "mark.png"
+
+
+def test_a_quoted_url_with_brackets_or_spaces_is_a_theme_file(tmp_path: Path) -> None:
+    """`url("a(b).png")` was missed: the EPUB left the file out (EPUBCheck RSC-007), and a
+    use bomb named `b(1).svg` went unchecked."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    for name in ("a(b).png", "my map (old).png"):
+        (folder / name).write_bytes(tiny_png())
+    theme = load_theme("classic", tmp_path)
+    css = "a { background: url(\"a(b).png\") }\nb { background: url( 'my map (old).png' ) }\n"
+    assert theme.css_resources(css) == {"a(b).png": folder / "a(b).png",
+                                        "my map (old).png": folder / "my map (old).png"}
+    assert theme.rewrite_urls(css, lambda url, _path: f"{len(url)}.png") == \
+        "a { background: url(8.png) }\nb { background: url(16.png) }\n"
+    (folder / "b(1).svg").write_text(_use_bomb())
+    with pytest.raises(ThemeError, match="draw over 20,000 copies"):
+        theme.css_resources("a { background: url('b(1).svg') }")
+
+
+def test_a_data_image_in_a_variable_is_checked_too(tmp_path: Path) -> None:
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    bomb = _data_url("image/svg+xml", _use_bomb().encode())
+    (folder / "theme.toml").write_text(f'[variables]\naccent = "url({bomb})"\n')
+    with pytest.raises(ThemeError, match="accent: refused: the SVG's <use> elements draw over"):
+        load_theme("classic", tmp_path)
+
+
+@pytest.mark.parametrize(("length", "kept"), [
+    ("1e9px", False), ("720000pt", False), ("2000em", False), ("-5000vw", False),
+    ("200000%", False), ("-9999px", True), ("1000em", True), ("3e2in", True), ("90deg", True),
+])
+def test_a_length_too_large_to_lay_out_is_refused(tmp_path: Path, length: str, kept: bool) -> None:
+    """`font-size: 1e9px` made WeasyPrint's text layout overflow: an internal error."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "extra-print.css").write_text(f"p {{ color: red }}\np {{ margin: calc(1em + {length}) }}\n")
+    theme = load_theme("classic", tmp_path)
+    if kept:
+        assert length in theme.read_css("print.css")
+        return
+    with pytest.raises(ThemeError, match="refused: a length over 1,000 inches") as refused:
+        theme.read_css("print.css")
+    assert refused.value.line == 2 and refused.value.path == folder / "extra-print.css"
+
+
+@pytest.mark.parametrize(("cut", "why"), [
+    (20_000, "not a usable font (the file is cut short"),
+    (0, "not a font file"),
+    (None, None),
+])
+def test_a_data_font_is_checked_as_a_font_file_is(tmp_path: Path, cut: int | None,
+                                                  why: str | None) -> None:
+    """A font cut short, or a picture, in a data: URL was passed over by WeasyPrint without a
+    word: the PDF was set in a font of the machine instead."""
+    font = (REPO / "styles" / "classic" / "fonts" / "LinuxLibertine-Regular.otf").read_bytes()
+    data = font if cut is None else font[:cut] if cut else tiny_png()
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "extra-print.css").write_text(
+        "p { color: red }\n@font-face {\n  font-family: Mine;\n"
+        f"  src: url({_data_url('font/otf', data)});\n}}\np {{ font-family: Mine }}\n")
+    theme = load_theme("classic", tmp_path)
+    if why is None:
+        assert "Mine" in theme.read_css("print.css")
+        return
+    with pytest.raises(ThemeError, match=re.escape(why)) as refused:
+        theme.read_css("print.css")
+    assert refused.value.line == 4 and "data: font data:font/otf;base64," in refused.value.message
+
+
+def test_a_byte_order_mark_hides_no_rule_nor_variable(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a byte order mark: joined after the sheets before it,
+    it made the first rule's selector `\\ufeffp`, and the rule was dropped without a word;
+    theme.toml was "invalid TOML" at line 1, column 1, though book.toml reads with one."""
+    folder = tmp_path / "styles" / "classic"
+    folder.mkdir(parents=True)
+    (folder / "extra-print.css").write_text("\ufeffp { color: red }\n", encoding="utf-8")
+    (folder / "theme.toml").write_text('\ufeff[variables]\naccent = "#335c81"\n', encoding="utf-8")
+    theme = load_theme("classic", tmp_path)
+    assert theme.variables["accent"] == "#335c81"
+    css = theme.read_css("print.css")
+    assert "\ufeff" not in css and "\np { color: red }" in css
+
+
+def test_a_theme_toml_not_in_utf8_is_named(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """A theme.toml saved in Latin-1 was an internal error (UnicodeDecodeError)."""
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/theme.toml": '[variables]\naccent = "caf\xe9"\n'.encode("latin-1")})
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == ThemeError.exit_code, result.err
+    assert result.err.strip() == "error: styles/classic/theme.toml: cannot read: not UTF-8 text"
 
 
 def test_a_theme_svg_edited_in_one_session_is_checked_again(tmp_path: Path) -> None:

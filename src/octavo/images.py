@@ -283,22 +283,62 @@ def _check_svg_css(css: str, refuse: Refusal, depth: int = 0) -> None:
 MAX_SVG_DEPTH = 3  # an SVG in a data: URL of an SVG in a data: URL ...: enough for any drawing
 
 
-def _check_data_image(url: str, refuse: Refusal, depth: int) -> None:
-    """A data: image inside an SVG is checked as an image file is: it must decode, be an
-    image Pillow reads (or an SVG that passes these same checks) and not be too large; else
-    the SVG is refused here, by its file and line, and not by WeasyPrint without either."""
-    header, comma, payload = url.partition(",")
-    damaged = f"refused: the SVG holds a damaged data: image ({short_url(url)})"
-    if not comma:
-        raise refuse(damaged)
-    params = [p.strip().lower() for p in header[len("data:"):].split(";")]
+def data_image_problem(url: str) -> str | None:
+    """Why a stylesheet may not draw the data: image `url`, or None (a fine one, or no data:
+    image): it is checked as an SVG's data: images are. An SVG "use bomb" there, drawn as a
+    page's background, kept the PDF drawing for ever; a huge PNG failed it without a file."""
+    if not url.strip().lower().startswith("data:image/"):
+        return None
     try:
-        raw = urllib.parse.unquote_to_bytes(payload)
-        if params[-1] == "base64":
-            raw = base64.b64decode(re.sub(rb"\s+", b"", raw), validate=True)
-    except (binascii.Error, ValueError):
-        raise refuse(damaged) from None
-    if params[0] == "image/svg+xml":
+        _check_data_image(url.strip(), OctavoError, 0, holder="the stylesheet")
+    except OctavoError as exc:
+        return exc.message
+    return None
+
+
+# What a picture's name says it is, as Pillow names its format: a theme's pictures go into the
+# EPUB under their own names, and EPUBCheck refuses one whose content says otherwise.
+_NAMED = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def theme_image_problem(path: Path) -> str | None:
+    """Why a picture a theme's stylesheet draws (`path`, a PNG, JPEG, GIF or WebP by its name)
+    cannot go into the books, or None: not an image or damaged (EPUBCheck refused the EPUB,
+    WeasyPrint the PDF without saying why), another type than its name says, or too large."""
+    expected = _NAMED.get(path.suffix.lower())
+    if expected is None:
+        return None
+    from PIL import Image as Pillow
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Pillow.DecompressionBombWarning)
+            with Pillow.open(path) as probe:
+                width, height, found = *probe.size, probe.format
+                probe.verify()
+    except (Pillow.DecompressionBombWarning, Pillow.DecompressionBombError):
+        return f"is too large; scale it below {MAX_PIXELS // 1_000_000} million pixels"
+    except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
+        return "is not an image (or it is damaged)"
+    if width * height > MAX_PIXELS:
+        return (f"is too large ({width}×{height} pixels); scale it below "
+                f"{MAX_PIXELS // 1_000_000} million pixels")
+    if found != expected:
+        return f"is a {found} image named {path.suffix}: save it as {expected}, or rename it"
+    return None
+
+
+def _check_data_image(url: str, refuse: Refusal, depth: int, holder: str = "the SVG") -> None:
+    """A data: image inside an SVG (or a stylesheet: `holder`) is checked as an image file is:
+    it must decode, be an image Pillow reads (or an SVG that passes these same checks) and not
+    be too large; else the SVG is refused here, by its file and line, and not by WeasyPrint
+    without either."""
+    damaged = f"refused: {holder} holds a damaged data: image ({short_url(url)})"
+    decoded = data_url_bytes(url)
+    if decoded is None:
+        raise refuse(damaged)
+    media_type, raw = decoded
+    if media_type == "image/svg+xml":
         if depth >= MAX_SVG_DEPTH:
             raise refuse(f"refused: the SVG holds SVG data: images nested over {MAX_SVG_DEPTH} deep")
         _check_svg(raw, lambda reason: refuse(f"{reason} (in a data: image)"), depth + 1)
@@ -311,13 +351,28 @@ def _check_data_image(url: str, refuse: Refusal, depth: int) -> None:
             with Pillow.open(io.BytesIO(raw)) as probe:
                 width, height = probe.size
                 if width * height > MAX_PIXELS:
-                    raise refuse(f"refused: the SVG holds a data: image too large ({width}×{height} "
+                    raise refuse(f"refused: {holder} holds a data: image too large ({width}×{height} "
                                  f"pixels; {short_url(url)})")
                 probe.verify()
     except (Pillow.DecompressionBombWarning, Pillow.DecompressionBombError):
-        raise refuse(f"refused: the SVG holds a data: image too large ({short_url(url)})") from None
+        raise refuse(f"refused: {holder} holds a data: image too large ({short_url(url)})") from None
     except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
         raise refuse(damaged) from None
+
+
+def data_url_bytes(url: str) -> tuple[str, bytes] | None:
+    """A data: URL's media type (in lower case) and bytes; None when it cannot be decoded."""
+    header, comma, payload = url.strip().partition(",")
+    if not comma:
+        return None
+    params = [p.strip().lower() for p in header[len("data:"):].split(";")]
+    try:
+        raw = urllib.parse.unquote_to_bytes(payload)
+        if params[-1] == "base64":
+            raw = base64.b64decode(re.sub(rb"\s+", b"", raw), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return params[0], raw
 
 
 def short_url(url: str, keep: int = 60) -> str:

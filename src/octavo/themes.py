@@ -21,12 +21,13 @@ import jinja2.sandbox
 from octavo import tomltext
 from octavo.backends.fontfiles import font_problem
 from octavo.errors import OctavoError, ThemeError, UsageError, unreadable
-from octavo.paths import Refused, css_problems, inside, landing, regular_file
+from octavo.paths import Refused, css_problems, css_urls, inside, landing, regular_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 MANIFEST = "theme.toml"
-_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+# url(...): quoted, a URL may hold ")" and spaces (`url("Map (old).png")`); bare, neither.
+_URL = re.compile(r"""url\(\s*(?:"([^"]+)"|'([^']+)'|([^'"()\s]+))\s*\)""")
 _VAR = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -162,15 +163,17 @@ class Theme:
         resources = self.css_resources(css)
 
         def replace(match: re.Match[str]) -> str:
-            url = match.group(2)
+            url = _url_in(match)
             return f"url({new_url(url, resources[url])})" if url in resources else match.group(0)
 
         return _URL.sub(replace, css)
 
     def css_resources(self, css: str) -> dict[str, Path]:
         """Files a stylesheet refers to with url(...), found on the search path."""
+        from octavo.images import theme_image_problem
+
         found: dict[str, Path] = {}
-        for _, url in _URL.findall(css):
+        for url in map(_url_in, _URL.finditer(css)):
             if url.startswith(("data:", "#")) or ":" in url.split("/")[0]:
                 continue
             path = self.find(url)
@@ -180,6 +183,8 @@ class Theme:
                 check_font_file(path)
             elif path.suffix.lower() == ".svg":
                 _check_theme_svg(path)
+            elif (problem := theme_image_problem(path)) is not None:
+                raise ThemeError(problem, path)
             found[url] = path
         return found
 
@@ -204,6 +209,11 @@ class Theme:
         env.filters["keep_together"] = keep_together  # a title's last two words on one line
         env.tests["numbered"] = names_its_number  # a title that says its number itself
         return env
+
+
+def _url_in(match: re.Match[str]) -> str:
+    """The URL a match of _URL holds, quoted or bare."""
+    return next(group for group in match.groups() if group)
 
 
 def epub_css_problems(css: str) -> list[str]:
@@ -554,7 +564,7 @@ def _not_a_value(value: str) -> str | None:
     probe = [d for d in tinycss2.parse_blocks_contents(f"a: {value}; b: c") if d.type != "whitespace"]
     if [getattr(d, "lower_name", None) for d in probe] != ["a", "b"]:
         return f"not a CSS value (a bracket or string left open): {value!r}"
-    if problems := css_problems(value):
+    if problems := _sheet_problems(value):
         return problems[0][1]
     return None
 
@@ -591,9 +601,11 @@ def _read_sheet(path: Path) -> str:
     """A stylesheet's text, once every URL in it passes the policy (the book's own files and
     data: only; no @import, no local()); else a ThemeError naming the file and line. Checked
     once for each text in a process: a build reads a sheet up to three times (for the cover's
-    fonts, the EPUB and the cover), and `octavo watch` checks an edited sheet again."""
+    fonts, the EPUB and the cover), and `octavo watch` checks an edited sheet again. A byte
+    order mark (Windows Notepad saves UTF-8 with one) is left out: joined after the sheets
+    before it, it made the first rule's selector another one, and the rule was dropped."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ThemeError(unreadable(exc), path) from None
     problems = _sheet_problems(text)
@@ -605,8 +617,70 @@ def _read_sheet(path: Path) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _sheet_problems(text: str) -> tuple[tuple[int, str], ...]:
-    """`css_problems` of a stylesheet's text, kept by the text itself."""
-    return tuple(css_problems(text))
+    """`css_problems` of a stylesheet's text, then its data: images' (checked as an SVG's
+    are), in the order of the lines; kept by the text itself."""
+    from octavo.images import data_image_problem
+
+    images = [(line, why) for url, line, _how in css_urls(text)
+              if (why := data_image_problem(url)) is not None]
+    found = [*css_problems(text), *images, *_size_problems(text), *_data_font_problems(text)]
+    return tuple(sorted(found, key=lambda problem: problem[0]))
+
+
+def _data_font_problems(css: str) -> list[tuple[int, str]]:
+    """(line, message) for each data: URL in an @font-face's src that is not a whole font, as
+    a font file must be (check_font_file): one cut short, or a picture, was passed over by
+    WeasyPrint without a word, and the PDF set in a font of the machine instead."""
+    import tinycss2
+
+    from octavo.backends.fontfiles import font_data_problem
+    from octavo.images import data_url_bytes, short_url
+
+    found = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
+            continue
+        for url, line, _how in css_urls(tinycss2.serialize(rule.content)):
+            if not url.strip().lower().startswith("data:"):
+                continue
+            decoded = data_url_bytes(url)
+            why = font_data_problem(decoded[1]) if decoded else "not a font (a damaged data: URL)"
+            if why is not None:
+                found.append((rule.source_line + line - 1, f"data: font {short_url(url)}: {why}"))
+    return found
+
+
+# Lengths no book has: past them WeasyPrint's text layout (Pango) overflows, `font-size: 1e9px`
+# failing the PDF with an internal error. `text-indent: -9999px`, the old hiding trick, is 104 in.
+_POINTS = {"pt": 1, "pc": 12, "px": 0.75, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "q": 18 / 25.4}
+_RELATIVE = frozenset({"em", "rem", "ex", "rex", "ch", "rch", "cap", "rcap", "ic", "ric", "lh",
+                       "rlh", "vw", "vh", "vi", "vb", "vmin", "vmax"})
+MAX_INCHES = 1_000
+MAX_TIMES = 1_000  # em, vw, ...: a thousand times the type or the page; 100,000 %
+
+
+def _size_problems(css: str) -> list[tuple[int, str]]:
+    """(line, message) for each length in `css` over MAX_INCHES, or MAX_TIMES its unit."""
+    import tinycss2
+
+    found = []
+
+    def walk(tokens: list) -> None:  # type: ignore[type-arg]
+        for token in tokens:
+            if token.type == "dimension" and token.lower_unit in _POINTS:
+                too_large = abs(token.value) * _POINTS[token.lower_unit] > MAX_INCHES * 72
+            elif token.type == "dimension" and token.lower_unit in _RELATIVE:
+                too_large = abs(token.value) > MAX_TIMES
+            else:
+                too_large = token.type == "percentage" and abs(token.value) > MAX_TIMES * 100
+            if too_large:
+                found.append((token.source_line, f"{tinycss2.serialize([token])} refused: a length "
+                                                 f"over {MAX_INCHES:,} inches (or {MAX_TIMES:,} "
+                                                 "em) is too large to lay out"))
+            walk(getattr(token, "arguments", None) or getattr(token, "content", None) or [])
+
+    walk(tinycss2.parse_component_value_list(css, skip_comments=True))
+    return found
 
 
 def _sheet_label(path: Path) -> str:

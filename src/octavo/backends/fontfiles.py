@@ -61,6 +61,13 @@ def _problem(path: str, size: int, mtime: int, inode: int) -> str | None:
         data = Path(path).read_bytes()
     except OSError as exc:
         return f"cannot read: {exc.strerror}"
+    return font_data_problem(data)
+
+
+def font_data_problem(data: bytes) -> str | None:
+    """Why the font in `data` (a file's bytes, or a data: URL's) cannot be used, or None."""
+    if len(data) > MAX_FONT:
+        return f"not a usable font ({TOO_LARGE}); {ADVICE}"
     if data[:4] not in MAGIC:
         return NOT_A_FONT
     try:

@@ -69,7 +69,7 @@ class ImageRegistry:
                 shown, line,
             )
         src = decoded  # named as the author wrote it: Markdown's links come percent-encoded
-        relative = decoded.split("#")[0].split("?")[0]
+        relative = _file_part(base_dir, decoded)
         try:
             path = regular_file(base_dir / _as_on_disk(base_dir, relative), self.root)
         except FileNotFoundError:
@@ -95,6 +95,15 @@ class ImageRegistry:
             self.images[key] = image
             self.embedded.add(image.href)
         return self.images[key].href
+
+
+def _file_part(base_dir: Path, decoded: str) -> str:
+    """The file an image reference names: all of it when a file has that name (`#` and `?`
+    are in file names, `Fig #1.png`, and Markdown leaves them unencoded), else what comes
+    before a `#` fragment or a `?` query."""
+    if ("#" in decoded or "?" in decoded) and (base_dir / _as_on_disk(base_dir, decoded)).exists():
+        return decoded
+    return decoded.split("#")[0].split("?")[0]
 
 
 def _as_on_disk(base_dir: Path, relative: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from octavo import tomltext
 from octavo.config import CONFIG_NAME
-from octavo.errors import ConfigError, OctavoError
+from octavo.errors import ConfigError, OctavoError, one_line
 from octavo.paths import Refused, inside, landing
 from octavo.shelves.books import (
     BUILT,

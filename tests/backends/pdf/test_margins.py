@@ -19,7 +19,8 @@ from octavo.diagnostics import Diagnostics
 # string asked for at the page's start, and a background.
 LEANING = """
 @page :right { @top-right { content: open-quote string(chapter-title, start) close-quote
-  " incomprehensibilities notwithstanding"; hyphens: auto; width: 0.8in; background: #eee; } }
+  " incomprehensibilities notwithstanding"; hyphens: auto; width: 0.8in; background: #eee;
+  max-lines: none; } }
 @page :left { @bottom-center { content: counter(page, upper-roman) " " counter(footnote); } }
 """
 

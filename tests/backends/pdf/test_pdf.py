@@ -293,6 +293,77 @@ def test_theme_stylesheet_cannot_reach_outside(make_book, octavo) -> None:  # ty
     assert not (root / "dist" / "one.pdf").exists()
 
 
+def test_sizes_too_large_to_lay_out_are_a_theme_error(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """Each 900em is below the stylesheet check's limit, but `*` multiplies them level by
+    level past Pango's: WeasyPrint's OverflowError was an internal error."""
+    root = make_book({"manuscript/1.md": "# One\n\nText.\n",
+                      "styles/classic/extra-print.css": "* { font-size: 900em }\n"})
+    result = octavo("build", root, "--format", "pdf")
+    assert result.code == 5, result.err
+    assert result.err.strip().splitlines()[-1] == (
+        "error: styles/classic: print.css (with extra-print.css, if any) makes a length too "
+        "large to lay out, past Pango's limits (a size in millions of points, or em sizes "
+        "multiplied level by level)")
+    assert not (root / "dist" / "one.pdf").exists()
+
+
+def _heads(path: Path) -> list[list[tuple[float, str]]]:
+    """Per page, (baseline, text) of each run in the top inch or above the page."""
+    pages = []
+    for page in PdfReader(str(path)).pages:
+        height = float(page.mediabox.height)
+        found: list[tuple[float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                  found: list[tuple[float, str]] = found, height: float = height) -> None:
+            y = cm[3] * tm[5] + cm[5]
+            if text.strip() and y > height - PT:
+                found.append((y - height, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+def test_a_running_head_of_a_long_title_ends_in_an_ellipsis_on_the_page(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """A 480-character title turned over into a running head of eight lines, which ran up
+    off the top of the page: past two lines it now ends in "…"."""
+    title = " ".join(["Interminable"] * 40)
+    root = make_book({"manuscript/1.md": f"# {title}\n\n" + "Words go on for a while. " * 900})
+    result = octavo("build", root, "--format", "pdf", "-q")
+    assert result.code == 0, result.err
+    pdf = next(p for p in (root / "dist").glob("*.pdf") if not p.name.endswith("-cover.pdf"))
+    heads = [[(y, text) for y, text in page if "Interminable" in text] for page in _heads(pdf)]
+    heads = [page for page in heads if page]
+    assert len(heads) >= 2
+    for page in heads:
+        assert all(y < 0 for y, _text in page), page  # every line on the page
+        assert len({round(y) for y, _text in page}) == 2 and min(page)[1].endswith("…"), page
+
+
+def test_the_trim_and_margins_of_book_toml_win_over_important_ones(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
+    """`@page { size: 1in 1in !important }` in extra-print.css made a PDF of 1 in pages that
+    the build reported as written; the printer expects book.toml's trim."""
+    root = make_book({"manuscript/1.md": "# One\n\nText of the one chapter.\n",
+                      "styles/classic/extra-print.css":
+                      "@page { size: 1in 1in !important; margin: 0 !important; }\n"
+                      "@page :right { margin-left: 3in !important; }\n"})
+    result = octavo("build", root, "--format", "pdf", "-q")
+    assert result.code == 0, result.err
+    pdf = next(p for p in (root / "dist").glob("*.pdf") if not p.name.endswith("-cover.pdf"))
+    page = PdfReader(str(pdf)).pages[-1]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (6 * PT, 9 * PT)
+    words = [(x, y) for x, y in _positions(page, "chapter.")]
+    assert words and all(0.5 * PT < x < 6 * PT and 0.5 * PT < y < 8.5 * PT for x, y in words)
+
+
+def _positions(page, word: str) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
+    found: list[tuple[float, float]] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, _font, _size: found.append(
+        (cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5])) if word in text else None)
+    return found
+
+
 def test_footnotes_are_numbered_per_chapter_and_pdf_is_reproducible(make_book, octavo) -> None:  # type: ignore[no-untyped-def]
     chapter = ("# {t}\n\nA first claim.[^a] A second claim.[^b]\n\n"
                "[^a]: Note {t} one.\n[^b]: Note {t} two.\n")

@@ -111,3 +111,30 @@ def with_fallback(css: str) -> str:
     pieces = _FONT_FACE.split(css)
     faces = _FONT_FACE.findall(css) + [""]
     return "".join(_FAMILY.sub(add, piece) + face for piece, face in zip(pieces, faces, strict=True))
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui",
+                      "math", "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace",
+                      "ui-rounded", "inherit", "initial", "unset", "revert", "revert-layer"})
+
+
+def unknown_families(css: str) -> list[str]:
+    """The first-choice families of `css`'s font-family declarations that no @font-face of it
+    gives (nor a generic family): a typo such as "Octavo Txet" set the text in a font of the
+    machine, embedded without a word. For a theme with fonts of its own only."""
+    css = _COMMENT.sub("", css)
+    faces = {_first_family(m.group(2)).lower() for face in _FONT_FACE.findall(css)
+             for m in _FAMILY.finditer(face)}
+    found: dict[str, None] = {}
+    for piece in _FONT_FACE.split(css):
+        for match in _FAMILY.finditer(piece):
+            first = _first_family(match.group(2))
+            if first and first.lower() not in faces | _GENERIC and "var(" not in first:
+                found[first] = None
+    return list(found)
+
+
+def _first_family(value: str) -> str:
+    """The first family of a font-family value, without its quotes or !important."""
+    return value.split(",")[0].replace("!important", "").strip().strip("'\"").strip()

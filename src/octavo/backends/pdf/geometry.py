@@ -36,14 +36,18 @@ def geometry_css(book: Book, settings: PrintSettings, gutter: float) -> str:
     left = meta.title if settings.running_head == "title" or not meta.authors else ", ".join(
         meta.authors)
     bleed = BLEED if settings.profile == "print" and settings.bleed else 0
+    # book.toml's trim and margins win over a stylesheet's, `!important` ones included (the
+    # printer gets the trim it was told, and the gutter the page count asks for).
     lines = [
         "@page {",
-        f"  size: {settings.width:g}in {settings.height:g}in;",
-        f"  margin-top: {settings.top:g}in; margin-bottom: {settings.bottom:g}in;",
-        f"  bleed: {bleed:g}in; marks: none;",
+        f"  size: {settings.width:g}in {settings.height:g}in !important;",
+        f"  margin-top: {settings.top:g}in !important; margin-bottom: {settings.bottom:g}in !important;",
+        f"  bleed: {bleed:g}in !important; marks: none !important;",
         "}",
-        f"@page :left {{ margin-left: {settings.outside:g}in; margin-right: {gutter:g}in; }}",
-        f"@page :right {{ margin-left: {gutter:g}in; margin-right: {settings.outside:g}in; }}",
+        f"@page :left {{ margin-left: {settings.outside:g}in !important; "
+        f"margin-right: {gutter:g}in !important; }}",
+        f"@page :right {{ margin-left: {gutter:g}in !important; "
+        f"margin-right: {settings.outside:g}in !important; }}",
         f"@page :left {{ @top-left {{ content: {_css_string(left)}; }} }}",
         # A note called again, or from inside another note, shows its number without a new call.
         ".footnote.nested::footnote-call { content: none; }",

@@ -12,7 +12,12 @@ from pathlib import Path
 from octavo.backends.base import PAGE_MAP, PDF_PAGES, RenderContext
 from octavo.backends.initials import theme_initial_css
 from octavo.backends.pdf.compose import compose_html, prepared_css, print_fonts
-from octavo.backends.pdf.coverage import covered_characters, missing_characters, warnings_for
+from octavo.backends.pdf.coverage import (
+    covered_characters,
+    missing_characters,
+    unknown_families,
+    warnings_for,
+)
 from octavo.backends.pdf.footnotes import in_text_warning
 from octavo.backends.pdf.geometry import geometry_css, gutter_for
 from octavo.backends.pdf.hyphenation import hook_hyphenation
@@ -23,7 +28,7 @@ from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import finisher, hook_missing_alt, weasyprint_variant
 from octavo.backends.pdf.worker import hook_folios, render_placing_notes
 from octavo.backends.shared import page_map
-from octavo.errors import BuildError
+from octavo.errors import BuildError, ThemeError
 from octavo.model import Book
 from octavo.themes import Theme
 
@@ -47,20 +52,29 @@ def render_pdf(book: Book, theme: Theme, target: Path, context: RenderContext,
         covered = covered_characters(fonts, context.cache)
         for source, message in warnings_for(missing_characters(book, covered)):
             context.diagnostics.warn(message, source)
+        for family in unknown_families(sheet):
+            context.diagnostics.warn(f"font-family {family!r} is not one of the theme's fonts (no "
+                                     "@font-face gives it): the PDF would set it in a font of "
+                                     "the machine", Path("styles") / theme.name / stylesheet)
     try:
         # Joined apart, while the build writes its other files, unless the press-ready pass
         # must rewrite the joined PDF first.
         done = render_in_chunks(book, theme, target, context, html, css, MAX_LAYOUTS,
                                 apart=press is None)
+        if done is None:
+            if context.pool is not None:  # the workers started ahead: one layout needs none
+                context.pool.close()
+            done = render_one_shot(book, theme, target, context, html, css)
     except Exception as exc:  # a file WeasyPrint may not read (in a worker, or here)
         urls = sys.modules.get("weasyprint.urls")  # not loaded: not one of its errors
         if urls is not None and isinstance(exc, urls.FatalURLFetchingError):
             raise BuildError(str(exc)) from None
+        if isinstance(exc, OverflowError):
+            raise ThemeError(f"{stylesheet} (with extra-{stylesheet}, if any) makes a length too "
+                             "large to lay out, past Pango's limits (a size in millions of "
+                             "points, or em sizes multiplied level by level)",
+                             theme.folders[0]) from None
         raise
-    if done is None:
-        if context.pool is not None:  # the workers started ahead: one layout needs none
-            context.pool.close()
-        done = render_one_shot(book, theme, target, context, html, css)
     pages, gutter, starts = done
     if press is not None:
         from octavo.backends.pdf.press import press_ready
