@@ -230,3 +230,25 @@ def test_the_print_isbn_names_the_page_source(make_book, octavo) -> None:  # typ
     assert refused.code == 3
     assert ("book.toml: [print] isbn: 978-0-306-40615-8 looks like an ISBN but its check digit "
             "is wrong") in refused.err
+
+
+def test_a_page_that_begins_inside_a_run_with_no_word_start_is_marked_there(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A page beginning inside a 60,000-character run with no space (a,a,a,...) is marked
+    where it begins: looking for the end of the "word" walked the run a character at a time,
+    minutes for each page."""
+    from octavo.backends.epub import pagelist
+
+    calls = [0]
+    original = pagelist._Text.locate
+
+    def counted(self, index):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        assert calls[0] < 1_000, "walked the run"
+        return original(self, index)
+
+    monkeypatch.setattr(pagelist._Text, "locate", counted)
+    root = fragment("<p>Start " + "a," * 30_000 + " end.</p>")
+    placed = mark_pages(root, [PageBreak(1, "2", "ch001", 5_006, "a,a,a,a,a,a,a,a,a,")])
+    assert [uid for uid, _ in placed] == ["page-2"]
+    html = marked(root)
+    assert '<span id="page-2" aria-label="2"/>a,a,' in html and html.count("a,") == 30_000

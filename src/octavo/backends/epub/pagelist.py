@@ -38,6 +38,7 @@ _LABEL = re.compile(r"[0-9A-Za-z]{1,12}")
 _NOT_SPACE = re.compile(r"\S")
 WINDOW = 4000  # characters either side of the counted place where a page's first line is sought
 MIN_MATCH = 8  # characters of a first line that must match
+WORD_TAIL = 64  # a word divided at the foot of a page ends within this many characters
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,7 @@ def mark_pages(root: etree._Element, breaks: list[PageBreak]) -> list[tuple[str,
         index = 0 if brk.chars == 0 else _find(text.folded, brk)
         if index is None:
             continue
-        while 0 < index < len(text.folded) and not text.locate(index)[3]:
-            index += 1  # the end of a word hyphenated on the page before: after it
+        index = _word_start(text, index)
         if index < len(text.folded) or index == 0:
             found.setdefault(index, []).append(brk)
     taken = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
@@ -203,6 +203,18 @@ class _Text:
         offset = next(itertools.islice(_NOT_SPACE.finditer(value), wanted, None)).start()
         start = value[offset - 1].isspace() if offset else gap
         return element, in_tail, offset, start
+
+
+def _word_start(text: _Text, index: int) -> int:
+    """`index`, or after the end of the word it is inside (a word hyphenated on the page
+    before); inside a run with no word start near (a,a,a,... across pages), `index` itself:
+    walking the run took minutes a page."""
+    ahead = index
+    while 0 < ahead < len(text.folded) and not text.locate(ahead)[3]:
+        ahead += 1
+        if ahead - index > WORD_TAIL:
+            return index
+    return ahead
 
 
 def _find(folded: str, brk: PageBreak) -> int | None:
