@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from octavo import tomltext
 from octavo.backends import FORMATS
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ConfigError, OctavoError
@@ -18,7 +17,7 @@ from octavo.paths import Refused, inside, regular_file
 from octavo.shelves.editions import NAME as EDITION_NAME
 from octavo.shelves.editions import TABLE as EDITIONS
 from octavo.shelves.editions import overlay, preset
-from octavo.text import has_xml_invalid, normalise_identifier, xml_safe
+from octavo.text import has_xml_invalid, normalise_identifier, read_toml, xml_safe
 
 CONFIG_NAME = "book.toml"
 DEFAULT_THEME = "classic"
@@ -100,7 +99,7 @@ def load_config(root: Path, diagnostics: Diagnostics, edition: str = "") -> Conf
                       settings=_format_settings({}, CONFIG_NAME, []))
     shown = CONFIG_NAME  # messages name files relative to the book folder
     try:
-        data = tomltext.read(path, shown)
+        data = read_toml(path, shown)
     except OctavoError as exc:
         raise ConfigError([exc]) from None
 

@@ -1,11 +1,15 @@
 """Small text helpers: XML-safe characters, slugs, natural file order, plain words, paths shown,
-ISBNs."""
+ISBNs, TOML files read with one-line errors."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
+from typing import Any
+
+from octavo.errors import OctavoError, unreadable
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -89,3 +93,60 @@ def _isbn_ok(digits: str) -> bool:
         return total % 10 == 0
     total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
     return total % 11 == 0
+
+
+TOML_TOO_DEEP = "lists or tables nested too deeply to read (TOML)"
+
+
+def read_toml(path: Path, where: Path | str) -> dict[str, Any]:
+    """The TOML file at `path` (UTF-8, a byte order mark allowed) as data, or an OctavoError
+    naming it as `where` (and the line at fault)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OctavoError(unreadable(exc), where) from None
+    return parse_toml(text, where)
+
+
+def parse_toml(text: str, where: Path | str) -> dict[str, Any]:
+    """The TOML `text` of the file `where` as data, or an OctavoError with the line at fault."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_syntax_error(exc, where, text) from None
+    except RecursionError:  # tomllib recurses once per [ or { opened
+        raise OctavoError(TOML_TOO_DEEP, where, _toml_too_deep_line(text)) from None
+
+
+def _toml_syntax_error(exc: tomllib.TOMLDecodeError, where: Path | str, text: str) -> OctavoError:
+    """tomllib's message without its position, and the line it names."""
+    message = str(exc)
+    line = getattr(exc, "lineno", None)
+    match = re.search(r"\(at line (\d+), column \d+\)", message)
+    if match:
+        line = line or int(match.group(1))
+        message = message[: match.start()].strip()
+    elif "(at end of document)" in message:
+        line = line or max(1, len(text.splitlines()))
+        message = message.replace("(at end of document)", "at the end of the file").strip()
+    if message == "Invalid statement":
+        message = "invalid TOML syntax"
+    return OctavoError(f"{message} (TOML)", where, line)
+
+
+def _toml_too_deep_line(text: str) -> int:
+    """The first line by which the nesting is too deep: the fewest lines that are too deep to
+    read on their own (tomllib reads in order, so a shorter start never gets deeper)."""
+    lines = text.splitlines(keepends=True)
+    low, high = 1, len(lines)
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            tomllib.loads("".join(lines[:middle]))
+        except RecursionError:
+            high = middle
+        except tomllib.TOMLDecodeError:  # cut off before it got too deep
+            low = middle + 1
+        else:
+            low = middle + 1
+    return low

@@ -18,10 +18,10 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from octavo import tomltext
 from octavo.backends.fontfiles import font_problem
 from octavo.errors import OctavoError, ThemeError, UsageError, unreadable
 from octavo.paths import Refused, css_problems, css_urls, inside, landing, regular_file
+from octavo.text import read_toml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -469,7 +469,7 @@ def read_manifest(folder: Path) -> dict[str, object]:
     if not path.is_file():
         return {}
     try:
-        data = tomltext.read(path, path)
+        data = read_toml(path, path)
     except OctavoError as exc:
         raise ThemeError(exc.message, path, exc.line) from None
     theme = data.get("theme", {})

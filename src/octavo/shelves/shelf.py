@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from octavo import tomltext
 from octavo.config import CONFIG_NAME
 from octavo.errors import ConfigError, OctavoError, one_line
 from octavo.paths import Refused, inside, landing
@@ -20,6 +19,7 @@ from octavo.shelves.books import (
     BuildOptions,
     build_book,
 )
+from octavo.text import read_toml
 
 SHELF_FILE = "shelf.toml"
 
@@ -82,7 +82,7 @@ def shelf_books(shelf: Path) -> list[Path]:
             books.setdefault(landing(book), book)
         return list(books.values())
     try:
-        data = tomltext.read(listed, listed)
+        data = read_toml(listed, listed)
     except OctavoError as exc:
         raise ConfigError([exc]) from None
     names = data.get("books")

@@ -1,4 +1,4 @@
-"""TOML files read with their errors as one line naming the line at fault."""
+"""Small text helpers: TOML files read with their errors as one line naming the line at fault."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from octavo import tomltext
 from octavo.errors import OctavoError
+from octavo.text import parse_toml, read_toml
 
 
 def test_nesting_too_deep_names_the_line_it_got_too_deep_on() -> None:
@@ -15,7 +15,7 @@ def test_nesting_too_deep_names_the_line_it_got_too_deep_on() -> None:
     deep that is depends on the stack), not the first or the last line of the file."""
     text = 'title = "A"\n\nx = ' + "[\n" * 5_000 + "]\n" * 5_000 + 'y = "after"\n'
     with pytest.raises(OctavoError) as caught:
-        tomltext.parse(text, "book.toml")
+        parse_toml(text, "book.toml")
     line = caught.value.line
     assert line is not None and 3 < line < 5_003
     assert caught.value.render() == f"book.toml:{line}: lists or tables nested too deeply to read (TOML)"
@@ -23,7 +23,7 @@ def test_nesting_too_deep_names_the_line_it_got_too_deep_on() -> None:
 
 def test_a_syntax_error_names_its_line_without_tomllib_s_position() -> None:
     with pytest.raises(OctavoError) as caught:
-        tomltext.parse('a = 1\nb = "open\n', "book.toml")
+        parse_toml('a = 1\nb = "open\n', "book.toml")
     assert caught.value.render() == "book.toml:2: Illegal character '\\n' (TOML)"
 
 
@@ -35,8 +35,8 @@ def test_the_file_is_read_as_utf8(tmp_path: Path, content: bytes, message: str |
     path = tmp_path / "theme.toml"
     path.write_bytes(content)
     if message is None:
-        assert tomltext.read(path, "theme.toml") == {"a": 1}
+        assert read_toml(path, "theme.toml") == {"a": 1}
         return
     with pytest.raises(OctavoError) as caught:
-        tomltext.read(path, "theme.toml")
+        read_toml(path, "theme.toml")
     assert caught.value.render() == f"theme.toml: {message}"
