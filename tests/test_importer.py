@@ -251,3 +251,23 @@ def test_straight_quotes_are_written_as_they_are() -> None:
     assert parser().render(written) == (
         "<p>\u201cIt\u2019s *not* code,\u201d said O\u2019Brien of the 5\u2019 10\u201d man.</p>\n")
     assert title("Ma's \"Rules\"") == "Ma's \"Rules\""
+
+
+@pytest.mark.parametrize(("name", "points_to"), [("book.toml", "elsewhere/book.toml"),
+                                                 ("manuscript", "elsewhere")])
+def test_import_never_writes_through_a_link(tmp_path: Path, octavo, name: str,  # type: ignore[no-untyped-def]
+                                            points_to: str) -> None:
+    document = new_document()
+    add_text(document, "Chapter 1", style="Heading 1")
+    add_text(document, "Hello there.")
+    source = tmp_path / "draft.docx"
+    source.write_bytes(saved(document))
+    book, elsewhere = tmp_path / "book", tmp_path / "elsewhere"
+    book.mkdir()
+    elsewhere.mkdir()
+    (book / name).symlink_to(tmp_path / points_to)
+    result = octavo("import", source, book)
+    assert result.code == 6 and result.err.count("\n") == 1
+    assert result.err.startswith(f"error: {name}: refused: a link stands where the book's")
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in book.iterdir()) == [name]

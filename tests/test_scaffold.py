@@ -95,3 +95,24 @@ def test_init_writes_a_title_with_delete_that_the_build_reads(octavo, tmp_path: 
     assert octavo("init", book, "--title", "A\x7fB", "--author", "C\x7fD").code == 0
     config = load_config(book, Diagnostics())
     assert (config.title, config.book["authors"]) == ("A\x7fB", ("C\x7fD",))
+
+
+@pytest.mark.parametrize(("name", "kind", "points_to"), [
+    ("book.toml", "file", "elsewhere/book.toml"),  # a link to nothing yet
+    (".gitignore", "file", "elsewhere/ignored"),
+    ("manuscript", "folder", "elsewhere"),  # an empty folder outside the book
+    ("styles", "folder", "elsewhere"),
+    ("dist", "folder", "elsewhere"),
+])
+def test_init_never_writes_through_a_link(  # type: ignore[no-untyped-def]
+        octavo, tmp_path: Path, name: str, kind: str, points_to: str) -> None:
+    book, elsewhere = tmp_path / "book", tmp_path / "elsewhere"
+    book.mkdir()
+    elsewhere.mkdir()
+    (book / name).symlink_to(tmp_path / points_to)
+    result = octavo("init", book)
+    assert (result.code, result.err) == (BuildError.exit_code, (
+        f"error: {name}: refused: a link stands where the book's {kind} goes; "
+        "octavo init never writes through a link\n"))
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in book.iterdir()) == [name]  # nothing written in the book

@@ -234,3 +234,31 @@ def test_changed_outputs_compares_what_the_build_wrote(make_book, octavo) -> Non
     assert changed_outputs(root, [epub]) == [epub]
     epub.unlink()
     assert changed_outputs(root, [epub]) == [epub]
+
+
+def test_a_stamp_written_on_another_machine_never_holds(make_book, octavo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A book folder someone sends: their stamp matches here (the same Octavo, the same path),
+    # and their dist/ file is not what the manuscript builds, yet of the size and time the
+    # stamp records. It must be built, not kept as "up to date".
+    from octavo import uptodate
+
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01-one.md": "# One\n\nText one.\n"})
+    ours = uptodate.local_secret()
+    monkeypatch.setattr(uptodate, "_secret", b"the sender's own secret, not ours")
+    assert octavo("build", root).code == 0
+    epub = root / "dist" / "a-test-book.epub"
+    info, data = epub.stat(), epub.read_bytes()
+    planted = data[:-1] + bytes([data[-1] ^ 1])
+    epub.write_bytes(planted)
+    os.utime(epub, ns=(info.st_atime_ns, info.st_mtime_ns))
+    monkeypatch.setattr(uptodate, "_secret", ours)
+    result = octavo("build", root)
+    assert result.code == 0 and "up to date" not in result.out and "wrote" in result.out
+    assert epub.read_bytes() != planted
+    assert "up to date" in octavo("build", root).out  # our own stamp holds
+    # Ours, but altered (here: where the outputs go): not taken either.
+    stamp_file = root / uptodate.CACHE_DIR / uptodate.STAMP
+    stamp = json.loads(stamp_file.read_text())
+    stamp["outputs"] = {str(root / "elsewhere.epub"): [1, 1, "0" * 64]}
+    stamp_file.write_text(json.dumps(stamp))
+    assert uptodate.read_stamp(root) is None

@@ -36,6 +36,7 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     if clashes:
         raise BuildError("already exists; octavo init never overwrites a file", clashes[0])
     _check_folders(root, targets)
+    _check_links(root, targets)
     written = []
     try:
         for source, target in zip(sources, targets, strict=True):
@@ -43,7 +44,8 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
             text = source.read_text(encoding="utf-8")
             if source.name == CONFIG_NAME:
                 text = string.Template(text).substitute(values)
-            target.write_text(text, encoding="utf-8")
+            with target.open("x", encoding="utf-8") as out:  # never through a link made since
+                out.write(text)
             written.append(target)
         (root / "dist").mkdir(exist_ok=True)
         (root / "manuscript").mkdir(exist_ok=True)
@@ -64,6 +66,20 @@ def _check_folders(root: Path, targets: list[Path]) -> None:
         if folder.exists() and not folder.is_dir():
             raise BuildError("a file stands where the book's folder goes; octavo init never "
                              "overwrites a file", folder)
+
+
+def _check_links(root: Path, targets: list[Path]) -> None:
+    """Refuse, before a file is written, a link inside the book folder where a file or folder
+    of the new book goes (even a link to nothing): written through, the file landed wherever
+    the link points, outside the book for a folder someone else gave. The book folder itself
+    may be a link: the writer named it."""
+    paths = {root / "dist", root / "manuscript",
+             *(p for t in targets for p in (t, *t.parents) if p != root and p.is_relative_to(root))}
+    for path in sorted(paths):
+        if path.is_symlink():
+            kind = "file" if path in targets else "folder"
+            raise BuildError(f"refused: a link stands where the book's {kind} goes; octavo init "
+                             "never writes through a link", path)
 
 
 def _check_text(what: str, text: str, root: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import stat
@@ -18,6 +19,7 @@ from octavo.paths import Refused, abandoned, landing
 
 CACHE_DIR = ".octavo-cache"
 STAMP = "build-stamp.json"
+SEAL = "seal"  # in the stamp: an HMAC of the rest with this user's secret
 EDITIONS_DIR = "editions"  # .octavo-cache/editions/NAME: each edition's own cache
 PACKAGE_DIR = Path(__file__).resolve().parent
 EARLIEST_ZIP_TIME = 315532800  # 1980-01-01
@@ -341,9 +343,21 @@ def read_stamp(root: Path, edition: str = "") -> Stamp | None:
     """The last build's stamp, or None when there is none or it cannot be read."""
     try:
         data = read_cached_json(cache_dir(root, edition) / STAMP)
+        seal = data.pop(SEAL, "") if isinstance(data, dict) else ""
+        if not (isinstance(seal, str) and hmac.compare_digest(seal.encode(), _seal(data).encode())):
+            return None  # written by another user's machine (or altered): never ours
         return Stamp(**data)
     except (OSError, ValueError, TypeError):
         return None
+
+
+def _seal(fields: dict[str, Any]) -> str:
+    """An HMAC of a stamp's fields with this user's secret (`local_secret`). A book folder
+    someone else gives you could hold a stamp that matches here (the same Octavo, a path easy
+    to guess) and dist/ files of their choosing: unsealed, the build said "up to date" and
+    kept their files instead of building the manuscript."""
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hmac.new(local_secret(), body, hashlib.sha256).hexdigest()
 
 
 def up_to_date(root: Path, request: dict[str, object]) -> Stamp | None:
@@ -359,7 +373,9 @@ def write_stamp(root: Path, stamp: Stamp) -> None:
     folder = cache_dir(root, str(stamp.request.get("edition") or ""))
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / STAMP, json.dumps(stamp.__dict__, indent=1).encode("utf-8"))
+        fields = json.loads(json.dumps(stamp.__dict__))  # sealed as read_stamp will see them
+        write_atomically(folder / STAMP, json.dumps({**fields, SEAL: _seal(fields)},
+                                                    indent=1).encode("utf-8"))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
