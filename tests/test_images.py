@@ -137,6 +137,8 @@ def test_a_png_named_jpg_is_stored_as_what_it_is(tmp_path: Path) -> None:
     ("animate-from.svg", SVG.replace(
         "<rect", "<image><animate attributeName='href' from='t.png' to='#a'/></image><rect").encode(),
      "refused: the SVG's <animate> sets href to another file (t.png)"),
+    ("zero-sized-emf.png", b"\x01\x00\x00\x00l\x00\x00\x00" + bytes(32) + b" EMF" + bytes(64),
+     "is not an image (or it is damaged)"),  # was "internal error: ZeroDivisionError"
     ("animate-data-list.svg", SVG.replace(
         "<rect", "<image><animate attributeName='href' values='data:image/png;x.png'/></image>"
                  "<rect").encode(),
