@@ -137,6 +137,8 @@ def test_a_png_named_jpg_is_stored_as_what_it_is(tmp_path: Path) -> None:
     ("animate-from.svg", SVG.replace(
         "<rect", "<image><animate attributeName='href' from='t.png' to='#a'/></image><rect").encode(),
      "refused: the SVG's <animate> sets href to another file (t.png)"),
+    ("zero-sized-emf.png", b"\x01\x00\x00\x00l\x00\x00\x00" + bytes(32) + b" EMF" + bytes(64),
+     "is not an image (or it is damaged)"),  # was "internal error: ZeroDivisionError"
     ("animate-data-list.svg", SVG.replace(
         "<rect", "<image><animate attributeName='href' values='data:image/png;x.png'/></image>"
                  "<rect").encode(),
@@ -305,3 +307,31 @@ def test_an_svgs_embedded_picture_is_kept_whatever_the_case_of_its_scheme(
                                          "<rect"), encoding="utf-8")
     image, _ = load_image(path, "img-0001", "ch.md", 3, "inline.svg")
     assert image.media_type == "image/svg+xml"
+
+
+def test_the_same_picture_in_several_files_is_one_image_of_the_book(
+        make_book: Callable[..., Path], octavo) -> None:  # type: ignore[no-untyped-def]
+    """An ornament copied beside each chapter was stored once per file: the EPUB held the same
+    bytes many times. Identical pictures are one file, every use pointing at it; a picture
+    named for what it is not (a PNG named .dat) is still refused, though its bytes are kept."""
+    files: dict[str, str | bytes] = {"book.toml": BASIC_TOML}
+    for n in (1, 2, 3):
+        files[f"manuscript/0{n}.md"] = f"# {n}\n\n![Ornament](ornament-{n}.png)\n\n" \
+                                       "![Other](other.png)\n"
+        files[f"manuscript/ornament-{n}.png"] = tiny_png(4, 4)
+    files["manuscript/other.png"] = tiny_png(5, 5)
+    root = make_book(files)
+    result = octavo("build", root, "--format", "epub")
+    assert result.code == 0, result.err
+    epub = next((root / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as zf:
+        kept = sorted(n for n in zf.namelist() if "/images/img-" in n)
+        assert [zf.read(n) for n in kept] == [tiny_png(4, 4), tiny_png(5, 5)]
+    srcs = [img.get("src") for _, doc in spine_documents(epub)
+            for img in doc.iter("{http://www.w3.org/1999/xhtml}img") if "img-" in img.get("src")]
+    assert srcs == ["images/img-0001.png", "images/img-0002.png"] * 3
+    assert epubcheck(epub) == []
+    (root / "manuscript/01.md").write_text("# 1\n\n![Ornament](ornament.dat)\n")
+    (root / "manuscript/ornament.dat").write_bytes(tiny_png(4, 4))
+    result = octavo("build", root, "--format", "epub")
+    assert result.code != 0 and "ornament.dat refused" in result.err

@@ -99,9 +99,9 @@ def load_image(path: Path, stem: str, shown: str, line: int | None, src: str,
                 return _converted(path, stem, kind, picture)
     except ManuscriptError:
         raise
-    except (UnidentifiedImageError, Pillow.DecompressionBombWarning,
+    except (UnidentifiedImageError, ArithmeticError, Pillow.DecompressionBombWarning,
             Pillow.DecompressionBombError) as exc:
-        if isinstance(exc, UnidentifiedImageError):
+        if isinstance(exc, UnidentifiedImageError | ArithmeticError):  # a header of nonsense sizes
             raise refuse("is not an image (or it is damaged)") from None
         raise refuse(f"is too large; scale it below {MAX_PIXELS // 1_000_000} million pixels") \
             from None

@@ -15,7 +15,7 @@ from lxml import etree
 from octavo import xhtml
 from octavo.diagnostics import Diagnostics
 from octavo.errors import ManuscriptError
-from octavo.images import decorative, load_image
+from octavo.images import MAX_BYTES, SUFFIXES, decorative, load_image
 from octavo.model import Image
 from octavo.paths import Refused, regular_file
 from octavo.text import has_xml_invalid, xml_safe
@@ -48,12 +48,15 @@ class SourceDoc:
 
 @dataclass
 class ImageRegistry:
-    """The images the book uses, each file once, named img-0001.png and so on."""
+    """The images the book uses, each picture once, named img-0001.png and so on: a file used
+    many times, or the same bytes in several files or Word parts, is checked once and is one
+    file of the book."""
 
     root: Path
-    images: dict[Path, Image] = field(default_factory=dict)
+    images: dict[str, Image] = field(default_factory=dict)  # by what they hold (stored_as)
     diagnostics: Diagnostics | None = None  # told when an image is converted
     embedded: set[str] = field(default_factory=set)  # the names given to add_data's images
+    files: dict[Path, Image] = field(default_factory=dict)  # each image file read, by its path
 
     def add(self, src: str, base_dir: Path, shown: str, line: int | None) -> str:
         """Check an image reference and return its name inside the book."""
@@ -77,24 +80,43 @@ class ImageRegistry:
         except Refused as exc:
             reason = str(exc).removeprefix("refused: ")
             raise ManuscriptError(f"image {src} refused: {reason}", shown, line) from None
-        if path not in self.images:
-            image, note = load_image(path, f"img-{len(self.images) + 1:04d}", shown, line, src)
-            if note and self.diagnostics is not None:
-                self.diagnostics.note(f"{shown}: {src}: {note}")
-            self.images[path] = image
-        return self.images[path].href
+        if path not in self.files:
+            self.files[path] = self._stored(path, shown, line, src, None)
+        return self.files[path].href
 
     def add_data(self, data: bytes, name: str, source: Path, shown: str) -> str:
         """Check an image embedded in `source` (`name` inside it) and return its name in the book."""
-        key = Path(f"{source}#{name}")  # one entry per picture of the file, as for image files
-        if key not in self.images:
-            image, note = load_image(source, f"img-{len(self.images) + 1:04d}", shown, None,
-                                     name, data=data)
-            if note and self.diagnostics is not None:
-                self.diagnostics.note(f"{shown}: {name}: {note}")
-            self.images[key] = image
-            self.embedded.add(image.href)
-        return self.images[key].href
+        image = self._stored(source, shown, None, name, data)
+        self.embedded.add(image.href)
+        return image.href
+
+    def _stored(self, path: Path, shown: str, line: int | None, src: str,
+                data: bytes | None) -> Image:
+        """The book's image of these bytes: checked and named when it is the first of them."""
+        key = stored_as(path, "") if data is None else stored_as(data, Path(src).suffix)
+        if key in self.images:
+            return self.images[key]
+        image, note = load_image(path, f"img-{len(self.images) + 1:04d}", shown, line, src,
+                                 data=data)
+        if note and self.diagnostics is not None:
+            self.diagnostics.note(f"{shown}: {src}: {note}")
+        self.images[key or f"{shown}#{src}"] = image  # no key: load_image refuses it
+        return image
+
+
+def stored_as(content: Path | bytes, suffix: str) -> str:
+    """What tells one picture from another: its suffix (a file's own by default), as far as it
+    decides how the picture is checked, and a digest of its bytes; "" for a file too large to
+    read, which load_image refuses."""
+    import hashlib
+
+    if isinstance(content, Path):
+        if content.stat().st_size > MAX_BYTES:
+            return ""
+        suffix, content = content.suffix, content.read_bytes()
+    suffix = suffix.lower()
+    kind = suffix if suffix == ".svg" or suffix not in SUFFIXES else "raster"
+    return f"{kind} {hashlib.sha256(content).hexdigest()}"
 
 
 def _file_part(base_dir: Path, decoded: str) -> str:

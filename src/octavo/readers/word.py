@@ -101,10 +101,13 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
         with image.open() as stream:
             data = stream.read()
         kind = (image.content_type or "").split("/")[-1].split("+")[0] or "bin"
-        kind = {"jpeg": "jpg", "x-emf": "emf", "x-wmf": "wmf"}.get(kind, kind)
-        if f".{kind}" not in SUFFIXES:  # a type that says nothing a book can use
+        kind = {"jpeg": "jpg"}.get(kind, kind)
+        kind = _metafile(data) or (kind[2:] if kind[2:] in METAFILES else kind)  # image/x-emf
+        if f".{kind}" not in SUFFIXES and kind not in METAFILES:  # a type that says nothing
             kind = _image_format(data) or kind
         name = f"picture-{next(counter)}.{kind}"
+        if kind in METAFILES:  # left out, with a warning, once its paragraph is known
+            return {"data-metafile": kind.upper()}
         return {"src": images.add_data(data, name, path, shown), "data-embedded": name}
 
     try:
@@ -164,7 +167,56 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
     for number, block in enumerate(blocks, start=1):
         for img in block.iter("img"):
             img.set("data-line", str(number))
+    for index, block in enumerate(blocks):
+        _leave_out_metafiles(block, blocks[index - 1] if index else None, shown, diagnostics)
+    for note in notes.values():
+        _leave_out_metafiles(note, None, shown, diagnostics)
     return WordDoc(blocks, notes, found)
+
+
+# Windows metafiles (a chart or equation pasted from Office, a clip-art drawing): no e-reader
+# or browser shows them, and Pillow reads them only on Windows.
+METAFILES = {"emf", "wmf", "emz", "wmz"}
+
+
+def _metafile(data: bytes) -> str:
+    """"emf" or "wmf" for a picture that is one by its bytes, whatever its part is called."""
+    if data[:4] == b"\x01\x00\x00\x00" and data[40:44] == b" EMF":
+        return "emf"
+    if data[:4] == b"\xd7\xcd\xc6\x9a" or (data[:2] in (b"\x01\x00", b"\x02\x00")
+                                            and data[2:4] == b"\x09\x00"):
+        return "wmf"
+    return ""
+
+
+def _leave_out_metafiles(block: etree._Element, previous: etree._Element | None, shown: str,
+                         diagnostics: Diagnostics) -> None:
+    """Take out each EMF or WMF picture of `block`, with a warning saying where it was (its
+    paragraph, its alt text, the words before it, in `previous` block when none are in its own)
+    and how to make it a picture a book shows."""
+    for img in [img for img in block.iter("img") if img.get("data-metafile")]:
+        line = img.get("data-line")
+        words = "".join(_text_before(block, img)).split()
+        if not words and previous is not None and line:
+            words = "".join(previous.itertext()).split()
+        before = " ".join(words[-6:])
+        said = [f"{what} {text!r}" for what, text in
+                (("alt text", (img.get("alt") or "").strip()), ("after", before)) if text]
+        where = f" ({', '.join(said)})" if said else ""
+        kind = img.get("data-metafile", "")
+        diagnostics.warn(f"{'an' if kind[0] == 'E' else 'a'} {kind} picture{where} left out: e-books "
+                         "cannot show Windows drawings (in Word, right-click it, choose Save "
+                         "as Picture, save it as PNG and insert that in its place)", shown,
+                         int(line) if line else None)
+        xhtml.unwrap(img)
+
+
+def _text_before(block: etree._Element, img: etree._Element) -> Iterator[str]:
+    """The text of `block` that comes before `img`."""
+    for event, el in etree.iterwalk(block, events=("start", "end")):
+        if el is img:
+            return
+        yield (el.text if event == "start" else el.tail) or ""  # (block's own end comes later)
 
 
 def _image_format(data: bytes) -> str:
