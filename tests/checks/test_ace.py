@@ -119,3 +119,18 @@ def test_ace_violations_become_findings() -> None:
     ]
     assert report.facts == [("ace", "Ace 1.4.6: fail, 2 violation(s); metadata not declared: "
                                     "schema:accessMode")]
+
+
+def test_an_ace_description_of_many_lines_is_one_finding_line() -> None:
+    """axe gives each reason a rule failed a line of its own: the finding stays one line."""
+    data = {"assertions": [{"earl:testSubject": {"url": "ch001.xhtml"}, "assertions": [
+        {"earl:test": {"dct:title": "link-name", "earl:impact": "serious"},
+         "earl:result": {"dct:description": "Element is in tab order and does not have "
+                                            "accessible text\n\nElement has no title attribute"}},
+    ]}]}
+    report = Report("book")
+    read_report(data, report)
+    assert [f.message for f in report.findings] == [
+        "link-name: Element is in tab order and does not have accessible text; "
+        "Element has no title attribute (serious)"]
+    assert len(report.to_text().splitlines()) == 4

@@ -71,7 +71,8 @@ def read_report(data: dict, report: Report) -> None:
             test = assertion.get("earl:test") or {}
             impact = str(test.get("earl:impact", "moderate"))
             title = str(test.get("dct:title", "rule"))
-            description = str((assertion.get("earl:result") or {}).get("dct:description", ""))
+            description = one_line(str((assertion.get("earl:result") or {}).get(
+                "dct:description", "")))
             violations += 1
             report.findings.append(Finding("error" if impact in ERRORS else "warning", "ace",
                                            f"{title}: {description} ({impact})".strip(),
@@ -84,3 +85,10 @@ def read_report(data: dict, report: Report) -> None:
     if missing:
         fact += f"; metadata not declared: {', '.join(missing)}"
     report.facts.append(("ace", fact))
+
+
+def one_line(description: str) -> str:
+    """Ace's description on one line: axe lists each reason a rule failed on a line of its
+    own ("Element does not have text...\naria-label attribute does not exist..."), which
+    would break the report's one line per finding."""
+    return "; ".join(line.strip() for line in description.splitlines() if line.strip())
