@@ -307,7 +307,11 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
         img.set("src", context.images.add(src, path.parent, shown, line))
         _check_alt(img, src, markdown, shown, line, context.diagnostics)
     for link in list(root.iter("a")):
+        line = link.get("data-line")
         _check_link(link, path, shown, context)
+        if link.getparent() is not None and link.get("href") is not None:
+            _check_link_text(link, shown, int(line) if line and line.isdigit() else None,
+                             context.diagnostics)
     _mark_epub_types(root)
     fragment = xhtml.serialize_fragment(root)
     try:
@@ -367,6 +371,30 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     line = _pop_line(link)
     context.diagnostics.warn(f"link target {href or '(empty)'} is not in the book; kept as plain text",
                              shown, line)
+    xhtml.unwrap(link)
+
+
+def _check_link_text(link: etree._Element, shown: str, line: int | None,
+                     diagnostics: Diagnostics) -> None:
+    """A link needs words a reader can see or hear (WCAG 2.4.4; Ace's link-name is serious):
+    one without any (`[](https://…)`, or only a picture with no alt text) is told. A web
+    address becomes its own words; a link into the book, which has nothing to show, is left out."""
+    if "".join(link.itertext()).strip() or (link.get("aria-label") or "").strip() or \
+            (link.get("title") or "").strip() or \
+            any((img.get("alt") or "").strip() for img in link.iter("img")):
+        return
+    href = link.get("href") or ""
+    if href.lower().startswith(("http:", "https:", "mailto:")):
+        words = href.split(":", 1)[1] if href.lower().startswith("mailto:") else href
+        if len(link):
+            link[-1].tail = (link[-1].tail or "") + words
+        else:
+            link.text = words
+        diagnostics.warn(f"link to {href} has no text: it is shown as its address; give it "
+                         f"words ([what it leads to]({href}))", shown, line)
+        return
+    diagnostics.warn(f"link to {href} has no text, so nothing to follow; left out: give it "
+                     f"words ([what it leads to]({href}))", shown, line)
     xhtml.unwrap(link)
 
 
