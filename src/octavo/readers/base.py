@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -259,6 +260,9 @@ def _looks_binary(head: bytes) -> bool:
     return head.startswith(_SIGNATURES) or head.count(b"\x00") > len(head) // 100
 
 
+# Alt text that is a picture's file name ("IMG_0412.jpg"): a screen reader reads it out, and it
+# describes nothing (WCAG technique F30), so it is no text alternative.
+_FILE_NAME = re.compile(r"\S+\.(?:png|jpe?g|gif|svg|webp|avif|bmp|tiff?|heic)", re.IGNORECASE)
 # Old Western manuscripts are nearly always in one of these; short texts are ambiguous
 # between code pages, so among near-equal guesses these win.
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
@@ -327,7 +331,9 @@ def _check_alt(img: etree._Element, src: str, markdown: bool | None, shown: str,
     if decorative(img):
         img.set("alt", "")  # decorative on purpose: screen readers pass over it, alt and all
         return
-    if (img.get("alt") or "").strip():
+    alt = (img.get("alt") or "").strip()
+    named = _is_file_name(alt, src)
+    if alt and not named:
         return
     img.set("alt", "")
     if markdown is None:  # a picture in a Word document
@@ -337,7 +343,14 @@ def _check_alt(img: etree._Element, src: str, markdown: bool | None, shown: str,
     else:
         how = (f'describe it (<img src="{src}" alt="what it shows">) or mark it decorative '
                'with alt="" role="presentation"')
-    diagnostics.warn(f"image {src} has no alt text: {how}", shown, line)
+    what = f"a file name for alt text ({alt!r}), not a description" if named else "no alt text"
+    diagnostics.warn(f"image {src} has {what}: {how}", shown, line)
+
+
+def _is_file_name(alt: str, src: str) -> bool:
+    """Whether an image's alt text is only a file name: its own, or any picture's."""
+    name = urllib.parse.unquote(src).replace("\\", "/").rsplit("/", 1)[-1]
+    return bool(alt) and (alt.casefold() == name.casefold() or bool(_FILE_NAME.fullmatch(alt)))
 
 
 def _check_link(link: etree._Element, path: Path, shown: str, context: ReadContext) -> None:
