@@ -401,3 +401,17 @@ def test_a_link_named_by_its_picture_or_a_label_is_left_alone(tmp_path: Path) ->
                     encoding="utf-8")
     html, diagnostics = render(path)
     assert diagnostics.warnings == [] and ">Site<" not in html
+
+
+def test_a_link_hidden_from_screen_readers_is_shown_to_them(tmp_path: Path) -> None:
+    """aria-hidden around a link hid it from a screen reader while the keyboard reached it
+    (Ace: aria-hidden-focus, serious), with no word from the build."""
+    path = tmp_path / "ch.md"
+    path.write_text('# One\n\nA <span aria-hidden="true"><a href="https://example.com">site'
+                    '</a></span>, <a href="https://example.org" aria-hidden="true">org</a>'
+                    ' and <span aria-hidden="true">*</span>.\n', encoding="utf-8")
+    html, diagnostics = render(path)
+    assert html.count("aria-hidden") == 1 and '<span aria-hidden="true">*</span>' in html
+    assert diagnostics.warnings == [
+        f'ch.md:3: aria-hidden="true" removed from <{tag}>: it hid a link from screen readers '
+        "that the keyboard still reaches" for tag in ("span", "a")]

@@ -310,6 +310,7 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
             continue
         img.set("src", context.images.add(src, path.parent, shown, line))
         _check_alt(img, src, markdown, shown, line, context.diagnostics)
+    _reveal_hidden_links(root, shown, context.diagnostics)
     for link in list(root.iter("a")):
         line = link.get("data-line")
         _check_link(link, path, shown, context)
@@ -385,6 +386,18 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     context.diagnostics.warn(f"link target {href or '(empty)'} is not in the book; kept as plain text",
                              shown, line)
     xhtml.unwrap(link)
+
+
+def _reveal_hidden_links(root: etree._Element, shown: str, diagnostics: Diagnostics) -> None:
+    """aria-hidden="true" on a link or around one hides it from a screen reader while the
+    keyboard still reaches it (Ace: aria-hidden-focus, serious): the attribute is removed."""
+    for el in root.xpath("//*[@aria-hidden='true'][descendant-or-self::a[@href]]"):
+        del el.attrib["aria-hidden"]
+        link = next(a for a in el.iter("a") if a.get("href") is not None)
+        line = link.get("data-line") or el.get("data-line")
+        diagnostics.warn(f'aria-hidden="true" removed from <{el.tag}>: it hid a link from '
+                         "screen readers that the keyboard still reaches", shown,
+                         int(line) if line and line.isdigit() else None)
 
 
 def _check_link_text(link: etree._Element, shown: str, line: int | None,
