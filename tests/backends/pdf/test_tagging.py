@@ -9,7 +9,7 @@ from typing import Any
 import pikepdf
 import pytest
 from books import multi_chapter_book
-from conftest import CORPUS, sample_book
+from conftest import BASIC_TOML, CORPUS, sample_book
 from lxml import etree
 
 import octavo.backends.pdf.chunks
@@ -369,3 +369,19 @@ def test_corpus_novel_reading_pdf_is_one_tagged_document(name: str, author: str,
     with pikepdf.open(pdf) as opened:
         title = str(opened.docinfo["/Title"])
     assert title and document_problems(pdf, title, [author]) == []
+
+
+def test_a_change_of_language_is_tagged(make_book) -> None:  # type: ignore[no-untyped-def]
+    """PDF/UA-1 7.2: words in another language are tagged with it; WeasyPrint tagged the
+    document's language only, so a screen reader read French with English sounds."""
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md":
+                      '# One\n\nThe word <span lang="fr">bonjour</span> here.\n\n'
+                      '<p lang="de">Ein ganzer Absatz.</p>\n'})
+    build(root, Diagnostics(), formats=("pdf",))
+    pdf = root / "dist" / "a-test-book.pdf"
+    with pikepdf.open(pdf) as opened:
+        tagged = sorted((str(obj.S), str(obj.Lang)) for obj in opened.objects
+                        if isinstance(obj, pikepdf.Dictionary) and "/S" in obj
+                        and "/Lang" in obj)
+    assert tagged == [("/P", "de"), ("/Span", "fr")]
+    assert tagging_problems(pdf) == []

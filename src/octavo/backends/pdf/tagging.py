@@ -136,6 +136,31 @@ def hook_missing_alt() -> None:
         logger.addFilter(_MissingAltIsNoFailure())
 
 
+def hook_languages() -> None:
+    """Tag each element that says its language (`<span lang="fr">`, `<p lang="de">`) with
+    /Lang, as PDF/UA-1 (7.2) asks of a change of language: WeasyPrint tags the document's
+    language only, and a screen reader read French words with English sounds. Hooked once
+    per process, around the function WeasyPrint's tags.py builds each box's element with."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    if getattr(tags._build_box_tree, "octavo_hook", False):
+        return
+    original = tags._build_box_tree
+
+    def build(box: Any, *args: Any) -> Iterator[Any]:
+        element = getattr(box, "element", None)
+        language = element.get("lang") if element is not None and box.element_tag not in (
+            "html", "body") else None
+        for made in original(box, *args):  # its own calls of itself come back here
+            if language and "Lang" not in made:
+                made["Lang"] = pydyf.String(language)
+            yield made
+
+    build.octavo_hook = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build
+
+
 def merge_structure(pdf: Any, sources: list[Any], starts: list[int], counts: list[int]) -> bool:
     """Make the structure trees of the chunks joined in `pdf` one tree; False if none is tagged.
 
