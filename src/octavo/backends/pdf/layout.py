@@ -27,8 +27,8 @@ from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
 from octavo.backends.pdf.tagging import (
     finisher,
-    hook_languages,
     hook_missing_alt,
+    hook_tags,
     weasyprint_variant,
 )
 from octavo.backends.pdf.worker import hook_folios, render_placing_notes
@@ -114,7 +114,7 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
     pages = 0
     hook_folios()  # notes each page's counter, for the folios of the page-list
     hook_missing_alt()
-    hook_languages()
+    hook_tags()
     hook_hyphenation()
     hook_make_up()
     try:
