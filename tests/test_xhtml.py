@@ -47,6 +47,10 @@ def mend(html: str) -> tuple[str, list[tuple[int | None, str]]]:
     ("<details>d</details>", "<div>d</div>"),
     ("<details>before<summary>S</summary>after</details>",
      "<details><summary>S</summary>before after</details>"),
+    ("<details><summary> </summary>inside</details>",  # Ace: summary-name, serious
+     "<div><div> </div>inside</div>"),
+    ('<details><summary><img src="a.png" alt=""/></summary>x</details>',
+     '<div><div><img src="a.png" alt=""/></div>x</div>'),
     ("<p><ruby>漢</ruby></p>", "<p>漢</p>"),
     ('<img src="a.png" alt="w" width="50%">', '<img src="a.png" alt="w" style="width: 50%"/>'),
     ('<img src="a.png" alt="w" width="120px" height="3.5">',

@@ -458,7 +458,8 @@ _SUSPECTS = etree.XPath(" | ".join((
     " text()[normalize-space()] or not(*) or *[1][self::dd] or *[last()][self::dt]]]",
     "//figure[figcaption[2] or figcaption[preceding-sibling::node()[self::* or normalize-space()]"
     " and following-sibling::node()[self::* or normalize-space()]]]",
-    "//details[summary[2] or not(node()[self::* or normalize-space()][1][self::summary])]",
+    "//details[summary[2] or not(node()[self::* or normalize-space()][1][self::summary])"
+    " or summary[1][not(normalize-space()) and not(.//img[normalize-space(@alt)])]]",
     "//ruby[not(rt)]",
     f"//*[@id][@id = '' or translate(@id, '{_WHITE}\"\\', '') != @id]",
     "//img[@width or @height][@width = '' or @height = ''"
@@ -513,6 +514,9 @@ def _mend(el: etree._Element) -> list[str]:
         if not summaries:
             el.tag = "div"
             notes.append("a <details> without a <summary> made a division")
+        elif not _says_something(summaries[0]):  # a reader could not tell what it opens
+            el.tag = summaries[0].tag = "div"
+            notes.append("a <details> whose <summary> is empty made a division")
         elif len(summaries) > 1 or el[0] is not summaries[0] or (el.text or "").strip():
             for extra in summaries[1:]:
                 extra.tag = "div"
@@ -523,6 +527,12 @@ def _mend(el: etree._Element) -> list[str]:
         unwrap(el)
         notes.append("a <ruby> without <rt> left as its text")
     return notes
+
+
+def _says_something(el: etree._Element) -> bool:
+    """Whether `el` has words a screen reader can say: text, or a picture's alt text."""
+    return bool("".join(el.itertext()).strip()) or any(
+        (img.get("alt") or "").strip() for img in el.iter("img"))
 
 
 def _names(strays: list[str]) -> str:

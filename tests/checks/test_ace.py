@@ -98,6 +98,21 @@ def test_check_says_when_ace_is_not_installed(monkeypatch: pytest.MonkeyPatch,
                                                 "install it with `npm install -g @daisy/ace-cli`")
 
 
+@pytest.mark.parametrize(("named", "why"), [
+    ('npx "ace', 'OCTAVO_ACE is not a command (no closing quotation): npx "ace'),
+    ("/no/such/ace --x", "OCTAVO_ACE names /no/such/ace, which is not a program found here"),
+], ids=["unclosed quote", "no such program"])
+def test_an_ace_named_wrong_is_said_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                       named: str, why: str) -> None:
+    """An unclosed quotation mark in OCTAVO_ACE was an internal error; a program not found
+    was "not installed ... or name it in OCTAVO_ACE", to someone who had named it."""
+    monkeypatch.setenv("OCTAVO_ACE", named)
+    report = Report("book")
+    check_ace(tmp_path / "book.epub", report)
+    assert report.findings == []
+    assert report.facts == [("ace", f"skipped: {why}")]
+
+
 def test_ace_violations_become_findings() -> None:
     data = {
         "earl:assertedBy": {"doap:release": {"doap:revision": "1.4.6"}},
@@ -119,3 +134,18 @@ def test_ace_violations_become_findings() -> None:
     ]
     assert report.facts == [("ace", "Ace 1.4.6: fail, 2 violation(s); metadata not declared: "
                                     "schema:accessMode")]
+
+
+def test_an_ace_description_of_many_lines_is_one_finding_line() -> None:
+    """axe gives each reason a rule failed a line of its own: the finding stays one line."""
+    data = {"assertions": [{"earl:testSubject": {"url": "ch001.xhtml"}, "assertions": [
+        {"earl:test": {"dct:title": "link-name", "earl:impact": "serious"},
+         "earl:result": {"dct:description": "Element is in tab order and does not have "
+                                            "accessible text\n\nElement has no title attribute"}},
+    ]}]}
+    report = Report("book")
+    read_report(data, report)
+    assert [f.message for f in report.findings] == [
+        "link-name: Element is in tab order and does not have accessible text; "
+        "Element has no title attribute (serious)"]
+    assert len(report.to_text().splitlines()) == 4

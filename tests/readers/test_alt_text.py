@@ -108,3 +108,23 @@ def test_strict_refuses_a_missing_alt_text_and_the_epub_keeps_decorative_images(
               if not name.endswith("cover.xhtml") for img in doc.iter(f"{XHTML}img")]
     assert [(img.get("alt"), img.get("role")) for img in images] == [
         ("", "presentation"), ("", None)]
+
+
+@pytest.mark.parametrize("image", ["![map.png](images/map.png)", "![IMG_0412.JPG](images/map.png)",
+                                   '<img src="images/map.png" alt=" map.png ">'],
+                         ids=["its own name", "a camera's name", "raw HTML"])
+def test_alt_text_that_is_a_file_name_is_no_description(
+        make_book: Callable[..., Path], image: str) -> None:
+    """A file name for alt text describes nothing (WCAG F30), yet the image counted as
+    described and the EPUB claimed alternativeText and WCAG conformance."""
+    images, warnings = read(make_book, f"# One\n\nText.\n\n{image}\n")
+    assert len(warnings) == 1 and warnings[0].startswith(
+        f"{CHAPTER}:5: image images/map.png has a file name for alt text (")
+    assert [img.get("alt") for img in images] == [""]
+
+
+def test_alt_text_that_names_a_file_among_words_is_a_description(
+        make_book: Callable[..., Path]) -> None:
+    images, warnings = read(make_book, "# One\n\n![The harbour, from map.png](images/map.png)\n")
+    assert warnings == []
+    assert [img.get("alt") for img in images] == ["The harbour, from map.png"]

@@ -376,3 +376,42 @@ def test_a_link_whose_address_the_sanitiser_drops_is_reported(tmp_path: Path) ->
     assert diagnostics.warnings == [
         f"ch.md:1: link target {href} is not in the book; kept as plain text"
         for href in ("https://exa%20mple.com", "http://x.com:99999/")]
+
+
+def test_a_link_with_no_text_is_told_and_given_words(tmp_path: Path) -> None:
+    """`[](https://…)` made a link a screen reader names by nothing (Ace: link-name, serious)
+    and that print shows as nothing: a web address becomes its own words, an empty link into
+    the book is left out; each is told with its line."""
+    path = tmp_path / "ch.md"
+    path.write_text("# One\n\nSee [](https://example.com) and\n\n[](mailto:a@b.org) or "
+                    "[](#one).\n", encoding="utf-8")
+    html, diagnostics = render(path)
+    assert '<a href="https://example.com">https://example.com</a>' in html
+    assert '<a href="mailto:a@b.org">a@b.org</a>' in html
+    assert "or ." in html and 'href="#one"' not in html
+    assert [w.split(":", 2)[:2] for w in diagnostics.warnings] == [["ch.md", "3"],
+                                                                   ["ch.md", "5"],
+                                                                   ["ch.md", "5"]]
+    assert "link to https://example.com has no text" in diagnostics.warnings[0]
+
+
+def test_a_link_named_by_its_picture_or_a_label_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "ch.md"
+    path.write_text('A <a href="https://example.com" aria-label="Site"></a> b.\n',
+                    encoding="utf-8")
+    html, diagnostics = render(path)
+    assert diagnostics.warnings == [] and ">Site<" not in html
+
+
+def test_a_link_hidden_from_screen_readers_is_shown_to_them(tmp_path: Path) -> None:
+    """aria-hidden around a link hid it from a screen reader while the keyboard reached it
+    (Ace: aria-hidden-focus, serious), with no word from the build."""
+    path = tmp_path / "ch.md"
+    path.write_text('# One\n\nA <span aria-hidden="true"><a href="https://example.com">site'
+                    '</a></span>, <a href="https://example.org" aria-hidden="true">org</a>'
+                    ' and <span aria-hidden="true">*</span>.\n', encoding="utf-8")
+    html, diagnostics = render(path)
+    assert html.count("aria-hidden") == 1 and '<span aria-hidden="true">*</span>' in html
+    assert diagnostics.warnings == [
+        f'ch.md:3: aria-hidden="true" removed from <{tag}>: it hid a link from screen readers '
+        "that the keyboard still reaches" for tag in ("span", "a")]

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from octavo.checks.findings import Finding, Report
+from octavo.errors import one_line
 
 TIMEOUT = 900  # seconds: a long novel takes Ace about a minute
 CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -25,20 +26,25 @@ INSTALL = ("install it with `npm install -g @daisy/ace-cli` (needs Node.js and C
            "name it in OCTAVO_ACE")
 
 
-def ace_command() -> list[str] | None:
-    """The command that runs Ace here, or None when it is not installed."""
-    named = shlex.split(os.environ.get("OCTAVO_ACE", ""))  # "npx ace" is a command too
-    if named:
-        return named if shutil.which(named[0]) else None
+def ace_command() -> list[str] | str:
+    """The command that runs Ace here, or why there is none (a sentence)."""
+    named = os.environ.get("OCTAVO_ACE", "")
+    try:
+        command = shlex.split(named)  # "npx ace" is a command too
+    except ValueError as exc:  # an unclosed quotation mark
+        return f"OCTAVO_ACE is not a command ({str(exc).lower()}): {one_line(named)}"
+    if command:
+        return command if shutil.which(command[0]) else \
+            f"OCTAVO_ACE names {one_line(command[0])}, which is not a program found here"
     found = shutil.which("ace") or shutil.which("ace-cli")
-    return [found] if found else None
+    return [found] if found else f"Ace by DAISY is not installed; {INSTALL}"
 
 
 def check_ace(epub: Path, report: Report) -> None:
     """Run Ace on `epub`; its violations become findings, its verdict a fact."""
     command = ace_command()
-    if command is None:
-        report.facts.append(("ace", f"skipped: Ace by DAISY is not installed; {INSTALL}"))
+    if isinstance(command, str):
+        report.facts.append(("ace", f"skipped: {command}"))
         return
     environment = dict(os.environ)
     if "PUPPETEER_EXECUTABLE_PATH" not in environment:  # Puppeteer's own browser is optional
@@ -71,7 +77,8 @@ def read_report(data: dict, report: Report) -> None:
             test = assertion.get("earl:test") or {}
             impact = str(test.get("earl:impact", "moderate"))
             title = str(test.get("dct:title", "rule"))
-            description = str((assertion.get("earl:result") or {}).get("dct:description", ""))
+            description = description_line(str((assertion.get("earl:result") or {}).get(
+                "dct:description", "")))
             violations += 1
             report.findings.append(Finding("error" if impact in ERRORS else "warning", "ace",
                                            f"{title}: {description} ({impact})".strip(),
@@ -84,3 +91,10 @@ def read_report(data: dict, report: Report) -> None:
     if missing:
         fact += f"; metadata not declared: {', '.join(missing)}"
     report.facts.append(("ace", fact))
+
+
+def description_line(description: str) -> str:
+    """Ace's description on one line: axe lists each reason a rule failed on a line of its
+    own ("Element does not have text...\naria-label attribute does not exist..."), which
+    would break the report's one line per finding."""
+    return "; ".join(line.strip() for line in description.splitlines() if line.strip())

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+
+from octavo.errors import one_line
+
+# A lone surrogate: a byte of a file name that is not UTF-8 (Python's surrogateescape).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,8 @@ class Finding:
     def where(self) -> str:
         if self.file is None:
             return ""
-        return f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
+        file = one_line(self.file)  # a file name may hold a line break or an escape sequence
+        return f"{file}:{self.line}: " if self.line is not None else f"{file}: "
 
 
 @dataclass
@@ -38,25 +45,27 @@ class Report:
         return [f for f in self.findings if f.level == "warning"]
 
     def to_json(self) -> str:
-        return json.dumps({
+        """The report as JSON; a file name's bytes that are not UTF-8 are written as \\u
+        escapes, so that the output stays UTF-8 that any JSON reader takes."""
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps({
             "book": self.book,
             "facts": [{"check": c, "result": r} for c, r in self.facts],
             "findings": [asdict(f) for f in self.findings],
             "errors": len(self.errors()),
             "warnings": len(self.warnings()),
-        }, indent=2, ensure_ascii=False)
+        }, indent=2, ensure_ascii=False))
 
     def to_text(self, per_kind: int = 3) -> str:
         """A short report: the facts, then the findings, grouped when one kind repeats."""
-        lines = [f"octavo check: {self.book}"]
-        lines += [f"  {check:<10} {result}" for check, result in self.facts]
+        lines = [f"octavo check: {one_line(self.book)}"]
+        lines += [f"  {check:<10} {one_line(result)}" for check, result in self.facts]
         kinds = Counter((f.level, f.check, _kind(f.message)) for f in self.findings)
         shown: Counter[tuple[str, str, str]] = Counter()
         for finding in self.findings:
             key = (finding.level, finding.check, _kind(finding.message))
             shown[key] += 1
             if shown[key] <= per_kind:
-                lines.append(f"{finding.level}: {finding.where()}{finding.message}")
+                lines.append(f"{finding.level}: {finding.where()}{one_line(finding.message)}")
             elif shown[key] == per_kind + 1:
                 lines.append(f"{finding.level}: ... and {kinds[key] - per_kind} more: "
                              f"{_kind(finding.message)} (--json lists them all)")

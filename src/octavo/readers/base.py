@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -281,6 +282,9 @@ def _looks_binary(head: bytes) -> bool:
     return head.startswith(_SIGNATURES) or head.count(b"\x00") > len(head) // 100
 
 
+# Alt text that is a picture's file name ("IMG_0412.jpg"): a screen reader reads it out, and it
+# describes nothing (WCAG technique F30), so it is no text alternative.
+_FILE_NAME = re.compile(r"\S+\.(?:png|jpe?g|gif|svg|webp|avif|bmp|tiff?|heic)", re.IGNORECASE)
 # Old Western manuscripts are nearly always in one of these; short texts are ambiguous
 # between code pages, so among near-equal guesses these win.
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
@@ -328,8 +332,13 @@ def finish_fragment(html: str, path: Path, shown: str, context: ReadContext) -> 
             continue
         img.set("src", context.images.add(src, path.parent, shown, line))
         _check_alt(img, src, markdown, shown, line, context.diagnostics)
+    _reveal_hidden_links(root, shown, context.diagnostics)
     for link in list(root.iter("a")):
+        line = link.get("data-line")
         _check_link(link, path, shown, context)
+        if link.getparent() is not None and link.get("href") is not None:
+            _check_link_text(link, shown, int(line) if line and line.isdigit() else None,
+                             context.diagnostics)
     _mark_epub_types(root)
     fragment = xhtml.serialize_fragment(root)
     try:
@@ -345,7 +354,9 @@ def _check_alt(img: etree._Element, src: str, markdown: bool | None, shown: str,
     if decorative(img):
         img.set("alt", "")  # decorative on purpose: screen readers pass over it, alt and all
         return
-    if (img.get("alt") or "").strip():
+    alt = (img.get("alt") or "").strip()
+    named = _is_file_name(alt, src)
+    if alt and not named:
         return
     img.set("alt", "")
     if markdown is None:  # a picture in a Word document
@@ -355,7 +366,14 @@ def _check_alt(img: etree._Element, src: str, markdown: bool | None, shown: str,
     else:
         how = (f'describe it (<img src="{src}" alt="what it shows">) or mark it decorative '
                'with alt="" role="presentation"')
-    diagnostics.warn(f"image {src} has no alt text: {how}", shown, line)
+    what = f"a file name for alt text ({alt!r}), not a description" if named else "no alt text"
+    diagnostics.warn(f"image {src} has {what}: {how}", shown, line)
+
+
+def _is_file_name(alt: str, src: str) -> bool:
+    """Whether an image's alt text is only a file name: its own, or any picture's."""
+    name = urllib.parse.unquote(src).replace("\\", "/").rsplit("/", 1)[-1]
+    return bool(alt) and (alt.casefold() == name.casefold() or bool(_FILE_NAME.fullmatch(alt)))
 
 
 def _check_link(link: etree._Element, path: Path, shown: str, context: ReadContext) -> None:
@@ -389,6 +407,42 @@ def _check_link(link: etree._Element, path: Path, shown: str, context: ReadConte
     line = _pop_line(link)
     context.diagnostics.warn(f"link target {href or '(empty)'} is not in the book; kept as plain text",
                              shown, line)
+    xhtml.unwrap(link)
+
+
+def _reveal_hidden_links(root: etree._Element, shown: str, diagnostics: Diagnostics) -> None:
+    """aria-hidden="true" on a link or around one hides it from a screen reader while the
+    keyboard still reaches it (Ace: aria-hidden-focus, serious): the attribute is removed."""
+    for el in root.xpath("//*[@aria-hidden='true'][descendant-or-self::a[@href]]"):
+        del el.attrib["aria-hidden"]
+        link = next(a for a in el.iter("a") if a.get("href") is not None)
+        line = link.get("data-line") or el.get("data-line")
+        diagnostics.warn(f'aria-hidden="true" removed from <{el.tag}>: it hid a link from '
+                         "screen readers that the keyboard still reaches", shown,
+                         int(line) if line and line.isdigit() else None)
+
+
+def _check_link_text(link: etree._Element, shown: str, line: int | None,
+                     diagnostics: Diagnostics) -> None:
+    """A link needs words a reader can see or hear (WCAG 2.4.4; Ace's link-name is serious):
+    one without any (`[](https://…)`, or only a picture with no alt text) is told. A web
+    address becomes its own words; a link into the book, which has nothing to show, is left out."""
+    if "".join(link.itertext()).strip() or (link.get("aria-label") or "").strip() or \
+            (link.get("title") or "").strip() or \
+            any((img.get("alt") or "").strip() for img in link.iter("img")):
+        return
+    href = link.get("href") or ""
+    if href.lower().startswith(("http:", "https:", "mailto:")):
+        words = href.split(":", 1)[1] if href.lower().startswith("mailto:") else href
+        if len(link):
+            link[-1].tail = (link[-1].tail or "") + words
+        else:
+            link.text = words
+        diagnostics.warn(f"link to {href} has no text: it is shown as its address; give it "
+                         f"words ([what it leads to]({href}))", shown, line)
+        return
+    diagnostics.warn(f"link to {href} has no text, so nothing to follow; left out: give it "
+                     f"words ([what it leads to]({href}))", shown, line)
     xhtml.unwrap(link)
 
 

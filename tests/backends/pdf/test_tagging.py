@@ -9,7 +9,7 @@ from typing import Any
 import pikepdf
 import pytest
 from books import multi_chapter_book
-from conftest import CORPUS, sample_book
+from conftest import BASIC_TOML, CORPUS, sample_book, tiny_png
 from lxml import etree
 
 import octavo.backends.pdf.chunks
@@ -369,3 +369,35 @@ def test_corpus_novel_reading_pdf_is_one_tagged_document(name: str, author: str,
     with pikepdf.open(pdf) as opened:
         title = str(opened.docinfo["/Title"])
     assert title and document_problems(pdf, title, [author]) == []
+
+
+def test_a_change_of_language_is_tagged(make_book) -> None:  # type: ignore[no-untyped-def]
+    """PDF/UA-1 7.2: words in another language are tagged with it; WeasyPrint tagged the
+    document's language only, so a screen reader read French with English sounds."""
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md":
+                      '# One\n\nThe word <span lang="fr">bonjour</span> here.\n\n'
+                      '<p lang="de">Ein ganzer Absatz.</p>\n'})
+    build(root, Diagnostics(), formats=("pdf",))
+    pdf = root / "dist" / "a-test-book.pdf"
+    with pikepdf.open(pdf) as opened:
+        tagged = sorted((str(obj.S), str(obj.Lang)) for obj in opened.objects
+                        if isinstance(obj, pikepdf.Dictionary) and "/S" in obj
+                        and "/Lang" in obj)
+    assert tagged == [("/P", "de"), ("/Span", "fr")]
+    assert tagging_problems(pdf) == []
+
+
+def test_a_decorative_picture_is_an_artifact_not_a_figure_without_alt(make_book) -> None:  # type: ignore[no-untyped-def]
+    """PDF/UA-1 7.3 asks every /Figure for alternative text: a picture decorative on purpose
+    was one without it (pdfua: UA-13-004), so a book done right failed; it is an artifact."""
+    root = make_book({"book.toml": BASIC_TOML, "manuscript/01.md":
+                      "# One\n\nText.\n\n![](map.png){.decorative}\n\n![A map](map.png)\n",
+                      "manuscript/map.png": tiny_png()})
+    build(root, Diagnostics(), formats=("pdf",))
+    pdf = root / "dist" / "a-test-book.pdf"
+    with pikepdf.open(pdf) as opened:
+        figures = [str(obj.get("/Alt")) for obj in opened.objects
+                   if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
+    assert figures == ["A map"]
+    assert pdfua_errors(pdf) == []
+    assert tagging_problems(pdf) == []

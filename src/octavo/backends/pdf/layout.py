@@ -25,7 +25,12 @@ from octavo.backends.pdf.makeup import hook_make_up
 from octavo.backends.pdf.pagestarts import page_starts
 from octavo.backends.pdf.parallel import Layout, render_in_chunks
 from octavo.backends.pdf.settings import PrintSettings
-from octavo.backends.pdf.tagging import finisher, hook_missing_alt, weasyprint_variant
+from octavo.backends.pdf.tagging import (
+    finisher,
+    hook_missing_alt,
+    hook_tags,
+    weasyprint_variant,
+)
 from octavo.backends.pdf.worker import hook_folios, render_placing_notes
 from octavo.backends.shared import page_map
 from octavo.errors import BuildError, ThemeError
@@ -109,6 +114,7 @@ def render_one_shot(book: Book, theme: Theme, target: Path, context: RenderConte
     pages = 0
     hook_folios()  # notes each page's counter, for the folios of the page-list
     hook_missing_alt()
+    hook_tags()
     hook_hyphenation()
     hook_make_up()
     try:

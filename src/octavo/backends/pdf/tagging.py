@@ -136,6 +136,50 @@ def hook_missing_alt() -> None:
         logger.addFilter(_MissingAltIsNoFailure())
 
 
+def hook_tags() -> None:
+    """Finish WeasyPrint's tags as each box's element is made (hooked once per process, around
+    the function of its tags.py that makes them, and its stream's marking of content):
+
+    - an element that says its language (`<span lang="fr">`, `<p lang="de">`) gets /Lang, as
+      PDF/UA-1 (7.2) asks of a change of language: WeasyPrint tags the document's language
+      only, and a screen reader read French words with English sounds;
+    - a decorative picture (role="presentation" or "none", alt="") is drawn as an artifact,
+      not a /Figure: PDF/UA-1 (7.3) asks every figure for alternative text, which a
+      decorative one has none of, on purpose (pdfua: UA-13-004)."""
+    import pydyf
+    from weasyprint.pdf import stream, tags
+
+    if getattr(tags._build_box_tree, "octavo_hook", False):
+        return
+    original, marked = tags._build_box_tree, stream.Stream.marked
+
+    def build(box: Any, *args: Any) -> Iterator[Any]:
+        if _decorative_picture(box):
+            return  # an artifact: no element
+        element = getattr(box, "element", None)
+        language = element.get("lang") if element is not None and box.element_tag not in (
+            "html", "body") else None
+        for made in original(box, *args):  # its own calls of itself come back here
+            if language and "Lang" not in made:
+                made["Lang"] = pydyf.String(language)
+            yield made
+
+    def mark(self: Any, box: Any, tag: str) -> Any:
+        return self.artifact() if _decorative_picture(box) else marked(self, box, tag)
+
+    build.octavo_hook = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build
+    stream.Stream.marked = mark
+
+
+def _decorative_picture(box: Any) -> bool:
+    from octavo.images import decorative
+
+    element = getattr(box, "element", None)
+    return getattr(box, "element_tag", None) == "img" and element is not None and \
+        decorative(element) and not (element.get("alt") or "").strip()
+
+
 def merge_structure(pdf: Any, sources: list[Any], starts: list[int], counts: list[int]) -> bool:
     """Make the structure trees of the chunks joined in `pdf` one tree; False if none is tagged.
 

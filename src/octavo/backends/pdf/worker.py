@@ -64,13 +64,14 @@ def start_worker(counts: Any, condition: Any, progress: Any,
     into `scratch`, which the parent removes (scratch.py)."""
     from octavo.backends.pdf.hyphenation import hook_hyphenation
     from octavo.backends.pdf.makeup import hook_make_up
-    from octavo.backends.pdf.tagging import hook_missing_alt
+    from octavo.backends.pdf.tagging import hook_missing_alt, hook_tags
 
     if scratch is not None:
         use(scratch)
     _shared.update(counts=counts, condition=condition, progress=progress)
     hook_folios()
     hook_missing_alt()
+    hook_tags()
     hook_hyphenation()
     hook_make_up()
 
