@@ -40,3 +40,9 @@ def test_the_file_is_read_as_utf8(tmp_path: Path, content: bytes, message: str |
     with pytest.raises(OctavoError) as caught:
         read_toml(path, "theme.toml")
     assert caught.value.render() == f"theme.toml: {message}"
+
+
+def test_a_count_is_plural_unless_it_is_one() -> None:
+    from octavo.text import counted
+
+    assert [counted(n, "chart") for n in (0, 1, 2)] == ["0 charts", "1 chart", "2 charts"]

@@ -95,6 +95,11 @@ def _isbn_ok(digits: str) -> bool:
     return total % 11 == 0
 
 
+def counted(number: int, noun: str) -> str:
+    """`number` and `noun`, plural unless it is one: "1 chart", "3 charts"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 TOML_TOO_DEEP = "lists or tables nested too deeply to read (TOML)"
 
 

@@ -31,6 +31,7 @@ from octavo.readers.base import (
 from octavo.readers.markdown import SCENE_BREAK
 from octavo.readers.wordcues import ALONE, QUOTE_STYLE, SCENE_STYLE, Found, Place, arrange
 from octavo.readers.wordpackage import open_package
+from octavo.text import counted
 
 # Word's styles (and Octavo's marks from wordcues) to HTML, beside mammoth's own defaults.
 STYLE_MAP = f"""
@@ -65,31 +66,30 @@ def convert(path: Path, shown: str, diagnostics: Diagnostics, images: ImageRegis
 
     package = open_package(path, shown)
     if package.changes:
-        diagnostics.warn(f"holds {package.changes} tracked change{'s' * (package.changes != 1)} "
+        diagnostics.warn(f"holds {counted(package.changes, 'tracked change')} "
                          "not yet accepted; read as if all were accepted (accept or reject "
                          "them in Word to be sure)", shown)
     if package.comments:
-        diagnostics.warn(f"{package.comments} comment{'s' * (package.comments != 1)} left out of "
+        diagnostics.warn(f"{counted(package.comments, 'comment')} left out of "
                          "the book", shown)
     if package.hidden:
-        diagnostics.warn(f"hidden text left out of the book ({package.hidden} "
-                         f"place{'s' * (package.hidden != 1)})", shown)
+        diagnostics.warn(f"hidden text left out of the book ({counted(package.hidden, 'place')})", shown)
     for missing in package.missing:
         diagnostics.warn(f"{missing} (insert it again in Word)", shown)
     if package.equations:
-        diagnostics.warn(f"{package.equations} equation{'s' * (package.equations != 1)} set as "
+        diagnostics.warn(f"{counted(package.equations, 'equation')} set as "
                          "plain text (Octavo does not set Word's equations as math; check "
                          "them, or insert each as a picture with alt text)", shown)
     if package.smartart:
-        diagnostics.warn(f"{package.smartart} SmartArt graphic{'s' * (package.smartart != 1)} set "
+        diagnostics.warn(f"{counted(package.smartart, 'SmartArt graphic')} set "
                          "as plain paragraphs of its words (check them, or insert each as a "
                          "picture with alt text)", shown)
     if package.charts:
-        diagnostics.warn(f"{package.charts} chart{'s' * (package.charts != 1)} left out (a "
+        diagnostics.warn(f"{counted(package.charts, 'chart')} left out (a "
                          "chart's words are not in the book; insert each as a picture with alt "
                          "text)", shown)
     if package.chunks:
-        diagnostics.warn(f"{package.chunks} document{'s' * (package.chunks != 1)} embedded whole "
+        diagnostics.warn(f"{counted(package.chunks, 'document')} embedded whole "
                          "(HTML or RTF) left out, and the words in it (open the document in Word "
                          "and save it again: Word makes them its own text)", shown)
     found = Found(title=package.title, authors=list(package.authors))
