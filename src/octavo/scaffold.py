@@ -35,8 +35,9 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     clashes = [t for t in targets if t.exists()]
     if clashes:
         raise BuildError("already exists; octavo init never overwrites a file", clashes[0])
-    _check_folders(root, targets)
-    _check_links(root, targets)
+    places = _places(root, targets)
+    _check_folders(places - set(targets))
+    _check_links(places - {root}, targets)
     written = []
     try:
         for source, target in zip(sources, targets, strict=True):
@@ -54,12 +55,17 @@ def init_book(root: Path, title: str | None = None, author: str | None = None,
     return written
 
 
-def _check_folders(root: Path, targets: list[Path]) -> None:
+def _places(root: Path, targets: list[Path]) -> set[Path]:
+    """Every path the new book takes: its folder, dist/, manuscript/, each file and the
+    folders holding it."""
+    return {root / "dist", root / "manuscript",
+            *(p for t in targets for p in (t, *t.parents) if p.is_relative_to(root))}
+
+
+def _check_folders(folders: set[Path]) -> None:
     """Refuse, before a file is written, a book whose folders (its own, manuscript/, styles/,
     dist/) cannot be made: a file or a link to nothing stands where one goes. Found only
     halfway, it left book.toml behind, and the next `octavo init` said "already holds a book"."""
-    folders = {root, root / "dist", root / "manuscript",
-               *(p for t in targets for p in t.parents if p.is_relative_to(root))}
     for folder in sorted(folders):
         if folder.is_symlink() and not folder.exists():
             raise BuildError("a link to nothing stands where the book's folder goes", folder)
@@ -68,13 +74,11 @@ def _check_folders(root: Path, targets: list[Path]) -> None:
                              "overwrites a file", folder)
 
 
-def _check_links(root: Path, targets: list[Path]) -> None:
+def _check_links(paths: set[Path], targets: list[Path]) -> None:
     """Refuse, before a file is written, a link inside the book folder where a file or folder
     of the new book goes (even a link to nothing): written through, the file landed wherever
-    the link points, outside the book for a folder someone else gave. The book folder itself
-    may be a link: the writer named it."""
-    paths = {root / "dist", root / "manuscript",
-             *(p for t in targets for p in (t, *t.parents) if p != root and p.is_relative_to(root))}
+    the link points, outside the book for a folder someone else gave. (The book folder itself
+    may be a link, and is not among `paths`: the writer named it.)"""
     for path in sorted(paths):
         if path.is_symlink():
             kind = "file" if path in targets else "folder"
